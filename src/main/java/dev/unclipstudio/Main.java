@@ -1,0 +1,72 @@
+package dev.unclipstudio;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Starts the studio.
+ *
+ * <p>The embedded PostgreSQL must be up before Quarkus boots: the datasource and Flyway start before any
+ * startup event could start it, so it is started here and its URL handed over as system properties.
+ */
+@QuarkusMain
+public class Main {
+
+  public static void main(String... args) throws Exception {
+    EmbeddedPostgres pg = startEmbeddedDatabaseUnlessConfigured();
+    try {
+      Quarkus.run(args);
+    } finally {
+      if (pg != null) {
+        pg.close();
+      }
+    }
+  }
+
+  private static EmbeddedPostgres startEmbeddedDatabaseUnlessConfigured() throws IOException {
+    if (setting("quarkus.datasource.jdbc.url").isPresent() && System.getProperty("studio.embedded-db.active") == null) {
+      return null;
+    }
+    Path dir = Path.of(setting("studio.data-dir").orElse("data")).resolve("postgres");
+    Files.createDirectories(dir);
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setDataDirectory(dir.toFile())
+        .setCleanDataDirectory(false)
+        .setPort(Integer.parseInt(setting("studio.embedded-db.port").orElse("0")))
+        .start();
+    // Marks the URL as ours, so that a dev-mode restart starts the database again instead of reusing a dead URL.
+    System.setProperty("studio.embedded-db.active", "true");
+    System.setProperty("quarkus.datasource.jdbc.url", pg.getJdbcUrl("postgres", "postgres"));
+    System.setProperty("quarkus.datasource.username", "postgres");
+    System.setProperty("quarkus.datasource.password", "");
+    return pg;
+  }
+
+  /** A setting from system properties, the environment or config/application.properties, before Quarkus reads them. */
+  static Optional<String> setting(String key) {
+    String value = System.getProperty(key);
+    if (value == null) {
+      value = System.getenv(key.toUpperCase().replaceAll("[^A-Z0-9]", "_"));
+    }
+    if (value == null) {
+      Path file = Path.of("config", "application.properties");
+      if (Files.isRegularFile(file)) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+          properties.load(in);
+        } catch (IOException e) {
+          throw new IllegalStateException("Cannot read " + file.toAbsolutePath(), e);
+        }
+        value = properties.getProperty(key);
+      }
+    }
+    return Optional.ofNullable(value).filter(v -> !v.isBlank());
+  }
+}

@@ -1,0 +1,351 @@
+package dev.unclipstudio.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unclipstudio.config.StudioConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
+
+/**
+ * The durable job queue: claim, lease, heartbeat, progress, results, cancel and rescue, all on the {@code job} table.
+ *
+ * <p>Each method is one short transaction of its own, so no transaction is ever open while a worker computes.
+ * Every write a worker makes is fenced by its lease token: execution is at-least-once, results appear exactly once.
+ */
+@ApplicationScoped
+public class JobQueue {
+
+  private static final Logger LOG = Logger.getLogger(JobQueue.class);
+
+  private final DataSource dataSource;
+  private final StudioConfig config;
+  private final QueueClock clock;
+  private final ObjectMapper json;
+
+  JobQueue(DataSource dataSource, StudioConfig config, QueueClock clock, ObjectMapper json) {
+    this.dataSource = dataSource;
+    this.config = config;
+    this.clock = clock;
+    this.json = json;
+  }
+
+  /**
+   * Leases the next job, or nothing. Order: priority, then the user served least recently (round robin across
+   * users), then age. SKIP LOCKED lets any number of workers claim at once without waiting on each other.
+   */
+  public Optional<ClaimedJob> claim(String workerName) {
+    String sql = """
+        WITH next AS (
+            SELECT j.id, j.owner_id
+            FROM job j JOIN app_user u ON u.id = j.owner_id
+            WHERE j.status = 'QUEUED' AND j.run_after <= %1$s
+            ORDER BY j.priority DESC, u.last_served_at ASC NULLS FIRST, j.created_at, j.id
+            LIMIT 1
+            FOR UPDATE OF j SKIP LOCKED
+        ), served AS (
+            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
+        )
+        UPDATE job SET status = 'RUNNING',
+                       lease_owner = ?,                                   -- 1: worker name
+                       lease_token = ?,                                   -- 2: fresh token
+                       lease_expires_at = %1$s + interval '%2$d milliseconds',
+                       attempts = attempts + 1,
+                       started_at = %1$s,
+                       stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
+                       updated_at = %1$s
+        FROM next WHERE job.id = next.id
+        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts
+        """.formatted(clock.now(), config.queue().lease().toMillis());
+    UUID token = UUID.randomUUID();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, workerName);
+      ps.setObject(2, token);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        long id = rs.getLong(1);
+        return Optional.of(new ClaimedJob(new Lease(id, token, workerName), rs.getLong(2),
+            JobKind.valueOf(rs.getString(3)), json.readValue(rs.getString(4), JobParams.class), rs.getInt(5)));
+      }
+    } catch (SQLException | JsonProcessingException e) {
+      throw new QueueException("Could not claim a job", e);
+    }
+  }
+
+  /** Extends the lease. Returns the job's state as the worker should see it: lost, cancel requested, or fine. */
+  public LeaseState heartbeat(Lease lease) {
+    String sql = """
+        UPDATE job SET lease_expires_at = %1$s + interval '%2$d milliseconds', updated_at = %1$s
+        WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
+        RETURNING cancel_requested
+        """.formatted(clock.now(), config.queue().lease().toMillis());
+    return fencedState(sql, lease);
+  }
+
+  /** Records progress (and, when given, a preview PNG). Same answer as {@link #heartbeat}. */
+  public LeaseState reportProgress(Lease lease, String stage, int step, int stageSteps, double progress, byte[] preview) {
+    String sql = """
+        UPDATE job SET stage = ?, step = ?, stage_steps = ?, progress = ?, preview = coalesce(?, preview),
+                       updated_at = %1$s
+        WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
+        RETURNING cancel_requested
+        """.formatted(clock.now());
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, stage);
+      ps.setInt(2, step);
+      ps.setInt(3, stageSteps);
+      ps.setFloat(4, (float) progress);
+      ps.setBytes(5, preview);
+      ps.setLong(6, lease.jobId());
+      ps.setObject(7, lease.token());
+      return readState(ps);
+    } catch (SQLException e) {
+      throw new QueueException("Could not record progress of job " + lease.jobId(), e);
+    }
+  }
+
+  /**
+   * Writes the images and SUCCEEDED in one transaction. Returns false, writing nothing, when the lease was lost
+   * (another worker owns the job now, or it was cancelled).
+   */
+  public boolean complete(Lease lease, List<ResultImage> images) {
+    String finish = """
+        UPDATE job SET status = 'SUCCEEDED', progress = 1, finished_at = %1$s, updated_at = %1$s,
+                       lease_token = NULL, lease_expires_at = NULL, preview = NULL
+        WHERE id = ? AND lease_token = ? AND status = 'RUNNING' AND NOT cancel_requested
+        RETURNING owner_id, prompt
+        """.formatted(clock.now());
+    String insertImage = """
+        INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, prompt, params, source_image_id, embedding)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) RETURNING id
+        """;
+    String insertData = "INSERT INTO image_data (image_id, png, thumbnail) VALUES (?, ?, ?)";
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        long ownerId;
+        String prompt;
+        try (PreparedStatement ps = c.prepareStatement(finish)) {
+          ps.setLong(1, lease.jobId());
+          ps.setObject(2, lease.token());
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              c.rollback();
+              return false;
+            }
+            ownerId = rs.getLong(1);
+            prompt = rs.getString(2);
+          }
+        }
+        try (PreparedStatement img = c.prepareStatement(insertImage);
+            PreparedStatement data = c.prepareStatement(insertData)) {
+          for (ResultImage image : images) {
+            img.setLong(1, lease.jobId());
+            img.setLong(2, ownerId);
+            img.setInt(3, image.index());
+            img.setLong(4, image.seed());
+            img.setInt(5, image.width());
+            img.setInt(6, image.height());
+            img.setString(7, prompt);
+            img.setString(8, image.paramsJson());
+            img.setObject(9, image.sourceImageId());
+            img.setArray(10, image.embedding() == null ? null : c.createArrayOf("real", boxed(image.embedding())));
+            long imageId;
+            try (ResultSet rs = img.executeQuery()) {
+              rs.next();
+              imageId = rs.getLong(1);
+            }
+            data.setLong(1, imageId);
+            data.setBytes(2, image.png());
+            data.setBytes(3, image.thumbnail());
+            data.executeUpdate();
+          }
+        }
+        c.commit();
+        return true;
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new QueueException("Could not store the results of job " + lease.jobId(), e);
+    }
+  }
+
+  /** Ends the job FAILED with a message for its owner. No retry: a job that fails by itself would fail again. */
+  public boolean fail(Lease lease, String error) {
+    return finishFenced(lease, "FAILED", error);
+  }
+
+  /** Ends a job whose cancellation the worker has honoured. */
+  public boolean markCancelled(Lease lease) {
+    return finishFenced(lease, "CANCELLED", null);
+  }
+
+  /** Gives a job back to the queue unharmed (graceful shutdown): the attempt does not count. */
+  public boolean release(Lease lease) {
+    String sql = """
+        UPDATE job SET status = 'QUEUED', attempts = greatest(attempts - 1, 0), lease_owner = NULL,
+                       lease_token = NULL, lease_expires_at = NULL, stage = NULL, step = NULL, stage_steps = NULL,
+                       progress = 0, updated_at = %1$s
+        WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
+        """.formatted(clock.now());
+    return updateFenced(sql, lease) && notifyQueued();
+  }
+
+  /**
+   * Returns jobs whose lease expired (their worker died or hangs) to the queue after a backoff, or ends them
+   * FAILED once they used up their attempts, so that a job that kills workers cannot crash-loop the cluster.
+   */
+  public int rescueExpired() {
+    String sql = """
+        UPDATE job SET
+            status = CASE WHEN cancel_requested THEN 'CANCELLED'
+                          WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,
+            error = CASE WHEN NOT cancel_requested AND attempts >= max_attempts
+                         THEN 'Gave up after ' || attempts || ' attempts: the worker running it stopped responding.'
+                         ELSE error END,
+            finished_at = CASE WHEN cancel_requested OR attempts >= max_attempts THEN %1$s END,
+            run_after = %1$s + interval '%2$d milliseconds' * power(2, greatest(attempts - 1, 0)),
+            lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
+            stage = NULL, step = NULL, stage_steps = NULL, progress = 0, updated_at = %1$s
+        WHERE status = 'RUNNING' AND lease_expires_at < %1$s
+        """.formatted(clock.now(), config.queue().retryBackoff().toMillis());
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      int rescued = ps.executeUpdate();
+      if (rescued > 0) {
+        LOG.infof("Rescued %d job(s) whose worker stopped renewing its lease", rescued);
+        notifyQueued();
+      }
+      return rescued;
+    } catch (SQLException e) {
+      throw new QueueException("Could not rescue expired jobs", e);
+    }
+  }
+
+  /**
+   * Cancels a job: a queued one at once, a running one by asking its worker (which stops within one step).
+   * The caller has checked that the user may cancel it.
+   */
+  public CancelOutcome cancel(long jobId) {
+    String queued = """
+        UPDATE job SET status = 'CANCELLED', finished_at = %1$s, updated_at = %1$s
+        WHERE id = ? AND status = 'QUEUED'
+        """.formatted(clock.now());
+    String running = """
+        UPDATE job SET cancel_requested = TRUE, updated_at = %1$s WHERE id = ? AND status = 'RUNNING'
+        """.formatted(clock.now());
+    try (Connection c = dataSource.getConnection()) {
+      if (update(c, queued, jobId) > 0) {
+        return CancelOutcome.CANCELLED;
+      }
+      if (update(c, running, jobId) > 0) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('job_cancel', ?)")) {
+          ps.setString(1, Long.toString(jobId));
+          ps.execute();
+        }
+        return CancelOutcome.REQUESTED;
+      }
+      return CancelOutcome.ALREADY_FINISHED;
+    } catch (SQLException e) {
+      throw new QueueException("Could not cancel job " + jobId, e);
+    }
+  }
+
+  /** Puts a FAILED or CANCELLED job back in the queue with fresh attempts. */
+  public boolean retry(long jobId) {
+    String sql = """
+        UPDATE job SET status = 'QUEUED', attempts = 0, cancel_requested = FALSE, error = NULL, run_after = %1$s,
+                       finished_at = NULL, started_at = NULL, stage = NULL, step = NULL, stage_steps = NULL,
+                       progress = 0, preview = NULL, updated_at = %1$s
+        WHERE id = ? AND status IN ('FAILED', 'CANCELLED')
+        """.formatted(clock.now());
+    try (Connection c = dataSource.getConnection()) {
+      boolean retried = update(c, sql, jobId) > 0;
+      return retried && notifyQueued();
+    } catch (SQLException e) {
+      throw new QueueException("Could not retry job " + jobId, e);
+    }
+  }
+
+  /** Wakes idle workers on every instance; they poll as well, so a lost notification only costs latency. */
+  public boolean notifyQueued() {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("NOTIFY job_queued")) {
+      ps.execute();
+      return true;
+    } catch (SQLException e) {
+      LOG.warn("Could not notify workers; they will find the job by polling", e);
+      return true;
+    }
+  }
+
+  private boolean finishFenced(Lease lease, String status, String error) {
+    String sql = """
+        UPDATE job SET status = ?, error = ?, finished_at = %1$s, updated_at = %1$s,
+                       lease_token = NULL, lease_expires_at = NULL
+        WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
+        """.formatted(clock.now());
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, status);
+      ps.setString(2, error);
+      ps.setLong(3, lease.jobId());
+      ps.setObject(4, lease.token());
+      return ps.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new QueueException("Could not end job " + lease.jobId(), e);
+    }
+  }
+
+  private boolean updateFenced(String sql, Lease lease) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, lease.jobId());
+      ps.setObject(2, lease.token());
+      return ps.executeUpdate() > 0;
+    } catch (SQLException e) {
+      throw new QueueException("Could not update job " + lease.jobId(), e);
+    }
+  }
+
+  private LeaseState fencedState(String sql, Lease lease) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, lease.jobId());
+      ps.setObject(2, lease.token());
+      return readState(ps);
+    } catch (SQLException e) {
+      throw new QueueException("Could not renew the lease of job " + lease.jobId(), e);
+    }
+  }
+
+  private static LeaseState readState(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return LeaseState.LOST;
+      }
+      return rs.getBoolean(1) ? LeaseState.CANCEL_REQUESTED : LeaseState.HELD;
+    }
+  }
+
+  private static int update(Connection c, String sql, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, id);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static Float[] boxed(float[] values) {
+    Float[] boxed = new Float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      boxed[i] = values[i];
+    }
+    return boxed;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.unclipstudio.job;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * The queue's notion of "now": always the database clock, so that instances with skewed clocks agree.
+ * Tests move it forward instead of sleeping; the offset is rendered into SQL as a number, never from user input.
+ */
+@ApplicationScoped
+public class QueueClock {
+
+  private volatile Duration offset = Duration.ZERO;
+
+  /** SQL expression for the current time. */
+  public String now() {
+    if (offset.isZero()) {
+      return "now()";
+    }
+    return "(now() + interval '%d milliseconds')".formatted(offset.toMillis());
+  }
+
+  public void advance(Duration by) {
+    offset = offset.plus(by);
+  }
+
+  public void reset() {
+    offset = Duration.ZERO;
+  }
+}

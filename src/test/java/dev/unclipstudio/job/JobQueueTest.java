@@ -1,0 +1,240 @@
+package dev.unclipstudio.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class JobQueueTest {
+
+  @Inject JobQueue queue;
+  @Inject JobSubmission submission;
+  @Inject QueueClock clock;
+  @Inject TestData data;
+  @Inject StudioConfig config;
+
+  @BeforeEach
+  void clean() {
+    data.reset();
+    clock.reset();
+  }
+
+  @AfterEach
+  void resetClock() {
+    clock.reset();
+  }
+
+  @Test
+  void eightWorkersClaimingTwoHundredJobsRunEachExactlyOnce() throws Exception {
+    List<CurrentUser> users = new ArrayList<>();
+    for (int u = 0; u < 20; u++) {
+      users.add(data.user("crowd"));
+    }
+    for (int i = 0; i < 200; i++) {
+      data.textJob(users.get(i % 20), "job " + i);
+    }
+    ConcurrentHashMap<Long, AtomicInteger> runs = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      String name = "worker-" + w;
+      workers.add(pool.submit(() -> {
+        Optional<ClaimedJob> job;
+        while ((job = queue.claim(name)).isPresent()) {
+          runs.computeIfAbsent(job.get().lease().jobId(), id -> new AtomicInteger()).incrementAndGet();
+          assertTrue(queue.complete(job.get().lease(), List.of()));
+        }
+        return null;
+      }));
+    }
+    for (Future<?> worker : workers) {
+      worker.get(2, TimeUnit.MINUTES);
+    }
+    pool.shutdown();
+    assertEquals(200, runs.size());
+    assertTrue(runs.values().stream().allMatch(n -> n.get() == 1), "some job ran twice: " + runs);
+    assertEquals(200, data.count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'"));
+  }
+
+  @Test
+  void expiredLeaseIsRescuedAndTheJobRunsAgain() {
+    long id = data.textJob(data.user("alice"), "a red circle");
+    ClaimedJob first = queue.claim("doomed").orElseThrow();
+    assertEquals(0, queue.rescueExpired(), "a fresh lease must not be rescued");
+
+    clock.advance(config.queue().lease().plusSeconds(1));
+    assertEquals(1, queue.rescueExpired());
+    assertEquals("QUEUED", data.status(id));
+
+    clock.advance(config.queue().retryBackoff());
+    ClaimedJob second = queue.claim("healthy").orElseThrow();
+    assertEquals(id, second.lease().jobId());
+    assertEquals(2, second.attempt());
+    assertTrue(queue.complete(second.lease(), List.of()));
+    assertEquals("SUCCEEDED", data.status(id));
+    assertFalse(first.lease().token().equals(second.lease().token()));
+  }
+
+  @Test
+  void aWorkerThatLostItsLeaseCanWriteNothing() {
+    long id = data.textJob(data.user("bob"), "a blue square");
+    ClaimedJob stale = queue.claim("stale").orElseThrow();
+    clock.advance(config.queue().lease().plusSeconds(1));
+    queue.rescueExpired();
+    clock.advance(config.queue().retryBackoff());
+    ClaimedJob fresh = queue.claim("fresh").orElseThrow();
+
+    assertEquals(LeaseState.LOST, queue.heartbeat(stale.lease()));
+    assertEquals(LeaseState.LOST, queue.reportProgress(stale.lease(), "decoder", 3, 25, 0.5, null));
+    assertFalse(queue.complete(stale.lease(), List.of(image(0))));
+    assertFalse(queue.fail(stale.lease(), "late failure"));
+    assertEquals(0, data.count("SELECT count(*) FROM image WHERE job_id = " + id));
+
+    assertEquals(LeaseState.HELD, queue.heartbeat(fresh.lease()));
+    assertTrue(queue.complete(fresh.lease(), List.of(image(0))));
+    assertEquals(1, data.count("SELECT count(*) FROM image WHERE job_id = " + id));
+  }
+
+  @Test
+  void aJobWhoseWorkersKeepDyingEndsFailedAfterMaxAttempts() {
+    long id = data.textJob(data.user("carol"), "poison");
+    int maxAttempts = config.queue().maxAttempts();
+    for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+      ClaimedJob job = queue.claim("crashing-" + attempt).orElseThrow(() -> new AssertionError("not claimable"));
+      assertEquals(attempt, job.attempt());
+      clock.advance(config.queue().lease().plusSeconds(1));
+      queue.rescueExpired();
+      clock.advance(config.queue().retryBackoff().multipliedBy(1L << attempt));
+    }
+    assertEquals("FAILED", data.status(id));
+    assertTrue(data.string("SELECT error FROM job WHERE id = " + id).contains("Gave up after " + maxAttempts));
+    assertTrue(queue.claim("another").isEmpty());
+  }
+
+  @Test
+  void rescuedJobsWaitForTheirBackoff() {
+    long id = data.textJob(data.user("dave"), "backoff");
+    queue.claim("w1").orElseThrow();
+    clock.advance(config.queue().lease().plusSeconds(1));
+    queue.rescueExpired();
+    assertTrue(queue.claim("w2").isEmpty(), "claimed before its backoff");
+    clock.advance(config.queue().retryBackoff());
+    assertEquals(id, queue.claim("w2").orElseThrow().lease().jobId());
+  }
+
+  @Test
+  void cancellingAQueuedJobMeansItIsNeverClaimed() {
+    long id = data.textJob(data.user("erin"), "never run");
+    assertEquals(CancelOutcome.CANCELLED, queue.cancel(id));
+    assertEquals("CANCELLED", data.status(id));
+    assertTrue(queue.claim("w").isEmpty());
+    assertEquals(CancelOutcome.ALREADY_FINISHED, queue.cancel(id));
+  }
+
+  @Test
+  void cancellingARunningJobAsksItsWorkerToStop() {
+    long id = data.textJob(data.user("frank"), "stop me");
+    ClaimedJob job = queue.claim("w").orElseThrow();
+    assertEquals(CancelOutcome.REQUESTED, queue.cancel(id));
+    assertEquals(LeaseState.CANCEL_REQUESTED, queue.reportProgress(job.lease(), "prior", 1, 25, 0.1, null));
+    assertFalse(queue.complete(job.lease(), List.of(image(0))), "a cancelled job must not succeed");
+    assertTrue(queue.markCancelled(job.lease()));
+    assertEquals("CANCELLED", data.status(id));
+  }
+
+  @Test
+  void usersAreServedRoundRobin() {
+    CurrentUser a = data.user("a");
+    CurrentUser b = data.user("b");
+    CurrentUser c = data.user("c");
+    long a1 = data.textJob(a, "a1");
+    long a2 = data.textJob(a, "a2");
+    long a3 = data.textJob(a, "a3");
+    long b1 = data.textJob(b, "b1");
+    long c1 = data.textJob(c, "c1");
+    long c2 = data.textJob(c, "c2");
+    List<Long> order = new ArrayList<>();
+    Optional<ClaimedJob> job;
+    while ((job = queue.claim("w")).isPresent()) {
+      order.add(job.get().lease().jobId());
+    }
+    assertEquals(List.of(a1, b1, c1, a2, c2, a3), order);
+  }
+
+  @Test
+  void higherPriorityGoesFirst() {
+    CurrentUser a = data.user("p");
+    long low = data.textJob(a, "low");
+    long high = data.textJob(a, "high");
+    data.sql("UPDATE job SET priority = 5 WHERE id = " + high);
+    assertEquals(high, queue.claim("w").orElseThrow().lease().jobId());
+    assertEquals(low, queue.claim("w").orElseThrow().lease().jobId());
+  }
+
+  @Test
+  void submissionsOverTheActiveJobCapAreRefused() {
+    CurrentUser user = data.user("greedy");
+    int cap = config.queue().maxActivePerUser();
+    for (int i = 0; i < cap; i++) {
+      data.textJob(user, "job " + i);
+    }
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> data.textJob(user, "one more"));
+    assertTrue(e.getMessage().contains("already have " + cap + " jobs"));
+    data.textJob(data.user("someone-else"), "others are not affected");
+  }
+
+  @Test
+  void submissionsOverTheDailyQuotaAreRefused() {
+    CurrentUser user = data.user("quota");
+    data.sql("UPDATE app_user SET daily_image_quota = 2 WHERE id = " + user.id());
+    data.textJob(user, "one");
+    data.textJob(user, "two");
+    LimitExceededException e = assertThrows(LimitExceededException.class, () -> data.textJob(user, "three"));
+    assertTrue(e.getMessage().contains("daily quota of 2 images"));
+  }
+
+  @Test
+  void retryPutsAFailedJobBackWithFreshAttempts() {
+    long id = data.textJob(data.user("retry"), "flaky");
+    ClaimedJob job = queue.claim("w").orElseThrow();
+    assertTrue(queue.fail(job.lease(), "out of memory"));
+    assertTrue(queue.retry(id));
+    assertEquals("QUEUED", data.status(id));
+    assertEquals(1, queue.claim("w").orElseThrow().attempt());
+  }
+
+  @Test
+  void releaseReturnsAJobWithoutSpendingAnAttempt() {
+    long id = data.textJob(data.user("shutdown"), "released");
+    ClaimedJob job = queue.claim("w").orElseThrow();
+    assertTrue(queue.release(job.lease()));
+    assertEquals("QUEUED", data.status(id));
+    assertEquals(1, queue.claim("w").orElseThrow().attempt());
+  }
+
+  private static ResultImage image(int index) {
+    return new ResultImage(index, 42, 64, 64, "{}", null, new float[] {1f, 2f}, new byte[] {1}, new byte[] {2});
+  }
+}
