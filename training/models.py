@@ -73,8 +73,8 @@ class ClipImage(nn.Module):
 
         def cb(i, o, s):
             return [nn.Conv2d(i, o, 3, s, 1), nn.GroupNorm(8, o), nn.SiLU()]
-        self.net = nn.Sequential(*cb(3, ch, 1), *cb(ch, 2 * ch, 2), *cb(2 * ch, 2 * ch, 1), *cb(2 * ch, 4 * ch, 2),
-                                 *cb(4 * ch, 4 * ch, 1), *cb(4 * ch, 4 * ch, 2))  # 32 -> 4
+        self.net = nn.Sequential(*cb(3, ch, 2), *cb(ch, 2 * ch, 2), *cb(2 * ch, 2 * ch, 1), *cb(2 * ch, 4 * ch, 2),
+                                 *cb(4 * ch, 4 * ch, 1))  # 32 -> 16 -> 8 -> 4
         self.head = nn.Sequential(nn.Flatten(), nn.Linear(4 * ch * 16, 256), nn.SiLU(), nn.Linear(256, C))
 
     def forward(self, pixel_values):
@@ -91,35 +91,33 @@ class Clip(nn.Module):
 
 # ---------------------------------------------------------------- prior
 class Prior(nn.Module):
-    """x0-predicting transformer over [text tokens (L) ; text_embeds ; time ; x_t ; query]."""
+    """x0-predicting residual MLP over [text_embeds ; masked mean of text tokens ; time ; x_t] (cheap on 2 CPU cores)."""
 
-    def __init__(self, C=64, W=128, L=32, d=128, layers=4, heads=4):
+    def __init__(self, C=64, W=128, L=32, d=512, layers=4, heads=None):
         super().__init__()
-        self.L = L
+        self.d = d
         self.in_hidden = nn.Linear(W, d)
         self.in_text = nn.Linear(C, d)
         self.in_x = nn.Linear(C, d)
-        self.time = nn.Sequential(nn.Linear(d, d), nn.SiLU(), nn.Linear(d, d))
-        self.query = nn.Parameter(torch.randn(d) * 0.02)
-        self.pos = nn.Parameter(torch.randn(L + 4, d) * 0.02)
-        self.blocks = nn.ModuleList([Block(d, heads) for _ in range(layers)])
+        self.time = nn.Sequential(nn.Linear(128, d), nn.SiLU(), nn.Linear(d, d))
+        self.blocks = nn.ModuleList([nn.Sequential(nn.LayerNorm(d), nn.Linear(d, 2 * d), nn.GELU(), nn.Linear(2 * d, d))
+                                     for _ in range(layers)])
         self.ln = nn.LayerNorm(d)
         self.out = nn.Linear(d, C)
-        self.d = d
+
+    @staticmethod
+    def pool(encoder_hidden_states, attention_mask):
+        m = attention_mask.float()[..., None]
+        return (encoder_hidden_states * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+    def core(self, x, t, te, hm):
+        h = self.in_x(x) + self.in_text(te) + self.in_hidden(hm) + self.time(timestep_embedding(t, 128))
+        for b in self.blocks:
+            h = h + b(h)
+        return self.out(self.ln(h))
 
     def forward(self, hidden_states, timestep, proj_embedding, encoder_hidden_states, attention_mask):
-        N = hidden_states.shape[0]
-        toks = torch.cat([
-            self.in_hidden(encoder_hidden_states),
-            self.in_text(proj_embedding)[:, None],
-            self.time(timestep_embedding(timestep, self.d))[:, None],
-            self.in_x(hidden_states)[:, None],
-            self.query[None, None].expand(N, 1, self.d)], dim=1) + self.pos
-        keep = torch.cat([attention_mask, torch.ones(N, 4, dtype=torch.bool, device=attention_mask.device)], dim=1)
-        bias = ((~keep).float() * NEG)[:, None, None, :]
-        for b in self.blocks:
-            toks = b(toks, bias)
-        return self.out(self.ln(toks[:, -1]))
+        return self.core(hidden_states, timestep, proj_embedding, self.pool(encoder_hidden_states, attention_mask))
 
 
 # ---------------------------------------------------------------- text_proj

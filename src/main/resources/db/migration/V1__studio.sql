@@ -85,6 +85,7 @@ CREATE TABLE worker (
     instance        VARCHAR(200) NOT NULL,
     device          VARCHAR(20)  NOT NULL,
     state           VARCHAR(10)  NOT NULL CHECK (state IN ('STARTING', 'RUNNING', 'PAUSED', 'DRAINING', 'STOPPED', 'UNHEALTHY')),
+    desired_state   VARCHAR(10)  CHECK (desired_state IN ('RUNNING', 'PAUSED', 'DRAINING')),  -- set by admins
     health          TEXT,
     current_job_id  BIGINT,
     jobs_done       BIGINT       NOT NULL DEFAULT 0,
@@ -92,4 +93,38 @@ CREATE TABLE worker (
     images_done     BIGINT       NOT NULL DEFAULT 0,
     started_at      TIMESTAMPTZ  NOT NULL DEFAULT now(),
     heartbeat_at    TIMESTAMPTZ  NOT NULL DEFAULT now()
+);
+
+-- Queue settings an admin changes at run time; a missing key means the configured default.
+CREATE TABLE studio_setting (
+    key        VARCHAR(60) PRIMARY KEY,
+    value      TEXT        NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+
+-- Prompts matching any of these (case-insensitive substring) are refused with a clear message.
+CREATE TABLE prompt_block (
+    id         BIGSERIAL PRIMARY KEY,
+    pattern    VARCHAR(200) NOT NULL UNIQUE,
+    created_at TIMESTAMPTZ  NOT NULL DEFAULT now()
+);
+
+-- Personal API tokens: only a SHA-256 of each is stored; the token is shown once.
+CREATE TABLE api_token (
+    id           BIGSERIAL PRIMARY KEY,
+    user_id      BIGINT       NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    name         VARCHAR(80)  NOT NULL,
+    token_hash   CHAR(64)     NOT NULL UNIQUE,
+    created_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),
+    last_used_at TIMESTAMPTZ,
+    revoked_at   TIMESTAMPTZ
+);
+CREATE INDEX api_token_user ON api_token (user_id);
+
+-- Inputs of image jobs (uploaded sources, masks), validated and re-encoded as PNG before they are stored.
+CREATE TABLE job_input (
+    job_id BIGINT      NOT NULL REFERENCES job (id) ON DELETE CASCADE,
+    name   VARCHAR(20) NOT NULL,
+    png    BYTEA       NOT NULL,
+    PRIMARY KEY (job_id, name)
 );

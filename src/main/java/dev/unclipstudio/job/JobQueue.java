@@ -3,11 +3,14 @@ package dev.unclipstudio.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.config.StudioConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,8 +32,12 @@ public class JobQueue {
   private final StudioConfig config;
   private final QueueClock clock;
   private final ObjectMapper json;
+  private final Counter rescuedCounter;
 
-  JobQueue(DataSource dataSource, StudioConfig config, QueueClock clock, ObjectMapper json) {
+  JobQueue(DataSource dataSource, StudioConfig config, QueueClock clock, ObjectMapper json, MeterRegistry metrics) {
+    this.rescuedCounter = Counter.builder("studio.jobs.rescued")
+        .description("Jobs returned to the queue (or failed) because their worker stopped renewing the lease")
+        .register(metrics);
     this.dataSource = dataSource;
     this.config = config;
     this.clock = clock;
@@ -62,7 +69,8 @@ public class JobQueue {
                        stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
                        updated_at = %1$s
         FROM next WHERE job.id = next.id
-        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts
+        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts,
+                  (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
         """.formatted(clock.now(), config.queue().lease().toMillis());
     UUID token = UUID.randomUUID();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -74,7 +82,8 @@ public class JobQueue {
         }
         long id = rs.getLong(1);
         return Optional.of(new ClaimedJob(new Lease(id, token, workerName), rs.getLong(2),
-            JobKind.valueOf(rs.getString(3)), json.readValue(rs.getString(4), JobParams.class), rs.getInt(5)));
+            JobKind.valueOf(rs.getString(3)), json.readValue(rs.getString(4), JobParams.class), rs.getInt(5),
+            Duration.ofMillis(rs.getLong(6))));
       }
     } catch (SQLException | JsonProcessingException e) {
       throw new QueueException("Could not claim a job", e);
@@ -222,6 +231,7 @@ public class JobQueue {
         """.formatted(clock.now(), config.queue().retryBackoff().toMillis());
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       int rescued = ps.executeUpdate();
+      rescuedCounter.increment(rescued);
       if (rescued > 0) {
         LOG.infof("Rescued %d job(s) whose worker stopped renewing its lease", rescued);
         notifyQueued();
@@ -274,6 +284,19 @@ public class JobQueue {
       return retried && notifyQueued();
     } catch (SQLException e) {
       throw new QueueException("Could not retry job " + jobId, e);
+    }
+  }
+
+  /** The latest preview PNG of a job, or null. */
+  public byte[] preview(long jobId) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT preview FROM job WHERE id = ?")) {
+      ps.setLong(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new QueueException("Could not read the preview of job " + jobId, e);
     }
   }
 

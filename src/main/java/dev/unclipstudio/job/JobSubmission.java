@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -20,21 +21,49 @@ public class JobSubmission {
 
   private final DataSource dataSource;
   private final StudioConfig config;
+  private final QueueSettings settings;
+  private final PromptBlocklist blocklist;
   private final ObjectMapper json;
 
-  JobSubmission(DataSource dataSource, StudioConfig config, ObjectMapper json) {
+  JobSubmission(DataSource dataSource, StudioConfig config, QueueSettings settings, PromptBlocklist blocklist,
+      ObjectMapper json) {
     this.dataSource = dataSource;
     this.config = config;
+    this.settings = settings;
+    this.blocklist = blocklist;
     this.json = json;
   }
 
-  /** Queues the job and returns its id; throws {@link LimitExceededException} when a limit is reached. */
+  /**
+   * Queues the job and returns its id. Throws {@link LimitExceededException} when a limit is reached and
+   * {@link BlockedPromptException} when the prompt contains a blocked phrase.
+   */
   public long submit(CurrentUser user, JobKind kind, JobParams params, String packName, String packVersion) {
+    return submit(user, kind, params, packName, packVersion, Map.of());
+  }
+
+  /** As above, with validated input images (PNG) stored alongside the job in the same transaction. */
+  public long submit(CurrentUser user, JobKind kind, JobParams params, String packName, String packVersion,
+      Map<String, byte[]> inputs) {
+    blocklist.match(params.prompt()).ifPresent(phrase -> {
+      throw new BlockedPromptException(
+          "This studio does not accept prompts containing \"%s\". Please rephrase.".formatted(phrase));
+    });
+    QueueSettings.Limits limits = settings.limits();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        checkLimits(c, user.id(), params.imageCount());
+        checkLimits(c, user.id(), params.imageCount(), limits);
         long id = insert(c, user.id(), kind, params, packName, packVersion);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_input (job_id, name, png) VALUES (?, ?, ?)")) {
+          for (Map.Entry<String, byte[]> input : inputs.entrySet()) {
+            ps.setLong(1, id);
+            ps.setString(2, input.getKey());
+            ps.setBytes(3, input.getValue());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
         try (PreparedStatement ps = c.prepareStatement("NOTIFY job_queued")) {
           ps.execute();
         }
@@ -49,7 +78,7 @@ public class JobSubmission {
     }
   }
 
-  private void checkLimits(Connection c, long userId, int images) throws SQLException {
+  private void checkLimits(Connection c, long userId, int images, QueueSettings.Limits limits) throws SQLException {
     String sql = """
         SELECT coalesce(u.max_active_jobs, ?),                                         -- 1: default active cap
                coalesce(u.daily_image_quota, ?),                                       -- 2: default daily quota
@@ -62,8 +91,8 @@ public class JobSubmission {
         FOR UPDATE OF u
         """;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setInt(1, config.queue().maxActivePerUser());
-      ps.setInt(2, config.queue().dailyImageQuota());
+      ps.setInt(1, limits.maxActivePerUser());
+      ps.setInt(2, limits.dailyImageQuota());
       ps.setLong(3, userId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -78,7 +107,7 @@ public class JobSubmission {
         if (usedToday + images > quota) {
           throw new LimitExceededException("This would exceed your daily quota of %d images (%d used today).".formatted(quota, usedToday));
         }
-        if (rs.getLong(5) >= config.queue().maxQueued()) {
+        if (rs.getLong(5) >= limits.maxQueued()) {
           throw new LimitExceededException("The studio's queue is full. Please try again in a few minutes.");
         }
       }

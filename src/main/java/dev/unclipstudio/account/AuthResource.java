@@ -1,0 +1,168 @@
+package dev.unclipstudio.account;
+
+import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.web.Forms;
+import dev.unclipstudio.web.Users;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Sign-up, sign-in, sign-out and the account page. */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+@Blocking
+@Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA})
+public class AuthResource {
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance login(String username, String next, String error, boolean signupEnabled);
+
+    static native TemplateInstance signup(String username, Map<String, String> errors);
+
+    static native TemplateInstance account(CurrentUser user, List<ApiTokens.Token> tokens, String newToken,
+        String tokenError);
+  }
+
+  private final AccountService accounts;
+  private final SessionStore sessions;
+  private final ApiTokens apiTokens;
+  private final StudioConfig config;
+  private final SecurityIdentity identity;
+
+  AuthResource(AccountService accounts, SessionStore sessions, ApiTokens apiTokens, StudioConfig config,
+      SecurityIdentity identity) {
+    this.accounts = accounts;
+    this.sessions = sessions;
+    this.apiTokens = apiTokens;
+    this.config = config;
+    this.identity = identity;
+  }
+
+  @GET
+  @Path("login")
+  public TemplateInstance loginPage(@QueryParam("next") String next) {
+    return Templates.login("", next == null ? "" : next, null, config.accounts().signupEnabled());
+  }
+
+  @POST
+  @Path("login")
+  @Produces(MediaType.TEXT_HTML)
+  public Response login(@FormParam("username") String username, @FormParam("password") String password,
+      @FormParam("next") String next) {
+    Optional<AppUser> user = accounts.authenticate(username, password);
+    if (user.isEmpty()) {
+      return Response.status(Response.Status.UNAUTHORIZED)
+          .entity(Templates.login(username == null ? "" : username, next == null ? "" : next,
+              "Wrong username or password, or the account is disabled.", config.accounts().signupEnabled()))
+          .build();
+    }
+    String token = sessions.open(user.get().id);
+    return Response.seeOther(Forms.localRedirect(next, "/")).cookie(sessionCookie(token, false)).build();
+  }
+
+  @GET
+  @Path("signup")
+  public Response signupPage() {
+    if (!config.accounts().signupEnabled()) {
+      return Response.status(Response.Status.NOT_FOUND).entity("Sign-up is turned off; ask an administrator.").build();
+    }
+    return Response.ok(Templates.signup("", Map.of())).build();
+  }
+
+  @POST
+  @Path("signup")
+  public Response signup(@FormParam("username") String username, @FormParam("password") String password) {
+    if (!config.accounts().signupEnabled()) {
+      return Response.status(Response.Status.NOT_FOUND).entity("Sign-up is turned off; ask an administrator.").build();
+    }
+    String name = username == null ? "" : username.strip();
+    Map<String, String> errors = accounts.validateSignUp(name, password);
+    if (!errors.isEmpty()) {
+      return Response.status(Response.Status.BAD_REQUEST).entity(Templates.signup(name, errors)).build();
+    }
+    AppUser user = accounts.signUp(name, password, Role.USER);
+    String token = sessions.open(user.id);
+    return Response.seeOther(URI.create("/")).cookie(sessionCookie(token, false)).build();
+  }
+
+  @POST
+  @Path("logout")
+  public Response logout(@CookieParam(SessionAuthenticationMechanism.COOKIE) String token) {
+    if (token != null) {
+      sessions.close(token);
+    }
+    return Response.seeOther(URI.create("/login")).cookie(sessionCookie("", true)).build();
+  }
+
+  @GET
+  @Path("account")
+  @Authenticated
+  public TemplateInstance account() {
+    CurrentUser user = Users.current(identity);
+    return Templates.account(user, apiTokens.of(user.id()), null, null);
+  }
+
+  /** Creates an API token and shows it on this response only; it is never shown again. */
+  @POST
+  @Path("account/tokens")
+  @Authenticated
+  public Response createToken(@FormParam("name") String name) {
+    CurrentUser user = Users.current(identity);
+    String label = name == null ? "" : name.strip();
+    if (label.isEmpty() || label.length() > 80) {
+      return Response.status(Response.Status.BAD_REQUEST)
+          .entity(Templates.account(user, apiTokens.of(user.id()), null, "Give the token a name of 1 to 80 characters."))
+          .build();
+    }
+    String token = apiTokens.create(user.id(), label);
+    return Response.ok(Templates.account(user, apiTokens.of(user.id()), token, null))
+        .header("Cache-Control", "no-store").build();
+  }
+
+  @POST
+  @Path("account/tokens/{id}/revoke")
+  @Authenticated
+  public Response revokeToken(@PathParam("id") long id) {
+    if (!apiTokens.revoke(Users.current(identity).id(), id)) {
+      return Response.status(Response.Status.NOT_FOUND).build();
+    }
+    return Response.seeOther(URI.create("/account")).build();
+  }
+
+  @POST
+  @Path("account/sign-out-everywhere")
+  @Authenticated
+  public Response signOutEverywhere() {
+    sessions.closeAll(Users.current(identity).id());
+    return Response.seeOther(URI.create("/login")).cookie(sessionCookie("", true)).build();
+  }
+
+  private static NewCookie sessionCookie(String value, boolean expire) {
+    return new NewCookie.Builder(SessionAuthenticationMechanism.COOKIE)
+        .value(value)
+        .path("/")
+        .httpOnly(true)
+        .sameSite(NewCookie.SameSite.LAX)
+        .maxAge(expire ? 0 : -1)
+        .build();
+  }
+}

@@ -1,0 +1,211 @@
+package dev.unclipstudio.admin;
+
+import dev.unclipstudio.account.AppUser;
+import dev.unclipstudio.account.Role;
+import dev.unclipstudio.account.SessionStore;
+import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.PromptBlocklist;
+import dev.unclipstudio.job.QueueSettings;
+import dev.unclipstudio.worker.WorkerRegistry;
+import dev.unclipstudio.worker.WorkerState;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+
+/** The operator's console: all jobs, workers, users, queue limits and the prompt blocklist. Admins only. */
+@Path("/admin")
+@RolesAllowed("ADMIN")
+@Blocking
+@Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA})
+public class AdminResource {
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance jobs(List<AdminJobs.Row> jobs, AdminJobs.Filter filter);
+
+    static native TemplateInstance workers(List<AdminWorkers.Row> workers);
+
+    static native TemplateInstance users(List<AppUser> users);
+
+    static native TemplateInstance settings(QueueSettings.Limits limits, List<PromptBlocklist.Entry> blocklist);
+  }
+
+  private final AdminJobs jobs;
+  private final AdminWorkers workers;
+  private final JobQueue queue;
+  private final WorkerRegistry registry;
+  private final SessionStore sessions;
+  private final QueueSettings settings;
+  private final PromptBlocklist blocklist;
+
+  AdminResource(AdminJobs jobs, AdminWorkers workers, JobQueue queue, WorkerRegistry registry, SessionStore sessions,
+      QueueSettings settings, PromptBlocklist blocklist) {
+    this.jobs = jobs;
+    this.workers = workers;
+    this.queue = queue;
+    this.registry = registry;
+    this.sessions = sessions;
+    this.settings = settings;
+    this.blocklist = blocklist;
+  }
+
+  @GET
+  public Response index() {
+    return Response.seeOther(URI.create("/admin/jobs")).build();
+  }
+
+  @GET
+  @Path("jobs")
+  @Produces(MediaType.TEXT_HTML)
+  public TemplateInstance jobs(@QueryParam("status") String status, @QueryParam("user") String user,
+      @QueryParam("kind") String kind, @QueryParam("from") String from, @QueryParam("to") String to) {
+    AdminJobs.Filter filter = AdminJobs.Filter.parse(status, user, kind, from, to);
+    return Templates.jobs(jobs.find(filter, 200), filter);
+  }
+
+  @POST
+  @Path("jobs/{id}/cancel")
+  public Response cancel(@PathParam("id") long id) {
+    queue.cancel(id);
+    return backToJobs();
+  }
+
+  @POST
+  @Path("jobs/{id}/retry")
+  public Response retry(@PathParam("id") long id) {
+    queue.retry(id);
+    return backToJobs();
+  }
+
+  @POST
+  @Path("jobs/{id}/priority")
+  public Response priority(@PathParam("id") long id, @FormParam("priority") Integer priority) {
+    if (priority == null || priority < -100 || priority > 100) {
+      throw new BadRequestException("Priority must be a whole number from -100 to 100.");
+    }
+    jobs.setPriority(id, priority);
+    return backToJobs();
+  }
+
+  @POST
+  @Path("jobs/purge")
+  @Produces(MediaType.TEXT_PLAIN)
+  public Response purge(@FormParam("days") Integer days) {
+    if (days == null || days < 1) {
+      throw new BadRequestException("Give the age in days (1 or more) of the finished jobs to purge.");
+    }
+    jobs.purgeFinishedOlderThan(days);
+    return backToJobs();
+  }
+
+  @GET
+  @Path("workers")
+  @Produces(MediaType.TEXT_HTML)
+  public TemplateInstance workers() {
+    return Templates.workers(workers.list());
+  }
+
+  @POST
+  @Path("workers/{instance}/{command}")
+  public Response command(@PathParam("instance") String instance, @PathParam("command") String command) {
+    WorkerState desired = switch (command) {
+      case "pause" -> WorkerState.PAUSED;
+      case "resume" -> WorkerState.RUNNING;
+      case "drain" -> WorkerState.DRAINING;
+      default -> throw new NotFoundException();
+    };
+    registry.command(instance, desired);
+    return Response.seeOther(URI.create("/admin/workers")).build();
+  }
+
+  @GET
+  @Path("users")
+  @Produces(MediaType.TEXT_HTML)
+  @Transactional
+  public TemplateInstance users() {
+    return Templates.users(AppUser.listAll(io.quarkus.panache.common.Sort.by("username")));
+  }
+
+  @POST
+  @Path("users/{id}")
+  @Transactional
+  public Response updateUser(@PathParam("id") long id, @FormParam("enabled") boolean enabled,
+      @FormParam("role") Role role, @FormParam("maxActiveJobs") Integer maxActiveJobs,
+      @FormParam("dailyImageQuota") Integer dailyImageQuota) {
+    AppUser user = AppUser.findById(id);
+    if (user == null) {
+      throw new NotFoundException();
+    }
+    if (role == null || (maxActiveJobs != null && maxActiveJobs < 0) || (dailyImageQuota != null && dailyImageQuota < 0)) {
+      throw new BadRequestException("Role must be USER or ADMIN; limits must be 0 or more (empty: the default).");
+    }
+    user.enabled = enabled;
+    user.role = role;
+    user.maxActiveJobs = maxActiveJobs;
+    user.dailyImageQuota = dailyImageQuota;
+    return Response.seeOther(URI.create("/admin/users")).build();
+  }
+
+  @POST
+  @Path("users/{id}/sign-out")
+  public Response signOutUser(@PathParam("id") long id) {
+    sessions.closeAll(id);
+    return Response.seeOther(URI.create("/admin/users")).build();
+  }
+
+  @GET
+  @Path("settings")
+  @Produces(MediaType.TEXT_HTML)
+  public TemplateInstance settings() {
+    return Templates.settings(settings.limits(), blocklist.entries());
+  }
+
+  @POST
+  @Path("settings/limits")
+  public Response limits(@FormParam("maxActivePerUser") Integer maxActivePerUser,
+      @FormParam("dailyImageQuota") Integer dailyImageQuota, @FormParam("maxQueued") Integer maxQueued) {
+    if (maxActivePerUser == null || dailyImageQuota == null || maxQueued == null
+        || maxActivePerUser < 1 || dailyImageQuota < 1 || maxQueued < 1) {
+      throw new BadRequestException("Every limit must be a whole number of 1 or more.");
+    }
+    settings.set(new QueueSettings.Limits(maxActivePerUser, dailyImageQuota, maxQueued));
+    return Response.seeOther(URI.create("/admin/settings")).build();
+  }
+
+  @POST
+  @Path("settings/blocklist")
+  public Response block(@FormParam("pattern") String pattern) {
+    if (pattern == null || pattern.isBlank() || pattern.length() > 200) {
+      throw new BadRequestException("Give a word or phrase of 1 to 200 characters.");
+    }
+    blocklist.add(pattern);
+    return Response.seeOther(URI.create("/admin/settings")).build();
+  }
+
+  @POST
+  @Path("settings/blocklist/{id}/delete")
+  public Response unblock(@PathParam("id") long id) {
+    blocklist.remove(id);
+    return Response.seeOther(URI.create("/admin/settings")).build();
+  }
+
+  private static Response backToJobs() {
+    return Response.seeOther(URI.create("/admin/jobs")).build();
+  }
+}

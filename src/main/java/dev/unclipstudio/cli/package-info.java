@@ -1,0 +1,2 @@
+/** Command-line front end over the engine: generate, variations, interpolate, inpaint and pack-info. */
+package dev.unclipstudio.cli;

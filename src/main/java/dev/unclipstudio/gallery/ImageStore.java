@@ -1,0 +1,56 @@
+package dev.unclipstudio.gallery;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.NotFoundException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/** Reads image bytes (kept apart from the image rows) and parameters. */
+@ApplicationScoped
+public class ImageStore {
+
+  private final DataSource dataSource;
+  private final ObjectMapper json;
+
+  ImageStore(DataSource dataSource, ObjectMapper json) {
+    this.dataSource = dataSource;
+    this.json = json;
+  }
+
+  public byte[] png(long imageId) {
+    return bytes("SELECT png FROM image_data WHERE image_id = ?", imageId);
+  }
+
+  public byte[] thumbnail(long imageId) {
+    return bytes("SELECT thumbnail FROM image_data WHERE image_id = ?", imageId);
+  }
+
+  public Map<String, Object> params(Image image) {
+    try {
+      return json.readValue(image.params, new TypeReference<>() {});
+    } catch (JsonProcessingException e) {
+      return Map.of();
+    }
+  }
+
+  private byte[] bytes(String sql, long id) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NotFoundException();
+        }
+        return rs.getBytes(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read image " + id, e);
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.unclipstudio.job;
+
+import dev.unclipstudio.account.AppUser;
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.web.Users;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Blocking;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Submitting text → image jobs, the user's job list, one job's page, cancel, retry and the live progress stream. */
+@Path("/")
+@Authenticated
+@Blocking
+@Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA})
+public class JobResource {
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance create(SubmitForm form, Map<String, String> errors, String formError,
+        PackDefaults pack, List<JobView> recent);
+
+    static native TemplateInstance jobs(List<JobView> jobs);
+
+    static native TemplateInstance job(JobView job, String owner);
+  }
+
+  private final JobSubmission submission;
+  private final JobQueue queue;
+  private final ActivePack activePack;
+  private final StudioConfig config;
+  private final SecurityIdentity identity;
+
+  JobResource(JobSubmission submission, JobQueue queue, ActivePack activePack, StudioConfig config,
+      SecurityIdentity identity) {
+    this.submission = submission;
+    this.queue = queue;
+    this.activePack = activePack;
+    this.config = config;
+    this.identity = identity;
+  }
+
+  @GET
+  @Produces(MediaType.TEXT_HTML)
+  public TemplateInstance create() {
+    return createPage(SubmitForm.empty(), Map.of(), activePack.problem());
+  }
+
+  @POST
+  @Path("jobs")
+  @Produces(MediaType.TEXT_HTML)
+  public Response submit(@BeanParam SubmitFormParams params) {
+    SubmitForm form = params.toForm();
+    Map<String, String> errors = form.validate(config);
+    ModelPack pack = activePack.pack();
+    if (pack == null) {
+      return Response.status(Response.Status.SERVICE_UNAVAILABLE)
+          .entity(createPage(form, errors, activePack.problem())).build();
+    }
+    if (!errors.isEmpty()) {
+      return Response.status(Response.Status.BAD_REQUEST).entity(createPage(form, errors, null)).build();
+    }
+    try {
+      long id = submission.submit(user(), JobKind.TEXT_TO_IMAGE, form.toParams(), pack.name(), pack.version());
+      return Response.seeOther(URI.create("/jobs/" + id)).build();
+    } catch (LimitExceededException e) {
+      return Response.status(429).entity(createPage(form, Map.of(), e.getMessage())).build();
+    } catch (BlockedPromptException e) {
+      return Response.status(Response.Status.BAD_REQUEST).entity(createPage(form, Map.of("prompt", e.getMessage()), null))
+          .build();
+    }
+  }
+
+  @GET
+  @Path("jobs")
+  @Produces(MediaType.TEXT_HTML)
+  @Transactional
+  public TemplateInstance jobs() {
+    return Templates.jobs(Job.recentOf(user().id(), 100).stream().map(JobView::of).toList());
+  }
+
+  @GET
+  @Path("jobs/{id}")
+  @Produces(MediaType.TEXT_HTML)
+  @Transactional
+  public TemplateInstance job(@PathParam("id") long id) {
+    Job job = visibleJob(id);
+    String owner = job.ownerId == user().id() ? null
+        : AppUser.<AppUser>findByIdOptional(job.ownerId).map(u -> u.username).orElse("?");
+    return Templates.job(JobView.of(job), owner);
+  }
+
+  @POST
+  @Path("jobs/{id}/cancel")
+  public Response cancel(@PathParam("id") long id) {
+    checkVisible(id);
+    queue.cancel(id);
+    return Response.seeOther(URI.create("/jobs/" + id)).build();
+  }
+
+  @POST
+  @Path("jobs/{id}/retry")
+  public Response retry(@PathParam("id") long id) {
+    checkVisible(id);
+    queue.retry(id);
+    return Response.seeOther(URI.create("/jobs/" + id)).build();
+  }
+
+  /**
+   * Progress as server-sent events: the job row polled twice a second, sent when it changes, until the job ends.
+   * Read from the database, so it works whichever instance runs the job, and a reload simply starts a new stream.
+   */
+  @GET
+  @Path("jobs/{id}/events")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  @RestStreamElementType(MediaType.APPLICATION_JSON)
+  public Multi<JobView> events(@PathParam("id") long id) {
+    checkVisible(id);
+    return Multi.createFrom().emitter(emitter -> {
+      AtomicReference<JobView> last = new AtomicReference<>();
+      ScheduledFuture<?> poll = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(() -> {
+        try {
+          JobView view = QuarkusTransaction.requiringNew().call(() -> JobView.of(Job.findById(id)));
+          if (!view.equals(last.getAndSet(view))) {
+            emitter.emit(view);
+          }
+          if (!view.active()) {
+            emitter.complete();
+          }
+        } catch (RuntimeException e) {
+          emitter.fail(e);
+        }
+      }, 0, 500, TimeUnit.MILLISECONDS);
+      emitter.onTermination(() -> poll.cancel(false));
+    });
+  }
+
+  @GET
+  @Path("jobs/{id}/preview.png")
+  @Produces("image/png")
+  public Response preview(@PathParam("id") long id) {
+    checkVisible(id);
+    byte[] png = queue.preview(id);
+    if (png == null) {
+      throw new NotFoundException();
+    }
+    return Response.ok(png).header("Cache-Control", "no-store").build();
+  }
+
+  private TemplateInstance createPage(SubmitForm form, Map<String, String> errors, String formError) {
+    ModelPack pack = activePack.pack();
+    return Templates.create(form, errors, formError, pack == null ? null : PackDefaults.of(pack),
+        Job.recentOf(user().id(), 8).stream().map(JobView::of).toList());
+  }
+
+  /** Other users' jobs are "not found", not "forbidden": their existence is nobody else's business. */
+  private Job visibleJob(long id) {
+    Job job = Job.findById(id);
+    if (job == null || !user().mayAccess(job.ownerId)) {
+      throw new NotFoundException();
+    }
+    return job;
+  }
+
+  @Transactional
+  void checkVisible(long id) {
+    visibleJob(id);
+  }
+
+  private CurrentUser user() {
+    return Users.current(identity);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.unclipstudio.job;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.unclipstudio.gallery.Image;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** A job as the pages and the progress stream show it. */
+public record JobView(long id, JobKind kind, JobStatus status, String prompt, int imageCount, int percent,
+    String stage, Integer step, Integer stageSteps, long queuePosition, String eta, String error,
+    OffsetDateTime createdAt, boolean cancelRequested, List<Long> imageIds) {
+
+  public static JobView of(Job job) {
+    List<Long> images = job.status == JobStatus.SUCCEEDED
+        ? Image.ofJob(job.id).stream().map(i -> i.id).toList()
+        : List.of();
+    return new JobView(job.id, job.kind, job.status, job.prompt, job.imageCount, Math.round(job.progress * 100),
+        job.stage, job.step, job.stageSteps, job.queuePosition(), eta(job), job.error, job.createdAt,
+        job.cancelRequested, images);
+  }
+
+  @JsonProperty
+  public boolean active() {
+    return !status.isFinal();
+  }
+
+  @JsonProperty
+  public boolean retryable() {
+    return status == JobStatus.FAILED || status == JobStatus.CANCELLED;
+  }
+
+  /** Remaining time of a running job, from its pace so far. */
+  private static String eta(Job job) {
+    if (job.status != JobStatus.RUNNING || job.startedAt == null || job.progress <= 0.02f) {
+      return null;
+    }
+    double elapsed = Duration.between(job.startedAt, OffsetDateTime.now()).toMillis() / 1000.0;
+    long remaining = Math.round(elapsed / job.progress * (1 - job.progress));
+    return remaining < 60 ? remaining + " s" : (remaining / 60) + " min " + (remaining % 60) + " s";
+  }
+}

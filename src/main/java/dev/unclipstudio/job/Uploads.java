@@ -1,0 +1,43 @@
+package dev.unclipstudio.job;
+
+import dev.unclipstudio.pipeline.image.ImageDecoder;
+import dev.unclipstudio.pipeline.image.ImageLimits;
+import dev.unclipstudio.pipeline.image.InvalidImageException;
+import dev.unclipstudio.pipeline.image.PngCodec;
+import dev.unclipstudio.pipeline.image.RgbImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/**
+ * Uploaded images, accepted by content and never by name: the format is sniffed, the dimensions are read from the
+ * header before any pixel is decoded (so decompression bombs are refused cheaply), and what is kept is a fresh PNG
+ * re-encoded from the pixels — nothing of the uploaded file survives.
+ */
+public final class Uploads {
+
+  /** 10 MB, 4096 px a side, 16 megapixels. */
+  static final ImageLimits LIMITS = new ImageLimits(10L * 1024 * 1024, 4096, 16L * 1024 * 1024);
+
+  private Uploads() {}
+
+  /** The re-encoded PNG of an uploaded image; a clear message for the form when it is not acceptable. */
+  public static byte[] acceptImage(FileUpload upload, String what) throws InvalidImageException {
+    if (upload == null || upload.size() == 0) {
+      throw new InvalidImageException("Choose " + what + " to upload.");
+    }
+    if (upload.size() > LIMITS.maxBytes()) {
+      throw new InvalidImageException("The " + what + " is %d MB; the most is %d MB."
+          .formatted(upload.size() / (1024 * 1024), LIMITS.maxBytes() / (1024 * 1024)));
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(upload.uploadedFile());
+    } catch (IOException e) {
+      throw new InvalidImageException("The " + what + " could not be read.");
+    }
+    RgbImage image = ImageDecoder.decode(bytes, LIMITS);
+    return PngCodec.encode(image, Map.of());
+  }
+}

@@ -1,0 +1,73 @@
+package dev.unclipstudio.ops;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Studio-wide gauges from the database, so that any instance reports the same figures: jobs per status, the age
+ * of the oldest queued job, and workers per state. Read at most once per scrape interval.
+ */
+@ApplicationScoped
+public class QueueMetrics {
+
+  private static final long CACHE_NANOS = 5_000_000_000L;
+
+  private final DataSource dataSource;
+  private volatile Map<String, Double> snapshot = Map.of();
+  private volatile long readAt;
+
+  QueueMetrics(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  void register(@Observes StartupEvent event, MeterRegistry registry) {
+    for (String status : new String[] {"QUEUED", "RUNNING"}) {
+      Gauge.builder("studio.jobs", this, m -> m.value("jobs." + status)).tag("status", status)
+          .description("Jobs in this status").register(registry);
+    }
+    Gauge.builder("studio.queue.oldest.wait.seconds", this, m -> m.value("oldest"))
+        .description("Seconds the oldest queued job has waited").register(registry);
+    for (String state : new String[] {"RUNNING", "PAUSED", "DRAINING", "STOPPED", "UNHEALTHY"}) {
+      Gauge.builder("studio.workers", this, m -> m.value("workers." + state)).tag("state", state)
+          .description("Workers in this state, all instances").register(registry);
+    }
+  }
+
+  private double value(String key) {
+    if (System.nanoTime() - readAt > CACHE_NANOS) {
+      snapshot = read();
+      readAt = System.nanoTime();
+    }
+    return snapshot.getOrDefault(key, 0.0);
+  }
+
+  private Map<String, Double> read() {
+    Map<String, Double> values = new HashMap<>();
+    String sql = """
+        SELECT 'jobs.' || status, count(*)::float8 FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status
+        UNION ALL
+        SELECT 'oldest', coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM job WHERE status = 'QUEUED'
+        UNION ALL
+        SELECT 'workers.' || state, count(*)::float8 FROM worker GROUP BY state
+        """;
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        values.put(rs.getString(1), rs.getDouble(2));
+      }
+    } catch (SQLException e) {
+      return snapshot;   // keep the last figures while the database is away
+    }
+    return values;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.unclipstudio.pipeline;
+
+import dev.unclipstudio.pipeline.glide.InpaintPipeline;
+import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.pipeline.onnx.Decoder;
+import dev.unclipstudio.pipeline.onnx.EngineOptions;
+import dev.unclipstudio.pipeline.onnx.ImageEncoder;
+import dev.unclipstudio.pipeline.onnx.InpaintModel;
+import dev.unclipstudio.pipeline.onnx.Prior;
+import dev.unclipstudio.pipeline.onnx.TextEncoder;
+import dev.unclipstudio.pipeline.onnx.TextProjection;
+import dev.unclipstudio.pipeline.onnx.Upsampler;
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.pack.ModelPackException;
+import dev.unclipstudio.pipeline.sampling.Progress;
+import dev.unclipstudio.pipeline.unclip.SuperResChain;
+import dev.unclipstudio.pipeline.unclip.UnclipPipeline;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The engine for one model pack on one device: opens every stage session once and serves requests. Thread-safe:
+ * requests may run concurrently (ONNX Runtime sessions allow concurrent runs); each request's noise is its own.
+ */
+public final class Engine implements AutoCloseable {
+
+  private final ModelPack pack;
+  private final List<AutoCloseable> sessions;
+  private final UnclipPipeline unclip;
+  private final InpaintPipeline inpaint;
+
+  private Engine(ModelPack pack, List<AutoCloseable> sessions, UnclipPipeline unclip, InpaintPipeline inpaint) {
+    this.pack = pack;
+    this.sessions = sessions;
+    this.unclip = unclip;
+    this.inpaint = inpaint;
+  }
+
+  /** Opens every stage of {@code pack}; if any fails, the ones already opened are closed again. */
+  public static Engine open(ModelPack pack, EngineOptions options) throws ModelPackException {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      TextEncoder textEncoder = track(opened, TextEncoder.open(pack.stage(ModelPack.TEXT_ENCODER), options));
+      ImageEncoder imageEncoder = pack.hasImageEncoder()
+          ? track(opened, ImageEncoder.open(pack.stage(ModelPack.IMAGE_ENCODER), options)) : null;
+      Prior prior = pack.hasStage(ModelPack.PRIOR)
+          ? track(opened, Prior.open(pack.stage(ModelPack.PRIOR), options)) : null;
+      TextProjection textProj = track(opened, TextProjection.open(pack.stage(ModelPack.TEXT_PROJ), options));
+      Decoder decoder = track(opened, Decoder.open(pack.stage(ModelPack.DECODER), options));
+      SuperResChain superRes = null;
+      if (pack.hasStage(ModelPack.SUPER_RES_FIRST)) {
+        Upsampler first = track(opened, Upsampler.open(pack.stage(ModelPack.SUPER_RES_FIRST), options));
+        Upsampler last = first;
+        if (pack.hasStage(ModelPack.SUPER_RES_LAST)
+            && !pack.stage(ModelPack.SUPER_RES_LAST).file().equals(pack.stage(ModelPack.SUPER_RES_FIRST).file())) {
+          last = track(opened, Upsampler.open(pack.stage(ModelPack.SUPER_RES_LAST), options));
+        }
+        superRes = new SuperResChain(pack, first, last);
+      }
+      UnclipPipeline unclip = new UnclipPipeline(pack, textEncoder, imageEncoder, prior, textProj, decoder, superRes);
+      InpaintPipeline inpaint = null;
+      if (pack.hasInpainting()) {
+        InpaintModel base = track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_BASE), options));
+        InpaintModel up = pack.hasStage(ModelPack.INPAINT_UPSAMPLER)
+            ? track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_UPSAMPLER), options)) : null;
+        inpaint = new InpaintPipeline(pack, base, up, superRes);
+      }
+      return new Engine(pack, Collections.unmodifiableList(opened), unclip, inpaint);
+    } catch (ModelPackException | RuntimeException e) {
+      closeAll(opened, e);
+      throw e;
+    }
+  }
+
+  private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T session) {
+    opened.add(session);
+    return session;
+  }
+
+  public ModelPack pack() {
+    return pack;
+  }
+
+  /** The unCLIP pipeline itself, for callers that inject their own noise (tests, tools). */
+  public UnclipPipeline unclipPipeline() {
+    return unclip;
+  }
+
+  /** The inpainting pipeline, or null when the pack has no inpainting stage. */
+  public InpaintPipeline inpaintPipeline() {
+    return inpaint;
+  }
+
+  public List<GeneratedImage> textToImage(TextToImageRequest r, StepListener l, CancellationToken c) {
+    return unclip.textToImage(r.prompt(), r.seeds().size(), r.priorSteps(), r.priorGuidanceScale(),
+        new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(r.seeds()),
+        Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
+  }
+
+  public List<GeneratedImage> variations(VariationRequest r, StepListener l, CancellationToken c) {
+    float[] embedding = r.sourceEmbedding() != null ? r.sourceEmbedding() : imageEmbedding(r.source());
+    return unclip.variations(embedding, r.seeds().size(),
+        new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(r.seeds()),
+        Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
+  }
+
+  /** Every frame uses the request's one seed, so all frames start from the same noise. */
+  public List<GeneratedImage> interpolate(InterpolationRequest r, StepListener l, CancellationToken c) {
+    List<Long> seeds = Collections.nCopies(r.frames(), r.seed());
+    return unclip.interpolate(r.embeddingA(), r.embeddingB(), r.frames(),
+        new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(seeds),
+        Progress.Factory.of(l, c)).toGeneratedImages(seeds);
+  }
+
+  public List<GeneratedImage> inpaint(InpaintRequest r, StepListener l, CancellationToken c) {
+    if (inpaint == null) throw new UnsupportedOperationException("pack " + pack.name() + " has no inpainting stage");
+    return inpaint.inpaint(r.source(), r.keepMask(), r.prompt(), r.seeds().size(), r.steps(), r.guidanceScale(),
+        new SeededNoise(r.seeds()), Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
+  }
+
+  /** CLIP image embedding of an image of any size. */
+  public float[] imageEmbedding(RgbImage image) {
+    return unclip.imageEmbedding(image);
+  }
+
+  /** Closes every session, even when some fail to close. */
+  @Override
+  public void close() {
+    closeAll(sessions, null);
+  }
+
+  private static void closeAll(List<AutoCloseable> opened, Exception primary) {
+    RuntimeException failure = null;
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        if (primary != null) {
+          primary.addSuppressed(e);
+        } else if (failure == null) {
+          failure = new IllegalStateException("closing engine sessions failed", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) throw failure;
+  }
+}

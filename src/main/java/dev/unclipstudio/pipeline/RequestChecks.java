@@ -1,0 +1,18 @@
+package dev.unclipstudio.pipeline;
+
+import java.util.List;
+
+/** Validation shared by the request records. */
+final class RequestChecks {
+
+  private RequestChecks() {}
+
+  static List<Long> seeds(List<Long> seeds) {
+    if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
+    return List.copyOf(seeds);
+  }
+
+  static void steps(String name, Integer steps) {
+    if (steps != null && steps < 1) throw new IllegalArgumentException(name + " must be at least 1: " + steps);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.unclipstudio.pipeline;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Noise from one seed per image: every (image, stage) pair has its own stream split off from the image's seed, so an
+ * image depends only on its seed, whatever else shares its batch. Not thread-safe: one instance per request.
+ */
+public final class SeededNoise implements NoiseSource {
+
+  private final List<Long> seeds;
+  private final Map<String, SplittableRandom[]> streams = new HashMap<>();
+
+  public SeededNoise(List<Long> seeds) {
+    this.seeds = List.copyOf(seeds);
+  }
+
+  @Override
+  public double[] initial(String stage, int batch, int perImage) {
+    return draw(stage, batch, perImage);
+  }
+
+  @Override
+  public double[] step(String stage, int step, int batch, int perImage) {
+    return draw(stage, batch, perImage);
+  }
+
+  private double[] draw(String stage, int batch, int perImage) {
+    if (batch != seeds.size()) {
+      throw new IllegalArgumentException("noise for " + batch + " images requested, seeds given for " + seeds.size());
+    }
+    SplittableRandom[] perStage = streams.computeIfAbsent(stage, s -> {
+      SplittableRandom[] r = new SplittableRandom[seeds.size()];
+      for (int b = 0; b < r.length; b++) r[b] = new SplittableRandom(mix(seeds.get(b), s.hashCode()));
+      return r;
+    });
+    double[] out = new double[batch * perImage];
+    for (int b = 0; b < batch; b++) {
+      for (int i = 0; i < perImage; i++) out[b * perImage + i] = perStage[b].nextGaussian();
+    }
+    return out;
+  }
+
+  /** SplitMix64 finaliser over seed and stage, so nearby seeds and stages give unrelated streams. */
+  private static long mix(long seed, int stage) {
+    long z = seed * 0x9E3779B97F4A7C15L + stage;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+}

@@ -1,0 +1,17 @@
+package dev.unclipstudio.pipeline;
+
+import dev.unclipstudio.pipeline.image.RgbImage;
+import java.util.function.Supplier;
+
+/**
+ * Progress after one sampler step.
+ *
+ * @param stage stage name ("prior", "decoder", "super_res", "inpaint_base", …)
+ * @param step 1-based step within the stage
+ * @param stageSteps steps in the stage
+ * @param overallStep 1-based step over the whole request
+ * @param overallSteps steps of the whole request
+ * @param preview the first image's predicted x0, computed only when called; returns null for the prior
+ */
+public record StepEvent(String stage, int step, int stageSteps, int overallStep, int overallSteps,
+    Supplier<RgbImage> preview) {}

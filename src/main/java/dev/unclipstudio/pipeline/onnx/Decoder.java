@@ -1,0 +1,48 @@
+package dev.unclipstudio.pipeline.onnx;
+
+import dev.unclipstudio.pipeline.pack.ModelPackException;
+import dev.unclipstudio.pipeline.pack.StageSpec;
+import dev.unclipstudio.pipeline.tensor.FloatTensor;
+import java.util.Map;
+
+/** The unCLIP decoder UNet ({@code decoder} stage): ε ‖ v at the base resolution. */
+public final class Decoder implements AutoCloseable {
+
+  private final StageSession session;
+
+  private Decoder(StageSession session) {
+    this.session = session;
+  }
+
+  public static Decoder open(StageSpec spec, EngineOptions options) throws ModelPackException {
+    return new Decoder(StageSession.open(spec, options));
+  }
+
+  /**
+   * @param sample [N, 3, S, S] x_t
+   * @param encoderHiddenStates [N, 4 + L, D]
+   * @param classLabels [N, E]
+   * @param attentionMask [N, 4 + L]: four true image-token positions, then the token mask
+   * @return [N, 6, S, S] ε ‖ v
+   */
+  public FloatTensor predict(FloatTensor sample, int timestep, FloatTensor encoderHiddenStates,
+      FloatTensor classLabels, boolean[] attentionMask) {
+    int n = sample.rows();
+    return session.run(Map.of(
+        "sample", new StageInput.Floats(sample),
+        "timestep", StageInput.Ints.timestep(timestep, n),
+        "encoder_hidden_states", new StageInput.Floats(encoderHiddenStates),
+        "class_labels", new StageInput.Floats(classLabels),
+        "attention_mask", new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})))
+        .get("out_sample");
+  }
+
+  public StageSession session() {
+    return session;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.unclipstudio.pipeline.sampling;
+
+import dev.unclipstudio.pipeline.NoiseSource;
+import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
+import dev.unclipstudio.pipeline.image.ImageTensors;
+import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.pipeline.schedule.DenoisedHook;
+import dev.unclipstudio.pipeline.schedule.StepResult;
+import dev.unclipstudio.pipeline.schedule.UnclipScheduler;
+
+/** Runs one stage's ancestral sampling loop: noise → network → scheduler step, reporting after every step. */
+public final class SamplingLoop {
+
+  private SamplingLoop() {}
+
+  /**
+   * @param stage name used for noise streams and progress events
+   * @param batch B
+   * @param perImage values per image (C, or 3·H·W)
+   * @param initialScale factor on x_T (GLIDE upsampler: 0.997)
+   * @param imageSide H = W for previews of image stages, 0 for the prior (no preview)
+   * @return x_0 of the B images, [B · perImage]
+   */
+  public static double[] run(String stage, UnclipScheduler scheduler, int batch, int perImage, double initialScale,
+      Denoiser denoiser, DenoisedHook hook, NoiseSource noise, Progress progress, int imageSide) {
+    double[] x = noise.initial(stage, batch, perImage);
+    if (x.length != batch * perImage) {
+      throw new IllegalArgumentException("Unexpected latents shape for " + stage + ", got " + x.length
+          + " values, expected " + batch + " x " + perImage);
+    }
+    if (initialScale != 1.0) for (int i = 0; i < x.length; i++) x[i] *= initialScale;
+    int[] timesteps = scheduler.timesteps();
+    for (int k = 0; k < timesteps.length; k++) {
+      progress.checkCancelled(stage, k);
+      ClassifierFreeGuidance.Guided g = denoiser.predict(x, k, timesteps[k]);
+      double[] z = noise.step(stage, k, batch, perImage);
+      StepResult r = scheduler.step(k, g.prediction(), g.varianceValues(), x, z, hook);
+      x = r.prevSample();
+      double[] x0 = r.predOriginalSample();
+      progress.stepDone(stage, k, timesteps.length, imageSide == 0 ? () -> null : () -> preview(x0, imageSide));
+    }
+    return x;
+  }
+
+  private static RgbImage preview(double[] x0, int side) {
+    float[] first = new float[3 * side * side];
+    for (int i = 0; i < first.length; i++) first[i] = (float) x0[i];
+    return ImageTensors.toImage(first, 0, side, side);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.unclipstudio.worker;
+
+import dev.unclipstudio.job.ClaimedJob;
+import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.ResultImage;
+import dev.unclipstudio.pipeline.CancelledException;
+import dev.unclipstudio.pipeline.Engine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * One worker thread on one device: claims a job, runs it on its own engine (sessions opened once), reports, repeats.
+ * A job that fails frees what it held and fails alone; the worker goes on with the next.
+ */
+final class Worker implements Runnable {
+
+  private static final Logger LOG = Logger.getLogger(Worker.class);
+
+  private final String name;
+  private final Engine engine;
+  private final JobQueue queue;
+  private final JobRunner runner;
+  private final WorkerPool pool;
+  private final WorkerMetrics metrics;
+  private final Duration progressInterval;
+  private final Duration previewInterval;
+  private volatile JobControl current;
+
+  Worker(String name, Engine engine, JobQueue queue, JobRunner runner, WorkerPool pool, WorkerMetrics metrics,
+      Duration progressInterval, Duration previewInterval) {
+    this.metrics = metrics;
+    this.name = name;
+    this.engine = engine;
+    this.queue = queue;
+    this.runner = runner;
+    this.pool = pool;
+    this.progressInterval = progressInterval;
+    this.previewInterval = previewInterval;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The job this worker is running, if any. */
+  Optional<JobControl> current() {
+    return Optional.ofNullable(current);
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (pool.mayClaim(this)) {
+        Optional<ClaimedJob> job = claimQuietly();
+        if (job.isEmpty()) {
+          pool.awaitWork();
+          continue;
+        }
+        runJob(job.get());
+      }
+    } finally {
+      engine.close();
+      pool.stopped(this);
+    }
+  }
+
+  private Optional<ClaimedJob> claimQuietly() {
+    try {
+      return queue.claim(name);
+    } catch (RuntimeException e) {
+      // The database may be restarting: back off and try again rather than dying.
+      LOG.warnf("Could not claim a job (%s); retrying", e.getMessage());
+      pool.awaitWork();
+      return Optional.empty();
+    }
+  }
+
+  private void runJob(ClaimedJob job) {
+    JobControl control = new JobControl(job.lease());
+    current = control;
+    pool.running(this, job.lease().jobId());
+    long started = System.nanoTime();
+    metrics.waited(job.waited());
+    try {
+      LOG.infof("%s: running job %d (%s, attempt %d)", name, job.lease().jobId(), job.kind(), job.attempt());
+      ProgressReporter progress = new ProgressReporter(queue, control, metrics, progressInterval, previewInterval);
+      List<ResultImage> images = runner.run(job, engine, progress, control);
+      if (queue.complete(job.lease(), images)) {
+        pool.finished(this, true, images.size());
+        metrics.finished("succeeded");
+        LOG.infof("%s: job %d succeeded in %d ms", name, job.lease().jobId(), (System.nanoTime() - started) / 1_000_000);
+      } else {
+        LOG.infof("%s: job %d was taken over or cancelled meanwhile; its results were discarded", name, job.lease().jobId());
+      }
+    } catch (CancelledException e) {
+      endStopped(control);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      if (control.isCancelled()) {
+        endStopped(control);
+      } else {
+        LOG.errorf(e, "%s: job %d failed", name, job.lease().jobId());
+        queue.fail(job.lease(), readable(e));
+        pool.finished(this, false, 0);
+        metrics.finished("failed");
+      }
+    } finally {
+      current = null;
+      pool.running(this, null);
+    }
+  }
+
+  private void endStopped(JobControl control) {
+    switch (control.reason()) {
+      case CANCELLED -> {
+        queue.markCancelled(control.lease());
+        metrics.finished("cancelled");
+        LOG.infof("%s: job %d cancelled", name, control.lease().jobId());
+      }
+      case SHUTDOWN -> queue.release(control.lease());
+      default -> LOG.infof("%s: lost the lease of job %d; stopped without writing", name, control.lease().jobId());
+    }
+  }
+
+  private static String readable(Throwable e) {
+    if (e instanceof OutOfMemoryError) {
+      return "The worker ran out of memory. Try fewer images at once.";
+    }
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,35 @@
+package dev.unclipstudio.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** What this instance's workers measure: time in the queue, time per stage, and how jobs end. */
+@ApplicationScoped
+public class WorkerMetrics {
+
+  private final MeterRegistry registry;
+  private final Timer wait;
+
+  WorkerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.wait = Timer.builder("studio.job.wait").description("Time a job waited in the queue before a worker took it")
+        .register(registry);
+  }
+
+  void waited(Duration duration) {
+    wait.record(duration);
+  }
+
+  void stage(String stage, long nanos) {
+    Timer.builder("studio.stage.duration").description("Time spent in one pipeline stage of one job")
+        .tag("stage", stage).register(registry).record(Duration.ofNanos(nanos));
+  }
+
+  void finished(String outcome) {
+    Counter.builder("studio.jobs.finished").description("Jobs this instance's workers ended, by outcome")
+        .tag("outcome", outcome).register(registry).increment();
+  }
+}

@@ -1,0 +1,297 @@
+package dev.unclipstudio.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.job.JobInputs;
+import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.LeaseState;
+import dev.unclipstudio.pipeline.Engine;
+import dev.unclipstudio.pipeline.onnx.EngineOptions;
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.pack.ModelPackException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * This instance's workers: one platform thread per device and configured thread (JNI pins virtual threads), each
+ * with its own engine. The pack is checked once at start; a broken pack marks the workers UNHEALTHY with the reason
+ * instead of failing every job one by one, and the jobs wait in the queue for a healthy worker.
+ */
+@ApplicationScoped
+public class WorkerPool {
+
+  private static final Logger LOG = Logger.getLogger(WorkerPool.class);
+
+  private final StudioConfig config;
+  private final JobQueue queue;
+  private final WorkerRegistry registry;
+  private final JobRunner runner;
+  private final WorkerMetrics metrics;
+  private final List<Worker> workers = new CopyOnWriteArrayList<>();
+  private final List<Thread> threads = new CopyOnWriteArrayList<>();
+  private final Object wake = new Object();
+  private final String instance;
+  private volatile WorkerState state = WorkerState.STOPPED;
+  private volatile String health = "not started";
+  private ScheduledExecutorService heartbeat;
+  private QueueListener listener;
+
+  WorkerPool(StudioConfig config, JobQueue queue, WorkerRegistry registry, WorkerMetrics metrics, JobInputs inputs,
+      ObjectMapper json) {
+    this.metrics = metrics;
+    this.config = config;
+    this.queue = queue;
+    this.registry = registry;
+    this.runner = new JobRunner(json, new Thumbnails(), inputs);
+    this.instance = config.worker().instanceName().orElseGet(WorkerPool::defaultInstanceName);
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (config.roles().worker()) {
+      start();
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  /** Opens the configured pack and an engine per worker, and starts the threads. */
+  public void start() {
+    start(config.pack());
+  }
+
+  synchronized void start(Path packDir) {
+    if (state != WorkerState.STOPPED && state != WorkerState.UNHEALTHY) {
+      return;
+    }
+    ModelPack pack;
+    try {
+      pack = ModelPack.open(packDir);
+    } catch (ModelPackException | RuntimeException e) {
+      markUnhealthy("Model pack " + packDir.toAbsolutePath() + " cannot be used: " + e.getMessage());
+      return;
+    }
+    state = WorkerState.RUNNING;
+    health = "ok";
+    for (String device : config.worker().devices()) {
+      for (int t = 0; t < config.worker().threadsPerDevice(); t++) {
+        String name = instance + "/" + device + "/" + t;
+        Engine engine;
+        try {
+          engine = Engine.open(pack, engineOptions(device));
+        } catch (Exception e) {
+          registry.register(name, instance, device, WorkerState.UNHEALTHY, e.getMessage());
+          LOG.errorf("Worker %s cannot start: %s", name, e.getMessage());
+          continue;
+        }
+        Worker worker = new Worker(name, engine, queue, runner, this, metrics, config.worker().progressInterval(),
+            config.worker().previewInterval());
+        registry.register(name, instance, device, WorkerState.RUNNING, null);
+        workers.add(worker);
+        Thread thread = new Thread(worker, "worker-" + device + "-" + t);
+        threads.add(thread);
+        thread.start();
+      }
+    }
+    if (workers.isEmpty()) {
+      markUnhealthy("No worker could open the model pack on its device; see the log");
+      return;
+    }
+    heartbeat = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "worker-heartbeat"));
+    long period = Math.max(1, config.queue().lease().toMillis() / 3);
+    heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+    listener = new QueueListener(this);
+    listener.start();
+    LOG.infof("Started %d worker(s) on %s with pack %s %s", workers.size(), config.worker().devices(), pack.name(),
+        pack.version());
+  }
+
+  /** Stops claiming, lets running jobs finish within the grace period, then gives the rest back to the queue. */
+  public void stop() {
+    synchronized (this) {
+      if (state == WorkerState.STOPPED) {
+        return;
+      }
+      state = WorkerState.DRAINING;
+    }
+    wakeAll();
+    long deadline = System.nanoTime() + config.worker().shutdownGrace().toNanos();
+    for (Thread thread : threads) {
+      joinUntil(thread, deadline);
+    }
+    for (Worker worker : workers) {
+      worker.current().ifPresent(c -> c.stop(JobControl.Reason.SHUTDOWN));
+    }
+    for (Thread thread : threads) {
+      joinUntil(thread, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+    }
+    if (heartbeat != null) {
+      heartbeat.shutdownNow();
+    }
+    if (listener != null) {
+      listener.close();
+    }
+    threads.clear();
+    workers.clear();
+    state = WorkerState.STOPPED;
+  }
+
+  /** Pause: running jobs finish, nothing new is claimed. */
+  public void pause() {
+    if (state == WorkerState.RUNNING) {
+      state = WorkerState.PAUSED;
+      workers.forEach(w -> registry.state(w.name(), WorkerState.PAUSED));
+    }
+  }
+
+  public void resume() {
+    if (state == WorkerState.PAUSED) {
+      state = WorkerState.RUNNING;
+      workers.forEach(w -> registry.state(w.name(), WorkerState.RUNNING));
+      wakeAll();
+    }
+  }
+
+  public WorkerState state() {
+    return state;
+  }
+
+  public String health() {
+    return health;
+  }
+
+  boolean mayClaim(Worker worker) {
+    while (state == WorkerState.PAUSED) {
+      awaitWork();
+    }
+    return state == WorkerState.RUNNING;
+  }
+
+  /** Idles until a notification, a resume, or the poll interval. */
+  void awaitWork() {
+    synchronized (wake) {
+      try {
+        wake.wait(config.worker().pollInterval().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  void wakeAll() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  /** A cancel notification: stop that job now if one of ours runs it. */
+  void cancelRequested(long jobId) {
+    for (Worker worker : workers) {
+      worker.current().filter(c -> c.lease().jobId() == jobId).ifPresent(c -> c.stop(JobControl.Reason.CANCELLED));
+    }
+  }
+
+  void running(Worker worker, Long jobId) {
+    registry.currentJob(worker.name(), jobId);
+  }
+
+  void finished(Worker worker, boolean succeeded, int images) {
+    registry.count(worker.name(), succeeded, images);
+  }
+
+  void stopped(Worker worker) {
+    registry.state(worker.name(), WorkerState.STOPPED);
+  }
+
+  /** Applies what an admin asked for this instance in the console (pause, resume, drain). */
+  void applyDesiredState() {
+    registry.desiredState(instance).ifPresent(desired -> {
+      switch (desired) {
+        case PAUSED -> pause();
+        case RUNNING -> resume();
+        case DRAINING -> drain();
+        default -> { }
+      }
+    });
+  }
+
+  /** Finish running jobs, claim nothing new, and stay so until resumed. */
+  public void drain() {
+    if (state == WorkerState.RUNNING || state == WorkerState.PAUSED) {
+      state = WorkerState.PAUSED;
+      workers.forEach(w -> registry.state(w.name(), WorkerState.DRAINING));
+    }
+  }
+
+  private void beat() {
+    try {
+      applyDesiredState();
+      for (Worker worker : workers) {
+        worker.current().ifPresent(control -> {
+          LeaseState lease = queue.heartbeat(control.lease());
+          if (lease == LeaseState.CANCEL_REQUESTED) {
+            control.stop(JobControl.Reason.CANCELLED);
+          } else if (lease == LeaseState.LOST) {
+            control.stop(JobControl.Reason.LEASE_LOST);
+          }
+        });
+        registry.heartbeat(worker.name());
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("Heartbeat failed (%s); a job whose lease expires will be rescued", e.getMessage());
+    }
+  }
+
+  private void markUnhealthy(String reason) {
+    state = WorkerState.UNHEALTHY;
+    health = reason;
+    for (String device : config.worker().devices()) {
+      registry.register(instance + "/" + device, instance, device, WorkerState.UNHEALTHY, reason);
+    }
+    LOG.error(reason + " — this instance runs no jobs; they wait in the queue for a healthy worker");
+  }
+
+  /** "cpu", or "cuda:N" (the engine falls back to CPU with a warning when CUDA is unavailable). */
+  private EngineOptions engineOptions(String device) {
+    EngineOptions options;
+    if (device.equals("cpu")) {
+      options = EngineOptions.cpu();
+    } else if (device.matches("cuda:\\d+")) {
+      options = EngineOptions.cuda(Integer.parseInt(device.substring(5)));
+    } else {
+      throw new IllegalArgumentException("Unknown device '" + device + "': use cpu or cuda:N");
+    }
+    return options.withIntraOpThreads(config.worker().intraOpThreads());
+  }
+
+  private static void joinUntil(Thread thread, long deadlineNanos) {
+    long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    try {
+      thread.join(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static String defaultInstanceName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "localhost";
+    }
+    return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+}

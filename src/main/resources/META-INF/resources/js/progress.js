@@ -1,0 +1,40 @@
+// Live progress on a job page: server-sent events update the bar, the stage line and the preview; when the job
+// ends the page reloads to show results and buttons. Without JavaScript the page refreshes itself (noscript).
+(function () {
+  const card = document.getElementById('job');
+  if (!card || card.dataset.active !== 'true' || !window.EventSource) return;
+  const id = card.dataset.jobId;
+  const status = document.getElementById('job-status');
+  const bar = document.getElementById('job-bar');
+  const detail = document.getElementById('job-detail');
+  const preview = document.getElementById('job-preview');
+  const source = new EventSource('/jobs/' + id + '/events');
+  let lastStage = null;
+
+  source.onmessage = function (event) {
+    const job = JSON.parse(event.data);
+    status.textContent = job.status;
+    status.className = 'status ' + job.status;
+    bar.value = job.percent;
+    bar.textContent = job.percent + '%';
+    if (job.status === 'QUEUED') {
+      detail.textContent = 'Waiting in the queue: position ' + job.queuePosition + '.';
+    } else if (job.stage) {
+      detail.textContent = 'Stage ' + job.stage + ', step ' + job.step + ' of ' + job.stageSteps + ' · ' + job.percent + '%'
+        + (job.eta ? ' · about ' + job.eta + ' left' : '');
+    }
+    if (job.status === 'RUNNING' && (job.step !== null || job.stage !== lastStage)) {
+      preview.hidden = false;
+      preview.src = '/jobs/' + id + '/preview.png?t=' + Date.now();
+      lastStage = job.stage;
+    }
+    if (!job.active) {
+      source.close();
+      window.location.reload();
+    }
+  };
+  preview.addEventListener('error', function () { preview.hidden = true; });
+  source.onerror = function () {
+    // The browser reconnects by itself; a finished job closes the stream, which ends up here too.
+  };
+})();

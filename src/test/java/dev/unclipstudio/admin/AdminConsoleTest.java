@@ -1,0 +1,124 @@
+package dev.unclipstudio.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.account.Role;
+import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.testing.WebClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class AdminConsoleTest {
+
+  static final List<String> PAGES = List.of("/admin/jobs", "/admin/workers", "/admin/users", "/admin/settings");
+
+  @Inject TestData data;
+  @Inject JobQueue queue;
+
+  CurrentUser user;
+  CurrentUser admin;
+
+  @BeforeEach
+  void setUp() {
+    data.reset();
+    data.sql("DELETE FROM studio_setting", "DELETE FROM prompt_block");
+    user = data.user("plain");
+    admin = data.user("root", Role.ADMIN);
+  }
+
+  private WebClient as(CurrentUser u) {
+    return WebClient.signedIn(u.username(), "password-" + u.username());
+  }
+
+  @Test
+  void onlyAdminsReachTheConsole() {
+    WebClient anon = WebClient.anonymous();
+    WebClient plain = as(user);
+    WebClient boss = as(admin);
+    for (String page : PAGES) {
+      assertEquals(302, anon.get(page).statusCode(), page);
+      assertEquals(403, plain.get(page).statusCode(), page);
+      assertEquals(200, boss.get(page).statusCode(), page);
+    }
+    long job = data.textJob(user, "mine");
+    for (String action : List.of("/admin/jobs/" + job + "/cancel", "/admin/jobs/" + job + "/priority",
+        "/admin/jobs/purge", "/admin/users/" + user.id(), "/admin/users/" + user.id() + "/sign-out",
+        "/admin/settings/limits", "/admin/settings/blocklist", "/admin/workers/x/pause")) {
+      assertEquals(403, plain.post(action, Map.of("priority", "5", "days", "1", "pattern", "x", "role", "ADMIN",
+          "enabled", "true", "maxActivePerUser", "1", "dailyImageQuota", "1", "maxQueued", "1")).statusCode(), action);
+    }
+    assertEquals("QUEUED", data.status(job));
+    assertEquals("USER", data.string("SELECT role FROM app_user WHERE id = " + user.id()));
+  }
+
+  @Test
+  void adminsFilterCancelAndReprioritiseAnyonesJobs() {
+    long a = data.textJob(user, "first prompt");
+    long b = data.textJob(data.user("someone"), "second prompt");
+    WebClient boss = as(admin);
+    String filtered = boss.get("/admin/jobs?user=" + user.username()).asString();
+    assertTrue(filtered.contains("first prompt"));
+    assertFalse(filtered.contains("second prompt"));
+
+    assertEquals(303, boss.post("/admin/jobs/" + b + "/priority", Map.of("priority", "10")).statusCode());
+    assertEquals(b, queue.claim("w").orElseThrow().lease().jobId(), "the higher priority job must go first");
+    assertEquals(303, boss.post("/admin/jobs/" + a + "/cancel", Map.of()).statusCode());
+    assertEquals("CANCELLED", data.status(a));
+    assertTrue(boss.get("/admin/jobs?status=CANCELLED").asString().contains("first prompt"));
+    assertEquals(400, boss.post("/admin/jobs/" + a + "/priority", Map.of("priority", "1000")).statusCode());
+  }
+
+  @Test
+  void purgeRemovesOldFailedJobsButNeverImages() {
+    long old = data.textJob(user, "old failure");
+    data.sql("UPDATE job SET status = 'FAILED', finished_at = now() - interval '40 days' WHERE id = " + old);
+    long recent = data.textJob(user, "recent failure");
+    data.sql("UPDATE job SET status = 'FAILED', finished_at = now() WHERE id = " + recent);
+    as(admin).post("/admin/jobs/purge", Map.of("days", "30"));
+    assertEquals(0, data.count("SELECT count(*) FROM job WHERE id = " + old));
+    assertEquals(1, data.count("SELECT count(*) FROM job WHERE id = " + recent));
+  }
+
+  @Test
+  void disablingAUserOrSigningThemOutTakesEffectAtOnce() {
+    WebClient victim = as(user);
+    WebClient boss = as(admin);
+    boss.post("/admin/users/" + user.id() + "/sign-out", Map.of());
+    assertEquals(302, victim.get("/jobs").statusCode());
+
+    WebClient again = as(user);
+    boss.post("/admin/users/" + user.id(), Map.of("role", "USER", "maxActiveJobs", "", "dailyImageQuota", ""));
+    assertEquals("f", data.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
+    assertEquals(302, again.get("/jobs").statusCode());
+  }
+
+  @Test
+  void queueLimitsAndTheBlocklistApplyToSubmissions() {
+    WebClient boss = as(admin);
+    boss.post("/admin/settings/limits", Map.of("maxActivePerUser", "1", "dailyImageQuota", "100", "maxQueued", "50"));
+    boss.post("/admin/settings/blocklist", Map.of("pattern", "Forbidden Shape"));
+    WebClient plain = as(user);
+
+    Response blocked = plain.post("/jobs", Map.of("prompt", "a forbidden shape in blue", "images", "1"));
+    assertEquals(400, blocked.statusCode());
+    assertTrue(blocked.asString().contains("does not accept prompts containing"), blocked.asString());
+
+    data.textJob(user, "fills the one slot");
+    Response limited = plain.post("/jobs", Map.of("prompt", "a red circle", "images", "1"));
+    assertEquals(429, limited.statusCode());
+    assertTrue(limited.asString().contains("already have 1 jobs"));
+  }
+}

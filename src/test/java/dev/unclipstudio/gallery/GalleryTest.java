@@ -1,0 +1,90 @@
+package dev.unclipstudio.gallery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.job.ClaimedJob;
+import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.ResultImage;
+import dev.unclipstudio.testing.Pngs;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.testing.WebClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class GalleryTest {
+
+  @Inject TestData data;
+  @Inject JobQueue queue;
+
+  CurrentUser user;
+
+  @BeforeEach
+  void setUp() {
+    data.reset();
+    user = data.user("artist");
+  }
+
+  private long finishedImage(String prompt) {
+    data.textJob(user, prompt);
+    ClaimedJob job = queue.claim("w").orElseThrow();
+    queue.complete(job.lease(), List.of(new ResultImage(0, 1, 1, 1, "{}", null, null, Pngs.onePixel(), Pngs.onePixel())));
+    long id = data.count("SELECT id FROM image WHERE job_id = " + job.lease().jobId());
+    data.sql("UPDATE image SET visibility = 'SHARED' WHERE id = " + id);
+    return id;
+  }
+
+  @Test
+  void pagesWalkTheWholeGalleryNewestFirstWithoutRepeats() {
+    List<Long> made = new ArrayList<>();
+    for (int i = 0; i < GalleryResource.PAGE * 2 + 3; i++) {
+      made.add(finishedImage("image " + i));
+    }
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    List<Long> seen = new ArrayList<>();
+    String next = "/gallery";
+    Pattern thumb = Pattern.compile("/images/(\\d+)/thumb.png");
+    Pattern older = Pattern.compile("href=\"(/gallery\\?before=\\d+)\"");
+    while (next != null) {
+      String html = browser.get(next).asString();
+      Matcher m = thumb.matcher(html);
+      while (m.find()) {
+        seen.add(Long.parseLong(m.group(1)));
+      }
+      Matcher o = older.matcher(html);
+      next = o.find() ? o.group(1) : null;
+    }
+    List<Long> expected = new ArrayList<>(made);
+    java.util.Collections.reverse(expected);
+    assertEquals(expected, seen);
+  }
+
+  @Test
+  void searchFindsPromptsRegardlessOfCase() {
+    long circle = finishedImage("A Red Circle at the top");
+    long square = finishedImage("a blue square");
+    String html = WebClient.signedIn(user.username(), "password-" + user.username()).get("/gallery?q=red+circle")
+        .asString();
+    assertTrue(html.contains("/images/" + circle + "/thumb.png"));
+    assertFalse(html.contains("/images/" + square + "/thumb.png"));
+  }
+
+  @Test
+  void searchTreatsWildcardsLiterally() {
+    finishedImage("a green star");
+    String html = WebClient.signedIn(user.username(), "password-" + user.username()).get("/gallery?q=%25").asString();
+    assertTrue(html.contains("No images here yet"));
+  }
+}

@@ -1,0 +1,128 @@
+package dev.unclipstudio.job;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.ApiTokens;
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.testing.WebClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class JobApiTest {
+
+  @Inject TestData data;
+  @Inject ApiTokens tokens;
+
+  CurrentUser user;
+  String token;
+
+  @BeforeEach
+  void setUp() {
+    data.reset();
+    data.sql("DELETE FROM studio_setting", "DELETE FROM prompt_block");
+    user = data.user("scripter");
+    token = tokens.create(user.id(), "test");
+  }
+
+  @Test
+  void aTokenCreatedOnTheAccountPageIsShownOnceAndWorks() {
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    Response created = browser.post("/account/tokens", Map.of("name", "laptop script"));
+    assertEquals(200, created.statusCode());
+    Matcher m = Pattern.compile("<code id=\"new-token\">([^<]+)</code>").matcher(created.asString());
+    assertTrue(m.find(), "the new token is shown");
+    String shown = m.group(1);
+    assertTrue(shown.startsWith("ucs_"));
+    assertTrue(!browser.get("/account").asString().contains(shown), "the token must not be shown again");
+    assertTrue(!data.string("SELECT string_agg(token_hash, ',') FROM api_token").contains(shown), "stored hashed");
+    given().header("Authorization", "Bearer " + shown).get("/api/v1/jobs").then().statusCode(200);
+  }
+
+  @Test
+  void submitStatusListAndCancelOverTheApi() {
+    Response r = given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"prompt\": \"a red circle at the top\", \"images\": 2, \"seed\": 7}")
+        .post("/api/v1/jobs");
+    assertEquals(202, r.statusCode(), r.asString());
+    long id = r.jsonPath().getLong("id");
+    assertTrue(r.header("Location").endsWith("/api/v1/jobs/" + id));
+    given().header("Authorization", "Bearer " + token).get("/api/v1/jobs/" + id)
+        .then().statusCode(200).body("status", equalTo("QUEUED")).body("prompt", equalTo("a red circle at the top"));
+    given().header("Authorization", "Bearer " + token).get("/api/v1/jobs")
+        .then().statusCode(200).body("[0].id", equalTo((int) id));
+    given().header("Authorization", "Bearer " + token).contentType("application/json").post("/api/v1/jobs/" + id + "/cancel")
+        .then().statusCode(200).body("outcome", equalTo("CANCELLED"));
+    assertEquals("[7, 8]", data.string("SELECT params->'seeds' FROM job WHERE id = " + id));
+  }
+
+  @Test
+  void invalidRequestsGetFieldErrors() {
+    given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"prompt\": \"\", \"images\": 99, \"decoderGuidanceScale\": -1}")
+        .post("/api/v1/jobs")
+        .then().statusCode(400).body("fields", hasKey("prompt")).body("fields", hasKey("images"))
+        .body("fields", hasKey("decoderGuidanceScale"));
+    String longPrompt = "a".repeat(301);
+    given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"prompt\": \"" + longPrompt + "\"}").post("/api/v1/jobs")
+        .then().statusCode(400).body("fields.prompt", containsString("at most 300 characters"));
+  }
+
+  @Test
+  void overTheLimitIs429() {
+    data.sql("UPDATE app_user SET max_active_jobs = 1 WHERE id = " + user.id());
+    String body = "{\"prompt\": \"a blue square\"}";
+    given().header("Authorization", "Bearer " + token).contentType("application/json").body(body)
+        .post("/api/v1/jobs").then().statusCode(202);
+    given().header("Authorization", "Bearer " + token).contentType("application/json").body(body)
+        .post("/api/v1/jobs").then().statusCode(429).body("error", containsString("already have 1 jobs"));
+  }
+
+  @Test
+  void theApiAcceptsTokensOnlyAndRejectsRevokedOnes() {
+    given().get("/api/v1/jobs").then().statusCode(401);
+    given().header("Authorization", "Bearer ucs_not-a-token").get("/api/v1/jobs").then().statusCode(401);
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    given().cookie("studio_session", browser.cookie("studio_session")).get("/api/v1/jobs").then().statusCode(401);
+
+    long tokenId = data.count("SELECT id FROM api_token WHERE user_id = " + user.id());
+    assertEquals(303, browser.post("/account/tokens/" + tokenId + "/revoke", Map.of()).statusCode());
+    given().header("Authorization", "Bearer " + token).get("/api/v1/jobs").then().statusCode(401);
+  }
+
+  @Test
+  void otherUsersJobsAndPrivateImagesAreNotFound() {
+    long theirs = data.textJob(data.user("stranger"), "not yours");
+    given().header("Authorization", "Bearer " + token).get("/api/v1/jobs/" + theirs).then().statusCode(404);
+    given().header("Authorization", "Bearer " + token).contentType("application/json").post("/api/v1/jobs/" + theirs + "/cancel").then().statusCode(404);
+    assertEquals("QUEUED", data.status(theirs));
+  }
+
+  @Test
+  void aDisabledUsersTokenStopsWorking() {
+    data.sql("UPDATE app_user SET enabled = false WHERE id = " + user.id());
+    given().header("Authorization", "Bearer " + token).get("/api/v1/jobs").then().statusCode(401);
+  }
+
+  @Test
+  void theApiIsDescribedByOpenApi() {
+    given().get("/q/openapi?format=json").then().statusCode(200)
+        .body(containsString("/api/v1/jobs")).body(containsString("/api/v1/images/{id}/png"));
+  }
+}

@@ -1,0 +1,108 @@
+package dev.unclipstudio.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.testing.WebClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class AccountPagesTest {
+
+  @Inject TestData data;
+
+  @BeforeEach
+  void clean() {
+    data.reset();
+  }
+
+  @Test
+  void signUpSignsInAndStoresABcryptHash() {
+    WebClient browser = WebClient.anonymous();
+    Response r = browser.post("/signup", Map.of("username", "newcomer", "password", "correct horse"));
+    assertEquals(303, r.statusCode());
+    assertNotNull(browser.cookie("studio_session"));
+    assertEquals(200, browser.get("/jobs").statusCode());
+    String hash = data.string("SELECT password_hash FROM app_user WHERE username = 'newcomer'");
+    assertTrue(hash.startsWith("$2"), "not a bcrypt hash: " + hash);
+  }
+
+  @Test
+  void signUpShowsAnErrorPerField() {
+    Response r = WebClient.anonymous().post("/signup", Map.of("username", "x", "password", "short"));
+    assertEquals(400, r.statusCode());
+    assertTrue(r.asString().contains("Use 3 to 40 letters"));
+    assertTrue(r.asString().contains("Use at least 8 characters"));
+  }
+
+  @Test
+  void usernamesAreUniqueRegardlessOfCase() {
+    data.user("Taken");
+    String name = data.string("SELECT username FROM app_user WHERE username LIKE 'Taken%'");
+    Response r = WebClient.anonymous().post("/signup", Map.of("username", name.toLowerCase(), "password", "long enough"));
+    assertEquals(400, r.statusCode());
+    assertTrue(r.asString().contains("That name is taken"));
+  }
+
+  @Test
+  void wrongPasswordIsRefused() {
+    CurrentUser user = data.user("pw");
+    Response r = WebClient.anonymous().post("/login", Map.of("username", user.username(), "password", "wrong"));
+    assertEquals(401, r.statusCode());
+    assertTrue(r.asString().contains("Wrong username or password"));
+  }
+
+  @Test
+  void signOutEndsTheSession() {
+    CurrentUser user = data.user("out");
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    String session = browser.cookie("studio_session");
+    assertEquals(303, browser.post("/logout", Map.of()).statusCode());
+    WebClient replay = WebClient.anonymous();
+    io.restassured.RestAssured.given().redirects().follow(false).cookie("studio_session", session)
+        .get("/jobs").then().statusCode(302);
+  }
+
+  @Test
+  void signOutEverywhereEndsEverySessionOnTheNextRequest() {
+    CurrentUser user = data.user("everywhere");
+    WebClient laptop = WebClient.signedIn(user.username(), "password-" + user.username());
+    WebClient phone = WebClient.signedIn(user.username(), "password-" + user.username());
+    assertEquals(200, phone.get("/jobs").statusCode());
+    laptop.post("/account/sign-out-everywhere", Map.of());
+    assertEquals(302, phone.get("/jobs").statusCode());
+  }
+
+  @Test
+  void aDisabledUserIsOutOnTheNextRequest() {
+    CurrentUser user = data.user("disabled");
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    assertEquals(200, browser.get("/jobs").statusCode());
+    data.sql("UPDATE app_user SET enabled = false WHERE id = " + user.id());
+    assertEquals(302, browser.get("/jobs").statusCode());
+    Response again = WebClient.anonymous().post("/login",
+        Map.of("username", user.username(), "password", "password-" + user.username()));
+    assertEquals(401, again.statusCode());
+  }
+
+  @Test
+  void signInRedirectsOnlyWithinTheSite() {
+    CurrentUser user = data.user("redir");
+    WebClient browser = WebClient.anonymous();
+    Response r = browser.post("/login", Map.of("username", user.username(), "password", "password-" + user.username(),
+        "next", "//evil.example/steal"));
+    assertEquals(303, r.statusCode());
+    assertTrue(r.header("Location").endsWith("/"), r.header("Location"));
+  }
+}

@@ -1,0 +1,145 @@
+package dev.unclipstudio.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.pipeline.image.PngCodec;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.testing.WebClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Workers running the real engine on the tiny pack, end to end through the pages. */
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class WorkerPoolTest {
+
+  @Inject TestData data;
+  @Inject WorkerPool pool;
+  @Inject JobQueue queue;
+
+  @BeforeEach
+  void clean() {
+    pool.stop();
+    data.reset();
+  }
+
+  @AfterEach
+  void stop() {
+    pool.stop();
+  }
+
+  @Test
+  void signUpSubmitWatchProgressAndFindTheImageInTheGallery() throws Exception {
+    pool.start();
+    WebClient browser = WebClient.anonymous();
+    assertEquals(303, browser.post("/signup", Map.of("username", "painter", "password", "paint all day")).statusCode());
+    Response submitted = browser.post("/jobs", Map.of("prompt", "a small red circle in the top left corner",
+        "images", "2", "seed", "1234"));
+    assertEquals(303, submitted.statusCode(), submitted.asString());
+    String jobPath = java.net.URI.create(submitted.header("Location")).getPath();
+    long jobId = Long.parseLong(jobPath.substring("/jobs/".length()));
+
+    await(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(data.status(jobId)));
+    String events = browser.get(jobPath + "/events").asString();
+    assertTrue(events.contains("\"status\":\"SUCCEEDED\""), events);
+
+    String page = browser.get(jobPath).asString();
+    long imageId = data.count("SELECT id FROM image WHERE job_id = " + jobId + " AND index_in_job = 0");
+    assertTrue(page.contains("/images/" + imageId + "/thumb.png"), page);
+    assertEquals(2, data.count("SELECT count(*) FROM image WHERE job_id = " + jobId));
+    assertEquals("1235", data.string("SELECT seed FROM image WHERE job_id = " + jobId + " AND index_in_job = 1"));
+
+    byte[] png = browser.get("/images/" + imageId + ".png").asByteArray();
+    Map<String, String> text = PngCodec.readText(png);
+    assertEquals("a small red circle in the top left corner", text.get("prompt"));
+    assertEquals("1234", text.get("seed"));
+
+    browser.post("/images/" + imageId + "/visibility", Map.of("visibility", "SHARED"));
+    assertTrue(browser.get("/gallery?q=red+circle").asString().contains("/images/" + imageId + "/thumb.png"));
+    assertTrue(data.count("SELECT images_done FROM worker") >= 2);
+  }
+
+  @Test
+  void aJobQueuedWithoutNotificationIsFoundByPolling() throws Exception {
+    pool.start();
+    CurrentUser user = data.user("silent");
+    data.sql("""
+        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"a blue square","seeds":[5]}', 'a blue square', 1, 3,
+                'tiny', 'x')
+        """.formatted(user.id()));
+    await(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 1);
+  }
+
+  @Test
+  void cancellingARunningJobStopsItAndStoresNothing() throws Exception {
+    pool.start();
+    CurrentUser user = data.user("impatient");
+    data.sql("""
+        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"a green star","seeds":[1,2,3,4],"decoderSteps":1000}',
+                'a green star', 4, 3, 'tiny', 'x')
+        """.formatted(user.id()));
+    queue.notifyQueued();
+    long id = data.count("SELECT id FROM job");
+    await(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
+    Instant asked = Instant.now();
+    queue.cancel(id);
+    await(Duration.ofSeconds(10), () -> "CANCELLED".equals(data.status(id)));
+    assertTrue(Duration.between(asked, Instant.now()).toMillis() < 5000);
+    assertEquals(0, data.count("SELECT count(*) FROM image"));
+  }
+
+  @Test
+  void aFailedJobFailsAloneAndTheWorkerTakesTheNext() throws Exception {
+    pool.start();
+    CurrentUser user = data.user("unlucky");
+    data.sql("""
+        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+        VALUES (%1$d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"bad","seeds":[1],"priorSteps":-3}', 'bad', 1, 3, 'tiny', 'x'),
+               (%1$d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"good","seeds":[1]}', 'good', 1, 3, 'tiny', 'x')
+        """.formatted(user.id()));
+    queue.notifyQueued();
+    await(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.string("SELECT status FROM job WHERE prompt = 'good'")));
+    assertEquals("FAILED", data.string("SELECT status FROM job WHERE prompt = 'bad'"));
+    assertTrue(data.string("SELECT error FROM job WHERE prompt = 'bad'").length() > 0);
+  }
+
+  @Test
+  void aBrokenPackMarksTheWorkersUnhealthyAndJobsWait() throws Exception {
+    Path broken = Files.createTempDirectory("broken-pack");
+    Files.writeString(broken.resolve("pack.json"), "{\"format\": 1, \"name\": \"broken\"");
+    pool.start(broken);
+    assertEquals(WorkerState.UNHEALTHY, pool.state());
+    assertTrue(pool.health().contains("pack.json"), pool.health());
+    assertEquals("UNHEALTHY", data.string("SELECT state FROM worker"));
+    long id = data.textJob(data.user("waiting"), "a red ring");
+    Thread.sleep(500);
+    assertEquals("QUEUED", data.status(id));
+  }
+
+  private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("condition not met within " + timeout);
+      }
+      Thread.sleep(50);
+    }
+  }
+}

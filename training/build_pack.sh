@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Rebuild the tiny pack from nothing with fixed seeds: tokenizer, data, CLIP, prior, decoder, super-res, inpainting,
+# ONNX export + pack.json, fixtures, evaluation, model card.  Usage: training/build_pack.sh [stages...]
+# Env: DEVICE=cpu|cuda, THREADS=2, *_STEPS / *_MINUTES / *_BATCH per stage (see training/README.md).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=/usr/bin/python3
+if ! $PY -c "import torch, onnx, numpy, PIL" 2>/dev/null; then
+  echo "installing Debian packages"; apt-get install -y python3-torch python3-onnx python3-numpy python3-pil
+fi
+# Debian torch uses the reference BLAS unless OpenBLAS is installed (20x slower matmuls)
+if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
+  apt-get install -y libopenblas0-pthread || echo "warning: OpenBLAS not installed; training will be slow"
+fi
+mkdir -p work
+STAGES=${*:-"tokenizer data clip prior decoder sr inpaint export fixtures evaluate card"}
+T0=$(date +%s)
+for s in $STAGES; do
+  t=$(date +%s); echo "=== $s ($(date -u +%H:%M:%S))"
+  case $s in
+    tokenizer|data|clip|prior|decoder|sr|inpaint) $PY train.py "$s" ;;
+    export) $PY export.py ;;
+    fixtures) $PY make_fixtures.py ;;
+    evaluate) $PY evaluate.py --n "${EVAL_N:-300}" --out work/eval.json ;;
+    card) $PY model_card.py ;;
+    *) echo "unknown stage $s"; exit 2 ;;
+  esac
+  echo "=== $s done in $(( $(date +%s) - t ))s"
+done
+echo "=== total $(( $(date +%s) - T0 ))s"

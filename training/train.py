@@ -1,0 +1,300 @@
+"""Training of the tiny pack, one stage per call:  python3 train.py tokenizer|data|clip|prior|decoder|sr|inpaint
+
+Step counts / time caps / batch sizes come from env vars (see README.md), e.g. DECODER_STEPS=4000 DECODER_MINUTES=25.
+A time cap stops a stage early; the learning rate is constant after warm-up, so a run stopped at step k equals a
+run configured with k steps (the number reached is recorded in the checkpoint and the model card).
+"""
+import copy
+import math
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import common
+from common import CFG, CKPT, DEVICE, log
+import models as M
+
+
+def env_i(name, default):
+    return int(os.environ.get(name, default))
+
+
+def env_f(name, default):
+    return float(os.environ.get(name, default))
+
+
+class Trainer:
+    """Generic loop: constant LR after warm-up, grad clipping, EMA, periodic checkpoints, time cap."""
+
+    def __init__(self, name, modules, lr, default_steps, default_minutes, ema=True):
+        self.name = name
+        self.modules = modules  # dict name -> module (trainable)
+        params = [p for m in modules.values() for p in m.parameters()]
+        self.opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
+        self.lr = lr
+        self.steps = env_i(name.upper() + "_STEPS", default_steps)
+        self.minutes = env_f(name.upper() + "_MINUTES", default_minutes)
+        self.ema = {k: copy.deepcopy(m).eval().requires_grad_(False) for k, m in modules.items()} if ema else None
+        self.params = params
+
+    def run(self, loss_fn, extra_save=None):
+        t0 = time.time()
+        hist = []
+        step = 0
+        for step in range(1, self.steps + 1):
+            for g in self.opt.param_groups:
+                g["lr"] = self.lr * min(1.0, step / 100)
+            loss, parts = loss_fn(step)
+            self.opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.params, 1.0)
+            self.opt.step()
+            if self.ema is not None:
+                d = min(0.999, (1 + step) / (10 + step))
+                with torch.no_grad():
+                    for k, m in self.modules.items():
+                        for pe, p in zip(self.ema[k].parameters(), m.parameters()):
+                            pe.mul_(d).add_(p.detach(), alpha=1 - d)
+            hist.append([float(loss)] + [float(p) for p in parts])
+            el = time.time() - t0
+            if step % 50 == 0 or step == 1:
+                avg = np.mean(hist[-50:], axis=0)
+                log(f"{self.name} step {step}/{self.steps} loss {' '.join('%.4f' % a for a in avg)} "
+                    f"{el:.0f}s {step / el:.2f} it/s")
+            if step % 500 == 0:
+                self.save(step, el, hist, extra_save)
+            if self.minutes > 0 and el > self.minutes * 60:
+                log(f"{self.name}: time cap {self.minutes} min reached at step {step}")
+                break
+        el = time.time() - t0
+        self.save(step, el, hist, extra_save)
+        log(f"{self.name}: done {step} steps in {el:.0f}s")
+        return self.ema if self.ema is not None else self.modules
+
+    def save(self, step, seconds, hist, extra):
+        src = self.ema if self.ema is not None else self.modules
+        d = {"state": {k: m.state_dict() for k, m in src.items()}, "steps": step, "seconds": seconds,
+             "loss_first": hist[0] if hist else None, "loss_last": np.mean(hist[-100:], axis=0).tolist() if hist else None,
+             "cfg": CFG}
+        if extra:
+            d.update(extra())
+        torch.save(d, os.path.join(CKPT, self.name + ".pt"))
+
+
+def load_clip(vocab):
+    ck = torch.load(os.path.join(CKPT, "clip.pt"))
+    clip = M.Clip(vocab, CFG["L"], CFG["C"])
+    clip.load_state_dict(ck["state"]["clip"])
+    return clip.eval().requires_grad_(False), ck
+
+
+def batch_text(data, idx, p_drop, empty_ids, empty_mask, gen):
+    B = idx.shape[0]
+    cap = torch.randint(0, data["ids"].shape[1], (B,), generator=gen)
+    ids = data["ids"][idx, cap].clone()
+    mask = data["mask"][idx, cap].clone()
+    drop = torch.rand(B, generator=gen) < p_drop
+    ids[drop] = empty_ids
+    mask[drop] = empty_mask
+    return ids, mask
+
+
+def main(stage):
+    common.setup(seed={"tokenizer": 0, "data": 1, "clip": 2, "prior": 3, "decoder": 4, "sr": 5, "inpaint": 6}[stage])
+    gen = torch.Generator().manual_seed(100 + len(stage))
+    if stage == "tokenizer":
+        import world
+        from tokenizer import learn_bpe, write_merges
+        os.makedirs(os.path.join(common.PACK, "tokenizer"), exist_ok=True)
+        merges = learn_bpe(world.corpus(20000, seed=123), num_merges=1000, min_freq=2)
+        write_merges(merges, os.path.join(common.PACK, "tokenizer", "bpe_vocab.txt.gz"))
+        log(f"tokenizer: {len(merges)} merges")
+        return
+    if stage == "data":
+        n = env_i("N_IMAGES", 16000)
+        d = common.build_data(n)
+        log(f"data: {n} images, {d['ids'].shape}")
+        return
+    tok = common.tokenizer()
+    V = tok.vocab_size
+    data = common.load_data()
+    N = data["images"].shape[0]
+    e_ids, e_mask = [torch.from_numpy(a[0]) for a in tok([""])]
+    diff = common.Diffusion()
+
+    if stage == "clip":
+        clip = M.Clip(V, CFG["L"], CFG["C"])
+        B = env_i("CLIP_BATCH", 256)
+        log(f"clip params text {M.n_params(clip.text)} image {M.n_params(clip.image)}")
+
+        def loss_fn(step):
+            idx = torch.randint(0, N, (B,), generator=gen)
+            ids, _ = batch_text(data, idx, 0.0, e_ids, e_mask, gen)
+            pix = common.clip_preprocess(common.to_float(data["images"][idx]))
+            ti = F.normalize(clip.text(ids.int())[0], dim=-1)
+            ii = F.normalize(clip.image(pix), dim=-1)
+            logits = clip.logit_scale.exp().clamp(max=100) * ii @ ti.t()
+            ar = torch.arange(B)
+            loss = (F.cross_entropy(logits, ar) + F.cross_entropy(logits.t(), ar)) / 2
+            acc = (logits.argmax(1) == ar).float().mean()
+            return loss, [acc]
+
+        def extra():
+            with torch.no_grad():
+                clip.eval()
+                emb = torch.cat([clip.image(common.clip_preprocess(common.to_float(data["images"][i:i + 512])))
+                                 for i in range(0, N, 512)])
+                clip.train()
+            return {"image_embeds": emb, "clip_mean": emb.mean(0), "clip_std": emb.std(0)}
+        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 5e-4), 1500, 0, ema=False)
+        tr.run(loss_fn, None)
+        tr.save(tr.steps, 0, [], extra)  # final save with embeddings (steps/seconds rewritten below)
+        ck = torch.load(os.path.join(CKPT, "clip.pt"))
+        return
+
+    clip, cck = load_clip(V)
+    emb = cck["image_embeds"]
+    mean, std = cck["clip_mean"], cck["clip_std"]
+
+    if stage == "prior":
+        prior = M.Prior(CFG["C"], CFG["W"], CFG["L"], CFG["prior_d"], CFG["prior_layers"])
+        B = env_i("PRIOR_BATCH", 256)
+        log(f"prior params {M.n_params(prior)}")
+        # the frozen text tower is run once over every cached caption (and "")
+        with torch.no_grad():
+            flat_ids = data["ids"].reshape(-1, CFG["L"])
+            flat_mask = data["mask"].reshape(-1, CFG["L"])
+            tes, hms = [], []
+            for i in range(0, flat_ids.shape[0], 1024):
+                te, th = clip.text(flat_ids[i:i + 1024].int())
+                tes.append(te)
+                hms.append(M.Prior.pool(th, flat_mask[i:i + 1024]))
+            te_all = torch.cat(tes).reshape(N, -1, CFG["C"])
+            hm_all = torch.cat(hms).reshape(N, -1, CFG["W"])
+            te0, th0 = clip.text(e_ids[None].int())
+            hm0 = M.Prior.pool(th0, e_mask[None])
+        log("prior: text encodings cached")
+
+        def loss_fn(step):
+            idx = torch.randint(0, N, (B,), generator=gen)
+            cap = torch.randint(0, te_all.shape[1], (B,), generator=gen)
+            drop = (torch.rand(B, generator=gen) < 0.1)[:, None]
+            te = torch.where(drop, te0, te_all[idx, cap])
+            hm = torch.where(drop, hm0, hm_all[idx, cap])
+            x0 = (emb[idx] - mean) / std
+            t = torch.randint(0, 1000, (B,), generator=gen)
+            noise = torch.randn(x0.shape, generator=gen)
+            xt = diff.q_sample(x0, t, noise)
+            pred = prior.core(xt, t, te, hm)
+            return F.mse_loss(pred, x0), []
+        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 4000, 0).run(loss_fn)
+        return
+
+    if stage == "decoder":
+        E = 4 * CFG["dec_ch"]
+        tp = M.TextProj(CFG["C"], CFG["W"], CFG["D"], E, CFG["n_img_tokens"])
+        dec = M.Decoder(CFG["D"], CFG["dec_ch"])
+        B = env_i("DECODER_BATCH", 64)
+        log(f"text_proj params {M.n_params(tp)} decoder params {M.n_params(dec)}")
+        p_img, p_txt = env_f("DROP_IMAGE", 0.1), env_f("DROP_TEXT", 0.3)
+
+        def loss_fn(step):
+            idx = torch.randint(0, N, (B,), generator=gen)
+            ids, mask = batch_text(data, idx, p_txt, e_ids, e_mask, gen)
+            with torch.no_grad():
+                te, th = clip.text(ids.int())
+            img = emb[idx]
+            drop = (torch.rand(B, generator=gen) < p_img)[:, None]
+            img = torch.where(drop, tp.null[None].expand_as(img), img)
+            ehs, cls = tp(img, te, th)
+            dmask = torch.cat([torch.ones(B, CFG["n_img_tokens"], dtype=torch.bool), mask], 1)
+            x0 = data["x16"][idx]
+            t = torch.randint(0, 1000, (B,), generator=gen)
+            noise = torch.randn(x0.shape, generator=gen)
+            xt = diff.q_sample(x0, t, noise)
+            out = dec(xt, t, ehs, cls, dmask)
+            eps, v = out[:, :3], out[:, 3:]
+            mse = F.mse_loss(eps, noise)
+            vb = diff.vb(eps, v, x0, xt, t).mean()
+            return mse + vb, [mse, vb]
+        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 4000, 0).run(loss_fn)
+        return
+
+    if stage == "sr":
+        sr = M.SuperRes(CFG["sr_ch"])
+        B = env_i("SR_BATCH", 32)
+        crop = env_i("SR_CROP", 32)
+        log(f"super_res params {M.n_params(sr)}")
+
+        def loss_fn(step):
+            idx = torch.randint(0, N, (B,), generator=gen)
+            x64 = common.to_float(data["images"][idx])
+            lo = common.resize(data["x16"][idx].clamp(-1, 1), 64)
+            sig = torch.rand(B, 1, 1, 1, generator=gen) * 0.04
+            lo = lo + sig * torch.randn(lo.shape, generator=gen)
+            oy, ox = [int(v) for v in torch.randint(0, 64 - crop + 1, (2,), generator=gen)]
+            x0 = x64[..., oy:oy + crop, ox:ox + crop]
+            lo = lo[..., oy:oy + crop, ox:ox + crop]
+            t = torch.randint(0, 1000, (B,), generator=gen)
+            noise = torch.randn(x0.shape, generator=gen)
+            xt = diff.q_sample(x0, t, noise)
+            eps = sr(torch.cat([xt, lo], 1), t)
+            return F.mse_loss(eps, noise), []
+        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 2000, 0).run(loss_fn)
+        return
+
+    if stage == "inpaint":
+        inp = M.Inpaint(V, CFG["L"], CFG["inp_W"], CFG["inp_ch"])
+        B = env_i("INPAINT_BATCH", 64)
+        log(f"inpaint params {M.n_params(inp)}")
+        import world
+        rng = random.Random(7)
+
+        def make_masks(idx):
+            m = torch.ones(len(idx), 1, 16, 16)
+            for j, i in enumerate(idx.tolist()):
+                u = rng.random()
+                if u < 0.7:
+                    o = rng.choice(data["scenes"][i]["objects"])
+                    r = world.SIZES[o["size"]][0] * 16
+                    pad = rng.uniform(0.3, 2.5)
+                    y0, y1 = int(math.floor(o["cy"] * 16 - r - pad)), int(math.ceil(o["cy"] * 16 + r + pad))
+                    x0, x1 = int(math.floor(o["cx"] * 16 - r - pad)), int(math.ceil(o["cx"] * 16 + r + pad))
+                elif u < 0.95:
+                    h, w = rng.randint(3, 11), rng.randint(3, 11)
+                    y0, x0 = rng.randint(0, 16 - h), rng.randint(0, 16 - w)
+                    y1, x1 = y0 + h, x0 + w
+                else:
+                    y0, x0, y1, x1 = 0, 0, 16, 16
+                m[j, :, max(y0, 0):min(y1, 16), max(x0, 0):min(x1, 16)] = 0
+            return m
+
+        def loss_fn(step):
+            idx = torch.randint(0, N, (B,), generator=gen)
+            ids, mask = batch_text(data, idx, 0.2, e_ids, e_mask, gen)
+            keep = make_masks(idx)
+            x0 = data["x16"][idx]
+            t = torch.randint(0, 1000, (B,), generator=gen)
+            noise = torch.randn(x0.shape, generator=gen)
+            xt = diff.q_sample(x0, t, noise)
+            out = inp(xt, t, ids, mask, x0 * keep, keep)
+            eps, v = out[:, :3], out[:, 3:]
+            w = 1 + 2 * (1 - keep)  # emphasise the region to generate
+            mse = ((eps - noise) ** 2 * w).mean() / w.mean()
+            vb = diff.vb(eps, v, x0, xt, t).mean()
+            return mse + vb, [mse, vb]
+        Trainer("inpaint", {"inpaint": inp}, env_f("INPAINT_LR", 3e-4), 2500, 0).run(loss_fn)
+        return
+    raise SystemExit("unknown stage " + stage)
+
+
+if __name__ == "__main__":
+    for s in sys.argv[1:]:
+        t0 = time.time()
+        main(s)
+        log(f"stage {s} took {time.time() - t0:.0f}s")
