@@ -50,6 +50,21 @@ public final class WebClient {
     return r;
   }
 
+  /** Posts a multipart form (files as name → PNG/JPEG bytes) with the CSRF token, as the upload pages do. */
+  public Response postMultipart(String path, Map<String, String> fields, Map<String, byte[]> files) {
+    String token = csrfToken();
+    RequestSpecification spec = given().redirects().follow(false).cookies(cookies).multiPart("csrf-token", token);
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      spec = spec.multiPart(field.getKey(), field.getValue());
+    }
+    for (Map.Entry<String, byte[]> file : files.entrySet()) {
+      spec = spec.multiPart(file.getKey(), file.getKey() + ".png", file.getValue(), "image/png");
+    }
+    Response r = spec.post(path);
+    remember(r);
+    return r;
+  }
+
   public Response postWithoutCsrf(String path, Map<String, ?> form) {
     return given().redirects().follow(false).cookies(cookies).contentType("application/x-www-form-urlencoded")
         .formParams(form).post(path);
