@@ -1,5 +1,6 @@
 package dev.unclipstudio;
 
+import dev.unclipstudio.cli.Cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -11,7 +12,9 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Starts the studio.
+ * Starts the studio, or runs a command-line tool when the first argument names one ({@code generate}, {@code
+ * variations}, {@code interpolate}, {@code inpaint}, {@code pack-info}): those use the engine alone, without
+ * Quarkus or a database.
  *
  * <p>The embedded PostgreSQL must be up before Quarkus boots: the datasource and Flyway start before any
  * startup event could start it, so it is started here and its URL handed over as system properties.
@@ -20,6 +23,9 @@ import java.util.Properties;
 public class Main {
 
   public static void main(String... args) throws Exception {
+    if (args.length > 0 && Cli.isCommand(args[0])) {
+      System.exit(Cli.run(args));
+    }
     EmbeddedPostgres pg = startEmbeddedDatabaseUnlessConfigured();
     try {
       Quarkus.run(args);

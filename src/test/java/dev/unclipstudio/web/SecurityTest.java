@@ -60,9 +60,13 @@ class SecurityTest {
     assertEquals(200, anon.get("/signup").statusCode());
     for (String path : List.of("/", "/jobs", "/jobs/" + jobId, "/jobs/" + jobId + "/events",
         "/jobs/" + jobId + "/preview.png", "/gallery", "/images/" + privateImage, "/images/" + privateImage + ".png",
-        "/images/" + privateImage + "/thumb.png", "/account")) {
+        "/images/" + privateImage + "/thumb.png", "/account", "/inpaint", "/variations", "/interpolate",
+        "/inpaint?image=" + privateImage, "/admin/jobs")) {
       assertEquals(302, anon.get(path).statusCode(), path);
     }
+    assertEquals(302, anon.post("/images/" + privateImage + "/variations", Map.of("images", "1")).statusCode());
+    assertEquals(302, anon.post("/interpolate", Map.of("a", "1", "b", "2")).statusCode());
+    assertEquals(302, anon.post("/account/tokens", Map.of("name", "x")).statusCode());
     assertEquals(302, anon.post("/jobs", Map.of("prompt", "x", "images", "1")).statusCode());
     assertEquals(302, anon.post("/jobs/" + jobId + "/cancel", Map.of()).statusCode());
   }
@@ -87,6 +91,10 @@ class SecurityTest {
     assertEquals(404, them.post("/jobs/" + jobId + "/retry", Map.of()).statusCode());
     assertEquals(404, them.post("/images/" + privateImage + "/visibility", Map.of("visibility", "SHARED")).statusCode());
     assertFalse(them.get("/gallery").asString().contains("/images/" + privateImage + "/thumb.png"));
+    assertEquals(404, them.get("/inpaint?image=" + privateImage).statusCode());
+    assertEquals(404, them.get("/interpolate?a=" + privateImage).statusCode());
+    assertEquals(404, them.post("/images/" + privateImage + "/variations", Map.of("images", "1")).statusCode());
+    assertEquals(400, them.post("/interpolate", Map.of("a", privateImage, "b", privateImage)).statusCode());
   }
 
   @Test

@@ -31,6 +31,7 @@ class WorkerPoolTest {
   @Inject TestData data;
   @Inject WorkerPool pool;
   @Inject JobQueue queue;
+  @Inject WorkerRegistry registry;
 
   @BeforeEach
   void clean() {
@@ -118,6 +119,37 @@ class WorkerPoolTest {
     await(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.string("SELECT status FROM job WHERE prompt = 'good'")));
     assertEquals("FAILED", data.string("SELECT status FROM job WHERE prompt = 'bad'"));
     assertTrue(data.string("SELECT error FROM job WHERE prompt = 'bad'").length() > 0);
+  }
+
+  @Test
+  void shutdownGivesARunningJobBackWithoutSpendingAnAttempt() throws Exception {
+    pool.start();
+    CurrentUser user = data.user("late");
+    data.sql("""
+        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"endless","seeds":[1,2,3,4,5,6,7,8],"decoderSteps":1000,
+                "priorSteps":1000}', 'endless', 8, 3, 'tiny', 'x')
+        """.formatted(user.id()));
+    queue.notifyQueued();
+    long id = data.count("SELECT id FROM job");
+    await(Duration.ofSeconds(60), () -> "RUNNING".equals(data.status(id)));
+    pool.stop();
+    assertEquals("QUEUED", data.status(id));
+    assertEquals(0, data.count("SELECT attempts FROM job WHERE id = " + id));
+    assertEquals("STOPPED", data.string("SELECT string_agg(DISTINCT state, ',') FROM worker"));
+  }
+
+  @Test
+  void anAdminPausesAndResumesThisInstancesWorkers() throws Exception {
+    pool.start();
+    String instance = data.string("SELECT instance FROM worker LIMIT 1");
+    registry.command(instance, WorkerState.PAUSED);
+    await(Duration.ofSeconds(10), () -> pool.state() == WorkerState.PAUSED);
+    long id = data.textJob(data.user("paused"), "waits while paused");
+    Thread.sleep(600);
+    assertEquals("QUEUED", data.status(id), "a paused worker must not claim");
+    registry.command(instance, WorkerState.RUNNING);
+    await(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.status(id)));
   }
 
   @Test

@@ -1,0 +1,78 @@
+package dev.unclipstudio.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.testing.WebClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class SubmitPageTest {
+
+  @Inject TestData data;
+
+  CurrentUser user;
+  WebClient browser;
+
+  @BeforeEach
+  void setUp() {
+    data.reset();
+    data.sql("DELETE FROM studio_setting", "DELETE FROM prompt_block");
+    user = data.user("former");
+    browser = WebClient.signedIn(user.username(), "password-" + user.username());
+  }
+
+  @Test
+  void theFormShowsThePacksDefaults() {
+    String html = browser.get("/").asString();
+    assertTrue(html.contains("placeholder=\"25\""), "default steps shown");
+    assertTrue(html.contains("tiny"), "pack name shown");
+  }
+
+  @Test
+  void everyBadFieldGetsItsOwnMessageAndNothingIsQueued() {
+    Response r = browser.post("/jobs", Map.of("prompt", "   ", "images", "0", "seed", "-4", "priorSteps", "x",
+        "priorGuidanceScale", "99", "decoderSteps", "1000", "decoderGuidanceScale", "NaN"));
+    assertEquals(400, r.statusCode());
+    String html = r.asString();
+    for (String message : new String[] {"Describe the image you want.", "Use a number from 1 to 8.",
+        "Use a seed of 0 or more.", "Use a whole number from 1 to 250.", "Use a number from 0 to 30.",
+        "Use a number from 1 to 250."}) {
+      assertTrue(html.contains(message), message);
+    }
+    assertEquals(0, data.count("SELECT count(*) FROM job"));
+  }
+
+  @Test
+  void tooLongPromptsAreRefusedWithTheirLength() {
+    Response r = browser.post("/jobs", Map.of("prompt", "b".repeat(400), "images", "1"));
+    assertEquals(400, r.statusCode());
+    assertTrue(r.asString().contains("Use at most 300 characters (this one has 400)."));
+  }
+
+  @Test
+  void promptsAreNormalisedAndSeedsCountUp() {
+    Response r = browser.post("/jobs", Map.of("prompt", "  a   red\tcircle \n at the top ", "images", "3",
+        "seed", "40"));
+    assertEquals(303, r.statusCode());
+    assertEquals("a red circle at the top", data.string("SELECT prompt FROM job"));
+    assertEquals("[40, 41, 42]", data.string("SELECT params->'seeds' FROM job"));
+  }
+
+  @Test
+  void aRandomSeedIsChosenWhenNoneIsGiven() {
+    browser.post("/jobs", Map.of("prompt", "a cross", "images", "2"));
+    String seeds = data.string("SELECT params->'seeds' FROM job");
+    assertTrue(seeds.matches("\\[\\d+, \\d+\\]"), seeds);
+  }
+}
