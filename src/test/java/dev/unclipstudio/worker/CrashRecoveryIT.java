@@ -45,7 +45,8 @@ class CrashRecoveryIT {
   @Test
   void aJobWhoseWorkerIsKilledIsRescuedAndFinishesExactlyOnce() throws Exception {
     Process first = startInstance("first");
-    await(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0);
+    await(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0
+        && count("SELECT count(*) FROM app_user WHERE username = 'admin'") == 1);
     long userId = count("SELECT id FROM app_user WHERE username = 'admin'");
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
       // Many decoder steps, so that the job is surely still running when the process is killed.
