@@ -2,6 +2,7 @@ package dev.unclipstudio.worker;
 
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.LeaseState;
+import dev.unclipstudio.job.QueueException;
 import dev.unclipstudio.pipeline.StepEvent;
 import dev.unclipstudio.pipeline.StepListener;
 import dev.unclipstudio.pipeline.image.PngCodec;
@@ -59,7 +60,13 @@ final class ProgressReporter implements StepListener {
       preview = image == null ? null : PngCodec.encode(image, Map.of());
     }
     double progress = event.overallSteps() == 0 ? 0 : (double) event.overallStep() / event.overallSteps();
-    LeaseState state = queue.reportProgress(control.lease(), event.stage(), event.step(), event.stageSteps(), progress, preview);
+    LeaseState state;
+    try {
+      state = queue.reportProgress(control.lease(), event.stage(), event.step(), event.stageSteps(), progress, preview);
+    } catch (QueueException e) {
+      // Progress is best effort: a database blip must not cost the job. The lease decides who owns it.
+      return;
+    }
     if (state == LeaseState.CANCEL_REQUESTED) {
       control.stop(JobControl.Reason.CANCELLED);
     } else if (state == LeaseState.LOST) {

@@ -58,7 +58,13 @@ final class Worker implements Runnable {
           pool.awaitWork();
           continue;
         }
-        runJob(job.get());
+        try {
+          runJob(job.get());
+        } catch (RuntimeException e) {
+          // The database went away while the job was ending: its lease will expire and the job will be rescued.
+          LOG.warnf("%s: could not record the end of job %d (%s); it will be rescued", name,
+              job.get().lease().jobId(), e.getMessage());
+        }
       }
     } finally {
       engine.close();
