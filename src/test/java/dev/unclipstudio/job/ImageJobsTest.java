@@ -15,15 +15,14 @@ import dev.unclipstudio.testing.WebClient;
 import dev.unclipstudio.worker.WorkerPool;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.unclipstudio.testing.Await;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +54,7 @@ class ImageJobsTest {
   private long finishedJob(Response submitted) throws InterruptedException {
     assertEquals(303, submitted.statusCode(), submitted.asString());
     long id = Long.parseLong(URI.create(submitted.header("Location")).getPath().substring("/jobs/".length()));
-    await(() -> !"QUEUED".equals(data.status(id)) && !"RUNNING".equals(data.status(id)));
+    Await.until(Duration.ofSeconds(120), () -> !"QUEUED".equals(data.status(id)) && !"RUNNING".equals(data.status(id)));
     assertEquals("SUCCEEDED", data.status(id), data.string("SELECT error FROM job WHERE id = " + id));
     return id;
   }
@@ -153,15 +152,5 @@ class ImageJobsTest {
     assertEquals(404, browser.post("/images/" + theirImage + "/variations", Map.of("images", "1")).statusCode());
     assertEquals(404, browser.get("/inpaint?image=" + theirImage).statusCode());
     assertEquals(1, data.count("SELECT count(*) FROM job"));
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("condition not met within 120 s");
-      }
-      Thread.sleep(50);
-    }
   }
 }

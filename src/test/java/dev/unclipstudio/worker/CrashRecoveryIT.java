@@ -3,6 +3,7 @@ package dev.unclipstudio.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.testing.Await;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.File;
 import java.nio.file.Files;
@@ -11,10 +12,8 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +44,7 @@ class CrashRecoveryIT {
   @Test
   void aJobWhoseWorkerIsKilledIsRescuedAndFinishesExactlyOnce() throws Exception {
     Process first = startInstance("first");
-    await(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0
+    Await.until(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0
         && count("SELECT count(*) FROM app_user WHERE username = 'admin'") == 1);
     long userId = count("SELECT id FROM app_user WHERE username = 'admin'");
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -57,12 +56,12 @@ class CrashRecoveryIT {
           """.formatted(userId));
       s.execute("NOTIFY job_queued");
     }
-    await(Duration.ofSeconds(60), () -> count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
+    Await.until(Duration.ofSeconds(60), () -> count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
     first.destroyForcibly().waitFor();   // SIGKILL: no shutdown hook, no release of the job
 
     assertEquals("RUNNING", string("SELECT status FROM job"));
     startInstance("second");
-    await(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(string("SELECT status FROM job")));
+    Await.until(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(string("SELECT status FROM job")));
 
     assertEquals(2, count("SELECT attempts FROM job"));
     assertEquals(2, count("SELECT count(*) FROM image"));
@@ -92,16 +91,6 @@ class CrashRecoveryIT {
     Process process = builder.start();
     processes.add(process);
     return process;
-  }
-
-  private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("condition not met within " + timeout + "; see target/crash-*.log");
-      }
-      Thread.sleep(100);
-    }
   }
 
   private static long count(String sql) {

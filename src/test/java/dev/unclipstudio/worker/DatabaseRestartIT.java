@@ -3,6 +3,7 @@ package dev.unclipstudio.worker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.testing.Await;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,8 +12,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class DatabaseRestartIT {
     }
     pg = start(dataDir, port);
     studio = startStudio(pg.getJdbcUrl("postgres", "postgres"));
-    await(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0
+    Await.until(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0
         && count("SELECT count(*) FROM app_user WHERE username = 'admin'") == 1);
     long admin = count("SELECT id FROM app_user WHERE username = 'admin'");
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
@@ -56,13 +55,13 @@ class DatabaseRestartIT {
       }
       s.execute("NOTIFY job_queued");
     }
-    await(Duration.ofSeconds(60), () -> count("SELECT count(*) FROM job WHERE status = 'RUNNING'") > 0);
+    Await.until(Duration.ofSeconds(60), () -> count("SELECT count(*) FROM job WHERE status = 'RUNNING'") > 0);
 
     pg.close();                                   // the database goes away in the middle of the work
     Thread.sleep(3000);
     pg = start(dataDir, port);                    // and comes back on the same address with the same data
 
-    await(Duration.ofSeconds(240), () -> count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 6);
+    Await.until(Duration.ofSeconds(240), () -> count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 6);
     assertTrue(studio.isAlive(), "the studio must survive the restart");
     assertEquals(12, count("SELECT count(*) FROM image"));
     assertEquals(0, count("SELECT count(*) FROM (SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) x"));
@@ -91,16 +90,6 @@ class DatabaseRestartIT {
         .redirectErrorStream(true)
         .redirectOutput(Path.of("target", "db-restart.log").toFile())
         .start();
-  }
-
-  private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("condition not met within " + timeout + "; see target/db-restart.log");
-      }
-      Thread.sleep(200);
-    }
   }
 
   private static long count(String sql) {

@@ -11,6 +11,7 @@ import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import dev.unclipstudio.testing.Await;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class WorkerPoolTest {
     String jobPath = java.net.URI.create(submitted.header("Location")).getPath();
     long jobId = Long.parseLong(jobPath.substring("/jobs/".length()));
 
-    await(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(data.status(jobId)));
+    Await.until(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(data.status(jobId)));
     String events = browser.get(jobPath + "/events").asString();
     assertTrue(events.contains("\"status\":\"SUCCEEDED\""), events);
 
@@ -84,7 +84,7 @@ class WorkerPoolTest {
         VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"a blue square","seeds":[5]}', 'a blue square', 1, 3,
                 'tiny', 'x')
         """.formatted(user.id()));
-    await(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 1);
+    Await.until(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 1);
   }
 
   @Test
@@ -98,10 +98,10 @@ class WorkerPoolTest {
         """.formatted(user.id()));
     queue.notifyQueued();
     long id = data.count("SELECT id FROM job");
-    await(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
+    Await.until(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
     Instant asked = Instant.now();
     queue.cancel(id);
-    await(Duration.ofSeconds(10), () -> "CANCELLED".equals(data.status(id)));
+    Await.until(Duration.ofSeconds(10), () -> "CANCELLED".equals(data.status(id)));
     assertTrue(Duration.between(asked, Instant.now()).toMillis() < 5000);
     assertEquals(0, data.count("SELECT count(*) FROM image"));
   }
@@ -116,7 +116,7 @@ class WorkerPoolTest {
                (%1$d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"good","seeds":[1]}', 'good', 1, 3, 'tiny', 'x')
         """.formatted(user.id()));
     queue.notifyQueued();
-    await(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.string("SELECT status FROM job WHERE prompt = 'good'")));
+    Await.until(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.string("SELECT status FROM job WHERE prompt = 'good'")));
     assertEquals("FAILED", data.string("SELECT status FROM job WHERE prompt = 'bad'"));
     assertTrue(data.string("SELECT error FROM job WHERE prompt = 'bad'").length() > 0);
   }
@@ -132,7 +132,7 @@ class WorkerPoolTest {
         """.formatted(user.id()));
     queue.notifyQueued();
     long id = data.count("SELECT id FROM job");
-    await(Duration.ofSeconds(60), () -> "RUNNING".equals(data.status(id)));
+    Await.until(Duration.ofSeconds(60), () -> "RUNNING".equals(data.status(id)));
     pool.stop();
     assertEquals("QUEUED", data.status(id));
     assertEquals(0, data.count("SELECT attempts FROM job WHERE id = " + id));
@@ -144,12 +144,12 @@ class WorkerPoolTest {
     pool.start();
     String instance = data.string("SELECT instance FROM worker LIMIT 1");
     registry.command(instance, WorkerState.PAUSED);
-    await(Duration.ofSeconds(10), () -> pool.state() == WorkerState.PAUSED);
+    Await.until(Duration.ofSeconds(10), () -> pool.state() == WorkerState.PAUSED);
     long id = data.textJob(data.user("paused"), "waits while paused");
     Thread.sleep(600);
     assertEquals("QUEUED", data.status(id), "a paused worker must not claim");
     registry.command(instance, WorkerState.RUNNING);
-    await(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.status(id)));
+    Await.until(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.status(id)));
   }
 
   @Test
@@ -163,15 +163,5 @@ class WorkerPoolTest {
     long id = data.textJob(data.user("waiting"), "a red ring");
     Thread.sleep(500);
     assertEquals("QUEUED", data.status(id));
-  }
-
-  private static void await(Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("condition not met within " + timeout);
-      }
-      Thread.sleep(50);
-    }
   }
 }
