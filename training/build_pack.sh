@@ -13,13 +13,15 @@ if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1;
   apt-get install -y libopenblas0-pthread || echo "warning: OpenBLAS not installed; training will be slow"
 fi
 mkdir -p work
-STAGES=${*:-"tokenizer data clip prior decoder sr inpaint export fixtures evaluate card"}
+STAGES=${*:-"tokenizer data clip prior decoder sr inpaint guidance export ortcheck fixtures evaluate card"}
 T0=$(date +%s)
 for s in $STAGES; do
   t=$(date +%s); echo "=== $s ($(date -u +%H:%M:%S))"
   case $s in
     tokenizer|data|clip|prior|decoder|sr|inpaint) $PY train.py "$s" ;;
+    guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-40}" ;;
     export) $PY export.py ;;
+    ortcheck) if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then $PY tools/ort_check.py; else echo "skipped: needs java and the onnxruntime jar in ~/.m2"; fi ;;
     fixtures) $PY make_fixtures.py ;;
     evaluate) $PY evaluate.py --n "${EVAL_N:-300}" --out work/eval.json ;;
     card) $PY model_card.py ;;

@@ -238,7 +238,7 @@ class UNet(nn.Module):
         nn.init.zeros_(self.outc.weight)
         nn.init.zeros_(self.outc.bias)
 
-    def _apply(self, blk, h, emb, ctx, bias):
+    def _run_block(self, blk, h, emb, ctx, bias):
         for m in blk:
             if isinstance(m, ResBlock):
                 h = m(h, emb)
@@ -260,7 +260,7 @@ class UNet(nn.Module):
         hs = [h]
         for blk in self.down:
             b = None if bias is None else F.pad(bias, (0, h.shape[-1] * h.shape[-2]))
-            h = self._apply(blk, h, emb, ctx, b)
+            h = self._run_block(blk, h, emb, ctx, b)
             hs.append(h)
         b = None if bias is None else F.pad(bias, (0, h.shape[-1] * h.shape[-2]))
         h = self.mid1(h, emb)
@@ -270,7 +270,7 @@ class UNet(nn.Module):
         for blk in self.up:
             h = torch.cat([h, hs.pop()], dim=1)
             b = None if bias is None else F.pad(bias, (0, h.shape[-1] * h.shape[-2]))
-            h = self._apply(blk, h, emb, ctx, b)
+            h = self._run_block(blk, h, emb, ctx, b)
         return self.outc(F.silu(self.outn(h)))
 
 

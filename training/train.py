@@ -41,37 +41,49 @@ class Trainer:
         self.minutes = env_f(name.upper() + "_MINUTES", default_minutes)
         self.ema = {k: copy.deepcopy(m).eval().requires_grad_(False) for k, m in modules.items()} if ema else None
         self.params = params
+        self.step0, self.sec0 = 0, 0.0
+        path = os.path.join(CKPT, name + ".pt")
+        if os.environ.get(name.upper() + "_RESUME") == "1" and os.path.exists(path):
+            ck = torch.load(path)
+            for k, m in modules.items():
+                m.load_state_dict(ck["state"][k])
+                if self.ema is not None:
+                    self.ema[k].load_state_dict(ck["state"][k])
+            self.step0, self.sec0 = ck["steps"], ck["seconds"]
+            log(f"{name}: resumed from step {self.step0} (EMA weights, fresh optimiser)")
 
     def run(self, loss_fn, extra_save=None):
         t0 = time.time()
         hist = []
-        step = 0
-        for step in range(1, self.steps + 1):
+        step = self.step0
+        for step in range(self.step0 + 1, self.steps + 1):
             for g in self.opt.param_groups:
-                g["lr"] = self.lr * min(1.0, step / 100)
+                g["lr"] = self.lr * min(1.0, (step - self.step0) / 100)
             loss, parts = loss_fn(step)
             self.opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(self.params, 1.0)
             self.opt.step()
             if self.ema is not None:
-                d = min(0.999, (1 + step) / (10 + step))
+                n = step - self.step0
+                d = min(0.999, (1 + n) / (10 + n))
                 with torch.no_grad():
                     for k, m in self.modules.items():
                         for pe, p in zip(self.ema[k].parameters(), m.parameters()):
                             pe.mul_(d).add_(p.detach(), alpha=1 - d)
             hist.append([float(loss)] + [float(p) for p in parts])
             el = time.time() - t0
-            if step % 50 == 0 or step == 1:
+            if step % 50 == 0 or step == self.step0 + 1:
                 avg = np.mean(hist[-50:], axis=0)
                 log(f"{self.name} step {step}/{self.steps} loss {' '.join('%.4f' % a for a in avg)} "
-                    f"{el:.0f}s {step / el:.2f} it/s")
+                    f"{el:.0f}s {(step - self.step0) / el:.2f} it/s")
             if step % 500 == 0:
-                self.save(step, el, hist, extra_save)
+                self.save(step, self.sec0 + el, hist, extra_save)
             if self.minutes > 0 and el > self.minutes * 60:
                 log(f"{self.name}: time cap {self.minutes} min reached at step {step}")
                 break
-        el = time.time() - t0
+        el = self.sec0 + time.time() - t0
+        self.final = (step, el, hist)
         self.save(step, el, hist, extra_save)
         log(f"{self.name}: done {step} steps in {el:.0f}s")
         return self.ema if self.ema is not None else self.modules
@@ -90,7 +102,7 @@ def load_clip(vocab):
     ck = torch.load(os.path.join(CKPT, "clip.pt"))
     clip = M.Clip(vocab, CFG["L"], CFG["C"])
     clip.load_state_dict(ck["state"]["clip"])
-    return clip.eval().requires_grad_(False), ck
+    return clip.to(DEVICE).eval().requires_grad_(False), ck
 
 
 def batch_text(data, idx, p_drop, empty_ids, empty_mask, gen):
@@ -125,21 +137,23 @@ def main(stage):
     data = common.load_data()
     N = data["images"].shape[0]
     e_ids, e_mask = [torch.from_numpy(a[0]) for a in tok([""])]
-    diff = common.Diffusion()
+    diff = common.Diffusion(device=DEVICE)
+    dv = lambda *ts: [t.to(DEVICE) for t in ts]
 
     if stage == "clip":
-        clip = M.Clip(V, CFG["L"], CFG["C"])
-        B = env_i("CLIP_BATCH", 256)
+        clip = M.Clip(V, CFG["L"], CFG["C"]).to(DEVICE)
+        B = env_i("CLIP_BATCH", 128)
         log(f"clip params text {M.n_params(clip.text)} image {M.n_params(clip.image)}")
 
         def loss_fn(step):
             idx = torch.randint(0, N, (B,), generator=gen)
             ids, _ = batch_text(data, idx, 0.0, e_ids, e_mask, gen)
             pix = common.clip_preprocess(common.to_float(data["images"][idx]))
+            ids, pix = dv(ids, pix)
             ti = F.normalize(clip.text(ids.int())[0], dim=-1)
             ii = F.normalize(clip.image(pix), dim=-1)
             logits = clip.logit_scale.exp().clamp(max=100) * ii @ ti.t()
-            ar = torch.arange(B)
+            ar = torch.arange(B, device=DEVICE)
             loss = (F.cross_entropy(logits, ar) + F.cross_entropy(logits.t(), ar)) / 2
             acc = (logits.argmax(1) == ar).float().mean()
             return loss, [acc]
@@ -147,48 +161,53 @@ def main(stage):
         def extra():
             with torch.no_grad():
                 clip.eval()
-                emb = torch.cat([clip.image(common.clip_preprocess(common.to_float(data["images"][i:i + 512])))
+                emb = torch.cat([clip.image(common.clip_preprocess(common.to_float(data["images"][i:i + 512])).to(DEVICE)).cpu()
                                  for i in range(0, N, 512)])
                 clip.train()
             return {"image_embeds": emb, "clip_mean": emb.mean(0), "clip_std": emb.std(0)}
-        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 5e-4), 1500, 0, ema=False)
+        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 7e-4), 1500, 0, ema=False)
         tr.run(loss_fn, None)
-        tr.save(tr.steps, 0, [], extra)  # final save with embeddings (steps/seconds rewritten below)
-        ck = torch.load(os.path.join(CKPT, "clip.pt"))
+        tr.save(*tr.final, extra)  # final save with the image embeddings and their statistics
         return
 
     clip, cck = load_clip(V)
     emb = cck["image_embeds"]
     mean, std = cck["clip_mean"], cck["clip_std"]
+    e_ids_d, e_mask_d = dv(e_ids, e_mask)
 
     if stage == "prior":
-        prior = M.Prior(CFG["C"], CFG["W"], CFG["L"], CFG["prior_d"], CFG["prior_layers"])
+        prior = M.Prior(CFG["C"], CFG["W"], CFG["L"], CFG["prior_d"], CFG["prior_layers"]).to(DEVICE)
         B = env_i("PRIOR_BATCH", 256)
         log(f"prior params {M.n_params(prior)}")
         # the frozen text tower is run once over every cached caption (and "")
         with torch.no_grad():
-            flat_ids = data["ids"].reshape(-1, CFG["L"])
-            flat_mask = data["mask"].reshape(-1, CFG["L"])
+            # one caption per image (template variety comes from image i using caption i % 3)
+            pick = torch.arange(N) % data["ids"].shape[1]
+            flat_ids = data["ids"][torch.arange(N), pick]
+            flat_mask = data["mask"][torch.arange(N), pick]
             tes, hms = [], []
             for i in range(0, flat_ids.shape[0], 1024):
-                te, th = clip.text(flat_ids[i:i + 1024].int())
-                tes.append(te)
-                hms.append(M.Prior.pool(th, flat_mask[i:i + 1024]))
+                fi, fm = dv(flat_ids[i:i + 1024], flat_mask[i:i + 1024])
+                te, th = clip.text(fi.int())
+                tes.append(te.cpu())
+                hms.append(M.Prior.pool(th, fm).cpu())
             te_all = torch.cat(tes).reshape(N, -1, CFG["C"])
             hm_all = torch.cat(hms).reshape(N, -1, CFG["W"])
-            te0, th0 = clip.text(e_ids[None].int())
-            hm0 = M.Prior.pool(th0, e_mask[None])
+            te0, th0 = clip.text(e_ids_d[None].int())
+            hm0 = M.Prior.pool(th0, e_mask_d[None]).cpu()
+            te0 = te0.cpu()
         log("prior: text encodings cached")
 
         def loss_fn(step):
             idx = torch.randint(0, N, (B,), generator=gen)
-            cap = torch.randint(0, te_all.shape[1], (B,), generator=gen)
+            cap = torch.zeros(B, dtype=torch.long)
             drop = (torch.rand(B, generator=gen) < 0.1)[:, None]
             te = torch.where(drop, te0, te_all[idx, cap])
             hm = torch.where(drop, hm0, hm_all[idx, cap])
             x0 = (emb[idx] - mean) / std
             t = torch.randint(0, 1000, (B,), generator=gen)
             noise = torch.randn(x0.shape, generator=gen)
+            x0, t, noise, te, hm = dv(x0, t, noise, te, hm)
             xt = diff.q_sample(x0, t, noise)
             pred = prior.core(xt, t, te, hm)
             return F.mse_loss(pred, x0), []
@@ -197,8 +216,8 @@ def main(stage):
 
     if stage == "decoder":
         E = 4 * CFG["dec_ch"]
-        tp = M.TextProj(CFG["C"], CFG["W"], CFG["D"], E, CFG["n_img_tokens"])
-        dec = M.Decoder(CFG["D"], CFG["dec_ch"])
+        tp = M.TextProj(CFG["C"], CFG["W"], CFG["D"], E, CFG["n_img_tokens"]).to(DEVICE)
+        dec = M.Decoder(CFG["D"], CFG["dec_ch"]).to(DEVICE)
         B = env_i("DECODER_BATCH", 64)
         log(f"text_proj params {M.n_params(tp)} decoder params {M.n_params(dec)}")
         p_img, p_txt = env_f("DROP_IMAGE", 0.1), env_f("DROP_TEXT", 0.3)
@@ -206,16 +225,17 @@ def main(stage):
         def loss_fn(step):
             idx = torch.randint(0, N, (B,), generator=gen)
             ids, mask = batch_text(data, idx, p_txt, e_ids, e_mask, gen)
-            with torch.no_grad():
-                te, th = clip.text(ids.int())
             img = emb[idx]
             drop = (torch.rand(B, generator=gen) < p_img)[:, None]
-            img = torch.where(drop, tp.null[None].expand_as(img), img)
-            ehs, cls = tp(img, te, th)
-            dmask = torch.cat([torch.ones(B, CFG["n_img_tokens"], dtype=torch.bool), mask], 1)
             x0 = data["x16"][idx]
             t = torch.randint(0, 1000, (B,), generator=gen)
             noise = torch.randn(x0.shape, generator=gen)
+            ids, mask, img, drop, x0, t, noise = dv(ids, mask, img, drop, x0, t, noise)
+            with torch.no_grad():
+                te, th = clip.text(ids.int())
+            img = torch.where(drop, tp.null[None].expand_as(img), img)
+            ehs, cls = tp(img, te, th)
+            dmask = torch.cat([torch.ones(B, CFG["n_img_tokens"], dtype=torch.bool, device=DEVICE), mask], 1)
             xt = diff.q_sample(x0, t, noise)
             out = dec(xt, t, ehs, cls, dmask)
             eps, v = out[:, :3], out[:, 3:]
@@ -226,7 +246,7 @@ def main(stage):
         return
 
     if stage == "sr":
-        sr = M.SuperRes(CFG["sr_ch"])
+        sr = M.SuperRes(CFG["sr_ch"]).to(DEVICE)
         B = env_i("SR_BATCH", 32)
         crop = env_i("SR_CROP", 32)
         log(f"super_res params {M.n_params(sr)}")
@@ -242,6 +262,7 @@ def main(stage):
             lo = lo[..., oy:oy + crop, ox:ox + crop]
             t = torch.randint(0, 1000, (B,), generator=gen)
             noise = torch.randn(x0.shape, generator=gen)
+            x0, lo, t, noise = dv(x0, lo, t, noise)
             xt = diff.q_sample(x0, t, noise)
             eps = sr(torch.cat([xt, lo], 1), t)
             return F.mse_loss(eps, noise), []
@@ -249,8 +270,8 @@ def main(stage):
         return
 
     if stage == "inpaint":
-        inp = M.Inpaint(V, CFG["L"], CFG["inp_W"], CFG["inp_ch"])
-        B = env_i("INPAINT_BATCH", 64)
+        inp = M.Inpaint(V, CFG["L"], CFG["inp_W"], CFG["inp_ch"]).to(DEVICE)
+        B = env_i("INPAINT_BATCH", 32)
         log(f"inpaint params {M.n_params(inp)}")
         import world
         rng = random.Random(7)
@@ -281,6 +302,7 @@ def main(stage):
             x0 = data["x16"][idx]
             t = torch.randint(0, 1000, (B,), generator=gen)
             noise = torch.randn(x0.shape, generator=gen)
+            ids, mask, keep, x0, t, noise = dv(ids, mask, keep, x0, t, noise)
             xt = diff.q_sample(x0, t, noise)
             out = inp(xt, t, ids, mask, x0 * keep, keep)
             eps, v = out[:, :3], out[:, 3:]

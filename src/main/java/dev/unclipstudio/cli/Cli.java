@@ -212,7 +212,8 @@ public final class Cli {
     }
     Integer threads = a.intOption("threads");
     if (threads != null) options = options.withIntraOpThreads(threads);
-    return Engine.open(ModelPack.open(packDir(a)), options);
+    // Engine.open checks every signature on its own sessions: no need to load the models twice
+    return Engine.open(ModelPack.readManifest(packDir(a)), options);
   }
 
   private dev.unclipstudio.pipeline.StepListener listener(Arguments a) {

@@ -26,12 +26,16 @@ import java.util.List;
 public final class Engine implements AutoCloseable {
 
   private final ModelPack pack;
+  private final String device;
   private final List<AutoCloseable> sessions;
   private final UnclipPipeline unclip;
   private final InpaintPipeline inpaint;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private Engine(ModelPack pack, List<AutoCloseable> sessions, UnclipPipeline unclip, InpaintPipeline inpaint) {
+  private Engine(ModelPack pack, String device, List<AutoCloseable> sessions, UnclipPipeline unclip,
+      InpaintPipeline inpaint) {
     this.pack = pack;
+    this.device = device;
     this.sessions = sessions;
     this.unclip = unclip;
     this.inpaint = inpaint;
@@ -66,7 +70,7 @@ public final class Engine implements AutoCloseable {
             ? track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_UPSAMPLER), options)) : null;
         inpaint = new InpaintPipeline(pack, base, up, superRes);
       }
-      return new Engine(pack, Collections.unmodifiableList(opened), unclip, inpaint);
+      return new Engine(pack, textEncoder.device(), Collections.unmodifiableList(opened), unclip, inpaint);
     } catch (ModelPackException | RuntimeException e) {
       closeAll(opened, e);
       throw e;
@@ -80,6 +84,11 @@ public final class Engine implements AutoCloseable {
 
   public ModelPack pack() {
     return pack;
+  }
+
+  /** "cpu" or "cuda:N": where the sessions actually run (CUDA falls back to CPU when unavailable). */
+  public String device() {
+    return device;
   }
 
   /** The unCLIP pipeline itself, for callers that inject their own noise (tests, tools). */
@@ -99,7 +108,9 @@ public final class Engine implements AutoCloseable {
   }
 
   public List<GeneratedImage> variations(VariationRequest r, StepListener l, CancellationToken c) {
-    float[] embedding = r.sourceEmbedding() != null ? r.sourceEmbedding() : imageEmbedding(r.source());
+    float[] embedding = r.sourceEmbedding() != null
+        ? checkedEmbedding(r.sourceEmbedding())
+        : imageEmbedding(r.source());
     return unclip.variations(embedding, r.seeds().size(),
         new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(r.seeds()),
         Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
@@ -108,7 +119,7 @@ public final class Engine implements AutoCloseable {
   /** Every frame uses the request's one seed, so all frames start from the same noise. */
   public List<GeneratedImage> interpolate(InterpolationRequest r, StepListener l, CancellationToken c) {
     List<Long> seeds = Collections.nCopies(r.frames(), r.seed());
-    return unclip.interpolate(r.embeddingA(), r.embeddingB(), r.frames(),
+    return unclip.interpolate(checkedEmbedding(r.embeddingA()), checkedEmbedding(r.embeddingB()), r.frames(),
         new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(seeds),
         Progress.Factory.of(l, c)).toGeneratedImages(seeds);
   }
@@ -124,10 +135,19 @@ public final class Engine implements AutoCloseable {
     return unclip.imageEmbedding(image);
   }
 
-  /** Closes every session, even when some fail to close. */
+  private float[] checkedEmbedding(float[] embedding) {
+    int expected = pack.clip().embedDim();
+    if (embedding.length != expected) {
+      throw new IllegalArgumentException("image embedding has " + embedding.length + " values; pack " + pack.name()
+          + " uses " + expected);
+    }
+    return embedding;
+  }
+
+  /** Closes every session, even when some fail to close; later calls do nothing. */
   @Override
   public void close() {
-    closeAll(sessions, null);
+    if (closed.compareAndSet(false, true)) closeAll(sessions, null);
   }
 
   private static void closeAll(List<AutoCloseable> opened, Exception primary) {

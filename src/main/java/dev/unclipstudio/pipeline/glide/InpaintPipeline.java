@@ -61,6 +61,7 @@ public final class InpaintPipeline {
       Double guidanceScale, NoiseSource noise, Progress.Factory progressFactory) {
     int full = pack.imageSize();
     KeepMask keep = new KeepMask(keepMask, full);
+    RgbImage fullSource = BicubicResize.resize(source, full, full); // what the kept region must equal
     StageSpec baseSpec = pack.stage(ModelPack.INPAINT_BASE);
     UnclipScheduler baseScheduler = UnclipScheduler.create(baseSpec.scheduler().withSteps(steps));
     UnclipScheduler upScheduler = upsampler == null ? null
@@ -72,13 +73,13 @@ public final class InpaintPipeline {
 
     TokenizedBatch tokens = tokenizer.tokenize(List.of(prompt, "")); // [2, L']
     Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
-    FloatTensor x = runStage(BASE, base, baseSpec.imageSize(), source, keep, tokens, cfg, batch, baseScheduler,
+    FloatTensor x = runStage(BASE, base, baseSpec.imageSize(), fullSource, keep, tokens, cfg, batch, baseScheduler,
         null, 1.0, noise, progress); // [B, 3, S', S']
-    intermediates.put("inpaint_base_sample", x);
+    intermediates.put("base_output", x);
     FloatTensor result;
     if (upsampler != null) {
       ClassifierFreeGuidance none = new ClassifierFreeGuidance(1.0, GuidanceLayout.COND_FIRST);
-      result = runStage(UPSAMPLER, upsampler, pack.stage(ModelPack.INPAINT_UPSAMPLER).imageSize(), source, keep,
+      result = runStage(UPSAMPLER, upsampler, pack.stage(ModelPack.INPAINT_UPSAMPLER).imageSize(), fullSource, keep,
           tokens, none, batch, upScheduler, quantise(x), UPSAMPLE_TEMPERATURE, noise, progress);
     } else if (superRes != null) {
       result = superRes.run(clamp(x), noise, progress);
@@ -90,16 +91,20 @@ public final class InpaintPipeline {
       throw new IllegalStateException("pack " + pack.name() + ": inpainting produced " + side + " px images but the"
           + " pack's image size is " + full);
     }
-    return new PipelineResult(pasteBack(result, source, keep), null, intermediates);
+    return new PipelineResult(pasteBack(result, fullSource, keep), null, intermediates);
   }
 
-  /** One inpainting diffusion loop at {@code side} px with re-insertion of the known region. */
+  /**
+   * One inpainting diffusion loop at {@code side} px with re-insertion of the known region; the source is resized
+   * on its [-1, 1] float values (antialiased bicubic, as the reference does).
+   */
   private FloatTensor runStage(String stage, InpaintModel model, int side, RgbImage source, KeepMask keep,
       TokenizedBatch tokens, ClassifierFreeGuidance cfg, int batch, UnclipScheduler scheduler, FloatTensor lowRes,
       double initialScale, NoiseSource noise, Progress progress) {
     KeepMask mask = side <= keep.size() ? keep.downsample(side) : keep.upsampleNearest(side);
     float[] m = mask.toTensor().data(); // [S·S]
-    float[] src = ImageTensors.toSigned(BicubicResize.resize(source, side, side)).data(); // [3·S·S]
+    float[] src = BicubicResize.resizePlanes(ImageTensors.toSigned(source).data(), 3, source.height(),
+        source.width(), side, side); // [3, S, S]
     float[] known = new float[src.length]; // src·m, what GLIDE feeds as inpaint_image
     int hw = side * side;
     for (int i = 0; i < known.length; i++) known[i] = src[i] * m[i % hw];
@@ -152,9 +157,8 @@ public final class InpaintPipeline {
    * [B, 3, F, F] in [-1, 1] → [0, 1] with every kept pixel replaced by the resized source's value v/255, so that
    * quantising gives back the source bytes exactly.
    */
-  private FloatTensor pasteBack(FloatTensor generated, RgbImage source, KeepMask keep) {
+  private static FloatTensor pasteBack(FloatTensor generated, RgbImage src, KeepMask keep) {
     int f = keep.size();
-    RgbImage src = BicubicResize.resize(source, f, f);
     float[] out = ImageTensors.toUnitRange(generated.data());
     int hw = f * f;
     for (int b = 0; b < generated.rows(); b++) {

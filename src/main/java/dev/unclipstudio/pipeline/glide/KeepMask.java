@@ -67,9 +67,4 @@ public final class KeepMask {
     for (int i = 0; i < m.length; i++) m[i] = keep[i] ? 1f : 0f;
     return FloatTensor.of(m, 1, 1, size, size);
   }
-
-  public boolean keepsAll() {
-    for (boolean k : keep) if (!k) return false;
-    return true;
-  }
 }

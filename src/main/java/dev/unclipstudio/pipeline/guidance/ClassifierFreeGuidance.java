@@ -45,7 +45,9 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
     FloatTensor condPred = split ? cond.channels(0, guidedChannels) : cond;
     double[] guided = condPred.toDoubles();
     if (enabled()) {
-      FloatTensor uncond = layout == GuidanceLayout.UNCOND_FIRST ? output.rows(0, batch) : output.rows(batch, 2 * batch);
+      FloatTensor uncond = layout == GuidanceLayout.UNCOND_FIRST
+          ? output.rows(0, batch)
+          : output.rows(batch, 2 * batch);
       float[] u = (split ? uncond.channels(0, guidedChannels) : uncond).data();
       for (int i = 0; i < guided.length; i++) guided[i] = u[i] + scale * (guided[i] - u[i]);
     }

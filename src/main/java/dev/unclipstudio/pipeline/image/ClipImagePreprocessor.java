@@ -3,8 +3,9 @@ package dev.unclipstudio.pipeline.image;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 
 /**
- * CLIP image preprocessing as {@code CLIPImageProcessor} / OpenAI CLIP do it (spec §5.1): shortest side → image size
- * (PIL bicubic), centre crop, /255, per-channel mean/std, NCHW.
+ * CLIP image preprocessing (spec §5.1, the {@code CLIPImageProcessor} steps): /255, shortest side → image size with
+ * antialiased bicubic on the float values (as the tiny pack's PyTorch reference does; PIL would round to 8 bits
+ * in between), centre crop, per-channel mean/std, NCHW.
  */
 public final class ClipImagePreprocessor {
 
@@ -26,17 +27,21 @@ public final class ClipImagePreprocessor {
     int shortSide = Math.min(w, h);
     int longSide = Math.max(w, h);
     int newLong = (int) ((long) imageSize * longSide / shortSide); // int(size · long / short)
-    RgbImage resized = w <= h
-        ? BicubicResize.resize(image, imageSize, newLong)
-        : BicubicResize.resize(image, newLong, imageSize);
-    int top = (resized.height() - imageSize) / 2;
-    int left = (resized.width() - imageSize) / 2;
+    int newW = w <= h ? imageSize : newLong;
+    int newH = w <= h ? newLong : imageSize;
+    float[] planes = new float[3 * w * h]; // [3, H, W] in [0, 1]
+    for (int p = 0; p < w * h; p++) {
+      for (int c = 0; c < 3; c++) planes[c * w * h + p] = (image.rgb()[p * 3 + c] & 0xFF) / 255f;
+    }
+    float[] resized = BicubicResize.resizePlanes(planes, 3, h, w, newH, newW); // [3, newH, newW]
+    int top = (newH - imageSize) / 2;
+    int left = (newW - imageSize) / 2;
     int hw = imageSize * imageSize;
     float[] out = new float[3 * hw];
-    for (int y = 0; y < imageSize; y++) {
-      for (int x = 0; x < imageSize; x++) {
-        for (int c = 0; c < 3; c++) {
-          float v = resized.get(left + x, top + y, c) / 255f;
+    for (int c = 0; c < 3; c++) {
+      for (int y = 0; y < imageSize; y++) {
+        for (int x = 0; x < imageSize; x++) {
+          float v = resized[(c * newH + top + y) * newW + left + x];
           out[c * hw + y * imageSize + x] = (v - mean[c]) / std[c];
         }
       }

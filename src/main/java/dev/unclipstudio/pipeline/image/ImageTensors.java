@@ -1,7 +1,6 @@
 package dev.unclipstudio.pipeline.image;
 
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
-import java.util.List;
 
 /** Conversions between 8-bit images and the [-1, 1] NCHW tensors of the diffusion stages. */
 public final class ImageTensors {
@@ -32,12 +31,6 @@ public final class ImageTensors {
     return new RgbImage(width, height, rgb);
   }
 
-  /** Every row of a [B, 3, H, W] tensor in [-1, 1]. */
-  public static List<RgbImage> toImages(FloatTensor nchw) {
-    int h = (int) nchw.shape()[2];
-    int w = (int) nchw.shape()[3];
-    return java.util.stream.IntStream.range(0, nchw.rows()).mapToObj(b -> toImage(nchw.data(), b, h, w)).toList();
-  }
 
   /** clamp(x/2 + 0.5, 0, 1): the float image before quantisation. */
   public static float[] toUnitRange(float[] signed) {

@@ -37,10 +37,6 @@ public final class Decoder implements AutoCloseable {
         .get("out_sample");
   }
 
-  public StageSession session() {
-    return session;
-  }
-
   @Override
   public void close() {
     session.close();

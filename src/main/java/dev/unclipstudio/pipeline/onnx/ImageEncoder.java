@@ -23,10 +23,6 @@ public final class ImageEncoder implements AutoCloseable {
     return session.run(Map.of("pixel_values", new StageInput.Floats(pixelValues))).get("image_embeds");
   }
 
-  public StageSession session() {
-    return session;
-  }
-
   @Override
   public void close() {
     session.close();

@@ -43,10 +43,6 @@ public final class InpaintModel implements AutoCloseable {
     return session.run(inputs).get("out");
   }
 
-  public StageSession session() {
-    return session;
-  }
-
   @Override
   public void close() {
     session.close();

@@ -38,10 +38,6 @@ public final class Prior implements AutoCloseable {
         .get("predicted_image_embedding");
   }
 
-  public StageSession session() {
-    return session;
-  }
-
   @Override
   public void close() {
     session.close();

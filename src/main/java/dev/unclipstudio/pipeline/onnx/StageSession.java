@@ -16,9 +16,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -100,38 +98,45 @@ public final class StageSession implements AutoCloseable {
     return device;
   }
 
-  /** Element type the model takes for {@code input} (e.g. whether its timestep is int32 or int64). */
-  public OnnxJavaType inputType(String input) {
-    return inputTypes.get(input);
-  }
-
-  /** Runs the model; every output is copied into a {@link FloatTensor}. */
+  /** Runs the model; every output is copied into a {@link FloatTensor} before the result is closed. */
   public Map<String, FloatTensor> run(Map<String, StageInput> inputs) {
-    List<OnnxTensor> created = new ArrayList<>();
-    try {
-      Map<String, OnnxTensor> feed = new HashMap<>();
-      for (Map.Entry<String, StageInput> e : inputs.entrySet()) {
-        OnnxTensor t = toTensor(e.getKey(), e.getValue());
-        created.add(t);
-        feed.put(e.getKey(), t);
+    try (Feed feed = feed(inputs); OrtSession.Result result = session.run(feed.tensors)) {
+      Map<String, FloatTensor> out = new HashMap<>();
+      for (Map.Entry<String, OnnxValue> e : result) {
+        OnnxTensor tensor = (OnnxTensor) e.getValue();
+        FloatBuffer buffer = tensor.getFloatBuffer();
+        float[] data = new float[buffer.remaining()];
+        buffer.get(data);
+        out.put(e.getKey(), new FloatTensor(data, tensor.getInfo().getShape()));
       }
-      try (OrtSession.Result result = session.run(feed)) {
-        Map<String, FloatTensor> out = new HashMap<>();
-        for (Map.Entry<String, OnnxValue> e : result) {
-          OnnxTensor tensor = (OnnxTensor) e.getValue();
-          long[] shape = tensor.getInfo().getShape();
-          FloatBuffer buffer = tensor.getFloatBuffer();
-          float[] data = new float[buffer.remaining()];
-          buffer.get(data);
-          out.put(e.getKey(), new FloatTensor(data, shape));
-        }
-        return out;
-      }
+      return out;
     } catch (OrtException e) {
       throw new IllegalStateException("stage " + spec.name() + " (" + spec.file().getFileName() + ") failed: "
           + e.getMessage(), e);
-    } finally {
-      for (OnnxTensor t : created) t.close();
+    }
+  }
+
+  /** The input tensors of one call, closed together. */
+  private static final class Feed implements AutoCloseable {
+
+    final Map<String, OnnxTensor> tensors = new HashMap<>();
+
+    @Override
+    public void close() {
+      tensors.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  private Feed feed(Map<String, StageInput> inputs) throws OrtException {
+    Feed feed = new Feed();
+    try {
+      for (Map.Entry<String, StageInput> e : inputs.entrySet()) {
+        feed.tensors.put(e.getKey(), toTensor(e.getKey(), e.getValue()));
+      }
+      return feed;
+    } catch (OrtException | RuntimeException e) {
+      feed.close(); // never leak the tensors created before the failure
+      throw e;
     }
   }
 

@@ -26,8 +26,9 @@ public final class TextEncoder implements AutoCloseable {
     return new TextEncoding(out.get("text_embeds"), out.get("last_hidden_state"));
   }
 
-  public StageSession session() {
-    return session;
+  /** "cpu" or "cuda:N". */
+  public String device() {
+    return session.device();
   }
 
   @Override

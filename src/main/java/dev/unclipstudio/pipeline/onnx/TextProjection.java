@@ -33,10 +33,6 @@ public final class TextProjection implements AutoCloseable {
     return new Conditioning(out.get("encoder_hidden_states"), out.get("class_labels"));
   }
 
-  public StageSession session() {
-    return session;
-  }
-
   @Override
   public void close() {
     session.close();

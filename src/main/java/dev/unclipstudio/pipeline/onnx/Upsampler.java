@@ -25,10 +25,6 @@ public final class Upsampler implements AutoCloseable {
         "timestep", StageInput.Ints.timestep(timestep, sample.rows()))).get("out_sample");
   }
 
-  public StageSession session() {
-    return session;
-  }
-
   @Override
   public void close() {
     session.close();

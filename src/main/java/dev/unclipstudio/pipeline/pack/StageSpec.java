@@ -23,18 +23,6 @@ public record StageSpec(
     DiffusionConfig scheduler,
     Double guidanceScale) {
 
-  public TensorSpec input(String inputName) {
-    TensorSpec spec = inputs.get(inputName);
-    if (spec == null) throw new IllegalStateException("stage " + name + " declares no input " + inputName);
-    return spec;
-  }
-
-  public TensorSpec output(String outputName) {
-    TensorSpec spec = outputs.get(outputName);
-    if (spec == null) throw new IllegalStateException("stage " + name + " declares no output " + outputName);
-    return spec;
-  }
-
   /** Default number of sampling steps (the size of the default respacing). */
   public int defaultSteps() {
     if (scheduler == null) return 0;

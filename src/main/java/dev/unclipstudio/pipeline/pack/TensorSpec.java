@@ -21,11 +21,6 @@ public record TensorSpec(String name, ElementType type, long[] shape) {
     return sb.append(']').toString();
   }
 
-  /** Size of a static axis. */
-  public int dim(int axis) {
-    return (int) shape[axis];
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof TensorSpec t && t.name.equals(name) && t.type == type && Arrays.equals(t.shape, shape);

@@ -11,6 +11,8 @@ import dev.unclipstudio.pipeline.schedule.UnclipScheduler;
 /** Runs one stage's ancestral sampling loop: noise → network → scheduler step, reporting after every step. */
 public final class SamplingLoop {
 
+  private static final System.Logger LOG = System.getLogger(SamplingLoop.class.getName());
+
   private SamplingLoop() {}
 
   /**
@@ -32,6 +34,7 @@ public final class SamplingLoop {
     int[] timesteps = scheduler.timesteps();
     for (int k = 0; k < timesteps.length; k++) {
       progress.checkCancelled(stage, k);
+      LOG.log(System.Logger.Level.DEBUG, "{0} step {1}/{2} t={3}", stage, k + 1, timesteps.length, timesteps[k]);
       ClassifierFreeGuidance.Guided g = denoiser.predict(x, k, timesteps[k]);
       double[] z = noise.step(stage, k, batch, perImage);
       StepResult r = scheduler.step(k, g.prediction(), g.varianceValues(), x, z, hook);

@@ -42,7 +42,8 @@ public final class TimestepRespacing {
       try {
         counts.add(Integer.parseInt(part.trim()));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad respacing \"" + spec + "\": expected e.g. 25, 10,10,3,2,2, fast27, ddim25");
+        throw new IllegalArgumentException(
+            "bad respacing \"" + spec + "\": expected e.g. 25, 10,10,3,2,2, fast27, ddim25");
       }
     }
     int sizePer = numTrainTimesteps / counts.size();

@@ -109,8 +109,4 @@ public record FloatTensor(float[] data, long[] shape) {
     s[1] += other.shape[1];
     return new FloatTensor(d, s);
   }
-
-  public String shapeString() {
-    return Arrays.toString(shape);
-  }
 }

@@ -29,16 +29,4 @@ public record TokenizedBatch(int[] ids, boolean[] mask, int contextLength) {
   public boolean[] maskOfRow(int row) {
     return Arrays.copyOfRange(mask, row * contextLength, (row + 1) * contextLength);
   }
-
-  /** Rows of this batch followed by the rows of {@code other}. */
-  public TokenizedBatch concat(TokenizedBatch other) {
-    if (other.contextLength != contextLength) {
-      throw new IllegalArgumentException("context lengths differ: " + contextLength + " vs " + other.contextLength);
-    }
-    int[] i = Arrays.copyOf(ids, ids.length + other.ids.length);
-    System.arraycopy(other.ids, 0, i, ids.length, other.ids.length);
-    boolean[] m = Arrays.copyOf(mask, mask.length + other.mask.length);
-    System.arraycopy(other.mask, 0, m, mask.length, other.mask.length);
-    return new TokenizedBatch(i, m, contextLength);
-  }
 }

@@ -92,7 +92,7 @@ public final class UnclipPipeline {
     PromptEncoding text = encodePrompt(prompt);
     FloatTensor imageEmbeds = runPrior(text, batch, priorCfg, priorScheduler, noise, progress); // [B, C]
     Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
-    intermediates.put("image_embeds", imageEmbeds);
+    intermediates.put("image_embeddings", imageEmbeds);
     FloatTensor images = decodeEmbeddings(text, imageEmbeds, decoderCfg, decoderScheduler, noise, progress,
         intermediates);
     return new PipelineResult(images, imageEmbeds, intermediates);
@@ -148,7 +148,7 @@ public final class UnclipPipeline {
     Progress progress = progressFactory.create(decoderScheduler.numSteps() + superResSteps());
     PromptEncoding empty = encodePrompt("");
     Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
-    intermediates.put("image_embeds", imageEmbeds);
+    intermediates.put("image_embeddings", imageEmbeds);
     FloatTensor images = decodeEmbeddings(empty, imageEmbeds, guidance(ModelPack.DECODER, settings.guidanceScale()),
         decoderScheduler, noise, progress, intermediates);
     return new PipelineResult(images, imageEmbeds, intermediates);
@@ -180,7 +180,7 @@ public final class UnclipPipeline {
   private FloatTensor decodeEmbeddings(PromptEncoding text, FloatTensor imageEmbeds, ClassifierFreeGuidance cfg,
       UnclipScheduler scheduler, NoiseSource noise, Progress progress, Map<String, FloatTensor> intermediates) {
     FloatTensor x64 = runDecoder(text, imageEmbeds, cfg, scheduler, noise, progress); // [B, 3, S, S]
-    intermediates.put("decoder_sample", x64);
+    intermediates.put("decoder_output", x64);
     FloatTensor full = superRes == null ? x64 : superRes.run(x64, noise, progress); // [B, 3, U, U]
     return FloatTensor.of(ImageTensors.toUnitRange(full.data()), full.shape());
   }

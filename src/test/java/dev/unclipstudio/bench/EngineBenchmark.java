@@ -1,0 +1,80 @@
+package dev.unclipstudio.bench;
+
+import dev.unclipstudio.pipeline.Engine;
+import dev.unclipstudio.pipeline.InpaintRequest;
+import dev.unclipstudio.pipeline.StepEvent;
+import dev.unclipstudio.pipeline.StepListener;
+import dev.unclipstudio.pipeline.TextToImageRequest;
+import dev.unclipstudio.pipeline.VariationRequest;
+import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.pipeline.onnx.EngineOptions;
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.testing.Fixtures;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * Wall-clock timings of the engine on a pack with its default steps (run by bench/bench.sh; skipped in the normal
+ * test run). Prints one line per measurement: what, images, total ms, ms per image, and time per stage.
+ */
+@EnabledIfEnvironmentVariable(named = "UNCLIP_BENCH", matches = ".+")
+class EngineBenchmark {
+
+  private static final int REPEATS = 3;
+
+  @Test
+  void timeEveryPipeline() throws Exception {
+    String threads = System.getenv().getOrDefault("UNCLIP_BENCH_THREADS", "0");
+    long start = System.nanoTime();
+    try (Engine engine = Engine.open(ModelPack.open(Fixtures.requireTinyPack()),
+        EngineOptions.cpu().withIntraOpThreads(Integer.parseInt(threads)))) {
+      System.out.printf("BENCH open-engine pack=%s device=%s %.0f ms%n", engine.pack().name(), engine.device(),
+          (System.nanoTime() - start) / 1e6);
+      RgbImage source = engine.textToImage(new TextToImageRequest("a red circle", List.of(1L), null, null, null,
+          null), null, null).get(0).image();
+      for (int batch : new int[] {1, 4}) {
+        List<Long> seeds = java.util.stream.LongStream.range(0, batch).boxed().toList();
+        time("text-to-image", batch, l -> engine.textToImage(
+            new TextToImageRequest("a large red circle in the top left corner", seeds, null, null, null, null), l,
+            null));
+        time("variations", batch, l -> engine.variations(new VariationRequest(source, null, seeds, null, null), l,
+            null));
+        if (engine.pack().hasInpainting()) {
+          int size = engine.pack().imageSize();
+          boolean[] keep = new boolean[size * size];
+          for (int i = 0; i < keep.length; i++) keep[i] = i % size < size / 2;
+          time("inpaint", batch, l -> engine.inpaint(new InpaintRequest(source, keep, "a blue square", seeds, null,
+              null), l, null));
+        }
+      }
+    }
+  }
+
+  private interface Run {
+    Object run(StepListener listener);
+  }
+
+  private static void time(String what, int batch, Run run) {
+    run.run(null); // warm-up
+    Map<String, Double> stageMs = new LinkedHashMap<>();
+    long total = 0;
+    for (int r = 0; r < REPEATS; r++) {
+      long[] last = {System.nanoTime()};
+      long begin = last[0];
+      run.run((StepEvent e) -> {
+        long now = System.nanoTime();
+        stageMs.merge(e.stage(), (now - last[0]) / 1e6 / REPEATS, Double::sum);
+        last[0] = now;
+      });
+      total += System.nanoTime() - begin;
+    }
+    double ms = total / 1e6 / REPEATS;
+    StringBuilder stages = new StringBuilder();
+    stageMs.forEach((k, v) -> stages.append(String.format(" %s=%.0fms", k, v)));
+    System.out.printf("BENCH %-14s images=%d total=%.0f ms per-image=%.0f ms%s%n", what, batch, ms, ms / batch,
+        stages);
+  }
+}

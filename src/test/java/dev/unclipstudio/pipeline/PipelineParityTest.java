@@ -1,0 +1,121 @@
+package dev.unclipstudio.pipeline;
+
+import static dev.unclipstudio.testing.Fixtures.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.pipeline.onnx.EngineOptions;
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.sampling.Progress;
+import dev.unclipstudio.pipeline.schedule.TimestepRespacing;
+import dev.unclipstudio.pipeline.tensor.FloatTensor;
+import dev.unclipstudio.pipeline.unclip.UnclipPipeline;
+import dev.unclipstudio.testing.FixtureNoise;
+import dev.unclipstudio.testing.FixtureTensor;
+import dev.unclipstudio.testing.Fixtures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whole pipelines against the PyTorch reference (fixtures/tiny/pipeline_*.json) with its initial latents and per-step
+ * noise injected: the final float image before quantisation within 1e-3.
+ */
+class PipelineParityTest {
+
+  private static final double IMAGE_ATOL = 1e-3;
+  private static final double EMBEDDING_ATOL = 1e-3;
+  private static final Progress.Factory SILENT = Progress.Factory.of(null, null);
+
+  private static Engine engine;
+
+  @BeforeAll
+  static void open() throws Exception {
+    engine = Engine.open(ModelPack.open(Fixtures.requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
+  }
+
+  @AfterAll
+  static void close() {
+    if (engine != null) engine.close();
+  }
+
+  private static JsonNode fixture(String kind) {
+    return Fixtures.readJson(Fixtures.requireTinyFixture("pipeline_" + kind + ".json"));
+  }
+
+  private static FloatTensor tensor(JsonNode fixture, String intermediate) {
+    return FixtureTensor.of(fixture.get("intermediates").get(intermediate)).toFloatTensor();
+  }
+
+  private static void assertTimesteps(FixtureNoise noise, String stage, String respacing) {
+    assertArrayEquals(noise.timesteps(stage), TimestepRespacing.samplingOrder(respacing, 1000), stage + " timesteps");
+  }
+
+  @Test
+  void textToImageMatchesTheReferencePipeline() {
+    JsonNode f = fixture("text_to_image");
+    JsonNode r = f.get("request");
+    FixtureNoise noise = new FixtureNoise(f.get("stages"));
+    assertTimesteps(noise, "prior", r.get("prior_steps").asText());
+    assertTimesteps(noise, "decoder", r.get("decoder_steps").asText());
+    PipelineResult result = engine.unclipPipeline().textToImage(r.get("prompt").asText(), r.get("batch").asInt(),
+        r.get("prior_steps").asInt(), r.get("prior_guidance").asDouble(),
+        new UnclipPipeline.DecoderSettings(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
+        noise, SILENT);
+    assertClose(tensor(f, "image_embeddings").data(), result.imageEmbeddings().data(), EMBEDDING_ATOL, 0,
+        "image embeddings after the prior");
+    assertClose(tensor(f, "decoder_output").data(), result.intermediates().get("decoder_output").data(), IMAGE_ATOL,
+        0, "decoder output");
+    assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");
+  }
+
+  @Test
+  void variationMatchesTheReferencePipeline() {
+    JsonNode f = fixture("variation");
+    JsonNode r = f.get("request");
+    RgbImage source = sourceImage(f, r.get("source").asText());
+    float[] embedding = engine.imageEmbedding(source);
+    assertClose(tensor(f, "image_embeddings").data(), embedding, 1e-4, 0, "image encoder embedding");
+    PipelineResult result = engine.unclipPipeline().variations(embedding, r.get("batch").asInt(),
+        new UnclipPipeline.DecoderSettings(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
+        new FixtureNoise(f.get("stages")), SILENT);
+    assertClose(tensor(f, "decoder_output").data(), result.intermediates().get("decoder_output").data(), IMAGE_ATOL,
+        0, "decoder output");
+    assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");
+  }
+
+  @Test
+  void inpaintingMatchesTheReferencePipelineAndKeepsTheSource() {
+    JsonNode f = fixture("inpaint");
+    JsonNode r = f.get("request");
+    RgbImage source = sourceImage(f, r.get("source").asText());
+    float[] mask64 = tensor(f, "keep_mask_64").data();
+    boolean[] keep = new boolean[mask64.length];
+    for (int i = 0; i < keep.length; i++) keep[i] = mask64[i] > 0.5f;
+    PipelineResult result = engine.inpaintPipeline().inpaint(source, keep, r.get("prompt").asText(),
+        r.get("batch").asInt(), r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble(),
+        new FixtureNoise(f.get("stages")), SILENT);
+    assertClose(tensor(f, "base_output").data(), result.intermediates().get("base_output").data(),
+        IMAGE_ATOL, 0, "base output");
+    assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");
+    RgbImage out = result.rgbImages().get(0);
+    int size = source.width();
+    for (int p = 0; p < keep.length; p++) {
+      if (!keep[p]) continue;
+      for (int c = 0; c < 3; c++) {
+        assertEquals(source.get(p % size, p / size, c), out.get(p % size, p / size, c), "kept pixel " + p);
+      }
+    }
+  }
+
+  /** [1, H, W, 3] uint8 → image. */
+  private static RgbImage sourceImage(JsonNode f, String name) {
+    FixtureTensor t = FixtureTensor.of(f.get("intermediates").get(name));
+    long[] values = t.longs();
+    byte[] rgb = new byte[values.length];
+    for (int i = 0; i < rgb.length; i++) rgb[i] = (byte) values[i];
+    return new RgbImage((int) t.shape()[2], (int) t.shape()[1], rgb);
+  }
+}
