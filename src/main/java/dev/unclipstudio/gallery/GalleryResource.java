@@ -2,6 +2,7 @@ package dev.unclipstudio.gallery;
 
 import dev.unclipstudio.account.AppUser;
 import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.job.Job;
 import dev.unclipstudio.web.Users;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -21,6 +22,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -84,6 +86,28 @@ public class GalleryResource {
         .header("Content-Disposition", "attachment; filename=\"unclip-" + id + ".png\"")
         .header("Cache-Control", "private, max-age=31536000, immutable")
         .build();
+  }
+
+  /** All images of a job side by side in one PNG (an interpolation's frames, in order). */
+  @GET
+  @Path("jobs/{jobId}/strip.png")
+  @Produces("image/png")
+  @Transactional
+  public Response strip(@PathParam("jobId") long jobId) {
+    Job job = Job.findById(jobId);
+    if (job == null || !user().mayAccess(job.ownerId)) {
+      throw new NotFoundException();
+    }
+    List<byte[]> frames = store.pngsOfJob(jobId);
+    if (frames.isEmpty()) {
+      throw new NotFoundException();
+    }
+    Map<String, String> text = new LinkedHashMap<>();
+    text.put("job", Long.toString(jobId));
+    text.put("kind", job.kind.name());
+    text.put("frames", Integer.toString(frames.size()));
+    return Response.ok(Strips.horizontal(frames, text))
+        .header("Content-Disposition", "attachment; filename=\"unclip-job-" + jobId + "-strip.png\"").build();
   }
 
   @GET

@@ -9,6 +9,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
@@ -30,6 +32,23 @@ public class ImageStore {
 
   public byte[] thumbnail(long imageId) {
     return bytes("SELECT thumbnail FROM image_data WHERE image_id = ?", imageId);
+  }
+
+  /** The PNGs of a job's images in order, for a strip of interpolation frames. */
+  public List<byte[]> pngsOfJob(long jobId) {
+    List<byte[]> pngs = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT d.png FROM image i JOIN image_data d ON d.image_id = i.id WHERE i.job_id = ? ORDER BY i.index_in_job")) {
+      ps.setLong(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          pngs.add(rs.getBytes(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read the images of job " + jobId, e);
+    }
+    return pngs;
   }
 
   public Map<String, Object> params(Image image) {

@@ -94,6 +94,13 @@ class ImageJobsTest {
     long job = finishedJob(browser.post("/interpolate", Map.of("a", a, "b", imageB, "frames", "4", "seed", "11")));
     assertEquals(4, data.count("SELECT count(*) FROM image WHERE job_id = " + job));
     assertEquals("11", data.string("SELECT string_agg(DISTINCT seed::text, ',') FROM image WHERE job_id = " + job));
+    assertTrue(browser.get("/jobs/" + job).asString().contains("/jobs/" + job + "/strip.png"));
+    RgbImage strip = ImageDecoder.decode(browser.get("/jobs/" + job + "/strip.png").asByteArray(),
+        ImageLimits.defaults());
+    assertEquals(4 * 64, strip.width());
+    CurrentUser nosy = data.user("nosy");
+    assertEquals(404, WebClient.signedIn(nosy.username(), "password-" + nosy.username())
+        .get("/jobs/" + job + "/strip.png").statusCode());
   }
 
   @Test
