@@ -309,7 +309,7 @@ def main():
         sc = gen_scenes(a.n, "train", 99)
         best = None
         res = {}
-        for dg in (2.0, 4.0, 6.0, 8.0):
+        for dg in (3.0, 5.0, 8.0):
             imgs = eval_t2i(m, sc, {**g, "decoder_guidance": dg}, seed=5)
             s = summarise_single(imgs, [x for x, _ in sc])
             score = s["colour"] + s["position"] + s["shape"]

@@ -78,13 +78,15 @@ public class WorkerPool {
     }
     ModelPack pack;
     try {
-      pack = ModelPack.open(packDir);
+      // Only the manifest here: each Engine.open below checks every file and signature on its own sessions.
+      pack = ModelPack.readManifest(packDir);
     } catch (ModelPackException | RuntimeException e) {
       markUnhealthy("Model pack " + packDir.toAbsolutePath() + " cannot be used: " + e.getMessage());
       return;
     }
     state = WorkerState.RUNNING;
     health = "ok";
+    String firstFailure = null;
     for (String device : config.worker().devices()) {
       for (int t = 0; t < config.worker().threadsPerDevice(); t++) {
         String name = instance + "/" + device + "/" + t;
@@ -94,6 +96,7 @@ public class WorkerPool {
         } catch (Exception e) {
           registry.register(name, instance, device, WorkerState.UNHEALTHY, e.getMessage());
           LOG.errorf("Worker %s cannot start: %s", name, e.getMessage());
+          firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
           continue;
         }
         Worker worker = new Worker(name, engine, queue, runner, this, metrics, config.worker().progressInterval(),
@@ -106,7 +109,7 @@ public class WorkerPool {
       }
     }
     if (workers.isEmpty()) {
-      markUnhealthy("No worker could open the model pack on its device; see the log");
+      markUnhealthy("Model pack " + packDir.toAbsolutePath() + " cannot be used: " + firstFailure);
       return;
     }
     heartbeat = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "worker-heartbeat"));

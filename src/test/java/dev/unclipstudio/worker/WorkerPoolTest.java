@@ -164,4 +164,22 @@ class WorkerPoolTest {
     Thread.sleep(500);
     assertEquals("QUEUED", data.status(id));
   }
+
+  @Test
+  void aPackMissingAModelFileNamesTheFile() throws Exception {
+    Path copy = Files.createTempDirectory("pack-without-decoder");
+    try (var files = Files.walk(Path.of("models/tiny"))) {
+      for (Path source : files.toList()) {
+        Path target = copy.resolve(Path.of("models/tiny").relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else if (!source.getFileName().toString().equals("decoder.onnx")) {
+          Files.copy(source, target);
+        }
+      }
+    }
+    pool.start(copy);
+    assertEquals(WorkerState.UNHEALTHY, pool.state());
+    assertTrue(pool.health().contains("decoder.onnx"), pool.health());
+  }
 }
