@@ -8,6 +8,7 @@ import dev.unclipstudio.pipeline.TextToImageRequest;
 import dev.unclipstudio.pipeline.VariationRequest;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
+import dev.unclipstudio.pipeline.onnx.StageSession;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.testing.Fixtures;
 import java.util.LinkedHashMap;
@@ -35,7 +36,8 @@ class EngineBenchmark {
           (System.nanoTime() - start) / 1e6);
       RgbImage source = engine.textToImage(new TextToImageRequest("a red circle", List.of(1L), null, null, null,
           null), null, null).get(0).image();
-      for (int batch : new int[] {1, 4}) {
+      System.out.printf("BENCH peak-rss-before %s%n", peakRss());
+      for (int batch : new int[] {1, 4, 8}) {
         List<Long> seeds = java.util.stream.LongStream.range(0, batch).boxed().toList();
         time("text-to-image", batch, l -> engine.textToImage(
             new TextToImageRequest("a large red circle in the top left corner", seeds, null, null, null, null), l,
@@ -50,6 +52,17 @@ class EngineBenchmark {
               null), l, null));
         }
       }
+      System.out.printf("BENCH peak-rss-after %s%n", peakRss());
+    }
+  }
+
+  /** The JVM's peak resident memory so far (VmHWM), as the kernel reports it. */
+  static String peakRss() {
+    try {
+      return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+          .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("VmHWM: ?").replaceAll("\\s+", " ");
+    } catch (java.io.IOException e) {
+      return "VmHWM: ?";
     }
   }
 
@@ -61,6 +74,7 @@ class EngineBenchmark {
     run.run(null); // warm-up
     Map<String, Double> stageMs = new LinkedHashMap<>();
     long total = 0;
+    long ortBefore = StageSession.nanosInOnnxRuntime();
     for (int r = 0; r < REPEATS; r++) {
       long[] last = {System.nanoTime()};
       long begin = last[0];
@@ -72,9 +86,10 @@ class EngineBenchmark {
       total += System.nanoTime() - begin;
     }
     double ms = total / 1e6 / REPEATS;
+    double inOrt = (StageSession.nanosInOnnxRuntime() - ortBefore) / (double) total;
     StringBuilder stages = new StringBuilder();
     stageMs.forEach((k, v) -> stages.append(String.format(" %s=%.0fms", k, v)));
-    System.out.printf("BENCH %-14s images=%d total=%.0f ms per-image=%.0f ms%s%n", what, batch, ms, ms / batch,
-        stages);
+    System.out.printf("BENCH %-14s images=%d total=%.0f ms per-image=%.0f ms images/s=%.2f outside-ort=%.1f%%%s%n",
+        what, batch, ms, ms / batch, batch * 1000 / ms, 100 * (1 - inOrt), stages);
   }
 }

@@ -18,6 +18,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The ONNX Runtime session of one stage, created once from the model file (so external weight files resolve), its
@@ -98,9 +99,19 @@ public final class StageSession implements AutoCloseable {
     return device;
   }
 
+  /**
+   * Time spent inside {@code OrtSession.run} by every session of this JVM, for benchmarks that report how much of a
+   * pipeline's time is ours (tensor preparation, scheduler, guidance) rather than ONNX Runtime's.
+   */
+  public static long nanosInOnnxRuntime() {
+    return ORT_NANOS.sum();
+  }
+
+  private static final LongAdder ORT_NANOS = new LongAdder();
+
   /** Runs the model; every output is copied into a {@link FloatTensor} before the result is closed. */
   public Map<String, FloatTensor> run(Map<String, StageInput> inputs) {
-    try (Feed feed = feed(inputs); OrtSession.Result result = session.run(feed.tensors)) {
+    try (Feed feed = feed(inputs); OrtSession.Result result = timed(feed)) {
       Map<String, FloatTensor> out = new HashMap<>();
       for (Map.Entry<String, OnnxValue> e : result) {
         OnnxTensor tensor = (OnnxTensor) e.getValue();
@@ -113,6 +124,15 @@ public final class StageSession implements AutoCloseable {
     } catch (OrtException e) {
       throw new IllegalStateException("stage " + spec.name() + " (" + spec.file().getFileName() + ") failed: "
           + e.getMessage(), e);
+    }
+  }
+
+  private OrtSession.Result timed(Feed feed) throws OrtException {
+    long start = System.nanoTime();
+    try {
+      return session.run(feed.tensors);
+    } finally {
+      ORT_NANOS.add(System.nanoTime() - start);
     }
   }
 
