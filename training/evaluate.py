@@ -277,6 +277,7 @@ def main():
     ap.add_argument("--folder")
     ap.add_argument("--captions")
     ap.add_argument("--guidance-search", action="store_true")
+    ap.add_argument("--only", choices=["inpaint"], help="re-run one part and update the existing --out file")
     a = ap.parse_args()
     common.setup()
     if a.folder:
@@ -320,6 +321,16 @@ def main():
         g["decoder_guidance"] = best[1]
         common.save_json(gp, {"decoder_guidance": best[1], "search": {str(k): v for k, v in res.items()}})
         log(f"chose decoder guidance {best[1]}")
+        return
+    g = {k: v for k, v in g.items() if k in R.DEFAULTS}
+    if a.only == "inpaint":
+        res = json.load(open(a.out))
+        t0 = time.time()
+        res["inpaint"], iout = eval_inpaint(m, max(a.n // 5, 10), g)
+        log("inpaint", res["inpaint"])
+        sheet(iout, os.path.join(common.WORK, "eval", "inpaint.png"))
+        res["seconds"] = res.get("seconds", 0) + time.time() - t0
+        common.save_json(a.out, res)
         return
     t0 = time.time()
     res = {"guidance": g}

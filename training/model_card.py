@@ -101,6 +101,9 @@ def main():
     tot = sum(secs.values())
     w(f"\nMeasured wall time of the recorded build (all stages, including data, export, fixtures and evaluation): "
       f"{tot / 60:.0f} min on a shared 2-core machine that was heavily loaded by other builds (load average ≈ 9). "
+      "Not counted: two aborted starts (≈ 8 min of CLIP and prior training with earlier, slower architectures). "
+      "The decoder and the inpainting model were trained in two legs (`DECODER_RESUME=1` / `INPAINT_RESUME=1`: resume "
+      "from the EMA weights with a fresh optimiser); the step counts above are totals. "
       "Every stage was stopped by its time cap (`*_MINUTES`), so the models are **undertrained**; a rebuild with "
       "larger `*_STEPS` (or `DEVICE=cuda`) improves them.\n")
     if ev:
@@ -126,7 +129,8 @@ def main():
         w(f"- Variations keep colour and shape: {pct(v['colour+shape'])}.")
         w(f"- Inpainting (mask over one object, prompt asks for a new colour): kept region exact {pct(ev['inpaint']['kept_region_exact'])}, "
           f"repainted region has the requested colour {pct(ev['inpaint']['repainted_colour'])} (n = {ev['inpaint']['n']}).")
-        w(f"- Settings: {json.dumps(ev['guidance'])}; evaluation took {ev['seconds'] / 60:.1f} min.")
+        gset = {k: v for k, v in ev["guidance"].items() if k != "search"}
+        w(f"- Settings: {json.dumps(gset)}; evaluation took {ev['seconds'] / 60:.1f} min.")
         gp = os.path.join(WORK, "guidance.json")
         if os.path.exists(gp):
             gs = json.load(open(gp))
@@ -136,7 +140,7 @@ def main():
           "shape ≥ 60 %; variations ≥ 80 %; inpainting colour ≥ 80 %) are reported as measured above; where a figure is "
           "below its target, the cause is the short CPU training time.\n")
     w("## Rebuild\n")
-    w("```\ntraining/build_pack.sh            # tokenizer, data, clip, prior, decoder, sr, inpaint, export, fixtures, evaluate, card\n"
+    w("```\ntraining/build_pack.sh            # tokenizer data clip prior decoder sr inpaint guidance export ortcheck fixtures evaluate card\n"
       "DECODER_STEPS=20000 DECODER_MINUTES=0 training/build_pack.sh decoder export fixtures evaluate card   # longer decoder\n"
       "DEVICE=cuda THREADS=8 training/build_pack.sh   # on a GPU machine (torch with CUDA)\n```\n")
     w("Stages read `*_STEPS`, `*_MINUTES` (time cap, 0 = none) and `*_BATCH` from the environment; see `training/README.md`. "
