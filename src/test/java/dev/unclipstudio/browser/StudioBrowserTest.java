@@ -105,12 +105,8 @@ class StudioBrowserTest {
   @Test
   void anAdminCancelsSomeonesRunningJob() {
     CurrentUser user = data.user("patient");
-    data.sql("""
-        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
-        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"a long job","seeds":[1,2,3,4,5,6,7,8],"decoderSteps":1000}',
-                'a long job', 8, 3, 'tiny', 'x')
-        """.formatted(user.id()));
-    long id = data.count("SELECT id FROM job");
+    long id = data.rawJob(user, "a long job",
+        "{\"prompt\":\"a long job\",\"seeds\":[1,2,3,4,5,6,7,8],\"decoderSteps\":1000}", 8);
     pool.start();
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;

@@ -53,6 +53,18 @@ public class TestData {
         JobParams.textToImage(prompt, List.of(1L), null, null, null, null), "tiny", "test");
   }
 
+  /**
+   * Queues a text → image job straight into the table, bypassing the form's limits (for very long jobs) and the
+   * NOTIFY (for the polling test); returns its id.
+   */
+  public long rawJob(CurrentUser owner, String prompt, String paramsJson, int images) {
+    sql("""
+        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '%s', '%s', %d, 3, 'tiny', 'test')
+        """.formatted(owner.id(), paramsJson.replace("'", "''"), prompt.replace("'", "''"), images));
+    return count("SELECT max(id) FROM job");
+  }
+
   public void sql(String... statements) {
     try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
       for (String statement : statements) {

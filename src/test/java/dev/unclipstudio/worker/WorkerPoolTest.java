@@ -79,11 +79,7 @@ class WorkerPoolTest {
   void aJobQueuedWithoutNotificationIsFoundByPolling() throws Exception {
     pool.start();
     CurrentUser user = data.user("silent");
-    data.sql("""
-        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
-        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"a blue square","seeds":[5]}', 'a blue square', 1, 3,
-                'tiny', 'x')
-        """.formatted(user.id()));
+    data.rawJob(user, "a blue square", "{\"prompt\":\"a blue square\",\"seeds\":[5]}", 1);
     Await.until(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 1);
   }
 
@@ -91,13 +87,9 @@ class WorkerPoolTest {
   void cancellingARunningJobStopsItAndStoresNothing() throws Exception {
     pool.start();
     CurrentUser user = data.user("impatient");
-    data.sql("""
-        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
-        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"a green star","seeds":[1,2,3,4],"decoderSteps":1000}',
-                'a green star', 4, 3, 'tiny', 'x')
-        """.formatted(user.id()));
+    long id = data.rawJob(user, "a green star",
+        "{\"prompt\":\"a green star\",\"seeds\":[1,2,3,4],\"decoderSteps\":1000}", 4);
     queue.notifyQueued();
-    long id = data.count("SELECT id FROM job");
     Await.until(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
     Instant asked = Instant.now();
     queue.cancel(id);
@@ -110,11 +102,8 @@ class WorkerPoolTest {
   void aFailedJobFailsAloneAndTheWorkerTakesTheNext() throws Exception {
     pool.start();
     CurrentUser user = data.user("unlucky");
-    data.sql("""
-        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
-        VALUES (%1$d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"bad","seeds":[1],"priorSteps":-3}', 'bad', 1, 3, 'tiny', 'x'),
-               (%1$d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"good","seeds":[1]}', 'good', 1, 3, 'tiny', 'x')
-        """.formatted(user.id()));
+    data.rawJob(user, "bad", "{\"prompt\":\"bad\",\"seeds\":[1],\"priorSteps\":-3}", 1);
+    data.rawJob(user, "good", "{\"prompt\":\"good\",\"seeds\":[1]}", 1);
     queue.notifyQueued();
     Await.until(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.string("SELECT status FROM job WHERE prompt = 'good'")));
     assertEquals("FAILED", data.string("SELECT status FROM job WHERE prompt = 'bad'"));
@@ -125,13 +114,9 @@ class WorkerPoolTest {
   void shutdownGivesARunningJobBackWithoutSpendingAnAttempt() throws Exception {
     pool.start();
     CurrentUser user = data.user("late");
-    data.sql("""
-        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
-        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"endless","seeds":[1,2,3,4,5,6,7,8],"decoderSteps":1000,
-                "priorSteps":1000}', 'endless', 8, 3, 'tiny', 'x')
-        """.formatted(user.id()));
+    long id = data.rawJob(user, "endless",
+        "{\"prompt\":\"endless\",\"seeds\":[1,2,3,4,5,6,7,8],\"decoderSteps\":1000,\"priorSteps\":1000}", 8);
     queue.notifyQueued();
-    long id = data.count("SELECT id FROM job");
     Await.until(Duration.ofSeconds(60), () -> "RUNNING".equals(data.status(id)));
     pool.stop();
     assertEquals("QUEUED", data.status(id));
