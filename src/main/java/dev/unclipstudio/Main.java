@@ -37,7 +37,7 @@ public class Main {
   }
 
   private static EmbeddedPostgres startEmbeddedDatabaseUnlessConfigured() throws IOException {
-    if (setting("quarkus.datasource.jdbc.url").isPresent() && System.getProperty("studio.embedded-db.active") == null) {
+    if (setting("quarkus.datasource.jdbc.url").isPresent() && System.getProperty("unclip-studio.embedded-db-active") == null) {
       return null;
     }
     Path dir = Path.of(setting("studio.data-dir").orElse("data")).resolve("postgres");
@@ -48,7 +48,7 @@ public class Main {
         .setPort(Integer.parseInt(setting("studio.embedded-db.port").orElse("0")))
         .start();
     // Marks the URL as ours, so that a dev-mode restart starts the database again instead of reusing a dead URL.
-    System.setProperty("studio.embedded-db.active", "true");
+    System.setProperty("unclip-studio.embedded-db-active", "true");
     System.setProperty("quarkus.datasource.jdbc.url", pg.getJdbcUrl("postgres", "postgres"));
     System.setProperty("quarkus.datasource.username", "postgres");
     System.setProperty("quarkus.datasource.password", "");

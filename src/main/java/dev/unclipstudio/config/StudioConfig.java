@@ -15,6 +15,8 @@ public interface StudioConfig {
   @WithDefault("data")
   Path dataDir();
 
+  EmbeddedDb embeddedDb();
+
   /** The model pack every new job uses. */
   @WithDefault("models/tiny")
   Path pack();
@@ -26,6 +28,13 @@ public interface StudioConfig {
   Queue queue();
 
   Worker worker();
+
+  /** The PostgreSQL the studio starts itself when no datasource URL is configured (read by {@code Main}). */
+  interface EmbeddedDb {
+    /** Its port; 0 picks a free one at each start. */
+    @WithDefault("0")
+    int port();
+  }
 
   interface Roles {
     /** Serve pages and the API. */
