@@ -74,7 +74,7 @@ public class ImageJobResource {
     if (!errors.isEmpty()) {
       return Response.status(400).entity(Templates.variations(errors)).build();
     }
-    return submit(JobKind.VARIATION, JobParams.variation(id, seeds(count), null, null), Map.of(),
+    return submit(JobKind.VARIATION, JobParams.variation(id, SubmitForm.randomSeeds(count), null, null), Map.of(),
         () -> Templates.variations(Map.of()));
   }
 
@@ -100,7 +100,7 @@ public class ImageJobResource {
     if (!errors.isEmpty()) {
       return Response.status(400).entity(Templates.variations(errors)).build();
     }
-    return submit(JobKind.VARIATION, JobParams.variation(null, seeds(count), null, null), Map.of("source", png),
+    return submit(JobKind.VARIATION, JobParams.variation(null, SubmitForm.randomSeeds(count), null, null), Map.of("source", png),
         () -> Templates.variations(Map.of()));
   }
 
@@ -188,7 +188,7 @@ public class ImageJobResource {
     if (!errors.isEmpty()) {
       return Response.status(400).entity(inpaintPageWith(sourceImageId, text, errors)).build();
     }
-    return submit(JobKind.INPAINT, JobParams.inpaint(text, sourceImageId, seeds(count), stepCount, guidance), inputs,
+    return submit(JobKind.INPAINT, JobParams.inpaint(text, sourceImageId, SubmitForm.randomSeeds(count), stepCount, guidance), inputs,
         () -> inpaintPageWith(sourceImageId, text, Map.of()));
   }
 
@@ -240,15 +240,6 @@ public class ImageJobResource {
       errors.put("images", "Use 1 to %d images.".formatted(config.queue().maxImagesPerJob()));
     }
     return count;
-  }
-
-  private static List<Long> seeds(int count) {
-    long first = RANDOM.nextLong(1L << 48);
-    List<Long> seeds = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      seeds.add(first + i);
-    }
-    return seeds;
   }
 
   @Transactional

@@ -51,6 +51,16 @@ public record SubmitForm(String prompt, String images, String seed, String prior
     return errors;
   }
 
+  /** Consecutive seeds from a random start: each image of a job can be made again alone. */
+  static List<Long> randomSeeds(int count) {
+    long first = RANDOM.nextLong(1L << 48);
+    List<Long> seeds = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      seeds.add(first + i);
+    }
+    return seeds;
+  }
+
   /** The job parameters of a valid form. */
   public JobParams toParams() {
     int count = Integer.parseInt(images.strip());

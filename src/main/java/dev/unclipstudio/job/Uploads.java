@@ -37,6 +37,14 @@ public final class Uploads {
     } catch (IOException e) {
       throw new InvalidImageException("The " + what + " could not be read.");
     }
+    return acceptImage(bytes, what);
+  }
+
+  /** The same for image bytes sent inside a JSON request (base64). */
+  public static byte[] acceptImage(byte[] bytes, String what) throws InvalidImageException {
+    if (bytes == null || bytes.length == 0) {
+      throw new InvalidImageException("Send " + what + ".");
+    }
     RgbImage image = ImageDecoder.decode(bytes, LIMITS);
     return PngCodec.encode(image, Map.of());
   }

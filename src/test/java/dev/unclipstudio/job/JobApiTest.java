@@ -120,6 +120,53 @@ class JobApiTest {
     given().header("Authorization", "Bearer " + token).get("/api/v1/jobs").then().statusCode(401);
   }
 
+  private long imageOf(CurrentUser owner, String visibility) {
+    long job = data.textJob(owner, "source " + visibility);
+    data.sql("""
+        INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params, visibility)
+        VALUES (%d, %d, 0, 1, 64, 64, '{}', '%s')""".formatted(job, owner.id(), visibility));
+    data.sql("UPDATE job SET status = 'SUCCEEDED' WHERE id = " + job);
+    return data.count("SELECT id FROM image WHERE job_id = " + job);
+  }
+
+  @Test
+  void variationsAndInterpolationsOverTheApi() {
+    long mine = imageOf(user, "PRIVATE");
+    long shared = imageOf(data.user("sharer"), "SHARED");
+    long theirs = imageOf(data.user("hider"), "PRIVATE");
+    Response v = given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"sourceImageId\": " + shared + ", \"images\": 3}").post("/api/v1/jobs/variations");
+    assertEquals(202, v.statusCode(), v.asString());
+    assertEquals("VARIATION", v.jsonPath().getString("kind"));
+    assertEquals(3, v.jsonPath().getInt("imageCount"));
+    Response i = given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"imageA\": " + mine + ", \"imageB\": " + shared + ", \"frames\": 6, \"seed\": 4}")
+        .post("/api/v1/jobs/interpolations");
+    assertEquals(202, i.statusCode(), i.asString());
+    assertEquals(6, i.jsonPath().getInt("imageCount"));
+    given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"sourceImageId\": " + theirs + "}").post("/api/v1/jobs/variations").then().statusCode(404);
+    given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"imageA\": " + mine + ", \"imageB\": " + mine + "}").post("/api/v1/jobs/interpolations")
+        .then().statusCode(400);
+  }
+
+  @Test
+  void inpaintingOverTheApiValidatesUploads() {
+    long mine = imageOf(user, "PRIVATE");
+    String mask = java.util.Base64.getEncoder().encodeToString(dev.unclipstudio.testing.Pngs.leftHalfMask(64, 64));
+    Response ok = given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"sourceImageId\": " + mine + ", \"prompt\": \"a blue star\", \"mask\": \"" + mask + "\"}")
+        .post("/api/v1/jobs/inpaint");
+    assertEquals(202, ok.statusCode(), ok.asString());
+    assertEquals("INPAINT", ok.jsonPath().getString("kind"));
+    String notAnImage = java.util.Base64.getEncoder().encodeToString("not an image".getBytes());
+    given().header("Authorization", "Bearer " + token).contentType("application/json")
+        .body("{\"sourceImageId\": " + mine + ", \"prompt\": \"a blue star\", \"mask\": \"" + notAnImage + "\"}")
+        .post("/api/v1/jobs/inpaint").then().statusCode(400).body("fields", hasKey("mask"));
+    assertEquals(1, data.count("SELECT count(*) FROM job_input"));
+  }
+
   @Test
   void theApiIsDescribedByOpenApi() {
     given().get("/q/openapi?format=json").then().statusCode(200)
