@@ -71,7 +71,7 @@ public class GalleryResource {
     Image image = visible(id);
     String owner = AppUser.<AppUser>findByIdOptional(image.ownerId).map(u -> u.username).orElse("?");
     Image source = image.sourceImageId == null ? null : Image.<Image>findById(image.sourceImageId);
-    if (source != null && !mayView(source)) {
+    if (source != null && !source.visibleTo(user())) {
       source = null;
     }
     return Templates.image(image, owner, user().mayAccess(image.ownerId), store.params(image), source);
@@ -141,14 +141,10 @@ public class GalleryResource {
   /** Private images of others are "not found", never "forbidden". */
   private Image visible(long id) {
     Image image = Image.findById(id);
-    if (image == null || !mayView(image)) {
+    if (image == null || !image.visibleTo(user())) {
       throw new NotFoundException();
     }
     return image;
-  }
-
-  private boolean mayView(Image image) {
-    return image.isShared() || user().mayAccess(image.ownerId);
   }
 
   private CurrentUser user() {

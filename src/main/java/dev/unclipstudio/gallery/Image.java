@@ -1,5 +1,6 @@
 package dev.unclipstudio.gallery;
 
+import dev.unclipstudio.account.CurrentUser;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -55,5 +56,10 @@ public class Image extends PanacheEntityBase {
 
   public boolean isShared() {
     return visibility == Visibility.SHARED;
+  }
+
+  /** Shared images are everyone's to see; private ones only their owner's and the admins'. */
+  public boolean visibleTo(CurrentUser user) {
+    return isShared() || user.mayAccess(ownerId);
   }
 }

@@ -62,7 +62,7 @@ public class ImageApi {
 
   private Image visible(long id) {
     Image image = Image.findById(id);
-    if (image == null || !(image.isShared() || Users.current(identity).mayAccess(image.ownerId))) {
+    if (image == null || !image.visibleTo(Users.current(identity))) {
       throw new NotFoundException();
     }
     return image;

@@ -24,7 +24,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA})
 public class ImageJobResource {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
   static final int MAX_FRAMES = 16;
 
   @CheckedTemplate
@@ -128,7 +126,7 @@ public class ImageJobResource {
     if (frameCount < 2 || frameCount > MAX_FRAMES) {
       errors.put("frames", "Use 2 to %d frames.".formatted(MAX_FRAMES));
     }
-    long s = seed == null || seed.isBlank() ? RANDOM.nextLong(1L << 48) : parseLong(seed, -1);
+    long s = seed == null || seed.isBlank() ? SubmitForm.randomSeeds(1).get(0) : parseLong(seed, -1);
     if (s < 0) {
       errors.put("seed", "Use a whole number of 0 or more, or leave it empty.");
     }
@@ -250,7 +248,7 @@ public class ImageJobResource {
   /** Images the user may see: their own, shared ones, or any for admins. Others are "not found". */
   private Image visibleImage(long id) {
     Image image = Image.findById(id);
-    if (image == null || !(image.isShared() || user().mayAccess(image.ownerId))) {
+    if (image == null || !image.visibleTo(user())) {
       throw new NotFoundException();
     }
     return image;

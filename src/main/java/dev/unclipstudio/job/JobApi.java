@@ -92,18 +92,7 @@ public class JobApi {
     if (!errors.isEmpty()) {
       return error(400, "The request has invalid fields.", errors);
     }
-    ModelPack pack = activePack.pack();
-    if (pack == null) {
-      return error(503, activePack.problem(), Map.of());
-    }
-    try {
-      long id = submission.submit(user(), JobKind.TEXT_TO_IMAGE, form.toParams(), pack.name(), pack.version());
-      return Response.accepted(view(id)).location(URI.create("/api/v1/jobs/" + id)).build();
-    } catch (LimitExceededException e) {
-      return error(429, e.getMessage(), Map.of());
-    } catch (BlockedPromptException e) {
-      return error(400, e.getMessage(), Map.of("prompt", e.getMessage()));
-    }
+    return queue(JobKind.TEXT_TO_IMAGE, form.toParams(), Map.of());
   }
 
   @POST
@@ -133,7 +122,7 @@ public class JobApi {
       return error(400, "The request has invalid fields.", errors);
     }
     return queue(JobKind.VARIATION, JobParams.variation(request.sourceImageId(), SubmitForm.randomSeeds(images),
-        request.decoderSteps(), guidance));
+        request.decoderSteps(), guidance), Map.of());
   }
 
   @POST
@@ -154,7 +143,8 @@ public class JobApi {
           .formatted(ImageJobResource.MAX_FRAMES), Map.of());
     }
     long seed = request.seed() != null ? request.seed() : SubmitForm.randomSeeds(1).get(0);
-    return queue(JobKind.INTERPOLATION, JobParams.interpolation(request.imageA(), request.imageB(), frames, seed));
+    return queue(JobKind.INTERPOLATION, JobParams.interpolation(request.imageA(), request.imageB(), frames, seed),
+        Map.of());
   }
 
   @POST
@@ -187,20 +177,8 @@ public class JobApi {
     if (!errors.isEmpty()) {
       return error(400, "The request has invalid fields.", errors);
     }
-    ModelPack pack = activePack.pack();
-    if (pack == null || !pack.hasInpainting()) {
-      return error(503, pack == null ? activePack.problem() : "This model pack has no inpainting model.", Map.of());
-    }
-    try {
-      long id = submission.submit(user(), JobKind.INPAINT,
-          JobParams.inpaint(text, request.sourceImageId(), SubmitForm.randomSeeds(count), null, null), pack.name(),
-          pack.version(), inputs);
-      return Response.accepted(view(id)).location(URI.create("/api/v1/jobs/" + id)).build();
-    } catch (LimitExceededException e) {
-      return error(429, e.getMessage(), Map.of());
-    } catch (BlockedPromptException e) {
-      return error(400, e.getMessage(), Map.of("prompt", e.getMessage()));
-    }
+    return queue(JobKind.INPAINT,
+        JobParams.inpaint(text, request.sourceImageId(), SubmitForm.randomSeeds(count), null, null), inputs);
   }
 
   private static void accept(String base64, String name, String what, Map<String, byte[]> inputs,
@@ -246,16 +224,22 @@ public class JobApi {
     return Response.ok(Map.of("outcome", outcome.name())).build();
   }
 
-  private Response queue(JobKind kind, JobParams params) {
+  /** Every API submission ends here: 202 with the job, 429 over a limit, 400 for a blocked prompt. */
+  private Response queue(JobKind kind, JobParams params, Map<String, byte[]> inputs) {
     ModelPack pack = activePack.pack();
     if (pack == null) {
       return error(503, activePack.problem(), Map.of());
     }
+    if (kind == JobKind.INPAINT && !pack.hasInpainting()) {
+      return error(503, "This model pack has no inpainting model.", Map.of());
+    }
     try {
-      long id = submission.submit(user(), kind, params, pack.name(), pack.version());
+      long id = submission.submit(user(), kind, params, pack.name(), pack.version(), inputs);
       return Response.accepted(view(id)).location(URI.create("/api/v1/jobs/" + id)).build();
     } catch (LimitExceededException e) {
       return error(429, e.getMessage(), Map.of());
+    } catch (BlockedPromptException e) {
+      return error(400, e.getMessage(), Map.of("prompt", e.getMessage()));
     }
   }
 
@@ -263,7 +247,7 @@ public class JobApi {
   @Transactional
   boolean mayView(long imageId) {
     Image image = Image.findById(imageId);
-    return image != null && (image.isShared() || user().mayAccess(image.ownerId));
+    return image != null && image.visibleTo(user());
   }
 
   @Transactional

@@ -53,7 +53,10 @@ public record SubmitForm(String prompt, String images, String seed, String prior
 
   /** Consecutive seeds from a random start: each image of a job can be made again alone. */
   static List<Long> randomSeeds(int count) {
-    long first = RANDOM.nextLong(1L << 48);
+    return seedsFrom(RANDOM.nextLong(1L << 48), count);
+  }
+
+  private static List<Long> seedsFrom(long first, int count) {
     List<Long> seeds = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       seeds.add(first + i);
@@ -64,11 +67,7 @@ public record SubmitForm(String prompt, String images, String seed, String prior
   /** The job parameters of a valid form. */
   public JobParams toParams() {
     int count = Integer.parseInt(images.strip());
-    long first = blank(seed) ? RANDOM.nextLong(1L << 48) : Long.parseLong(seed.strip());
-    List<Long> seeds = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      seeds.add(first + i);
-    }
+    List<Long> seeds = blank(seed) ? randomSeeds(count) : seedsFrom(Long.parseLong(seed.strip()), count);
     return JobParams.textToImage(Forms.normalizeText(prompt), seeds, intOrNull(priorSteps),
         doubleOrNull(priorGuidanceScale), intOrNull(decoderSteps), doubleOrNull(decoderGuidanceScale));
   }
