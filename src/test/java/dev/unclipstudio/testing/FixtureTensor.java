@@ -9,7 +9,8 @@ import java.util.Base64;
 
 /**
  * A tensor of the tiny-pack fixtures: {@code {"dtype", "shape", "b64"}}, row-major little-endian values (bool = one
- * byte each), as docs/model-packs.md describes.
+ * byte each), as docs/model-packs.md describes. Noise and stage inputs are stored as float16 where the reference drew
+ * them on that grid, which halves the fixtures without losing a bit.
  */
 public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
 
@@ -33,6 +34,9 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
     ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     switch (dtype) {
       case "float32" -> b.asFloatBuffer().get(out);
+      case "float16" -> {
+        for (int i = 0; i < out.length; i++) out[i] = halfToFloat(b.getShort(i * 2));
+      }
       case "float64" -> {
         for (int i = 0; i < out.length; i++) out[i] = (float) b.getDouble(i * 8);
       }
@@ -77,9 +81,23 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
   /** As a model input of the stored element type. */
   public StageInput toStageInput() {
     return switch (dtype) {
-      case "float32", "float64" -> new StageInput.Floats(toFloatTensor());
+      case "float16", "float32", "float64" -> new StageInput.Floats(toFloatTensor());
       case "bool" -> new StageInput.Bools(booleans(), shape.clone());
       default -> new StageInput.Ints(longs(), shape.clone());
     };
+  }
+
+  /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
+  static float halfToFloat(short half) {
+    int bits = half & 0xffff;
+    int sign = (bits & 0x8000) << 16;
+    int exponent = (bits >>> 10) & 0x1f;
+    int mantissa = bits & 0x3ff;
+    if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+    if (exponent == 0) {
+      float subnormal = mantissa * 0x1p-24f;
+      return sign == 0 ? subnormal : -subnormal;
+    }
+    return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 }
