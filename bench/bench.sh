@@ -7,7 +7,7 @@
 #   UNCLIP_BENCH_THREADS=2 bench/bench.sh           # ONNX Runtime intra-op threads (0 = all cores)
 #   REFERENCE_CMD="python3 training/reference_pipeline.py ..." bench/bench.sh   # also time the reference command
 #
-# Prints "BENCH ..." lines: per pipeline and batch size the mean wall time over 3 runs (after a warm-up) and the time
+# Prints "BENCH ..." lines: per pipeline and batch size the mean wall time over 5 runs (after a warm-up of every pipeline) and the time
 # spent in each stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."

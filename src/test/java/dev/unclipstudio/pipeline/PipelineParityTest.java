@@ -33,7 +33,7 @@ class PipelineParityTest {
 
   @BeforeAll
   static void open() throws Exception {
-    engine = Engine.open(ModelPack.open(Fixtures.requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
+    engine = Engine.open(ModelPack.readManifest(Fixtures.requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
   }
 
   @AfterAll

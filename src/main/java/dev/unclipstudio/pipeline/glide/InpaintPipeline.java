@@ -8,6 +8,7 @@ import dev.unclipstudio.pipeline.image.BicubicResize;
 import dev.unclipstudio.pipeline.image.ImageTensors;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.InpaintModel;
+import dev.unclipstudio.pipeline.onnx.StageSession;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.StageSpec;
 import dev.unclipstudio.pipeline.sampling.Progress;
@@ -119,7 +120,6 @@ public final class InpaintPipeline {
       System.arraycopy(tokens.ids(), from * l, ids, r * l, l);
       System.arraycopy(tokens.mask(), from * l, tokenMask, r * l, l);
     }
-    FloatTensor lowResRows = lowRes; // [B, 3, S0, S0], upsampler only (never guided)
     // x0 ← x0·(1 − m) + (src·m)·m, before clipping (GLIDE notebook denoised_fn)
     DenoisedHook reinsert = x0 -> {
       for (int i = 0; i < x0.length; i++) {
@@ -128,13 +128,13 @@ public final class InpaintPipeline {
         x0[i] = x0[i] * (1 - mm) + known[p] * mm;
       }
     };
-    double[] x = SamplingLoop.run(stage, scheduler, batch, 3 * hw, initialScale, (xt, k, t) -> {
-      FloatTensor sample = FloatTensor.fromDoubles(xt, batch, 3, side, side);
-      FloatTensor out = model.predict(cfg.stack(sample, sample), t, ids, tokenMask, inpaintImage, inpaintMask,
-          lowResRows); // [N, 6, S, S]
-      return cfg.combine(out, batch, 3);
-    }, reinsert, noise, progress, side);
-    return FloatTensor.fromDoubles(x, batch, 3, side, side);
+    // lowRes: [B, 3, S0, S0], upsampler only (never guided)
+    try (StageSession.Steps steps = model.steps(side, ids, tokenMask, inpaintImage, inpaintMask, lowRes)) {
+      double[] x = SamplingLoop.run(stage, scheduler, batch, 3 * hw, initialScale,
+          (xt, k, t) -> cfg.combine(steps.step(xt, rows / batch, t), batch, 6, 3), // ε ‖ v, [N, 6, S, S]
+          reinsert, noise, progress, side);
+      return FloatTensor.fromDoubles(x, batch, 3, side, side);
+    }
   }
 
   /** round((x + 1)·127.5)/127.5 − 1: the base sample as the 8-bit image GLIDE hands to its upsampler. */

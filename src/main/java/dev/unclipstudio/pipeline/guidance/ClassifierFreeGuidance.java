@@ -1,6 +1,7 @@
 package dev.unclipstudio.pipeline.guidance;
 
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
+import java.nio.FloatBuffer;
 
 /**
  * Classifier-free guidance for one stage: {@code guided = uncond + s·(cond − uncond)} on the predicted channels, the
@@ -26,32 +27,34 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
     return layout == GuidanceLayout.UNCOND_FIRST ? uncond.concatRows(cond) : cond.concatRows(uncond);
   }
 
-  /** Rows of the conditional half of a network output with {@link #rows(int)} rows. */
-  public FloatTensor conditional(FloatTensor output, int batch) {
-    if (!enabled()) return output;
-    return layout == GuidanceLayout.UNCOND_FIRST ? output.rows(batch, 2 * batch) : output.rows(0, batch);
-  }
-
   /**
-   * Splits and guides a network output.
+   * Splits and guides a network output, read where ONNX Runtime wrote it.
    *
-   * @param output [rows(B), C, ...] where channels [0, guidedChannels) are ε or x0 and the rest are variance values
-   * @param guidedChannels C for a plain output; 3 for a 6-channel ε ‖ v output
+   * @param output {@link #rows(int)} rows of {@code channels} equal channels: [0, guidedChannels) are ε or x0, the
+   *     rest variance values (none when guidedChannels = channels)
    */
-  public Guided combine(FloatTensor output, int batch, int guidedChannels) {
-    FloatTensor cond = conditional(output, batch); // [B, C, ...]
-    int channels = output.shape().length > 1 ? (int) output.shape()[1] : 1;
-    boolean split = output.shape().length > 1 && guidedChannels < channels;
-    FloatTensor condPred = split ? cond.channels(0, guidedChannels) : cond;
-    double[] guided = condPred.toDoubles();
-    if (enabled()) {
-      FloatTensor uncond = layout == GuidanceLayout.UNCOND_FIRST
-          ? output.rows(0, batch)
-          : output.rows(batch, 2 * batch);
-      float[] u = (split ? uncond.channels(0, guidedChannels) : uncond).data();
-      for (int i = 0; i < guided.length; i++) guided[i] = u[i] + scale * (guided[i] - u[i]);
+  public Guided combine(FloatBuffer output, int batch, int channels, int guidedChannels) {
+    int rowSize = output.remaining() / rows(batch);
+    int guidedSize = rowSize / channels * guidedChannels;
+    int varianceSize = rowSize - guidedSize;
+    int condRow = enabled() && layout == GuidanceLayout.UNCOND_FIRST ? batch : 0;
+    int uncondRow = layout == GuidanceLayout.UNCOND_FIRST ? 0 : batch;
+    int base = output.position();
+    double[] guided = new double[batch * guidedSize];
+    double[] variance = varianceSize > 0 ? new double[batch * varianceSize] : null;
+    for (int r = 0; r < batch; r++) {
+      int cond = base + (condRow + r) * rowSize;
+      int uncond = base + (uncondRow + r) * rowSize;
+      for (int j = 0; j < guidedSize; j++) {
+        double c = output.get(cond + j);
+        if (enabled()) {
+          double u = output.get(uncond + j);
+          c = u + scale * (c - u);
+        }
+        guided[r * guidedSize + j] = c;
+      }
+      for (int j = 0; j < varianceSize; j++) variance[r * varianceSize + j] = output.get(cond + guidedSize + j);
     }
-    double[] variance = split ? cond.channels(guidedChannels, channels).toDoubles() : null;
     return new Guided(guided, variance);
   }
 
@@ -61,5 +64,13 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
    * @param prediction [B, guidedChannels, ...] ε or x0
    * @param varianceValues [B, C − guidedChannels, ...] from the conditional half, or null
    */
-  public record Guided(double[] prediction, double[] varianceValues) {}
+  public record Guided(double[] prediction, double[] varianceValues) {
+
+    /** A prediction taken as it is (upsamplers take no guidance). */
+    public static Guided unguided(FloatBuffer prediction) {
+      double[] values = new double[prediction.remaining()];
+      for (int i = 0; i < values.length; i++) values[i] = prediction.get(prediction.position() + i);
+      return new Guided(values, null);
+    }
+  }
 }

@@ -19,22 +19,24 @@ public final class Decoder implements AutoCloseable {
   }
 
   /**
-   * @param sample [N, 3, S, S] x_t
+   * The calls of one sampling loop, the conditioning fixed; each step feeds x_t as {@code sample}.
+   *
+   * @param side S
    * @param encoderHiddenStates [N, 4 + L, D]
    * @param classLabels [N, E]
    * @param attentionMask [N, 4 + L]: four true image-token positions, then the token mask
-   * @return [N, 6, S, S] ε ‖ v
+   * @return steps whose output is [N, 6, S, S] ε ‖ v
    */
-  public FloatTensor predict(FloatTensor sample, int timestep, FloatTensor encoderHiddenStates,
-      FloatTensor classLabels, boolean[] attentionMask) {
-    int n = sample.rows();
-    return session.run(Map.of(
-        "sample", new StageInput.Floats(sample),
-        "timestep", StageInput.Ints.timestep(timestep, n),
+  public StageSession.Steps steps(int side, FloatTensor encoderHiddenStates, FloatTensor classLabels,
+      boolean[] attentionMask) {
+    int n = classLabels.rows();
+    return session.steps(Map.of(
+        "sample", new StageInput.Floats(FloatTensor.zeros(n, 3, side, side)),
+        "timestep", StageInput.Ints.timestep(0, n),
         "encoder_hidden_states", new StageInput.Floats(encoderHiddenStates),
         "class_labels", new StageInput.Floats(classLabels),
-        "attention_mask", new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})))
-        .get("out_sample");
+        "attention_mask", new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})),
+        "sample", "timestep");
   }
 
   @Override

@@ -20,27 +20,29 @@ public final class InpaintModel implements AutoCloseable {
   }
 
   /**
-   * @param x [N, 3, S, S] x_t
+   * The calls of one sampling loop, the prompt and the known image fixed; each step feeds x_t as {@code x}.
+   *
+   * @param side S
    * @param tokens [N, L'] ids
    * @param mask [N, L'] token mask
    * @param inpaintImage [N, 3, S, S] source (graph multiplies by the mask)
    * @param inpaintMask [N, 1, S, S] 1 = keep
    * @param lowRes [N, 3, S0, S0] base result for an inpainting upsampler, else null
-   * @return [N, 6, S, S] ε ‖ v
+   * @return steps whose output is [N, 6, S, S] ε ‖ v
    */
-  public FloatTensor predict(FloatTensor x, int timestep, int[] tokens, boolean[] mask, FloatTensor inpaintImage,
+  public StageSession.Steps steps(int side, int[] tokens, boolean[] mask, FloatTensor inpaintImage,
       FloatTensor inpaintMask, FloatTensor lowRes) {
-    int n = x.rows();
+    int n = inpaintImage.rows();
     long[] tokenShape = {n, tokens.length / n};
     Map<String, StageInput> inputs = new HashMap<>();
-    inputs.put("x", new StageInput.Floats(x));
-    inputs.put("timesteps", StageInput.Ints.timestep(timestep, n));
+    inputs.put("x", new StageInput.Floats(FloatTensor.zeros(n, 3, side, side)));
+    inputs.put("timesteps", StageInput.Ints.timestep(0, n));
     inputs.put("tokens", StageInput.Ints.of(tokens, tokenShape));
     inputs.put("mask", new StageInput.Bools(mask, tokenShape));
     inputs.put("inpaint_image", new StageInput.Floats(inpaintImage));
     inputs.put("inpaint_mask", new StageInput.Floats(inpaintMask));
     if (lowRes != null) inputs.put("low_res", new StageInput.Floats(lowRes));
-    return session.run(inputs).get("out");
+    return session.steps(inputs, "x", "timesteps");
   }
 
   @Override

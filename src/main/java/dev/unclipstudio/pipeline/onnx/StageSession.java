@@ -11,8 +11,11 @@ import ai.onnxruntime.TensorInfo;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
 import dev.unclipstudio.pipeline.pack.StageSignature;
 import dev.unclipstudio.pipeline.pack.StageSpec;
+import dev.unclipstudio.pipeline.pack.TensorSpec;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
@@ -109,9 +112,9 @@ public final class StageSession implements AutoCloseable {
 
   private static final LongAdder ORT_NANOS = new LongAdder();
 
-  /** Runs the model; every output is copied into a {@link FloatTensor} before the result is closed. */
+  /** Runs the model once; every output is copied into a {@link FloatTensor} before the result is closed. */
   public Map<String, FloatTensor> run(Map<String, StageInput> inputs) {
-    try (Feed feed = feed(inputs); OrtSession.Result result = timed(feed)) {
+    try (Feed feed = feed(inputs); OrtSession.Result result = timed(feed.tensors(), Map.of())) {
       Map<String, FloatTensor> out = new HashMap<>();
       for (Map.Entry<String, OnnxValue> e : result) {
         OnnxTensor tensor = (OnnxTensor) e.getValue();
@@ -122,73 +125,201 @@ public final class StageSession implements AutoCloseable {
       }
       return out;
     } catch (OrtException e) {
-      throw new IllegalStateException("stage " + spec.name() + " (" + spec.file().getFileName() + ") failed: "
-          + e.getMessage(), e);
+      throw failure(e);
     }
   }
 
-  private OrtSession.Result timed(Feed feed) throws OrtException {
+  /**
+   * Prepares the calls of a sampling loop, which repeat with the same shapes: every input is a tensor over a direct
+   * buffer that ONNX Runtime reads in place, and the stage's single output is pinned to a buffer of ours, so a step
+   * allocates nothing and copies only x_t in and the prediction out. {@code inputs} are the first values; all but
+   * the sample (x_t) and the timestep stay as given (the conditioning).
+   */
+  public Steps steps(Map<String, StageInput> inputs, String sampleInput, String timestepInput) {
+    if (spec.outputs().size() != 1) {
+      throw new IllegalStateException("stage " + spec.name() + " has " + spec.outputs().size() + " outputs; a"
+          + " sampling loop needs exactly one");
+    }
+    long rows = inputs.values().iterator().next().shape()[0];
+    TensorSpec output = spec.outputs().values().iterator().next();
+    long[] shape = output.shape().clone();
+    for (int i = 0; i < shape.length; i++) if (shape[i] == TensorSpec.BATCH) shape[i] = rows;
+    Feed feed = feed(inputs);
+    try {
+      Bound pinned = bind(output.name(), new StageInput.Floats(FloatTensor.zeros(shape)), OnnxJavaType.FLOAT);
+      return new Steps(feed, output.name(), pinned, sampleInput, timestepInput);
+    } catch (OrtException | RuntimeException e) {
+      feed.close();
+      throw e instanceof OrtException o ? failure(o) : (RuntimeException) e;
+    }
+  }
+
+  /**
+   * One loop's worth of calls to this stage (see {@link #steps}). Not thread-safe: one per running loop.
+   */
+  public final class Steps implements AutoCloseable {
+
+    private final Feed feed;
+    private final Map<String, OnnxTensor> inputs;
+    private final Map<String, OnnxTensor> pinnedOutput;
+    private final Bound output;
+    private final String sampleInput;
+    private final String timestepInput;
+
+    private Steps(Feed feed, String outputName, Bound output, String sampleInput, String timestepInput) {
+      this.feed = feed;
+      this.output = output;
+      this.sampleInput = sampleInput;
+      this.timestepInput = timestepInput;
+      this.pinnedOutput = Map.of(outputName, output.tensor());
+      this.inputs = feed.tensors();
+    }
+
+    /**
+     * One step: writes x_t of B images into the sample input, whose N = copies·B rows may be longer than one image
+     * (the super-res input holds the low-res channels after x_t; image r goes to the start of rows r, B + r, …, and
+     * the rest of each row keeps its values), sets the timestep of every row and runs the model.
+     *
+     * @return the output, valid until the next step
+     */
+    public FloatBuffer step(double[] x, int copies, int timestep) {
+      putSample(x, copies);
+      putTimestep(timestep);
+      try (OrtSession.Result ignored = timed(inputs, pinnedOutput)) {
+        return ((FloatBuffer) output.buffer()).duplicate().rewind();
+      } catch (OrtException e) {
+        throw failure(e);
+      }
+    }
+
+    private void putSample(double[] x, int copies) {
+      FloatBuffer target = (FloatBuffer) feed.buffer(sampleInput);
+      int rows = (int) inputs.get(sampleInput).getInfo().getShape()[0];
+      int stride = target.capacity() / rows;
+      int batch = rows / copies;
+      int n = x.length / batch;
+      for (int c = 0; c < copies; c++) {
+        for (int r = 0; r < batch; r++) {
+          int base = (c * batch + r) * stride;
+          for (int j = 0; j < n; j++) target.put(base + j, (float) x[r * n + j]);
+        }
+      }
+    }
+
+    /** Whatever integer or float element type the model declares for its timestep. */
+    private void putTimestep(int timestep) {
+      Buffer buffer = feed.buffer(timestepInput);
+      if (buffer instanceof LongBuffer b) {
+        for (int i = 0; i < b.capacity(); i++) b.put(i, timestep);
+      } else if (buffer instanceof IntBuffer b) {
+        for (int i = 0; i < b.capacity(); i++) b.put(i, timestep);
+      } else if (buffer instanceof FloatBuffer b) {
+        for (int i = 0; i < b.capacity(); i++) b.put(i, timestep);
+      } else {
+        throw new IllegalArgumentException("stage " + spec.name() + " input " + timestepInput
+            + " does not take a timestep");
+      }
+    }
+
+    @Override
+    public void close() {
+      output.tensor().close();
+      feed.close();
+    }
+  }
+
+  private IllegalStateException failure(OrtException e) {
+    return new IllegalStateException("stage " + spec.name() + " (" + spec.file().getFileName() + ") failed: "
+        + e.getMessage(), e);
+  }
+
+  private OrtSession.Result timed(Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> pinnedOutputs)
+      throws OrtException {
     long start = System.nanoTime();
     try {
-      return session.run(feed.tensors);
+      return pinnedOutputs.isEmpty() ? session.run(inputs) : session.run(inputs, pinnedOutputs);
     } finally {
       ORT_NANOS.add(System.nanoTime() - start);
     }
   }
 
-  /** The input tensors of one call, closed together. */
-  private static final class Feed implements AutoCloseable {
+  /** A tensor over a direct buffer of ours, which ONNX Runtime reads and writes in place. */
+  private record Bound(OnnxTensor tensor, Buffer buffer) {}
 
-    final Map<String, OnnxTensor> tensors = new HashMap<>();
+  /** The input tensors of one call or loop, closed together. */
+  private record Feed(Map<String, Bound> bound) implements AutoCloseable {
+
+    Map<String, OnnxTensor> tensors() {
+      Map<String, OnnxTensor> t = new HashMap<>();
+      bound.forEach((k, v) -> t.put(k, v.tensor()));
+      return t;
+    }
+
+    Buffer buffer(String name) {
+      Bound b = bound.get(name);
+      if (b == null) throw new IllegalArgumentException("no input " + name);
+      return b.buffer();
+    }
 
     @Override
     public void close() {
-      tensors.values().forEach(OnnxTensor::close);
+      bound.values().forEach(b -> b.tensor().close());
     }
   }
 
-  private Feed feed(Map<String, StageInput> inputs) throws OrtException {
-    Feed feed = new Feed();
+  private Feed feed(Map<String, StageInput> inputs) {
+    Feed feed = new Feed(new HashMap<>());
     try {
       for (Map.Entry<String, StageInput> e : inputs.entrySet()) {
-        feed.tensors.put(e.getKey(), toTensor(e.getKey(), e.getValue()));
+        OnnxJavaType type = inputTypes.get(e.getKey());
+        if (type == null) throw new IllegalArgumentException("stage " + spec.name() + " has no input " + e.getKey());
+        feed.bound().put(e.getKey(), bind(e.getKey(), e.getValue(), type));
       }
       return feed;
-    } catch (OrtException | RuntimeException e) {
+    } catch (OrtException e) {
       feed.close(); // never leak the tensors created before the failure
+      throw failure(e);
+    } catch (RuntimeException e) {
+      feed.close();
       throw e;
     }
   }
 
-  private OnnxTensor toTensor(String name, StageInput input) throws OrtException {
-    OnnxJavaType type = inputTypes.get(name);
-    if (type == null) throw new IllegalArgumentException("stage " + spec.name() + " has no input " + name);
+  private Bound bind(String name, StageInput input, OnnxJavaType type) throws OrtException {
     long[] shape = input.shape();
     if (input instanceof StageInput.Floats f) {
-      return OnnxTensor.createTensor(env, FloatBuffer.wrap(f.tensor().data()), shape);
+      FloatBuffer b = direct(f.tensor().data().length * 4).asFloatBuffer().put(f.tensor().data()).rewind();
+      return new Bound(OnnxTensor.createTensor(env, b, shape), b);
     }
-    if (input instanceof StageInput.Bools b) {
-      ByteBuffer bytes = ByteBuffer.allocateDirect(b.values().length);
-      for (boolean v : b.values()) bytes.put((byte) (v ? 1 : 0));
-      bytes.rewind();
-      return OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.BOOL);
+    if (input instanceof StageInput.Bools bools) {
+      ByteBuffer b = direct(bools.values().length);
+      for (boolean v : bools.values()) b.put((byte) (v ? 1 : 0));
+      b.rewind();
+      return new Bound(OnnxTensor.createTensor(env, b, shape, OnnxJavaType.BOOL), b);
     }
     long[] values = ((StageInput.Ints) input).values();
     return switch (type) {
-      case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(values), shape);
+      case INT64 -> {
+        LongBuffer b = direct(values.length * 8).asLongBuffer().put(values).rewind();
+        yield new Bound(OnnxTensor.createTensor(env, b, shape), b);
+      }
       case INT32 -> {
-        int[] ints = new int[values.length];
-        for (int i = 0; i < ints.length; i++) ints[i] = Math.toIntExact(values[i]);
-        yield OnnxTensor.createTensor(env, IntBuffer.wrap(ints), shape);
+        IntBuffer b = direct(values.length * 4).asIntBuffer();
+        for (long v : values) b.put(Math.toIntExact(v));
+        yield new Bound(OnnxTensor.createTensor(env, b.rewind(), shape), b);
       }
       case FLOAT -> {
-        float[] floats = new float[values.length];
-        for (int i = 0; i < floats.length; i++) floats[i] = values[i];
-        yield OnnxTensor.createTensor(env, FloatBuffer.wrap(floats), shape);
+        FloatBuffer b = direct(values.length * 4).asFloatBuffer();
+        for (long v : values) b.put(v);
+        yield new Bound(OnnxTensor.createTensor(env, b.rewind(), shape), b);
       }
       default -> throw new IllegalArgumentException("stage " + spec.name() + " input " + name + " takes " + type
           + ", which integer values cannot be fed as");
     };
+  }
+
+  private static ByteBuffer direct(int bytes) {
+    return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
   }
 
   @Override

@@ -18,11 +18,18 @@ public final class Upsampler implements AutoCloseable {
     return new Upsampler(StageSession.open(spec, options));
   }
 
-  /** [N, 6, U, U] = x_t ‖ upsampled low-res → [N, 3, U, U] ε. */
-  public FloatTensor predict(FloatTensor sample, int timestep) {
-    return session.run(Map.of(
+  /**
+   * The calls of one sampling loop; each step feeds x_t into channels 0–2 of {@code sample}, next to the fixed
+   * upsampled low-res image.
+   *
+   * @param upsampled [N, 3, U, U] the low-res image, bicubic-upsampled to U
+   * @return steps whose output is [N, 3, U, U] ε
+   */
+  public StageSession.Steps steps(FloatTensor upsampled) {
+    FloatTensor sample = FloatTensor.zeros(upsampled.shape()).concatChannels(upsampled); // [N, 6, U, U]
+    return session.steps(Map.of(
         "sample", new StageInput.Floats(sample),
-        "timestep", StageInput.Ints.timestep(timestep, sample.rows()))).get("out_sample");
+        "timestep", StageInput.Ints.timestep(0, upsampled.rows())), "sample", "timestep");
   }
 
   @Override

@@ -21,6 +21,12 @@ public record FloatTensor(float[] data, long[] shape) {
     return new FloatTensor(data, shape);
   }
 
+  public static FloatTensor zeros(long... shape) {
+    long n = 1;
+    for (long d : shape) n *= d;
+    return new FloatTensor(new float[Math.toIntExact(n)], shape);
+  }
+
   public static FloatTensor fromDoubles(double[] data, long... shape) {
     float[] f = new float[data.length];
     for (int i = 0; i < f.length; i++) f[i] = (float) data[i];

@@ -3,6 +3,7 @@ package dev.unclipstudio.pipeline.unclip;
 import dev.unclipstudio.pipeline.NoiseSource;
 import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.image.BicubicResize;
+import dev.unclipstudio.pipeline.onnx.StageSession;
 import dev.unclipstudio.pipeline.onnx.Upsampler;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.StageSpec;
@@ -50,12 +51,11 @@ public final class SuperResChain {
         batch, 3, u, u); // [B, 3, U, U]
     UnclipScheduler scheduler = UnclipScheduler.create(spec.scheduler());
     int lastStep = scheduler.numSteps() - 1;
-    double[] x = SamplingLoop.run(STAGE, scheduler, batch, 3 * u * u, 1.0, (xt, k, t) -> {
-      Upsampler net = k == lastStep ? last : first;
-      FloatTensor sample = FloatTensor.fromDoubles(xt, batch, 3, u, u).concatChannels(upsampled); // [B, 6, U, U]
-      FloatTensor eps = net.predict(sample, t); // [B, 3, U, U]
-      return new ClassifierFreeGuidance.Guided(eps.toDoubles(), null);
-    }, DenoisedHook.NONE, noise, progress, u);
-    return FloatTensor.fromDoubles(x, batch, 3, u, u);
+    try (StageSession.Steps firstSteps = first.steps(upsampled); StageSession.Steps lastSteps = last.steps(upsampled)) {
+      double[] x = SamplingLoop.run(STAGE, scheduler, batch, 3 * u * u, 1.0,
+          (xt, k, t) -> ClassifierFreeGuidance.Guided.unguided((k == lastStep ? lastSteps : firstSteps).step(xt, 1, t)),
+          DenoisedHook.NONE, noise, progress, u); // ε [B, 3, U, U]
+      return FloatTensor.fromDoubles(x, batch, 3, u, u);
+    }
   }
 }

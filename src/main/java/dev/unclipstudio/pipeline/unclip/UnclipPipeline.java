@@ -10,6 +10,7 @@ import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.Decoder;
 import dev.unclipstudio.pipeline.onnx.ImageEncoder;
 import dev.unclipstudio.pipeline.onnx.Prior;
+import dev.unclipstudio.pipeline.onnx.StageSession;
 import dev.unclipstudio.pipeline.onnx.TextEncoder;
 import dev.unclipstudio.pipeline.onnx.TextEncoding;
 import dev.unclipstudio.pipeline.onnx.TextProjection;
@@ -166,11 +167,12 @@ public final class UnclipPipeline {
     int c = clipMean.length;
     TextEncoding rows = text.rows(batch, cfg.enabled()); // [N, C], [N, L, W]
     boolean[] mask = text.mask(batch, cfg.enabled(), 0); // [N, L]
-    double[] x0 = SamplingLoop.run(PRIOR, scheduler, batch, c, 1.0, (x, k, t) -> {
-      FloatTensor xt = FloatTensor.fromDoubles(x, batch, c);
-      FloatTensor out = prior.predict(cfg.stack(xt, xt), t, rows.textEmbeds(), rows.lastHiddenState(), mask);
-      return cfg.combine(out, batch, c); // [N, C] -> [B, C]
-    }, DenoisedHook.NONE, noise, progress, 0);
+    double[] x0;
+    try (StageSession.Steps steps = prior.steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
+      x0 = SamplingLoop.run(PRIOR, scheduler, batch, c, 1.0,
+          (x, k, t) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch, 1, 1), // [N, C] -> [B, C]
+          DenoisedHook.NONE, noise, progress, 0);
+    }
     float[] z = new float[x0.length];
     for (int i = 0; i < z.length; i++) z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
     return FloatTensor.of(z, batch, c);
@@ -196,12 +198,12 @@ public final class UnclipPipeline {
         rows.lastHiddenState()); // [N, 4 + L, D], [N, E]
     boolean[] mask = text.mask(batch, cfg.enabled(), 4); // [N, 4 + L]
     int perImage = 3 * s * s;
-    double[] x = SamplingLoop.run(DECODER, scheduler, batch, perImage, 1.0, (xt, k, t) -> {
-      FloatTensor sample = FloatTensor.fromDoubles(xt, batch, 3, s, s);
-      FloatTensor out = decoder.predict(cfg.stack(sample, sample), t, cond.encoderHiddenStates(),
-          cond.classLabels(), mask); // [N, 6, S, S]
-      return cfg.combine(out, batch, 3); // ε [B, 3, S, S], v from the conditional half
-    }, DenoisedHook.NONE, noise, progress, s);
+    double[] x;
+    try (StageSession.Steps steps = decoder.steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
+      x = SamplingLoop.run(DECODER, scheduler, batch, perImage, 1.0,
+          (xt, k, t) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch, 6, 3), // ε, v of the cond half
+          DenoisedHook.NONE, noise, progress, s);
+    }
     float[] clamped = new float[x.length];
     for (int i = 0; i < x.length; i++) clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));
     return FloatTensor.of(clamped, batch, 3, s, s);
