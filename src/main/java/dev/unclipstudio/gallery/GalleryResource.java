@@ -68,7 +68,7 @@ public class GalleryResource {
   @Produces(MediaType.TEXT_HTML)
   @Transactional
   public TemplateInstance image(@PathParam("id") long id) {
-    Image image = visible(id);
+    Image image = Image.findVisible(id, user());
     String owner = AppUser.<AppUser>findByIdOptional(image.ownerId).map(u -> u.username).orElse("?");
     Image source = image.sourceImageId == null ? null : Image.<Image>findById(image.sourceImageId);
     if (source != null && !source.visibleTo(user())) {
@@ -122,7 +122,7 @@ public class GalleryResource {
   @Path("images/{id}/visibility")
   @Transactional
   public Response setVisibility(@PathParam("id") long id, @FormParam("visibility") Visibility visibility) {
-    Image image = visible(id);
+    Image image = Image.findVisible(id, user());
     if (!user().mayAccess(image.ownerId)) {
       throw new NotFoundException();
     }
@@ -135,16 +135,7 @@ public class GalleryResource {
 
   @Transactional
   void checkVisible(long id) {
-    visible(id);
-  }
-
-  /** Private images of others are "not found", never "forbidden". */
-  private Image visible(long id) {
-    Image image = Image.findById(id);
-    if (image == null || !image.visibleTo(user())) {
-      throw new NotFoundException();
-    }
-    return image;
+    Image.findVisible(id, user());
   }
 
   private CurrentUser user() {

@@ -6,7 +6,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -41,7 +40,7 @@ public class ImageApi {
   @Operation(summary = "An image's parameters and the link to its PNG")
   @Transactional
   public ImageView get(@PathParam("id") long id) {
-    Image image = visible(id);
+    Image image = Image.findVisible(id, Users.current(identity));
     return new ImageView(image.id, image.jobId, image.indexInJob, image.seed, image.width, image.height, image.prompt,
         image.visibility, image.sourceImageId, store.params(image), "/api/v1/images/" + id + "/png");
   }
@@ -57,14 +56,6 @@ public class ImageApi {
 
   @Transactional
   void checkVisible(long id) {
-    visible(id);
-  }
-
-  private Image visible(long id) {
-    Image image = Image.findById(id);
-    if (image == null || !image.visibleTo(Users.current(identity))) {
-      throw new NotFoundException();
-    }
-    return image;
+    Image.findVisible(id, Users.current(identity));
   }
 }

@@ -15,7 +15,6 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -66,7 +65,7 @@ public class ImageJobResource {
   @POST
   @Path("images/{id}/variations")
   public Response variationsOf(@PathParam("id") long id, @RestForm String images) {
-    visibleImage(id);
+    Image.findVisible(id, user());
     Map<String, String> errors = new LinkedHashMap<>();
     int count = imageCount(images, errors);
     if (!errors.isEmpty()) {
@@ -106,7 +105,8 @@ public class ImageJobResource {
   @Path("interpolate")
   @Transactional
   public TemplateInstance interpolatePage(@QueryParam("a") Long a, @QueryParam("b") Long b) {
-    return Templates.interpolate(a == null ? null : visibleImage(a), b == null ? null : visibleImage(b), choices(),
+    return Templates.interpolate(a == null ? null : Image.findVisible(a, user()),
+        b == null ? null : Image.findVisible(b, user()), choices(),
         Map.of());
   }
 
@@ -142,7 +142,7 @@ public class ImageJobResource {
   @Transactional
   public TemplateInstance inpaintPage(@QueryParam("image") Long imageId) {
     ModelPack pack = activePack.pack();
-    return Templates.inpaint(imageId == null ? null : visibleImage(imageId), "", Map.of(),
+    return Templates.inpaint(imageId == null ? null : Image.findVisible(imageId, user()), "", Map.of(),
         pack == null ? null : PackDefaults.of(pack));
   }
 
@@ -242,16 +242,7 @@ public class ImageJobResource {
 
   @Transactional
   void checkVisible(long id) {
-    visibleImage(id);
-  }
-
-  /** Images the user may see: their own, shared ones, or any for admins. Others are "not found". */
-  private Image visibleImage(long id) {
-    Image image = Image.findById(id);
-    if (image == null || !image.visibleTo(user())) {
-      throw new NotFoundException();
-    }
-    return image;
+    Image.findVisible(id, user());
   }
 
   private CurrentUser user() {

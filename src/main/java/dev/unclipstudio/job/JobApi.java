@@ -197,7 +197,7 @@ public class JobApi {
   @Transactional
   public List<JobView> list(@QueryParam("limit") Integer limit) {
     int n = limit == null ? 50 : Math.max(1, Math.min(limit, 200));
-    return Job.recentOf(user().id(), n).stream().map(JobView::of).toList();
+    return JobView.ofAll(Job.recentOf(user().id(), n));
   }
 
   @GET

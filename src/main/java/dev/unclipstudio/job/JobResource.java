@@ -100,7 +100,7 @@ public class JobResource {
   @Produces(MediaType.TEXT_HTML)
   @Transactional
   public TemplateInstance jobs() {
-    return Templates.jobs(Job.recentOf(user().id(), 100).stream().map(JobView::of).toList());
+    return Templates.jobs(JobView.ofAll(Job.recentOf(user().id(), 100)));
   }
 
   @GET
@@ -174,7 +174,7 @@ public class JobResource {
   private TemplateInstance createPage(SubmitForm form, Map<String, String> errors, String formError) {
     ModelPack pack = activePack.pack();
     return Templates.create(form, errors, formError, pack == null ? null : PackDefaults.of(pack),
-        Job.recentOf(user().id(), 8).stream().map(JobView::of).toList());
+        JobView.ofAll(Job.recentOf(user().id(), 8)));
   }
 
   /** Other users' jobs are "not found", not "forbidden": their existence is nobody else's business. */
