@@ -1,0 +1,84 @@
+package dev.unclipstudio.pipeline.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.pack.StageSpec;
+import dev.unclipstudio.pipeline.tensor.FloatTensor;
+import dev.unclipstudio.testing.FixtureTensor;
+import dev.unclipstudio.testing.Fixtures;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A sampling loop's bound calls ({@link StageSession#steps}) give exactly what one-off calls give on the same values,
+ * step after step: x_t lands in every guidance copy and beside the constant channels, the timestep in every row, and
+ * the pinned output is the new one each time.
+ */
+class StageStepsTest {
+
+  @Test
+  void decoderStepsEqualOneOffRunsWithTheSampleInBothGuidanceHalves() throws Exception {
+    ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
+    StageSpec spec = pack.stage(ModelPack.DECODER);
+    JsonNode in = Fixtures.readJson(Fixtures.requireTinyFixture("stage_decoder.json")).get("inputs");
+    FloatTensor hidden = FixtureTensor.of(in.get("encoder_hidden_states")).toFloatTensor(); // [2, 4 + L, D]
+    FloatTensor labels = FixtureTensor.of(in.get("class_labels")).toFloatTensor(); // [2, E]
+    boolean[] mask = FixtureTensor.of(in.get("attention_mask")).booleans();
+    int side = spec.imageSize();
+    try (Decoder decoder = Decoder.open(spec, EngineOptions.cpu());
+        StageSession session = StageSession.open(spec, EngineOptions.cpu());
+        StageSession.Steps steps = decoder.steps(side, hidden, labels, mask)) {
+      for (int timestep : new int[] {999, 500, 0}) {
+        double[] x = noise(3 * side * side, timestep); // one image, fed as both rows
+        float[] twice = new float[2 * x.length];
+        for (int i = 0; i < twice.length; i++) twice[i] = (float) x[i % x.length];
+        FloatTensor expected = session.run(Map.of(
+            "sample", new StageInput.Floats(FloatTensor.of(twice, 2, 3, side, side)),
+            "timestep", StageInput.Ints.timestep(timestep, 2),
+            "encoder_hidden_states", new StageInput.Floats(hidden),
+            "class_labels", new StageInput.Floats(labels),
+            "attention_mask", new StageInput.Bools(mask, new long[] {2, mask.length / 2}))).get("out_sample");
+        assertArrayEquals(expected.data(), values(steps.step(x, 2, timestep)), "decoder at t=" + timestep);
+      }
+    }
+  }
+
+  @Test
+  void upsamplerStepsKeepTheLowResChannelsBesideEachNewSample() throws Exception {
+    ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
+    StageSpec spec = pack.stage(ModelPack.SUPER_RES_FIRST);
+    FloatTensor fixtureSample = FixtureTensor.of(Fixtures.readJson(
+        Fixtures.requireTinyFixture("stage_super_res_first.json")).get("inputs").get("sample")).toFloatTensor();
+    FloatTensor upsampled = fixtureSample.channels(3, 6); // [2, 3, U, U]
+    int perImage = upsampled.rowSize();
+    try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
+        StageSession session = StageSession.open(spec, EngineOptions.cpu());
+        StageSession.Steps steps = upsampler.steps(upsampled)) {
+      for (int timestep : new int[] {999, 0}) {
+        double[] x = noise(2 * perImage, timestep);
+        FloatTensor sample = FloatTensor.fromDoubles(x, upsampled.shape()).concatChannels(upsampled);
+        FloatTensor expected = session.run(Map.of(
+            "sample", new StageInput.Floats(sample),
+            "timestep", StageInput.Ints.timestep(timestep, 2))).get("out_sample");
+        assertArrayEquals(expected.data(), values(steps.step(x, 1, timestep)), "super-res at t=" + timestep);
+      }
+    }
+  }
+
+  private static double[] noise(int n, long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) x[i] = random.nextGaussian();
+    return x;
+  }
+
+  private static float[] values(FloatBuffer buffer) {
+    float[] out = new float[buffer.remaining()];
+    buffer.get(out);
+    return out;
+  }
+}
