@@ -1,6 +1,7 @@
 """Times the PyTorch reference pipelines (reference_pipeline.py) on the tiny pack's checkpoints, the same way
-src/test/java/dev/unclipstudio/bench/EngineBenchmark.java times the Java engine: pack default steps, one warm-up,
-mean of 3 runs, batch 1, 4 and 8. Prints BENCH lines; bench/compare.sh runs both and prints the ratios.
+src/test/java/dev/unclipstudio/bench/EngineBenchmark.java times the Java engine: pack default steps, batch 1, 4 and 8,
+one warm-up per case and the mean of 3 runs (the Java side, which also warms its JIT up on every pipeline first, takes
+the mean of 5). Prints BENCH lines; bench/compare.sh runs both and prints the ratios.
 
 Needs the checkpoints of a training run (training/work/ckpt, written by build_pack.sh)."""
 import json
