@@ -19,7 +19,7 @@ for s in $STAGES; do
   t=$(date +%s); echo "=== $s ($(date -u +%H:%M:%S))"
   case $s in
     tokenizer|data|clip|prior|decoder|sr|inpaint) $PY train.py "$s" ;;
-    guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-40}" ;;
+    guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-24}" ;;
     export) $PY export.py ;;
     ortcheck) if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then $PY tools/ort_check.py; else echo "skipped: needs java and the onnxruntime jar in ~/.m2"; fi ;;
     fixtures) $PY make_fixtures.py ;;

@@ -165,7 +165,7 @@ def main(stage):
                                  for i in range(0, N, 512)])
                 clip.train()
             return {"image_embeds": emb, "clip_mean": emb.mean(0), "clip_std": emb.std(0)}
-        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 7e-4), 1500, 0, ema=False)
+        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 7e-4), 4000, 18, ema=False)
         tr.run(loss_fn, None)
         tr.save(*tr.final, extra)  # final save with the image embeddings and their statistics
         return
@@ -211,7 +211,7 @@ def main(stage):
             xt = diff.q_sample(x0, t, noise)
             pred = prior.core(xt, t, te, hm)
             return F.mse_loss(pred, x0), []
-        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 4000, 0).run(loss_fn)
+        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 7).run(loss_fn)
         return
 
     if stage == "decoder":
@@ -242,7 +242,7 @@ def main(stage):
             mse = F.mse_loss(eps, noise)
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
-        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 4000, 0).run(loss_fn)
+        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 36).run(loss_fn)
         return
 
     if stage == "sr":
@@ -266,7 +266,7 @@ def main(stage):
             xt = diff.q_sample(x0, t, noise)
             eps = sr(torch.cat([xt, lo], 1), t)
             return F.mse_loss(eps, noise), []
-        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 2000, 0).run(loss_fn)
+        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 10000, 7).run(loss_fn)
         return
 
     if stage == "inpaint":
@@ -310,7 +310,7 @@ def main(stage):
             mse = ((eps - noise) ** 2 * w).mean() / w.mean()
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
-        Trainer("inpaint", {"inpaint": inp}, env_f("INPAINT_LR", 3e-4), 2500, 0).run(loss_fn)
+        Trainer("inpaint", {"inpaint": inp}, env_f("INPAINT_LR", 3e-4), 20000, 20).run(loss_fn)
         return
     raise SystemExit("unknown stage " + stage)
 

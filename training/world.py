@@ -32,7 +32,7 @@ SHAPES = {
     "cross": ["cross", "plus sign"],
 }
 SHAPE_NAMES = list(SHAPES)
-SIZES = {"small": (0.12, ["small", "tiny", "little"]), "large": (0.20, ["large", "big", "huge"])}
+SIZES = {"small": (0.15, ["small", "tiny", "little"]), "large": (0.21, ["large", "big", "huge"])}
 SIZE_NAMES = list(SIZES)
 POSITIONS = {  # name -> ((cx, cy) in [0,1], phrases)
     "centre": ((0.5, 0.5), ["in the centre", "in the center", "in the middle"]),
@@ -138,15 +138,14 @@ def sample_scene(rng, split="train", n_objects=None, p_two=0.35):
         objs = []
         used_pos = set()
         for _ in range(n):
-            while True:
+            for _attempt in range(30):
                 o = make_object(rng)
-                if o["position"] in used_pos:
-                    continue
-                if n == 2 and objs and _too_close(objs[0], o):
-                    continue
-                break
-            used_pos.add(o["position"])
-            objs.append(o)
+                if o["position"] not in used_pos and not (objs and _too_close(objs[0], o)):
+                    used_pos.add(o["position"])
+                    objs.append(o)
+                    break
+        if len(objs) < n:
+            continue  # a large first object (e.g. in the centre) leaves no room for a second: draw the scene again
         if n == 2 and objs[0]["colour"] == objs[1]["colour"] and objs[0]["shape"] == objs[1]["shape"]:
             continue
         scene = {"background": bg, "objects": objs}
