@@ -163,16 +163,18 @@ public final class StageSession implements AutoCloseable {
     private final Map<String, OnnxTensor> inputs;
     private final Map<String, OnnxTensor> pinnedOutput;
     private final Bound output;
-    private final String sampleInput;
+    private final FloatBuffer sample;
+    private final int sampleRows;
     private final String timestepInput;
 
     private Steps(Feed feed, String outputName, Bound output, String sampleInput, String timestepInput) {
       this.feed = feed;
       this.output = output;
-      this.sampleInput = sampleInput;
       this.timestepInput = timestepInput;
       this.pinnedOutput = Map.of(outputName, output.tensor());
       this.inputs = feed.tensors();
+      this.sample = (FloatBuffer) feed.buffer(sampleInput);
+      this.sampleRows = (int) inputs.get(sampleInput).getInfo().getShape()[0];
     }
 
     /**
@@ -193,15 +195,13 @@ public final class StageSession implements AutoCloseable {
     }
 
     private void putSample(double[] x, int copies) {
-      FloatBuffer target = (FloatBuffer) feed.buffer(sampleInput);
-      int rows = (int) inputs.get(sampleInput).getInfo().getShape()[0];
-      int stride = target.capacity() / rows;
-      int batch = rows / copies;
+      int stride = sample.capacity() / sampleRows;
+      int batch = sampleRows / copies;
       int n = x.length / batch;
       for (int c = 0; c < copies; c++) {
         for (int r = 0; r < batch; r++) {
           int base = (c * batch + r) * stride;
-          for (int j = 0; j < n; j++) target.put(base + j, (float) x[r * n + j]);
+          for (int j = 0; j < n; j++) sample.put(base + j, (float) x[r * n + j]);
         }
       }
     }
