@@ -26,7 +26,7 @@ class EngineTest {
 
   @BeforeAll
   static void open() throws Exception {
-    engine = Engine.open(ModelPack.readManifest(Fixtures.requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
+    engine = Fixtures.openTinyEngine();
   }
 
   @AfterAll

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.image.RgbImage;
-import dev.unclipstudio.pipeline.onnx.EngineOptions;
-import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.sampling.Progress;
 import dev.unclipstudio.pipeline.schedule.TimestepRespacing;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
@@ -33,7 +31,7 @@ class PipelineParityTest {
 
   @BeforeAll
   static void open() throws Exception {
-    engine = Engine.open(ModelPack.readManifest(Fixtures.requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
+    engine = Fixtures.openTinyEngine();
   }
 
   @AfterAll

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unclipstudio.pipeline.Engine;
+import dev.unclipstudio.pipeline.onnx.EngineOptions;
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.pack.ModelPackException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,6 +41,11 @@ public final class Fixtures {
     String override = System.getenv("UNCLIP_TEST_PACK");
     Path dir = override != null && !override.isBlank() ? Path.of(override) : TINY_PACK;
     return requireFile(dir.resolve("pack.json"), "model pack (" + dir + "/pack.json)").getParent();
+  }
+
+  /** The engine on the test pack, CPU, two intra-op threads (this machine's cores), as the engine tests run it. */
+  public static Engine openTinyEngine() throws ModelPackException {
+    return Engine.open(ModelPack.readManifest(requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
   }
 
   /** A fixture of the tiny pack, or from $UNCLIP_TEST_FIXTURES when testing another pack. */
