@@ -18,6 +18,7 @@ import dev.unclipstudio.pipeline.unclip.UnclipPipeline;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The engine for one model pack on one device: opens every stage session once and serves requests. Thread-safe:
@@ -30,7 +31,7 @@ public final class Engine implements AutoCloseable {
   private final List<AutoCloseable> sessions;
   private final UnclipPipeline unclip;
   private final InpaintPipeline inpaint;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Engine(ModelPack pack, String device, List<AutoCloseable> sessions, UnclipPipeline unclip,
       InpaintPipeline inpaint) {
