@@ -19,16 +19,16 @@ public final class SeededNoise implements NoiseSource {
   }
 
   @Override
-  public double[] initial(String stage, int batch, int perImage) {
-    return draw(stage, batch, perImage);
+  public void initial(String stage, int batch, double[] into) {
+    draw(stage, batch, into);
   }
 
   @Override
-  public double[] step(String stage, int step, int batch, int perImage) {
-    return draw(stage, batch, perImage);
+  public void step(String stage, int step, int batch, double[] into) {
+    draw(stage, batch, into);
   }
 
-  private double[] draw(String stage, int batch, int perImage) {
+  private void draw(String stage, int batch, double[] into) {
     if (batch != seeds.size()) {
       throw new IllegalArgumentException("noise for " + batch + " images requested, seeds given for " + seeds.size());
     }
@@ -37,11 +37,11 @@ public final class SeededNoise implements NoiseSource {
       for (int b = 0; b < r.length; b++) r[b] = new SplittableRandom(mix(seeds.get(b), s.hashCode()));
       return r;
     });
-    double[] out = new double[batch * perImage];
+    int perImage = into.length / batch;
     for (int b = 0; b < batch; b++) {
-      for (int i = 0; i < perImage; i++) out[b * perImage + i] = perStage[b].nextGaussian();
+      SplittableRandom random = perStage[b];
+      for (int i = b * perImage, end = i + perImage; i < end; i++) into[i] = random.nextGaussian();
     }
-    return out;
   }
 
   /** SplitMix64 finaliser over seed and stage, so nearby seeds and stages give unrelated streams. */

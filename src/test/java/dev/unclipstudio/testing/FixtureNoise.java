@@ -2,7 +2,6 @@ package dev.unclipstudio.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.NoiseSource;
-import java.util.Arrays;
 
 /** Replays the initial latents and per-step noise recorded in a pipeline fixture's {@code stages}. */
 public final class FixtureNoise implements NoiseSource {
@@ -14,13 +13,13 @@ public final class FixtureNoise implements NoiseSource {
   }
 
   @Override
-  public double[] initial(String stage, int batch, int perImage) {
-    return checked(FixtureTensor.of(stage(stage).get("x_T")).doubles(), stage, batch, perImage);
+  public void initial(String stage, int batch, double[] into) {
+    copy(FixtureTensor.of(stage(stage).get("x_T")).doubles(), stage, into);
   }
 
   @Override
-  public double[] step(String stage, int step, int batch, int perImage) {
-    return checked(FixtureTensor.of(stage(stage).get("noise").get(step)).doubles(), stage, batch, perImage);
+  public void step(String stage, int step, int batch, double[] into) {
+    copy(FixtureTensor.of(stage(stage).get("noise").get(step)).doubles(), stage, into);
   }
 
   /** The original timesteps the reference used for a stage, in sampling order. */
@@ -34,11 +33,11 @@ public final class FixtureNoise implements NoiseSource {
     return s;
   }
 
-  private static double[] checked(double[] values, String stage, int batch, int perImage) {
-    if (values.length != batch * perImage) {
+  private static void copy(double[] values, String stage, double[] into) {
+    if (values.length != into.length) {
       throw new IllegalStateException("fixture noise for " + stage + " has " + values.length + " values, expected "
-          + batch + " x " + perImage);
+          + into.length);
     }
-    return Arrays.copyOf(values, values.length);
+    System.arraycopy(values, 0, into, 0, values.length);
   }
 }

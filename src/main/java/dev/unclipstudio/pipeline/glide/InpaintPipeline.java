@@ -129,9 +129,10 @@ public final class InpaintPipeline {
       }
     };
     // lowRes: [B, 3, S0, S0], upsampler only (never guided)
+    ClassifierFreeGuidance.Guided guided = ClassifierFreeGuidance.Guided.allocate(batch * 3 * hw, true);
     try (StageSession.Steps steps = model.steps(side, ids, tokenMask, inpaintImage, inpaintMask, lowRes)) {
       double[] x = SamplingLoop.run(stage, scheduler, batch, 3 * hw, initialScale,
-          (xt, k, t) -> cfg.combine(steps.step(xt, rows / batch, t), batch, 6, 3), // ε ‖ v, [N, 6, S, S]
+          (xt, k, t) -> cfg.combine(steps.step(xt, rows / batch, t), batch, 6, 3, guided), // ε ‖ v, [N, 6, S, S]
           reinsert, noise, progress, side);
       return FloatTensor.fromDoubles(x, batch, 3, side, side);
     }

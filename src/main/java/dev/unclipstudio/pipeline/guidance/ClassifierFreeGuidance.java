@@ -28,49 +28,67 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
   }
 
   /**
-   * Splits and guides a network output, read where ONNX Runtime wrote it.
+   * Splits and guides a network output, read where ONNX Runtime wrote it, into buffers reused step after step.
    *
    * @param output {@link #rows(int)} rows of {@code channels} equal channels: [0, guidedChannels) are ε or x0, the
    *     rest variance values (none when guidedChannels = channels)
+   * @param into B rows of the guided channels, and of the variance channels when there are any
+   * @return {@code into}
    */
-  public Guided combine(FloatBuffer output, int batch, int channels, int guidedChannels) {
+  public Guided combine(FloatBuffer output, int batch, int channels, int guidedChannels, Guided into) {
     int rowSize = output.remaining() / rows(batch);
     int guidedSize = rowSize / channels * guidedChannels;
     int varianceSize = rowSize - guidedSize;
+    into.requireSizes(batch * guidedSize, batch * varianceSize);
     int condRow = enabled() && layout == GuidanceLayout.UNCOND_FIRST ? batch : 0;
     int uncondRow = layout == GuidanceLayout.UNCOND_FIRST ? 0 : batch;
     int base = output.position();
-    double[] guided = new double[batch * guidedSize];
-    double[] variance = varianceSize > 0 ? new double[batch * varianceSize] : null;
+    double[] guided = into.prediction();
+    double[] variance = into.varianceValues();
     for (int r = 0; r < batch; r++) {
       int cond = base + (condRow + r) * rowSize;
       int uncond = base + (uncondRow + r) * rowSize;
-      for (int j = 0; j < guidedSize; j++) {
-        double c = output.get(cond + j);
-        if (enabled()) {
+      int to = r * guidedSize;
+      if (enabled()) {
+        for (int j = 0; j < guidedSize; j++) {
           double u = output.get(uncond + j);
-          c = u + scale * (c - u);
+          guided[to + j] = u + scale * (output.get(cond + j) - u);
         }
-        guided[r * guidedSize + j] = c;
+      } else {
+        for (int j = 0; j < guidedSize; j++) guided[to + j] = output.get(cond + j);
       }
       for (int j = 0; j < varianceSize; j++) variance[r * varianceSize + j] = output.get(cond + guidedSize + j);
     }
-    return new Guided(guided, variance);
+    return into;
   }
 
   /**
-   * A guided prediction for B images.
+   * A guided prediction for B images; one per sampling loop, overwritten by every step.
    *
    * @param prediction [B, guidedChannels, ...] ε or x0
    * @param varianceValues [B, C − guidedChannels, ...] from the conditional half, or null
    */
   public record Guided(double[] prediction, double[] varianceValues) {
 
-    /** A prediction taken as it is (upsamplers take no guidance). */
-    public static Guided unguided(FloatBuffer prediction) {
-      double[] values = new double[prediction.remaining()];
-      for (int i = 0; i < values.length; i++) values[i] = prediction.get(prediction.position() + i);
-      return new Guided(values, null);
+    /** Buffers for {@code values} predicted values, and as many variance values when the network has them. */
+    public static Guided allocate(int values, boolean withVariance) {
+      return new Guided(new double[values], withVariance ? new double[values] : null);
+    }
+
+    /** Takes a prediction as it is (upsamplers take no guidance). */
+    public Guided readUnguided(FloatBuffer output) {
+      requireSizes(output.remaining(), 0);
+      int base = output.position();
+      for (int i = 0; i < prediction.length; i++) prediction[i] = output.get(base + i);
+      return this;
+    }
+
+    private void requireSizes(int values, int variance) {
+      int haveVariance = varianceValues == null ? 0 : varianceValues.length;
+      if (prediction.length != values || haveVariance != variance) {
+        throw new IllegalArgumentException("guidance buffers hold " + prediction.length + " + " + haveVariance
+            + " values, the network gave " + values + " + " + variance);
+      }
     }
   }
 }

@@ -5,8 +5,8 @@ import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.image.ImageTensors;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.schedule.DenoisedHook;
-import dev.unclipstudio.pipeline.schedule.StepResult;
 import dev.unclipstudio.pipeline.schedule.UnclipScheduler;
+import java.util.function.Supplier;
 
 /** Runs one stage's ancestral sampling loop: noise → network → scheduler step, reporting after every step. */
 public final class SamplingLoop {
@@ -25,22 +25,22 @@ public final class SamplingLoop {
    */
   public static double[] run(String stage, UnclipScheduler scheduler, int batch, int perImage, double initialScale,
       Denoiser denoiser, DenoisedHook hook, NoiseSource noise, Progress progress, int imageSide) {
-    double[] x = noise.initial(stage, batch, perImage);
-    if (x.length != batch * perImage) {
-      throw new IllegalArgumentException("Unexpected latents shape for " + stage + ", got " + x.length
-          + " values, expected " + batch + " x " + perImage);
-    }
+    // three buffers for the whole loop: x_t (advanced in place by the scheduler), z and the step's x0
+    double[] x = new double[batch * perImage];
+    double[] z = new double[x.length];
+    double[] x0 = new double[x.length];
+    noise.initial(stage, batch, x);
     if (initialScale != 1.0) for (int i = 0; i < x.length; i++) x[i] *= initialScale;
     int[] timesteps = scheduler.timesteps();
+    Supplier<RgbImage> preview = imageSide == 0 ? () -> null : () -> preview(x0, imageSide);
     for (int k = 0; k < timesteps.length; k++) {
       progress.checkCancelled(stage, k);
       LOG.log(System.Logger.Level.DEBUG, "{0} step {1}/{2} t={3}", stage, k + 1, timesteps.length, timesteps[k]);
       ClassifierFreeGuidance.Guided g = denoiser.predict(x, k, timesteps[k]);
-      double[] z = noise.step(stage, k, batch, perImage);
-      StepResult r = scheduler.step(k, g.prediction(), g.varianceValues(), x, z, hook);
-      x = r.prevSample();
-      double[] x0 = r.predOriginalSample();
-      progress.stepDone(stage, k, timesteps.length, imageSide == 0 ? () -> null : () -> preview(x0, imageSide));
+      boolean last = k == timesteps.length - 1;
+      if (!last) noise.step(stage, k, batch, z); // the last step adds no noise
+      scheduler.step(k, g.prediction(), g.varianceValues(), x, last ? null : z, hook, x0);
+      progress.stepDone(stage, k, timesteps.length, preview);
     }
     return x;
   }

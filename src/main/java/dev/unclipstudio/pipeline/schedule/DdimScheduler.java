@@ -38,20 +38,23 @@ public final class DdimScheduler {
   }
 
   /**
-   * One DDIM step towards x0.
+   * One DDIM step towards x0, in place like {@link UnclipScheduler#step}.
    *
    * @param step position in sampling order (0 = noisiest)
+   * @param sample x_t, overwritten with x_{t−1}
    * @param noise z for η &gt; 0 (ignored when η = 0 or on the last step; may then be null)
+   * @param predOriginal receives the clipped x0
    */
-  public StepResult step(int step, double[] modelOutput, double[] sample, double[] noise, DenoisedHook hook) {
+  public void step(int step, double[] modelOutput, double[] sample, double[] noise, DenoisedHook hook,
+      double[] predOriginal) {
     int n = sample.length;
     RespacedChain.requireLength("model output", modelOutput, n);
     int i = chain.size() - 1 - step;
     boolean addNoise = i > 0 && eta > 0;
     if (addNoise) RespacedChain.requireLength("noise", noise, n);
     // 1. clipped x0, then ε re-derived from it
-    double[] x0 = chain.predictOriginal(i, config.predictionType(), modelOutput, sample, hook,
-        config.clipSampleRange());
+    double[] x0 = predOriginal;
+    chain.predictOriginal(i, config.predictionType(), modelOutput, sample, hook, config.clipSampleRange(), x0);
     double a = chain.sqrtRecipAlphasCumprod[i];
     double b = chain.sqrtRecipm1AlphasCumprod[i];
     // 2. σ = η·sqrt((1 − ᾱ_prev)/(1 − ᾱ))·sqrt(1 − ᾱ/ᾱ_prev)
@@ -62,36 +65,33 @@ public final class DdimScheduler {
     double sqrtPrev = Math.sqrt(alphaBarPrev);
     // σ² can exceed 1 − ᾱ_prev by rounding when η = 1
     double dirCoef = Math.sqrt(Math.max(0, 1 - alphaBarPrev - sigma * sigma));
-    double[] prev = new double[n];
     for (int j = 0; j < n; j++) {
       double eps = (a * sample[j] - x0[j]) / b;
       // 3. x_prev = sqrt(ᾱ_prev)·x0 + sqrt(1 − ᾱ_prev − σ²)·ε + σ·z   (DDIM eq. 12)
-      prev[j] = x0[j] * sqrtPrev + dirCoef * eps + (addNoise ? sigma * noise[j] : 0);
+      sample[j] = x0[j] * sqrtPrev + dirCoef * eps + (addNoise ? sigma * noise[j] : 0);
     }
-    return new StepResult(prev, x0);
   }
 
   /**
    * One deterministic inversion step from x at {@code inversionTimesteps()[step]} towards the next noisier kept
-   * timestep (η = 0).
+   * timestep (η = 0), in place: {@code sample} becomes the noisier x; {@code predOriginal} receives x0.
    */
-  public StepResult inverseStep(int step, double[] modelOutput, double[] sample) {
+  public void inverseStep(int step, double[] modelOutput, double[] sample, double[] predOriginal) {
     int n = sample.length;
     RespacedChain.requireLength("model output", modelOutput, n);
     int i = step;
-    double[] x0 = chain.predictOriginal(i, config.predictionType(), modelOutput, sample, DenoisedHook.NONE,
-        config.clipSampleRange());
+    double[] x0 = predOriginal;
+    chain.predictOriginal(i, config.predictionType(), modelOutput, sample, DenoisedHook.NONE,
+        config.clipSampleRange(), x0);
     double a = chain.sqrtRecipAlphasCumprod[i];
     double b = chain.sqrtRecipm1AlphasCumprod[i];
     double alphaBarNext = RespacedChain.f32(chain.alphasCumprodNext[i]);
     double sqrtNext = Math.sqrt(alphaBarNext);
     double dirCoef = Math.sqrt(1 - alphaBarNext);
-    double[] next = new double[n];
     for (int j = 0; j < n; j++) {
       double eps = (a * sample[j] - x0[j]) / b;
       // x_next = sqrt(ᾱ_next)·x0 + sqrt(1 − ᾱ_next)·ε
-      next[j] = x0[j] * sqrtNext + dirCoef * eps;
+      sample[j] = x0[j] * sqrtNext + dirCoef * eps;
     }
-    return new StepResult(next, x0);
   }
 }

@@ -74,12 +74,12 @@ final class RespacedChain {
   }
 
   /**
-   * Predicted x0 at respaced index i: from ε or taken as is, then the hook, then the clamp (Karlo
+   * Predicted x0 at respaced index i into {@code x0}: from ε or taken as is, then the hook, then the clamp (Karlo
    * {@code p_mean_variance}: {@code process_xstart}).
    */
-  double[] predictOriginal(int i, PredictionType prediction, double[] modelOutput, double[] sample,
-      DenoisedHook hook, double clipRange) {
-    double[] x0 = new double[sample.length];
+  void predictOriginal(int i, PredictionType prediction, double[] modelOutput, double[] sample, DenoisedHook hook,
+      double clipRange, double[] x0) {
+    requireLength("x0 buffer", x0, sample.length);
     if (prediction == PredictionType.SAMPLE) {
       System.arraycopy(modelOutput, 0, x0, 0, x0.length);
     } else {
@@ -90,7 +90,6 @@ final class RespacedChain {
     }
     hook.apply(x0);
     for (int j = 0; j < x0.length; j++) x0[j] = Math.max(-clipRange, Math.min(clipRange, x0[j]));
-    return x0;
   }
 
   static void requireLength(String what, double[] values, int expected) {

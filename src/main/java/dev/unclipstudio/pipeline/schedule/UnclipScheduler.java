@@ -35,17 +35,18 @@ public final class UnclipScheduler {
   }
 
   /**
-   * One denoising step.
+   * One denoising step, in place: {@code sample} goes from x_t to x_{t−1}, so a loop allocates nothing per step.
    *
    * @param step position in sampling order (0 = noisiest)
    * @param modelOutput ε or x0 (after guidance), same length as {@code sample}
    * @param varianceValues the network's v channels (learned range only, else ignored; may be null)
-   * @param sample x_t
+   * @param sample x_t, overwritten with x_{t−1}
    * @param noise z ~ N(0, I) for this step (unused on the last step; may then be null)
    * @param hook applied to x0 before clamping
+   * @param predOriginal receives the clipped x0 the step was based on (for previews)
    */
-  public StepResult step(int step, double[] modelOutput, double[] varianceValues, double[] sample, double[] noise,
-      DenoisedHook hook) {
+  public void step(int step, double[] modelOutput, double[] varianceValues, double[] sample, double[] noise,
+      DenoisedHook hook, double[] predOriginal) {
     int n = sample.length;
     RespacedChain.requireLength("model output", modelOutput, n);
     int i = chain.size() - 1 - step;
@@ -55,29 +56,28 @@ public final class UnclipScheduler {
     if (learned && !last) RespacedChain.requireLength("variance values", varianceValues, n);
 
     // 1-3. x0 from the model output, the hook (inpainting re-insertion), then the clamp
-    double[] x0 = chain.predictOriginal(i, config.predictionType(), modelOutput, sample, hook,
-        config.clipSampleRange());
+    double[] x0 = predOriginal;
+    chain.predictOriginal(i, config.predictionType(), modelOutput, sample, hook, config.clipSampleRange(), x0);
+    // 4. posterior mean μ̃(x_t, x0), DDPM eq. 7
     double coef1 = chain.posteriorMeanCoef1[i];
     double coef2 = chain.posteriorMeanCoef2[i];
-    double minLog = chain.posteriorLogVarianceClipped[i];
-    double maxLog = chain.logBetas[i];
-    double[] prev = new double[n];
-    for (int j = 0; j < n; j++) {
-      // 4. posterior mean μ̃(x_t, x0), DDPM eq. 7
-      double mean = coef1 * x0[j] + coef2 * sample[j];
-      if (last) {
-        prev[j] = mean; // 6. no noise at the final step
-        continue;
-      }
-      // 5. log variance: fixed small, or interpolated between log σ̃² and log β (Improved DDPM eq. 15)
-      double logVariance = minLog;
-      if (learned) {
-        double frac = (varianceValues[j] + 1) / 2;
-        logVariance = frac * maxLog + (1 - frac) * minLog;
-      }
-      // 6. x_{t−1} = μ + σ·z
-      prev[j] = mean + Math.exp(0.5 * logVariance) * noise[j];
+    if (last) {
+      for (int j = 0; j < n; j++) sample[j] = coef1 * x0[j] + coef2 * sample[j]; // 6. no noise at the final step
+      return;
     }
-    return new StepResult(prev, x0);
+    double minLog = chain.posteriorLogVarianceClipped[i];
+    if (!learned) {
+      double sigma = Math.exp(0.5 * minLog);
+      for (int j = 0; j < n; j++) sample[j] = coef1 * x0[j] + coef2 * sample[j] + sigma * noise[j];
+      return;
+    }
+    // 5. log variance interpolated between log σ̃² and log β (Improved DDPM eq. 15)
+    double maxLog = chain.logBetas[i];
+    for (int j = 0; j < n; j++) {
+      double frac = (varianceValues[j] + 1) / 2;
+      double logVariance = frac * maxLog + (1 - frac) * minLog;
+      // 6. x_{t−1} = μ + σ·z
+      sample[j] = coef1 * x0[j] + coef2 * sample[j] + Math.exp(0.5 * logVariance) * noise[j];
+    }
   }
 }

@@ -51,9 +51,10 @@ public final class SuperResChain {
         batch, 3, u, u); // [B, 3, U, U]
     UnclipScheduler scheduler = UnclipScheduler.create(spec.scheduler());
     int lastStep = scheduler.numSteps() - 1;
+    ClassifierFreeGuidance.Guided prediction = ClassifierFreeGuidance.Guided.allocate(batch * 3 * u * u, false);
     try (StageSession.Steps firstSteps = first.steps(upsampled); StageSession.Steps lastSteps = last.steps(upsampled)) {
       double[] x = SamplingLoop.run(STAGE, scheduler, batch, 3 * u * u, 1.0,
-          (xt, k, t) -> ClassifierFreeGuidance.Guided.unguided((k == lastStep ? lastSteps : firstSteps).step(xt, 1, t)),
+          (xt, k, t) -> prediction.readUnguided((k == lastStep ? lastSteps : firstSteps).step(xt, 1, t)),
           DenoisedHook.NONE, noise, progress, u); // ε [B, 3, U, U]
       return FloatTensor.fromDoubles(x, batch, 3, u, u);
     }

@@ -168,9 +168,10 @@ public final class UnclipPipeline {
     TextEncoding rows = text.rows(batch, cfg.enabled()); // [N, C], [N, L, W]
     boolean[] mask = text.mask(batch, cfg.enabled(), 0); // [N, L]
     double[] x0;
+    ClassifierFreeGuidance.Guided guided = ClassifierFreeGuidance.Guided.allocate(batch * c, false);
     try (StageSession.Steps steps = prior.steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
       x0 = SamplingLoop.run(PRIOR, scheduler, batch, c, 1.0,
-          (x, k, t) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch, 1, 1), // [N, C] -> [B, C]
+          (x, k, t) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch, 1, 1, guided), // [N, C] -> [B, C]
           DenoisedHook.NONE, noise, progress, 0);
     }
     float[] z = new float[x0.length];
@@ -199,9 +200,10 @@ public final class UnclipPipeline {
     boolean[] mask = text.mask(batch, cfg.enabled(), 4); // [N, 4 + L]
     int perImage = 3 * s * s;
     double[] x;
+    ClassifierFreeGuidance.Guided guided = ClassifierFreeGuidance.Guided.allocate(batch * perImage, true);
     try (StageSession.Steps steps = decoder.steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
-      x = SamplingLoop.run(DECODER, scheduler, batch, perImage, 1.0,
-          (xt, k, t) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch, 6, 3), // ε, v of the cond half
+      x = SamplingLoop.run(DECODER, scheduler, batch, perImage, 1.0, // ε, v of the cond half
+          (xt, k, t) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch, 6, 3, guided),
           DenoisedHook.NONE, noise, progress, s);
     }
     float[] clamped = new float[x.length];

@@ -14,8 +14,9 @@ class DdimInversionTest {
     double[] start = {0.3, -0.2, 0.1, 0.05};
     double[] eps = {0.1, 0.2, -0.3, 0.4}; // a constant ε makes η = 0 DDIM exactly invertible
     double[] x = start.clone();
-    for (int k = 0; k < ddim.numSteps() - 1; k++) x = ddim.inverseStep(k, eps, x).prevSample();
-    for (int k = 0; k < ddim.numSteps() - 1; k++) x = ddim.step(k, eps, x, null, DenoisedHook.NONE).prevSample();
+    double[] x0 = new double[x.length];
+    for (int k = 0; k < ddim.numSteps() - 1; k++) ddim.inverseStep(k, eps, x, x0);
+    for (int k = 0; k < ddim.numSteps() - 1; k++) ddim.step(k, eps, x, null, DenoisedHook.NONE, x0);
     assertClose(start, x, 1e-5, 1e-5, "round trip");
   }
 }
