@@ -143,10 +143,15 @@ public final class StageSession implements AutoCloseable {
     long rows = inputs.values().iterator().next().shape()[0];
     TensorSpec output = spec.outputs().values().iterator().next();
     long[] shape = output.shape().clone();
-    for (int i = 0; i < shape.length; i++) if (shape[i] == TensorSpec.BATCH) shape[i] = rows;
+    long elements = 1;
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] == TensorSpec.BATCH) shape[i] = rows;
+      elements *= shape[i];
+    }
     Feed feed = feed(inputs);
     try {
-      Bound pinned = bind(output.name(), new StageInput.Floats(FloatTensor.zeros(shape)), OnnxJavaType.FLOAT);
+      FloatBuffer out = direct(Math.toIntExact(elements * 4)).asFloatBuffer();
+      Bound pinned = new Bound(OnnxTensor.createTensor(env, out, shape), out);
       return new Steps(feed, output.name(), pinned, sampleInput, timestepInput);
     } catch (OrtException | RuntimeException e) {
       feed.close();

@@ -52,9 +52,12 @@ public final class SuperResChain {
     UnclipScheduler scheduler = UnclipScheduler.create(spec.scheduler());
     int lastStep = scheduler.numSteps() - 1;
     ClassifierFreeGuidance.Guided prediction = ClassifierFreeGuidance.Guided.allocate(batch * 3 * u * u, false);
-    try (StageSession.Steps firstSteps = first.steps(upsampled); StageSession.Steps lastSteps = last.steps(upsampled)) {
+    // one bound loop serves both when the pack uses one model for every step (null resources are not closed)
+    try (StageSession.Steps firstSteps = first.steps(upsampled);
+        StageSession.Steps lastSteps = last == first ? null : last.steps(upsampled)) {
+      StageSession.Steps finalSteps = lastSteps == null ? firstSteps : lastSteps;
       double[] x = SamplingLoop.run(STAGE, scheduler, batch, 3 * u * u, 1.0,
-          (xt, k, t) -> prediction.readUnguided((k == lastStep ? lastSteps : firstSteps).step(xt, 1, t)),
+          (xt, k, t) -> prediction.readUnguided((k == lastStep ? finalSteps : firstSteps).step(xt, 1, t)),
           DenoisedHook.NONE, noise, progress, u); // ε [B, 3, U, U]
       return FloatTensor.fromDoubles(x, batch, 3, u, u);
     }
