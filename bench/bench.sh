@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Times the Java engine on a pack (default models/tiny) with the pack's default steps, and, when given, the PyTorch
-# reference pipeline on the same machine for comparison.
+# Times the Java engine on a pack (default models/tiny) with the pack's default steps, in a JVM of its own, and, when
+# given, the PyTorch reference pipeline on the same machine for comparison.
 #
 #   bench/bench.sh                                  # Java only
 #   UNCLIP_TEST_PACK=/path/to/pack bench/bench.sh   # another pack
 #   UNCLIP_BENCH_THREADS=2 bench/bench.sh           # ONNX Runtime intra-op threads (0 = all cores)
+#   BENCH_JVM_OPTS="-Xms3g -XX:+AlwaysPreTouch" bench/bench.sh   # JVM options (default -Xmx3g)
 #   REFERENCE_CMD="python3 training/reference_pipeline.py ..." bench/bench.sh   # also time the reference command
 #
-# Prints "BENCH ..." lines: per pipeline and batch size the mean wall time over 5 runs (after a warm-up of every pipeline) and the time
-# spent in each stage.
+# Prints "BENCH ..." lines: per pipeline and batch size the mean wall time over 5 runs (after a warm-up of every
+# pipeline), the median share of time outside ONNX Runtime with its range, and the time spent in each stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-UNCLIP_BENCH=1 mvn -q -o test -Dtest=EngineBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | grep '^BENCH' || {
-  echo "benchmark failed; rerun without -q to see why" >&2
+mvn -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
+java ${BENCH_JVM_OPTS:--Xmx3g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  dev.unclipstudio.bench.EngineBenchmark 2>&1 | grep '^BENCH' || {
+  echo "benchmark failed; run dev.unclipstudio.bench.EngineBenchmark by hand to see why" >&2
   exit 1
 }
 if [[ -n "${REFERENCE_CMD:-}" ]]; then

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 export UNCLIP_BENCH_THREADS=${UNCLIP_BENCH_THREADS:-2}
 out=$(mktemp -d)
 echo "# Java engine (ONNX Runtime, $UNCLIP_BENCH_THREADS intra-op threads)"
-UNCLIP_BENCH=1 mvn -q -o test -Dtest=EngineBenchmark -Dsurefire.failIfNoSpecifiedTests=false 2>&1 | grep '^BENCH' | tee "$out/java"
+bench/bench.sh | tee "$out/java"
 echo "# PyTorch reference (training/reference_pipeline.py, $UNCLIP_BENCH_THREADS threads)"
 /usr/bin/python3 training/bench_reference.py | tee "$out/torch"
 echo "# Java / PyTorch wall time (below 1.0: Java is faster)"

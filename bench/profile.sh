@@ -12,8 +12,7 @@ arch=$([[ $(uname -m) == aarch64 ]] && echo linux-arm64 || echo linux-x64)
 work=$(mktemp -d)
 unzip -q -o "$jar" "$arch/*" -d "$work"
 agent="$work/$arch/libasyncProfiler.so=start,event=wall,interval=500us,threads,collapsed,file=$work/wall.collapsed"
-UNCLIP_BENCH=1 mvn -q -o test -Dtest=EngineBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-  "-Dtest.jvm.extra=-agentpath:$agent" 2>&1 | grep '^BENCH'
+BENCH_JVM_OPTS="-Xmx3g -agentpath:$agent" bench/bench.sh
 /usr/bin/python3 - "$work/wall.collapsed" <<'PY'
 import collections, sys
 inside = outside = 0

@@ -19,8 +19,11 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,6 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class StageSession implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(StageSession.class.getName());
+  private static final int IDLE_STEPS = 2;
 
   private final StageSpec spec;
   private final OrtEnvironment env;
@@ -37,6 +41,9 @@ public final class StageSession implements AutoCloseable {
   private final OrtSession session;
   private final Map<String, OnnxJavaType> inputTypes;
   private final String device;
+  /** Closed loops kept for the next loop of the same shapes (a worker repeats one batch size). */
+  private final Queue<Steps> idleSteps = new ConcurrentLinkedQueue<>();
+  private volatile boolean closed;
 
   private StageSession(StageSpec spec, OrtEnvironment env, OrtSession.SessionOptions options, OrtSession session,
       String device) throws OrtException {
@@ -133,24 +140,32 @@ public final class StageSession implements AutoCloseable {
    * Prepares the calls of a sampling loop, which repeat with the same shapes: every input is a tensor over a direct
    * buffer that ONNX Runtime reads in place, and the stage's single output is pinned to a buffer of ours, so a step
    * allocates nothing and copies only x_t in and the prediction out. {@code inputs} are the first values; all but
-   * the sample (x_t) and the timestep stay as given (the conditioning).
+   * the sample (x_t) and the timestep stay as given (the conditioning). A closed loop's buffers serve the next loop
+   * with the same input shapes, so a worker repeating one batch size allocates no native memory per request.
    */
   public Steps steps(Map<String, StageInput> inputs, String sampleInput, String timestepInput) {
     if (spec.outputs().size() != 1) {
       throw new IllegalStateException("stage " + spec.name() + " has " + spec.outputs().size() + " outputs; a"
           + " sampling loop needs exactly one");
     }
+    for (Steps idle : idleSteps) {
+      if (idle.fits(inputs, sampleInput, timestepInput) && idleSteps.remove(idle)) {
+        try {
+          idle.feed.write(inputs);
+          return idle;
+        } catch (RuntimeException e) {
+          idle.release();
+          throw e;
+        }
+      }
+    }
     long rows = inputs.values().iterator().next().shape()[0];
     TensorSpec output = spec.outputs().values().iterator().next();
     long[] shape = output.shape().clone();
-    long elements = 1;
-    for (int i = 0; i < shape.length; i++) {
-      if (shape[i] == TensorSpec.BATCH) shape[i] = rows;
-      elements *= shape[i];
-    }
+    for (int i = 0; i < shape.length; i++) if (shape[i] == TensorSpec.BATCH) shape[i] = rows;
     Feed feed = feed(inputs);
     try {
-      FloatBuffer out = direct(Math.toIntExact(elements * 4)).asFloatBuffer();
+      FloatBuffer out = direct(Math.toIntExact(elements(shape) * 4)).asFloatBuffer();
       Bound pinned = new Bound(OnnxTensor.createTensor(env, out, shape), out);
       return new Steps(feed, output.name(), pinned, sampleInput, timestepInput);
     } catch (OrtException | RuntimeException e) {
@@ -170,11 +185,13 @@ public final class StageSession implements AutoCloseable {
     private final Bound output;
     private final FloatBuffer sample;
     private final int sampleRows;
+    private final String sampleInput;
     private final String timestepInput;
 
     private Steps(Feed feed, String outputName, Bound output, String sampleInput, String timestepInput) {
       this.feed = feed;
       this.output = output;
+      this.sampleInput = sampleInput;
       this.timestepInput = timestepInput;
       this.pinnedOutput = Map.of(outputName, output.tensor());
       this.inputs = feed.tensors();
@@ -226,8 +243,28 @@ public final class StageSession implements AutoCloseable {
       }
     }
 
+    private boolean fits(Map<String, StageInput> values, String sample, String timestep) {
+      if (!sampleInput.equals(sample) || !timestepInput.equals(timestep) || !values.keySet().equals(inputs.keySet())) {
+        return false;
+      }
+      for (Map.Entry<String, StageInput> e : values.entrySet()) {
+        if (!Arrays.equals(inputs.get(e.getKey()).getInfo().getShape(), e.getValue().shape())) return false;
+      }
+      return true;
+    }
+
+    /** Hands the buffers back to the session for the next loop of the same shapes, or frees them. */
     @Override
     public void close() {
+      if (!closed && idleSteps.size() < IDLE_STEPS) {
+        idleSteps.offer(this);
+        if (closed && idleSteps.remove(this)) release(); // the session closed meanwhile
+        return;
+      }
+      release();
+    }
+
+    private void release() {
       output.tensor().close();
       feed.close();
     }
@@ -258,6 +295,11 @@ public final class StageSession implements AutoCloseable {
       Map<String, OnnxTensor> t = new HashMap<>();
       bound.forEach((k, v) -> t.put(k, v.tensor()));
       return t;
+    }
+
+    /** New values of the same shapes, written over the bound ones. */
+    void write(Map<String, StageInput> values) {
+      values.forEach((name, value) -> StageSession.write(value, buffer(name)));
     }
 
     Buffer buffer(String name) {
@@ -291,36 +333,71 @@ public final class StageSession implements AutoCloseable {
   }
 
   private Bound bind(String name, StageInput input, OnnxJavaType type) throws OrtException {
+    Bound bound = allocate(name, input, type);
+    try {
+      write(input, bound.buffer());
+      return bound;
+    } catch (RuntimeException e) {
+      bound.tensor().close();
+      throw e;
+    }
+  }
+
+  /** A tensor over a new direct buffer of the element type the model takes for {@code input}. */
+  private Bound allocate(String name, StageInput input, OnnxJavaType type) throws OrtException {
     long[] shape = input.shape();
-    if (input instanceof StageInput.Floats f) {
-      FloatBuffer b = direct(f.tensor().data().length * 4).asFloatBuffer().put(f.tensor().data()).rewind();
+    int n = Math.toIntExact(elements(shape));
+    if (input instanceof StageInput.Floats) {
+      FloatBuffer b = direct(n * 4).asFloatBuffer();
       return new Bound(OnnxTensor.createTensor(env, b, shape), b);
     }
-    if (input instanceof StageInput.Bools bools) {
-      ByteBuffer b = direct(bools.values().length);
-      for (boolean v : bools.values()) b.put((byte) (v ? 1 : 0));
-      b.rewind();
+    if (input instanceof StageInput.Bools) {
+      ByteBuffer b = direct(n);
       return new Bound(OnnxTensor.createTensor(env, b, shape, OnnxJavaType.BOOL), b);
     }
-    long[] values = ((StageInput.Ints) input).values();
     return switch (type) {
       case INT64 -> {
-        LongBuffer b = direct(values.length * 8).asLongBuffer().put(values).rewind();
+        LongBuffer b = direct(n * 8).asLongBuffer();
         yield new Bound(OnnxTensor.createTensor(env, b, shape), b);
       }
       case INT32 -> {
-        IntBuffer b = direct(values.length * 4).asIntBuffer();
-        for (long v : values) b.put(Math.toIntExact(v));
-        yield new Bound(OnnxTensor.createTensor(env, b.rewind(), shape), b);
+        IntBuffer b = direct(n * 4).asIntBuffer();
+        yield new Bound(OnnxTensor.createTensor(env, b, shape), b);
       }
       case FLOAT -> {
-        FloatBuffer b = direct(values.length * 4).asFloatBuffer();
-        for (long v : values) b.put(v);
-        yield new Bound(OnnxTensor.createTensor(env, b.rewind(), shape), b);
+        FloatBuffer b = direct(n * 4).asFloatBuffer();
+        yield new Bound(OnnxTensor.createTensor(env, b, shape), b);
       }
       default -> throw new IllegalArgumentException("stage " + spec.name() + " input " + name + " takes " + type
           + ", which integer values cannot be fed as");
     };
+  }
+
+  /** Writes an input's values into its buffer (absolute puts: the tensor's view of the buffer never moves). */
+  private static void write(StageInput input, Buffer buffer) {
+    if (input instanceof StageInput.Floats f) {
+      ((FloatBuffer) buffer).put(0, f.tensor().data());
+    } else if (input instanceof StageInput.Bools bools) {
+      ByteBuffer b = (ByteBuffer) buffer;
+      boolean[] values = bools.values();
+      for (int i = 0; i < values.length; i++) b.put(i, (byte) (values[i] ? 1 : 0));
+    } else {
+      long[] values = ((StageInput.Ints) input).values();
+      if (buffer instanceof LongBuffer b) {
+        b.put(0, values);
+      } else if (buffer instanceof IntBuffer b) {
+        for (int i = 0; i < values.length; i++) b.put(i, Math.toIntExact(values[i]));
+      } else {
+        FloatBuffer b = (FloatBuffer) buffer;
+        for (int i = 0; i < values.length; i++) b.put(i, values[i]);
+      }
+    }
+  }
+
+  private static long elements(long[] shape) {
+    long n = 1;
+    for (long d : shape) n *= d;
+    return n;
   }
 
   private static ByteBuffer direct(int bytes) {
@@ -329,6 +406,8 @@ public final class StageSession implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    for (Steps idle; (idle = idleSteps.poll()) != null; ) idle.release();
     try {
       session.close();
     } catch (OrtException e) {

@@ -1,6 +1,8 @@
 package dev.unclipstudio.pipeline.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.pack.ModelPack;
@@ -65,6 +67,37 @@ class StageStepsTest {
             "sample", new StageInput.Floats(sample),
             "timestep", StageInput.Ints.timestep(timestep, 2))).get("out_sample");
         assertArrayEquals(expected.data(), values(steps.step(x, 1, timestep)), "super-res at t=" + timestep);
+      }
+    }
+  }
+
+  @Test
+  void aClosedLoopsBuffersServeTheNextLoopOfTheSameShapesWithItsOwnValues() throws Exception {
+    ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
+    StageSpec spec = pack.stage(ModelPack.SUPER_RES_FIRST);
+    FloatTensor fixtureSample = FixtureTensor.of(Fixtures.readJson(
+        Fixtures.requireTinyFixture("stage_super_res_first.json")).get("inputs").get("sample")).toFloatTensor();
+    FloatTensor first = fixtureSample.channels(3, 6); // [2, 3, U, U]
+    float[] flipped = first.data().clone();
+    for (int i = 0; i < flipped.length; i++) flipped[i] = -flipped[i];
+    FloatTensor second = FloatTensor.of(flipped, first.shape());
+    double[] x = noise(2 * first.rowSize(), 7);
+    try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
+        StageSession session = StageSession.open(spec, EngineOptions.cpu())) {
+      StageSession.Steps reused;
+      try (StageSession.Steps steps = upsampler.steps(first)) {
+        steps.step(x, 1, 500);
+        reused = steps;
+      }
+      try (StageSession.Steps steps = upsampler.steps(second)) {
+        assertSame(reused, steps, "same shapes: the closed loop's buffers");
+        FloatTensor expected = session.run(Map.of(
+            "sample", new StageInput.Floats(FloatTensor.fromDoubles(x, second.shape()).concatChannels(second)),
+            "timestep", StageInput.Ints.timestep(500, 2))).get("out_sample");
+        assertArrayEquals(expected.data(), values(steps.step(x, 1, 500)), "the second loop's low-res channels");
+        try (StageSession.Steps oneImage = upsampler.steps(second.rows(0, 1))) {
+          assertNotSame(steps, oneImage, "other shapes: new buffers");
+        }
       }
     }
   }
