@@ -11,6 +11,7 @@ import dev.unclipstudio.pipeline.onnx.InpaintModel;
 import dev.unclipstudio.pipeline.onnx.StageSession;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.StageSpec;
+import dev.unclipstudio.pipeline.sampling.LoopBuffers;
 import dev.unclipstudio.pipeline.sampling.Progress;
 import dev.unclipstudio.pipeline.sampling.SamplingLoop;
 import dev.unclipstudio.pipeline.schedule.DenoisedHook;
@@ -129,10 +130,10 @@ public final class InpaintPipeline {
       }
     };
     // lowRes: [B, 3, S0, S0], upsampler only (never guided)
-    ClassifierFreeGuidance.Guided guided = ClassifierFreeGuidance.Guided.allocate(batch * 3 * hw, true);
     try (StageSession.Steps steps = model.steps(side, ids, tokenMask, inpaintImage, inpaintMask, lowRes)) {
-      double[] x = SamplingLoop.run(stage, scheduler, batch, 3 * hw, initialScale,
-          (xt, k, t) -> cfg.combine(steps.step(xt, rows / batch, t), batch, 6, 3, guided), // ε ‖ v, [N, 6, S, S]
+      LoopBuffers buffers = LoopBuffers.of(steps, batch * 3 * hw, true);
+      double[] x = SamplingLoop.run(stage, scheduler, batch, buffers, initialScale, // ε ‖ v, [N, 6, S, S]
+          (xt, k, t) -> cfg.combine(steps.step(xt, rows / batch, t), batch, 6, 3, buffers.guided()),
           reinsert, noise, progress, side);
       return FloatTensor.fromDoubles(x, batch, 3, side, side);
     }

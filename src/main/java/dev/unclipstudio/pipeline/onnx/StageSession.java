@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The ONNX Runtime session of one stage, created once from the model file (so external weight files resolve), its
@@ -187,6 +189,7 @@ public final class StageSession implements AutoCloseable {
     private final int sampleRows;
     private final String sampleInput;
     private final String timestepInput;
+    private Object kept;
 
     private Steps(Feed feed, String outputName, Bound output, String sampleInput, String timestepInput) {
       this.feed = feed;
@@ -241,6 +244,17 @@ public final class StageSession implements AutoCloseable {
         throw new IllegalArgumentException("stage " + spec.name() + " input " + timestepInput
             + " does not take a timestep");
       }
+    }
+
+    /**
+     * Java-side state of the loop, kept and reused with its bound tensors: the kept value when it is a {@code type}
+     * that {@code fits}, else a new one from {@code create}, kept for the next loop.
+     */
+    public <T> T reuse(Class<T> type, Predicate<T> fits, Supplier<T> create) {
+      if (type.isInstance(kept) && fits.test(type.cast(kept))) return type.cast(kept);
+      T created = create.get();
+      kept = created;
+      return created;
     }
 
     private boolean fits(Map<String, StageInput> values, String sample, String timestep) {

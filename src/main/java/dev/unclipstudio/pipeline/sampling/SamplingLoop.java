@@ -18,17 +18,17 @@ public final class SamplingLoop {
   /**
    * @param stage name used for noise streams and progress events
    * @param batch B
-   * @param perImage values per image (C, or 3·H·W)
+   * @param buffers the loop's arrays, B · (C or 3·H·W) values each
    * @param initialScale factor on x_T (GLIDE upsampler: 0.997)
    * @param imageSide H = W for previews of image stages, 0 for the prior (no preview)
-   * @return x_0 of the B images, [B · perImage]
+   * @return x_0 of the B images in {@code buffers.sample()}, valid until the buffers serve another loop
    */
-  public static double[] run(String stage, UnclipScheduler scheduler, int batch, int perImage, double initialScale,
-      Denoiser denoiser, DenoisedHook hook, NoiseSource noise, Progress progress, int imageSide) {
-    // three buffers for the whole loop: x_t (advanced in place by the scheduler), z and the step's x0
-    double[] x = new double[batch * perImage];
-    double[] z = new double[x.length];
-    double[] x0 = new double[x.length];
+  public static double[] run(String stage, UnclipScheduler scheduler, int batch, LoopBuffers buffers,
+      double initialScale, Denoiser denoiser, DenoisedHook hook, NoiseSource noise, Progress progress,
+      int imageSide) {
+    double[] x = buffers.sample();
+    double[] z = buffers.noise();
+    double[] x0 = buffers.predOriginal();
     noise.initial(stage, batch, x);
     if (initialScale != 1.0) for (int i = 0; i < x.length; i++) x[i] *= initialScale;
     int[] timesteps = scheduler.timesteps();

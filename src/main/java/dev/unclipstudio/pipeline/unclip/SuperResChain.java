@@ -1,12 +1,12 @@
 package dev.unclipstudio.pipeline.unclip;
 
 import dev.unclipstudio.pipeline.NoiseSource;
-import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.image.BicubicResize;
 import dev.unclipstudio.pipeline.onnx.StageSession;
 import dev.unclipstudio.pipeline.onnx.Upsampler;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.StageSpec;
+import dev.unclipstudio.pipeline.sampling.LoopBuffers;
 import dev.unclipstudio.pipeline.sampling.Progress;
 import dev.unclipstudio.pipeline.sampling.SamplingLoop;
 import dev.unclipstudio.pipeline.schedule.DenoisedHook;
@@ -51,13 +51,13 @@ public final class SuperResChain {
         batch, 3, u, u); // [B, 3, U, U]
     UnclipScheduler scheduler = UnclipScheduler.create(spec.scheduler());
     int lastStep = scheduler.numSteps() - 1;
-    ClassifierFreeGuidance.Guided prediction = ClassifierFreeGuidance.Guided.allocate(batch * 3 * u * u, false);
     // one bound loop serves both when the pack uses one model for every step (null resources are not closed)
     try (StageSession.Steps firstSteps = first.steps(upsampled);
         StageSession.Steps lastSteps = last == first ? null : last.steps(upsampled)) {
       StageSession.Steps finalSteps = lastSteps == null ? firstSteps : lastSteps;
-      double[] x = SamplingLoop.run(STAGE, scheduler, batch, 3 * u * u, 1.0,
-          (xt, k, t) -> prediction.readUnguided((k == lastStep ? finalSteps : firstSteps).step(xt, 1, t)),
+      LoopBuffers buffers = LoopBuffers.of(firstSteps, batch * 3 * u * u, false);
+      double[] x = SamplingLoop.run(STAGE, scheduler, batch, buffers, 1.0,
+          (xt, k, t) -> buffers.guided().readUnguided((k == lastStep ? finalSteps : firstSteps).step(xt, 1, t)),
           DenoisedHook.NONE, noise, progress, u); // ε [B, 3, U, U]
       return FloatTensor.fromDoubles(x, batch, 3, u, u);
     }

@@ -15,6 +15,7 @@ import dev.unclipstudio.pipeline.onnx.TextEncoder;
 import dev.unclipstudio.pipeline.onnx.TextEncoding;
 import dev.unclipstudio.pipeline.onnx.TextProjection;
 import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.sampling.LoopBuffers;
 import dev.unclipstudio.pipeline.sampling.Progress;
 import dev.unclipstudio.pipeline.sampling.SamplingLoop;
 import dev.unclipstudio.pipeline.schedule.DenoisedHook;
@@ -167,16 +168,15 @@ public final class UnclipPipeline {
     int c = clipMean.length;
     TextEncoding rows = text.rows(batch, cfg.enabled()); // [N, C], [N, L, W]
     boolean[] mask = text.mask(batch, cfg.enabled(), 0); // [N, L]
-    double[] x0;
-    ClassifierFreeGuidance.Guided guided = ClassifierFreeGuidance.Guided.allocate(batch * c, false);
     try (StageSession.Steps steps = prior.steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
-      x0 = SamplingLoop.run(PRIOR, scheduler, batch, c, 1.0,
-          (x, k, t) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch, 1, 1, guided), // [N, C] -> [B, C]
+      LoopBuffers buffers = LoopBuffers.of(steps, batch * c, false);
+      double[] x0 = SamplingLoop.run(PRIOR, scheduler, batch, buffers, 1.0, // [N, C] -> [B, C]
+          (x, k, t) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch, 1, 1, buffers.guided()),
           DenoisedHook.NONE, noise, progress, 0);
+      float[] z = new float[x0.length];
+      for (int i = 0; i < z.length; i++) z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
+      return FloatTensor.of(z, batch, c);
     }
-    float[] z = new float[x0.length];
-    for (int i = 0; i < z.length; i++) z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
-    return FloatTensor.of(z, batch, c);
   }
 
   /** text_proj → decoder → super-res; returns [B, 3, H, W] in [0, 1]. */
@@ -199,16 +199,15 @@ public final class UnclipPipeline {
         rows.lastHiddenState()); // [N, 4 + L, D], [N, E]
     boolean[] mask = text.mask(batch, cfg.enabled(), 4); // [N, 4 + L]
     int perImage = 3 * s * s;
-    double[] x;
-    ClassifierFreeGuidance.Guided guided = ClassifierFreeGuidance.Guided.allocate(batch * perImage, true);
     try (StageSession.Steps steps = decoder.steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
-      x = SamplingLoop.run(DECODER, scheduler, batch, perImage, 1.0, // ε, v of the cond half
-          (xt, k, t) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch, 6, 3, guided),
+      LoopBuffers buffers = LoopBuffers.of(steps, batch * perImage, true);
+      double[] x = SamplingLoop.run(DECODER, scheduler, batch, buffers, 1.0, // ε, v of the cond half
+          (xt, k, t) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch, 6, 3, buffers.guided()),
           DenoisedHook.NONE, noise, progress, s);
+      float[] clamped = new float[x.length];
+      for (int i = 0; i < x.length; i++) clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));
+      return FloatTensor.of(clamped, batch, 3, s, s);
     }
-    float[] clamped = new float[x.length];
-    for (int i = 0; i < x.length; i++) clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));
-    return FloatTensor.of(clamped, batch, 3, s, s);
   }
 
   private int superResSteps() {

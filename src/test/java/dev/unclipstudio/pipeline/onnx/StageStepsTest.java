@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.StageSpec;
+import dev.unclipstudio.pipeline.sampling.LoopBuffers;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import dev.unclipstudio.testing.FixtureTensor;
 import dev.unclipstudio.testing.Fixtures;
@@ -85,12 +86,16 @@ class StageStepsTest {
     try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
         StageSession session = StageSession.open(spec, EngineOptions.cpu())) {
       StageSession.Steps reused;
+      LoopBuffers arrays;
       try (StageSession.Steps steps = upsampler.steps(first)) {
         steps.step(x, 1, 500);
         reused = steps;
+        arrays = LoopBuffers.of(steps, x.length, false);
       }
       try (StageSession.Steps steps = upsampler.steps(second)) {
         assertSame(reused, steps, "same shapes: the closed loop's buffers");
+        assertSame(arrays, LoopBuffers.of(steps, x.length, false), "and its Java arrays");
+        assertNotSame(arrays, LoopBuffers.of(steps, x.length, true), "unless they lack variance buffers");
         FloatTensor expected = session.run(Map.of(
             "sample", new StageInput.Floats(FloatTensor.fromDoubles(x, second.shape()).concatChannels(second)),
             "timestep", StageInput.Ints.timestep(500, 2))).get("out_sample");
