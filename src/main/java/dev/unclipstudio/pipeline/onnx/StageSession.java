@@ -267,15 +267,22 @@ public final class StageSession implements AutoCloseable {
       return true;
     }
 
-    /** Hands the buffers back to the session for the next loop of the same shapes, or frees them. */
+    /**
+     * Hands the buffers back to the session for the next loop of the same shapes; the least recently used beyond
+     * two are freed (a worker's next request most likely repeats its last batch size).
+     */
     @Override
     public void close() {
-      if (!closed && idleSteps.size() < IDLE_STEPS) {
-        idleSteps.offer(this);
-        if (closed && idleSteps.remove(this)) release(); // the session closed meanwhile
+      if (closed) {
+        release();
         return;
       }
-      release();
+      idleSteps.offer(this);
+      while (idleSteps.size() > IDLE_STEPS) {
+        Steps oldest = idleSteps.poll();
+        if (oldest != null) oldest.release();
+      }
+      if (closed && idleSteps.remove(this)) release(); // the session closed meanwhile
     }
 
     private void release() {
