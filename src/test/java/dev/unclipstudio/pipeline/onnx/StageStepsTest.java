@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.pack.ModelPackException;
 import dev.unclipstudio.pipeline.pack.StageSpec;
 import dev.unclipstudio.pipeline.sampling.LoopBuffers;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
@@ -52,33 +53,23 @@ class StageStepsTest {
 
   @Test
   void upsamplerStepsKeepTheLowResChannelsBesideEachNewSample() throws Exception {
-    ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
-    StageSpec spec = pack.stage(ModelPack.SUPER_RES_FIRST);
-    FloatTensor fixtureSample = FixtureTensor.of(Fixtures.readJson(
-        Fixtures.requireTinyFixture("stage_super_res_first.json")).get("inputs").get("sample")).toFloatTensor();
-    FloatTensor upsampled = fixtureSample.channels(3, 6); // [2, 3, U, U]
-    int perImage = upsampled.rowSize();
+    StageSpec spec = superResSpec();
+    FloatTensor upsampled = fixtureLowRes();
     try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
         StageSession session = StageSession.open(spec, EngineOptions.cpu());
         StageSession.Steps steps = upsampler.steps(upsampled)) {
       for (int timestep : new int[] {999, 0}) {
-        double[] x = noise(2 * perImage, timestep);
-        FloatTensor sample = FloatTensor.fromDoubles(x, upsampled.shape()).concatChannels(upsampled);
-        FloatTensor expected = session.run(Map.of(
-            "sample", new StageInput.Floats(sample),
-            "timestep", StageInput.Ints.timestep(timestep, 2))).get("out_sample");
-        assertArrayEquals(expected.data(), values(steps.step(x, 1, timestep)), "super-res at t=" + timestep);
+        double[] x = noise(2 * upsampled.rowSize(), timestep);
+        assertArrayEquals(oneOff(session, x, upsampled, timestep), values(steps.step(x, 1, timestep)),
+            "super-res at t=" + timestep);
       }
     }
   }
 
   @Test
   void aClosedLoopsBuffersServeTheNextLoopOfTheSameShapesWithItsOwnValues() throws Exception {
-    ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
-    StageSpec spec = pack.stage(ModelPack.SUPER_RES_FIRST);
-    FloatTensor fixtureSample = FixtureTensor.of(Fixtures.readJson(
-        Fixtures.requireTinyFixture("stage_super_res_first.json")).get("inputs").get("sample")).toFloatTensor();
-    FloatTensor first = fixtureSample.channels(3, 6); // [2, 3, U, U]
+    StageSpec spec = superResSpec();
+    FloatTensor first = fixtureLowRes();
     float[] flipped = first.data().clone();
     for (int i = 0; i < flipped.length; i++) flipped[i] = -flipped[i];
     FloatTensor second = FloatTensor.of(flipped, first.shape());
@@ -96,15 +87,30 @@ class StageStepsTest {
         assertSame(reused, steps, "same shapes: the closed loop's buffers");
         assertSame(arrays, LoopBuffers.of(steps, x.length, false), "and its Java arrays");
         assertNotSame(arrays, LoopBuffers.of(steps, x.length, true), "unless they lack variance buffers");
-        FloatTensor expected = session.run(Map.of(
-            "sample", new StageInput.Floats(FloatTensor.fromDoubles(x, second.shape()).concatChannels(second)),
-            "timestep", StageInput.Ints.timestep(500, 2))).get("out_sample");
-        assertArrayEquals(expected.data(), values(steps.step(x, 1, 500)), "the second loop's low-res channels");
+        assertArrayEquals(oneOff(session, x, second, 500), values(steps.step(x, 1, 500)),
+            "the second loop's low-res channels");
         try (StageSession.Steps oneImage = upsampler.steps(second.rows(0, 1))) {
           assertNotSame(steps, oneImage, "other shapes: new buffers");
         }
       }
     }
+  }
+
+  private static StageSpec superResSpec() throws ModelPackException {
+    return ModelPack.readManifest(Fixtures.requireTinyPack()).stage(ModelPack.SUPER_RES_FIRST);
+  }
+
+  /** The low-res channels of the tiny pack's super-res fixture: [2, 3, U, U]. */
+  private static FloatTensor fixtureLowRes() {
+    return FixtureTensor.of(Fixtures.readJson(Fixtures.requireTinyFixture("stage_super_res_first.json"))
+        .get("inputs").get("sample")).toFloatTensor().channels(3, 6);
+  }
+
+  /** The super-res output of one plain call on x_t beside {@code lowRes} (two images). */
+  private static float[] oneOff(StageSession session, double[] x, FloatTensor lowRes, int timestep) {
+    return session.run(Map.of(
+        "sample", new StageInput.Floats(FloatTensor.fromDoubles(x, lowRes.shape()).concatChannels(lowRes)),
+        "timestep", StageInput.Ints.timestep(timestep, 2))).get("out_sample").data();
   }
 
   private static double[] noise(int n, long seed) {
