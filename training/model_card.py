@@ -178,9 +178,10 @@ def main():
       "own error); the decoder's loss was still falling at the cap, and doubling its steps raised variations from "
       "72 % to 78 % and held-out shapes from 71 % to 81 %, so longer runs (`DECODER_STEPS=15000` with "
       "`DECODER_MINUTES=0`, or `DEVICE=cuda`) are its fix. The inpainting model follows the prompt's colour in well "
-      "under half of the repaints, and 2.3× its steps left that at 40 %: more CPU time alone is not its fix. Worth "
-      "examining next: its guidance scale (5.0, not searched as the decoder's is), its 20 % empty-prompt rate, and "
-      "whether the colour read-out on small repainted regions is too strict.\n")
+      "under half of the repaints, and 2.3× its steps left that at 40 %: more CPU time alone is not its fix, nor is "
+      "its guidance (scales 1, 3, 5, 8 and 12 gave 28, 38, 40, 40 and 40 %). Worth examining next: how much of the "
+      "masked object's old colour the model copies from the context around the mask, its 20 % empty-prompt rate, "
+      "and whether the evaluator's colour read-out on small repainted regions is too strict.\n")
     with open(os.path.join(PACK, "MODEL_CARD.md"), "w") as f:
         f.write("\n".join(L) + "\n")
     print("MODEL_CARD.md written")
