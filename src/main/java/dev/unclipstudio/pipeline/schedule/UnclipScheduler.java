@@ -58,26 +58,26 @@ public final class UnclipScheduler {
     // 1-3. x0 from the model output, the hook (inpainting re-insertion), then the clamp
     double[] x0 = predOriginal;
     chain.predictOriginal(i, config.predictionType(), modelOutput, sample, hook, config.clipSampleRange(), x0);
-    // 4. posterior mean μ̃(x_t, x0), DDPM eq. 7
     double coef1 = chain.posteriorMeanCoef1[i];
     double coef2 = chain.posteriorMeanCoef2[i];
-    if (last) {
-      for (int j = 0; j < n; j++) sample[j] = coef1 * x0[j] + coef2 * sample[j]; // 6. no noise at the final step
-      return;
-    }
     double minLog = chain.posteriorLogVarianceClipped[i];
-    if (!learned) {
-      double sigma = Math.exp(0.5 * minLog);
-      for (int j = 0; j < n; j++) sample[j] = coef1 * x0[j] + coef2 * sample[j] + sigma * noise[j];
-      return;
-    }
-    // 5. log variance interpolated between log σ̃² and log β (Improved DDPM eq. 15)
     double maxLog = chain.logBetas[i];
+    double fixedSigma = Math.exp(0.5 * minLog); // once per step, not once per value
     for (int j = 0; j < n; j++) {
-      double frac = (varianceValues[j] + 1) / 2;
-      double logVariance = frac * maxLog + (1 - frac) * minLog;
+      // 4. posterior mean μ̃(x_t, x0), DDPM eq. 7
+      double mean = coef1 * x0[j] + coef2 * sample[j];
+      if (last) {
+        sample[j] = mean; // 6. no noise at the final step
+        continue;
+      }
+      // 5. σ: fixed small, or the log variance interpolated between log σ̃² and log β (Improved DDPM eq. 15)
+      double sigma = fixedSigma;
+      if (learned) {
+        double frac = (varianceValues[j] + 1) / 2;
+        sigma = Math.exp(0.5 * (frac * maxLog + (1 - frac) * minLog));
+      }
       // 6. x_{t−1} = μ + σ·z
-      sample[j] = coef1 * x0[j] + coef2 * sample[j] + Math.exp(0.5 * logVariance) * noise[j];
+      sample[j] = mean + sigma * noise[j];
     }
   }
 }
