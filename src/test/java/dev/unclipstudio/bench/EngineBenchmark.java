@@ -11,6 +11,7 @@ import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.onnx.StageSession;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.testing.Fixtures;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class EngineBenchmark {
       total += wall;
       outside[r] = 100 * (1 - (StageSession.nanosInOnnxRuntime() - ortBefore) / (double) wall);
     }
-    java.util.Arrays.sort(outside);
+    Arrays.sort(outside);
     double ms = total / 1e6 / REPEATS;
     StringBuilder stages = new StringBuilder();
     stageMs.forEach((k, v) -> stages.append(String.format(" %s=%.0fms", k, v)));

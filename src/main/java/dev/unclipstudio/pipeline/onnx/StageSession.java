@@ -368,13 +368,13 @@ public final class StageSession implements AutoCloseable {
   private Bound allocate(String name, StageInput input, OnnxJavaType type) throws OrtException {
     long[] shape = input.shape();
     int n = Math.toIntExact(elements(shape));
-    if (input instanceof StageInput.Floats) {
-      FloatBuffer b = direct(n * 4).asFloatBuffer();
-      return new Bound(OnnxTensor.createTensor(env, b, shape), b);
-    }
     if (input instanceof StageInput.Bools) {
       ByteBuffer b = direct(n);
       return new Bound(OnnxTensor.createTensor(env, b, shape, OnnxJavaType.BOOL), b);
+    }
+    if (input instanceof StageInput.Floats || type == OnnxJavaType.FLOAT) { // integers fed to a float input too
+      FloatBuffer b = direct(n * 4).asFloatBuffer();
+      return new Bound(OnnxTensor.createTensor(env, b, shape), b);
     }
     return switch (type) {
       case INT64 -> {
@@ -383,10 +383,6 @@ public final class StageSession implements AutoCloseable {
       }
       case INT32 -> {
         IntBuffer b = direct(n * 4).asIntBuffer();
-        yield new Bound(OnnxTensor.createTensor(env, b, shape), b);
-      }
-      case FLOAT -> {
-        FloatBuffer b = direct(n * 4).asFloatBuffer();
         yield new Bound(OnnxTensor.createTensor(env, b, shape), b);
       }
       default -> throw new IllegalArgumentException("stage " + spec.name() + " input " + name + " takes " + type
