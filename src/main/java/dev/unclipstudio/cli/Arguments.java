@@ -30,7 +30,9 @@ final class Arguments {
         if (flags.contains(name)) {
           value = "true";
         } else if (value == null) {
-          if (i + 1 >= words.size()) throw new UsageException("--" + name + " needs a value");
+          if (i + 1 >= words.size()) {
+            throw new UsageException("--" + name + " needs a value");
+          }
           value = words.get(++i);
         }
         a.options.put(name, value);
@@ -55,7 +57,9 @@ final class Arguments {
 
   Integer intOption(String name) throws UsageException {
     String v = options.get(name);
-    if (v == null) return null;
+    if (v == null) {
+      return null;
+    }
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
@@ -65,7 +69,9 @@ final class Arguments {
 
   Long longOption(String name) throws UsageException {
     String v = options.get(name);
-    if (v == null) return null;
+    if (v == null) {
+      return null;
+    }
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
@@ -75,7 +81,9 @@ final class Arguments {
 
   Double doubleOption(String name) throws UsageException {
     String v = options.get(name);
-    if (v == null) return null;
+    if (v == null) {
+      return null;
+    }
     try {
       return Double.parseDouble(v);
     } catch (NumberFormatException e) {

@@ -127,7 +127,9 @@ public final class Cli {
   }
 
   private int interpolate(Arguments a) throws ModelPackException, InvalidImageException, IOException, UsageException {
-    if (a.positionals().size() != 2) throw new UsageException("interpolate needs two image files");
+    if (a.positionals().size() != 2) {
+      throw new UsageException("interpolate needs two image files");
+    }
     RgbImage first = readImage(Path.of(a.positionals().get(0)));
     RgbImage second = readImage(Path.of(a.positionals().get(1)));
     Integer frames = a.intOption("frames");
@@ -141,8 +143,12 @@ public final class Cli {
   }
 
   private int inpaint(Arguments a) throws ModelPackException, InvalidImageException, IOException, UsageException {
-    if (a.positionals().size() != 2) throw new UsageException("inpaint needs an image file and a prompt");
-    if (a.option("mask") == null) throw new UsageException("inpaint needs --mask MASK");
+    if (a.positionals().size() != 2) {
+      throw new UsageException("inpaint needs an image file and a prompt");
+    }
+    if (a.option("mask") == null) {
+      throw new UsageException("inpaint needs --mask MASK");
+    }
     RgbImage source = readImage(Path.of(a.positionals().get(0)));
     RgbImage mask = readImage(Path.of(a.option("mask")));
     String prompt = a.positionals().get(1);
@@ -156,21 +162,29 @@ public final class Cli {
   }
 
   private int packInfo(Arguments a) throws ModelPackException, UsageException {
-    if (a.positionals().size() > 1) throw new UsageException("pack-info takes at most one directory");
+    if (a.positionals().size() > 1) {
+      throw new UsageException("pack-info takes at most one directory");
+    }
     Path dir = a.positionals().isEmpty() ? packDir(a) : Path.of(a.positionals().get(0));
     ModelPack pack = ModelPack.open(dir);
     out.printf("%s %s (%s)%n", pack.name(), pack.version(), pack.license());
-    if (!pack.description().isEmpty()) out.println(pack.description());
+    if (!pack.description().isEmpty()) {
+      out.println(pack.description());
+    }
     out.printf("image size %d px, prompt context %d tokens, inpainting %s%n", pack.imageSize(),
         pack.maxPromptTokens(), pack.hasInpainting() ? "yes" : "no");
     for (StageSpec s : pack.stages().values()) {
       StringBuilder line = new StringBuilder(String.format("  %-18s %s", s.name(), pack.dir().relativize(s.file())));
-      if (s.imageSize() != null) line.append(String.format(", %d px", s.imageSize()));
+      if (s.imageSize() != null) {
+        line.append(String.format(", %d px", s.imageSize()));
+      }
       if (s.scheduler() != null) {
         line.append(String.format(", %d steps (%s, %s)", s.defaultSteps(), s.scheduler().betaSchedule()
             .name().toLowerCase(), s.scheduler().predictionType().name().toLowerCase()));
       }
-      if (s.guidanceScale() != null) line.append(String.format(", guidance %.1f", s.guidanceScale()));
+      if (s.guidanceScale() != null) {
+        line.append(String.format(", guidance %.1f", s.guidanceScale()));
+      }
       out.println(line);
     }
     out.println("signatures ok");
@@ -180,23 +194,31 @@ public final class Cli {
   // ---------------------------------------------------------------- helpers
 
   private static String single(Arguments a, String what) throws UsageException {
-    if (a.positionals().size() != 1) throw new UsageException("expected " + what);
+    if (a.positionals().size() != 1) {
+      throw new UsageException("expected " + what);
+    }
     return a.positionals().get(0);
   }
 
   private static List<Long> seeds(Arguments a) throws UsageException {
     Integer n = a.intOption("images");
     int count = n == null ? 1 : n;
-    if (count < 1) throw new UsageException("--images must be at least 1");
+    if (count < 1) {
+      throw new UsageException("--images must be at least 1");
+    }
     Long seed = a.longOption("seed");
     long first = seed != null ? seed : new SecureRandom().nextInt(Integer.MAX_VALUE);
     List<Long> seeds = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) seeds.add(first + i);
+    for (int i = 0; i < count; i++) {
+      seeds.add(first + i);
+    }
     return seeds;
   }
 
   private Path packDir(Arguments a) {
-    if (a.option("pack") != null) return Path.of(a.option("pack"));
+    if (a.option("pack") != null) {
+      return Path.of(a.option("pack"));
+    }
     String fromEnv = env.get("UNCLIP_PACK");
     return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "models/tiny");
   }
@@ -211,7 +233,9 @@ public final class Cli {
       throw new UsageException("--device is cpu or cuda[:N], got " + device);
     }
     Integer threads = a.intOption("threads");
-    if (threads != null) options = options.withIntraOpThreads(threads);
+    if (threads != null) {
+      options = options.withIntraOpThreads(threads);
+    }
     // Engine.open checks every signature on its own sessions: no need to load the models twice
     return Engine.open(ModelPack.readManifest(packDir(a)), options);
   }
@@ -221,7 +245,9 @@ public final class Cli {
   }
 
   private static RgbImage readImage(Path file) throws IOException, InvalidImageException {
-    if (!Files.isRegularFile(file)) throw new IOException("no such image file: " + file);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("no such image file: " + file);
+    }
     return ImageDecoder.decode(Files.readAllBytes(file), ImageLimits.defaults());
   }
 
@@ -245,7 +271,9 @@ public final class Cli {
       int sy = (int) ((long) y * image.height() / size);
       for (int x = 0; x < size; x++) {
         int sx = (int) ((long) x * image.width() / size);
-        for (int c = 0; c < 3; c++) rgb[(y * size + x) * 3 + c] = (byte) image.get(sx, sy, c);
+        for (int c = 0; c < 3; c++) {
+          rgb[(y * size + x) * 3 + c] = (byte) image.get(sx, sy, c);
+        }
       }
     }
     return new RgbImage(size, size, rgb);

@@ -10,6 +10,8 @@ public interface CancellationToken {
 
   /** Throws {@link CancelledException} when cancelled. */
   default void throwIfCancelled(String where) {
-    if (isCancelled()) throw new CancelledException("cancelled before " + where);
+    if (isCancelled()) {
+      throw new CancelledException("cancelled before " + where);
+    }
   }
 }

@@ -126,7 +126,9 @@ public final class Engine implements AutoCloseable {
   }
 
   public List<GeneratedImage> inpaint(InpaintRequest r, StepListener l, CancellationToken c) {
-    if (inpaint == null) throw new UnsupportedOperationException("pack " + pack.name() + " has no inpainting stage");
+    if (inpaint == null) {
+      throw new UnsupportedOperationException("pack " + pack.name() + " has no inpainting stage");
+    }
     return inpaint.inpaint(r.source(), r.keepMask(), r.prompt(), r.seeds().size(), r.steps(), r.guidanceScale(),
         new SeededNoise(r.seeds()), Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
   }
@@ -148,7 +150,9 @@ public final class Engine implements AutoCloseable {
   /** Closes every session, even when some fail to close; later calls do nothing. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) closeAll(sessions, null);
+    if (closed.compareAndSet(false, true)) {
+      closeAll(sessions, null);
+    }
   }
 
   private static void closeAll(List<AutoCloseable> opened, Exception primary) {
@@ -166,6 +170,8 @@ public final class Engine implements AutoCloseable {
         }
       }
     }
-    if (failure != null) throw failure;
+    if (failure != null) {
+      throw failure;
+    }
   }
 }

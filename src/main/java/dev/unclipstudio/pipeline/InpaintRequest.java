@@ -13,8 +13,12 @@ public record InpaintRequest(RgbImage source, boolean[] keepMask, String prompt,
     Double guidanceScale) {
 
   public InpaintRequest {
-    if (source == null || keepMask == null) throw new IllegalArgumentException("source and keep mask are needed");
-    if (prompt == null) throw new IllegalArgumentException("prompt must not be null (use \"\" for none)");
+    if (source == null || keepMask == null) {
+      throw new IllegalArgumentException("source and keep mask are needed");
+    }
+    if (prompt == null) {
+      throw new IllegalArgumentException("prompt must not be null (use \"\" for none)");
+    }
     seeds = RequestChecks.seeds(seeds);
     RequestChecks.steps("steps", steps);
   }

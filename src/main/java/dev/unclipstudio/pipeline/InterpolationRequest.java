@@ -5,12 +5,16 @@ public record InterpolationRequest(float[] embeddingA, float[] embeddingB, int f
     Integer decoderSteps, Double decoderGuidanceScale) {
 
   public InterpolationRequest {
-    if (embeddingA == null || embeddingB == null) throw new IllegalArgumentException("both embeddings are needed");
+    if (embeddingA == null || embeddingB == null) {
+      throw new IllegalArgumentException("both embeddings are needed");
+    }
     if (embeddingA.length != embeddingB.length) {
       throw new IllegalArgumentException("embeddings differ in length: " + embeddingA.length + " vs "
           + embeddingB.length);
     }
-    if (frames < 2) throw new IllegalArgumentException("frames must be at least 2: " + frames);
+    if (frames < 2) {
+      throw new IllegalArgumentException("frames must be at least 2: " + frames);
+    }
     RequestChecks.steps("decoderSteps", decoderSteps);
   }
 }

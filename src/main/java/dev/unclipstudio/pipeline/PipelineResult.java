@@ -27,7 +27,9 @@ public record PipelineResult(FloatTensor images, FloatTensor imageEmbeddings, Ma
     for (int i = 0; i < b; i++) {
       byte[] rgb = new byte[3 * hw];
       for (int p = 0; p < hw; p++) {
-        for (int c = 0; c < 3; c++) rgb[p * 3 + c] = (byte) Math.rint(d[(i * 3 + c) * hw + p] * 255.0);
+        for (int c = 0; c < 3; c++) {
+          rgb[p * 3 + c] = (byte) Math.rint(d[(i * 3 + c) * hw + p] * 255.0);
+        }
       }
       out.add(new RgbImage(w, h, rgb));
     }

@@ -8,11 +8,15 @@ final class RequestChecks {
   private RequestChecks() {}
 
   static List<Long> seeds(List<Long> seeds) {
-    if (seeds == null || seeds.isEmpty()) throw new IllegalArgumentException("at least one seed is needed");
+    if (seeds == null || seeds.isEmpty()) {
+      throw new IllegalArgumentException("at least one seed is needed");
+    }
     return List.copyOf(seeds);
   }
 
   static void steps(String name, Integer steps) {
-    if (steps != null && steps < 1) throw new IllegalArgumentException(name + " must be at least 1: " + steps);
+    if (steps != null && steps < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1: " + steps);
+    }
   }
 }

@@ -34,13 +34,17 @@ public final class SeededNoise implements NoiseSource {
     }
     SplittableRandom[] perStage = streams.computeIfAbsent(stage, s -> {
       SplittableRandom[] r = new SplittableRandom[seeds.size()];
-      for (int b = 0; b < r.length; b++) r[b] = new SplittableRandom(mix(seeds.get(b), s.hashCode()));
+      for (int b = 0; b < r.length; b++) {
+        r[b] = new SplittableRandom(mix(seeds.get(b), s.hashCode()));
+      }
       return r;
     });
     int perImage = into.length / batch;
     for (int b = 0; b < batch; b++) {
       SplittableRandom random = perStage[b];
-      for (int i = b * perImage, end = i + perImage; i < end; i++) into[i] = random.nextGaussian();
+      for (int i = b * perImage, end = i + perImage; i < end; i++) {
+        into[i] = random.nextGaussian();
+      }
     }
   }
 

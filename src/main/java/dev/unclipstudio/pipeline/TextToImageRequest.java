@@ -7,7 +7,9 @@ public record TextToImageRequest(String prompt, List<Long> seeds, Integer priorS
     Integer decoderSteps, Double decoderGuidanceScale) {
 
   public TextToImageRequest {
-    if (prompt == null) throw new IllegalArgumentException("prompt must not be null (use \"\" for none)");
+    if (prompt == null) {
+      throw new IllegalArgumentException("prompt must not be null (use \"\" for none)");
+    }
     seeds = RequestChecks.seeds(seeds);
     RequestChecks.steps("priorSteps", priorSteps);
     RequestChecks.steps("decoderSteps", decoderSteps);

@@ -40,7 +40,9 @@ public final class EngineBenchmark {
       System.out.printf("BENCH peak-rss-before %s%n", peakRss());
       // every pipeline a few times untimed first, so the JIT has compiled the shared code before anything is timed
       // (a studio worker runs warm)
-      for (int i = 0; i < WARM_UP; i++) pipelines(engine, source, 1).values().forEach(r -> r.run(null));
+      for (int i = 0; i < WARM_UP; i++) {
+        pipelines(engine, source, 1).values().forEach(r -> r.run(null));
+      }
       for (int batch : new int[] {1, 4, 8}) {
         pipelines(engine, source, batch).forEach((what, run) -> time(what, batch, run));
       }
@@ -57,7 +59,9 @@ public final class EngineBenchmark {
     if (engine.pack().hasInpainting()) {
       int size = engine.pack().imageSize();
       boolean[] keep = new boolean[size * size];
-      for (int i = 0; i < keep.length; i++) keep[i] = i % size < size / 2;
+      for (int i = 0; i < keep.length; i++) {
+        keep[i] = i % size < size / 2;
+      }
       runs.put("inpaint", l -> engine.inpaint(new InpaintRequest(source, keep, "a blue square", seeds, null, null), l,
           null));
     }

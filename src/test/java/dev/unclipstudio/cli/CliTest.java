@@ -80,7 +80,9 @@ class CliTest {
     int size = pack.imageSize();
     byte[] maskRgb = new byte[size * size * 3];
     for (int i = 0; i < size * size; i++) {
-      if (i % size >= size / 2) java.util.Arrays.fill(maskRgb, i * 3, i * 3 + 3, (byte) 255); // right half: redo
+      if (i % size >= size / 2) {
+        java.util.Arrays.fill(maskRgb, i * 3, i * 3 + 3, (byte) 255); // right half: redo
+      }
     }
     Path mask = temp.resolve("mask.png");
     Files.write(mask, PngCodec.encode(new RgbImage(size, size, maskRgb), Map.of()));
@@ -90,7 +92,9 @@ class CliTest {
     RgbImage result = ImageDecoder.decode(Files.readAllBytes(written().get(0)), ImageLimits.defaults());
     RgbImage original = ImageDecoder.decode(Files.readAllBytes(source), ImageLimits.defaults());
     for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size / 2; x++) assertEquals(original.get(x, y, 1), result.get(x, y, 1));
+      for (int x = 0; x < size / 2; x++) {
+        assertEquals(original.get(x, y, 1), result.get(x, y, 1));
+      }
     }
   }
 

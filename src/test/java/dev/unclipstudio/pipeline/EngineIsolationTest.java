@@ -26,7 +26,9 @@ class EngineIsolationTest {
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
           String line = lines.get(i).trim();
-          if (!line.startsWith("import ")) continue;
+          if (!line.startsWith("import ")) {
+            continue;
+          }
           for (String prefix : FORBIDDEN) {
             if (line.matches("import\\s+(static\\s+)?" + java.util.regex.Pattern.quote(prefix) + "\\..*")) {
               offences.append(file).append(':').append(i + 1).append(": ").append(line).append('\n');
@@ -35,6 +37,8 @@ class EngineIsolationTest {
         }
       }
     }
-    if (offences.length() > 0) fail("the engine must not depend on frameworks:\n" + offences);
+    if (offences.length() > 0) {
+      fail("the engine must not depend on frameworks:\n" + offences);
+    }
   }
 }

@@ -31,7 +31,9 @@ class EngineTest {
 
   @AfterAll
   static void close() {
-    if (engine != null) engine.close();
+    if (engine != null) {
+      engine.close();
+    }
   }
 
   private static TextToImageRequest request(List<Long> seeds) {
@@ -152,7 +154,11 @@ class EngineTest {
     int size = engine.pack().imageSize();
     RgbImage source = engine.textToImage(request(List.of(21L)), null, null).get(0).image();
     boolean[] keep = new boolean[size * size];
-    for (int y = 0; y < size; y++) for (int x = 0; x < size; x++) keep[y * size + x] = x < size / 2 || y < size / 4;
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        keep[y * size + x] = x < size / 2 || y < size / 4;
+      }
+    }
     List<GeneratedImage> out = engine.inpaint(new InpaintRequest(source, keep, "a blue square", List.of(1L, 2L), 3,
         null), null, null);
     assertEquals(2, out.size());
@@ -160,7 +166,9 @@ class EngineTest {
       assertNotNull(g.image());
       for (int y = 0; y < size; y++) {
         for (int x = 0; x < size; x++) {
-          if (!keep[y * size + x]) continue;
+          if (!keep[y * size + x]) {
+            continue;
+          }
           for (int c = 0; c < 3; c++) {
             assertEquals(source.get(x, y, c), g.image().get(x, y, c), "kept pixel " + x + "," + y + " channel " + c);
           }

@@ -36,7 +36,9 @@ class PipelineParityTest {
 
   @AfterAll
   static void close() {
-    if (engine != null) engine.close();
+    if (engine != null) {
+      engine.close();
+    }
   }
 
   private static JsonNode fixture(String kind) {
@@ -91,7 +93,9 @@ class PipelineParityTest {
     RgbImage source = sourceImage(f, r.get("source").asText());
     float[] mask64 = tensor(f, "keep_mask_64").data();
     boolean[] keep = new boolean[mask64.length];
-    for (int i = 0; i < keep.length; i++) keep[i] = mask64[i] > 0.5f;
+    for (int i = 0; i < keep.length; i++) {
+      keep[i] = mask64[i] > 0.5f;
+    }
     PipelineResult result = engine.inpaintPipeline().inpaint(source, keep, r.get("prompt").asText(),
         r.get("batch").asInt(), r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble(),
         new FixtureNoise(f.get("stages")), SILENT);
@@ -101,7 +105,9 @@ class PipelineParityTest {
     RgbImage out = result.rgbImages().get(0);
     int size = source.width();
     for (int p = 0; p < keep.length; p++) {
-      if (!keep[p]) continue;
+      if (!keep[p]) {
+        continue;
+      }
       for (int c = 0; c < 3; c++) {
         assertEquals(source.get(p % size, p / size, c), out.get(p % size, p / size, c), "kept pixel " + p);
       }
@@ -113,7 +119,9 @@ class PipelineParityTest {
     FixtureTensor t = FixtureTensor.of(f.get("intermediates").get(name));
     long[] values = t.longs();
     byte[] rgb = new byte[values.length];
-    for (int i = 0; i < rgb.length; i++) rgb[i] = (byte) values[i];
+    for (int i = 0; i < rgb.length; i++) {
+      rgb[i] = (byte) values[i];
+    }
     return new RgbImage((int) t.shape()[2], (int) t.shape()[1], rgb);
   }
 }

@@ -29,7 +29,9 @@ public final class FixtureNoise implements NoiseSource {
 
   private JsonNode stage(String stage) {
     JsonNode s = stages.get(stage);
-    if (s == null) throw new IllegalStateException("fixture has no noise for stage " + stage);
+    if (s == null) {
+      throw new IllegalStateException("fixture has no noise for stage " + stage);
+    }
     return s;
   }
 

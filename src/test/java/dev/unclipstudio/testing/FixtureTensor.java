@@ -17,7 +17,9 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
   public static FixtureTensor of(JsonNode node) {
     JsonNode s = node.get("shape");
     long[] shape = new long[s.size()];
-    for (int i = 0; i < shape.length; i++) shape[i] = s.get(i).asLong();
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = s.get(i).asLong();
+    }
     ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(node.get("b64").asText()))
         .order(ByteOrder.LITTLE_ENDIAN);
     return new FixtureTensor(node.get("dtype").asText(), shape, bytes);
@@ -25,7 +27,9 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
 
   public int size() {
     long n = 1;
-    for (long d : shape) n *= d;
+    for (long d : shape) {
+      n *= d;
+    }
     return (int) n;
   }
 
@@ -35,10 +39,14 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
     switch (dtype) {
       case "float32" -> b.asFloatBuffer().get(out);
       case "float16" -> {
-        for (int i = 0; i < out.length; i++) out[i] = halfToFloat(b.getShort(i * 2));
+        for (int i = 0; i < out.length; i++) {
+          out[i] = halfToFloat(b.getShort(i * 2));
+        }
       }
       case "float64" -> {
-        for (int i = 0; i < out.length; i++) out[i] = (float) b.getDouble(i * 8);
+        for (int i = 0; i < out.length; i++) {
+          out[i] = (float) b.getDouble(i * 8);
+        }
       }
       default -> throw new IllegalStateException("not a float tensor: " + dtype);
     }
@@ -70,7 +78,9 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
 
   public boolean[] booleans() {
     boolean[] out = new boolean[size()];
-    for (int i = 0; i < out.length; i++) out[i] = bytes.get(i) != 0;
+    for (int i = 0; i < out.length; i++) {
+      out[i] = bytes.get(i) != 0;
+    }
     return out;
   }
 
@@ -93,7 +103,9 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
     int sign = (bits & 0x8000) << 16;
     int exponent = (bits >>> 10) & 0x1f;
     int mantissa = bits & 0x3ff;
-    if (exponent == 0x1f) return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+    if (exponent == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mantissa << 13));
+    }
     if (exponent == 0) {
       float subnormal = mantissa * 0x1p-24f;
       return sign == 0 ? subnormal : -subnormal;

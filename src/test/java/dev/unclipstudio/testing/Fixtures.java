@@ -58,7 +58,9 @@ public final class Fixtures {
   /** A JSON file from the test class path (src/test/resources). */
   public static JsonNode resourceJson(String name) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/" + name)) {
-      if (in == null) throw new IllegalStateException("missing test resource " + name);
+      if (in == null) {
+        throw new IllegalStateException("missing test resource " + name);
+      }
       return JSON.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -75,13 +77,17 @@ public final class Fixtures {
 
   public static double[] doubles(JsonNode array) {
     double[] out = new double[array.size()];
-    for (int i = 0; i < out.length; i++) out[i] = array.get(i).asDouble();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asDouble();
+    }
     return out;
   }
 
   public static int[] ints(JsonNode array) {
     int[] out = new int[array.size()];
-    for (int i = 0; i < out.length; i++) out[i] = array.get(i).asInt();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asInt();
+    }
     return out;
   }
 
@@ -116,7 +122,9 @@ public final class Fixtures {
 
   public static double[] toDoubles(float[] values) {
     double[] out = new double[values.length];
-    for (int i = 0; i < values.length; i++) out[i] = values[i];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
     return out;
   }
 }

@@ -109,7 +109,9 @@ public final class InpaintPipeline {
         source.width(), side, side); // [3, S, S]
     float[] known = new float[src.length]; // src·m, what GLIDE feeds as inpaint_image
     int hw = side * side;
-    for (int i = 0; i < known.length; i++) known[i] = src[i] * m[i % hw];
+    for (int i = 0; i < known.length; i++) {
+      known[i] = src[i] * m[i % hw];
+    }
     int rows = cfg.rows(batch);
     FloatTensor inpaintImage = FloatTensor.of(known, 1, 3, side, side).broadcastRows(rows); // [N, 3, S, S]
     FloatTensor inpaintMask = FloatTensor.of(m, 1, 1, side, side).broadcastRows(rows); // [N, 1, S, S]
@@ -151,7 +153,9 @@ public final class InpaintPipeline {
 
   private static FloatTensor clamp(FloatTensor x) {
     float[] out = new float[x.data().length];
-    for (int i = 0; i < out.length; i++) out[i] = Math.max(-1f, Math.min(1f, x.data()[i]));
+    for (int i = 0; i < out.length; i++) {
+      out[i] = Math.max(-1f, Math.min(1f, x.data()[i]));
+    }
     return FloatTensor.of(out, x.shape());
   }
 
@@ -166,8 +170,12 @@ public final class InpaintPipeline {
     for (int b = 0; b < generated.rows(); b++) {
       for (int y = 0; y < f; y++) {
         for (int x = 0; x < f; x++) {
-          if (!keep.keeps(x, y)) continue;
-          for (int c = 0; c < 3; c++) out[(b * 3 + c) * hw + y * f + x] = src.get(x, y, c) / 255f;
+          if (!keep.keeps(x, y)) {
+            continue;
+          }
+          for (int c = 0; c < 3; c++) {
+            out[(b * 3 + c) * hw + y * f + x] = src.get(x, y, c) / 255f;
+          }
         }
       }
     }

@@ -33,7 +33,9 @@ public final class KeepMask {
    * [⌊x·F/S⌋, ⌈(x+1)·F/S⌉).
    */
   public KeepMask downsample(int target) {
-    if (target == size) return this;
+    if (target == size) {
+      return this;
+    }
     boolean[] out = new boolean[target * target];
     for (int y = 0; y < target; y++) {
       int y0 = (int) ((long) y * size / target);
@@ -43,7 +45,9 @@ public final class KeepMask {
         int x1 = (int) (((long) (x + 1) * size + target - 1) / target);
         boolean all = true;
         for (int yy = y0; yy < y1 && all; yy++) {
-          for (int xx = x0; xx < x1 && all; xx++) all = keep[yy * size + xx];
+          for (int xx = x0; xx < x1 && all; xx++) {
+            all = keep[yy * size + xx];
+          }
         }
         out[y * target + x] = all;
       }
@@ -56,7 +60,9 @@ public final class KeepMask {
     boolean[] out = new boolean[target * target];
     for (int y = 0; y < target; y++) {
       int sy = (int) ((long) y * size / target);
-      for (int x = 0; x < target; x++) out[y * target + x] = keep[sy * size + (int) ((long) x * size / target)];
+      for (int x = 0; x < target; x++) {
+        out[y * target + x] = keep[sy * size + (int) ((long) x * size / target)];
+      }
     }
     return new KeepMask(out, target);
   }
@@ -64,7 +70,9 @@ public final class KeepMask {
   /** [1, 1, S, S] of 1 (keep) and 0. */
   public FloatTensor toTensor() {
     float[] m = new float[keep.length];
-    for (int i = 0; i < m.length; i++) m[i] = keep[i] ? 1f : 0f;
+    for (int i = 0; i < m.length; i++) {
+      m[i] = keep[i] ? 1f : 0f;
+    }
     return FloatTensor.of(m, 1, 1, size, size);
   }
 }

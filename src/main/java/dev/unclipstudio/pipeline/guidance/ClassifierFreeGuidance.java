@@ -23,7 +23,9 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
 
   /** Stacks the two halves in this layout, or returns {@code cond} alone when guidance is off. */
   public FloatTensor stack(FloatTensor uncond, FloatTensor cond) {
-    if (!enabled()) return cond;
+    if (!enabled()) {
+      return cond;
+    }
     return layout == GuidanceLayout.UNCOND_FIRST ? uncond.concatRows(cond) : cond.concatRows(uncond);
   }
 
@@ -55,9 +57,13 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
           guided[to + j] = u + scale * (output.get(cond + j) - u);
         }
       } else {
-        for (int j = 0; j < guidedSize; j++) guided[to + j] = output.get(cond + j);
+        for (int j = 0; j < guidedSize; j++) {
+          guided[to + j] = output.get(cond + j);
+        }
       }
-      for (int j = 0; j < varianceSize; j++) variance[r * varianceSize + j] = output.get(cond + guidedSize + j);
+      for (int j = 0; j < varianceSize; j++) {
+        variance[r * varianceSize + j] = output.get(cond + guidedSize + j);
+      }
     }
     return into;
   }
@@ -79,7 +85,9 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
     public Guided readUnguided(FloatBuffer output) {
       requireSizes(output.remaining(), 0);
       int base = output.position();
-      for (int i = 0; i < prediction.length; i++) prediction[i] = output.get(base + i);
+      for (int i = 0; i < prediction.length; i++) {
+        prediction[i] = output.get(base + i);
+      }
       return this;
     }
 

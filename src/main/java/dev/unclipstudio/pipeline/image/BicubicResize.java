@@ -16,8 +16,12 @@ public final class BicubicResize {
   /** Keys cubic kernel. */
   static double kernel(double x) {
     x = Math.abs(x);
-    if (x < 1.0) return ((A + 2.0) * x - (A + 3.0)) * x * x + 1;
-    if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * A;
+    if (x < 1.0) {
+      return ((A + 2.0) * x - (A + 3.0)) * x * x + 1;
+    }
+    if (x < 2.0) {
+      return (((x - 5) * x + 8) * x - 4) * A;
+    }
     return 0.0;
   }
 
@@ -41,7 +45,11 @@ public final class BicubicResize {
           w[j] = kernel((j + xmin - center + 0.5) * invScale);
           total += w[j];
         }
-        if (total != 0) for (int j = 0; j < w.length; j++) w[j] /= total;
+        if (total != 0) {
+          for (int j = 0; j < w.length; j++) {
+            w[j] /= total;
+          }
+        }
         start[i] = xmin;
         weights[i] = w;
       }
@@ -70,7 +78,9 @@ public final class BicubicResize {
           double[] w = horizontal.weights[x];
           int s = base + y * inW + horizontal.start[x];
           double acc = 0;
-          for (int j = 0; j < w.length; j++) acc += w[j] * planes[s + j];
+          for (int j = 0; j < w.length; j++) {
+            acc += w[j] * planes[s + j];
+          }
           temp[y * outW + x] = (float) acc; // PyTorch keeps the intermediate in the tensor's float type
         }
       }
@@ -80,7 +90,9 @@ public final class BicubicResize {
         int s = vertical.start[y];
         for (int x = 0; x < outW; x++) {
           double acc = 0;
-          for (int j = 0; j < w.length; j++) acc += w[j] * temp[(s + j) * outW + x];
+          for (int j = 0; j < w.length; j++) {
+            acc += w[j] * temp[(s + j) * outW + x];
+          }
           out[outBase + y * outW + x] = (float) acc;
         }
       }
@@ -90,9 +102,13 @@ public final class BicubicResize {
 
   /** Resizes an 8-bit image exactly as PIL does (fixed-point weights, each pass rounded and clamped to 0..255). */
   public static RgbImage resize(RgbImage image, int outW, int outH) {
-    if (outW == image.width() && outH == image.height()) return image;
+    if (outW == image.width() && outH == image.height()) {
+      return image;
+    }
     int[] pixels = new int[image.rgb().length];
-    for (int i = 0; i < pixels.length; i++) pixels[i] = image.rgb()[i] & 0xFF;
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = image.rgb()[i] & 0xFF;
+    }
     int w = image.width();
     int h = image.height();
     if (outW != w) {
@@ -104,7 +120,9 @@ public final class BicubicResize {
       h = outH;
     }
     byte[] rgb = new byte[pixels.length];
-    for (int i = 0; i < rgb.length; i++) rgb[i] = (byte) pixels[i];
+    for (int i = 0; i < rgb.length; i++) {
+      rgb[i] = (byte) pixels[i];
+    }
     return new RgbImage(w, h, rgb);
   }
 
@@ -140,8 +158,12 @@ public final class BicubicResize {
   }
 
   private static int clip8(long ss) {
-    if (ss >= (1L << PRECISION_BITS << 8)) return 255;
-    if (ss <= 0) return 0;
+    if (ss >= (1L << PRECISION_BITS << 8)) {
+      return 255;
+    }
+    if (ss <= 0) {
+      return 0;
+    }
     return (int) (ss >> PRECISION_BITS);
   }
 }

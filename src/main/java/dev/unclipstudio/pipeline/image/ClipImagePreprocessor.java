@@ -14,7 +14,9 @@ public final class ClipImagePreprocessor {
   private final float[] std;
 
   public ClipImagePreprocessor(int imageSize, float[] mean, float[] std) {
-    if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("mean and std need 3 values");
+    if (mean.length != 3 || std.length != 3) {
+      throw new IllegalArgumentException("mean and std need 3 values");
+    }
     this.imageSize = imageSize;
     this.mean = mean.clone();
     this.std = std.clone();
@@ -31,7 +33,9 @@ public final class ClipImagePreprocessor {
     int newH = w <= h ? newLong : imageSize;
     float[] planes = new float[3 * w * h]; // [3, H, W] in [0, 1]
     for (int p = 0; p < w * h; p++) {
-      for (int c = 0; c < 3; c++) planes[c * w * h + p] = (image.rgb()[p * 3 + c] & 0xFF) / 255f;
+      for (int c = 0; c < 3; c++) {
+        planes[c * w * h + p] = (image.rgb()[p * 3 + c] & 0xFF) / 255f;
+      }
     }
     float[] resized = BicubicResize.resizePlanes(planes, 3, h, w, newH, newW); // [3, newH, newW]
     int top = (newH - imageSize) / 2;

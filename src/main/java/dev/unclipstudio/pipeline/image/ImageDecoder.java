@@ -21,14 +21,20 @@ public final class ImageDecoder {
   private ImageDecoder() {}
 
   public static RgbImage decode(byte[] data, ImageLimits limits) throws InvalidImageException {
-    if (data == null || data.length == 0) throw new InvalidImageException("the image is empty");
+    if (data == null || data.length == 0) {
+      throw new InvalidImageException("the image is empty");
+    }
     if (data.length > limits.maxBytes()) {
       throw new InvalidImageException("the image is " + data.length + " bytes; the limit is " + limits.maxBytes());
     }
     String format = startsWith(data, PNG_MAGIC) ? "png" : startsWith(data, JPEG_MAGIC) ? "jpeg" : null;
-    if (format == null) throw new InvalidImageException("unsupported image format: only PNG and JPEG are accepted");
+    if (format == null) {
+      throw new InvalidImageException("unsupported image format: only PNG and JPEG are accepted");
+    }
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
-    if (!readers.hasNext()) throw new InvalidImageException("no " + format.toUpperCase() + " decoder available");
+    if (!readers.hasNext()) {
+      throw new InvalidImageException("no " + format.toUpperCase() + " decoder available");
+    }
     ImageReader reader = readers.next();
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
       reader.setInput(in, true, true);
@@ -36,7 +42,9 @@ public final class ImageDecoder {
       int height = reader.getHeight(0);
       checkDimensions(width, height, limits);
       BufferedImage image = reader.read(0);
-      if (image == null) throw new InvalidImageException("the " + format.toUpperCase() + " file has no image");
+      if (image == null) {
+        throw new InvalidImageException("the " + format.toUpperCase() + " file has no image");
+      }
       return RgbImage.fromBufferedImage(image);
     } catch (InvalidImageException e) {
       throw e;
@@ -48,7 +56,9 @@ public final class ImageDecoder {
   }
 
   private static void checkDimensions(int width, int height, ImageLimits limits) throws InvalidImageException {
-    if (width <= 0 || height <= 0) throw new InvalidImageException("the image has no pixels");
+    if (width <= 0 || height <= 0) {
+      throw new InvalidImageException("the image has no pixels");
+    }
     if (width > limits.maxDimension() || height > limits.maxDimension()) {
       throw new InvalidImageException("the image is " + width + "x" + height + "; each side may be at most "
           + limits.maxDimension() + " pixels");
@@ -60,8 +70,14 @@ public final class ImageDecoder {
   }
 
   private static boolean startsWith(byte[] data, byte[] magic) {
-    if (data.length < magic.length) return false;
-    for (int i = 0; i < magic.length; i++) if (data[i] != magic[i]) return false;
+    if (data.length < magic.length) {
+      return false;
+    }
+    for (int i = 0; i < magic.length; i++) {
+      if (data[i] != magic[i]) {
+        return false;
+      }
+    }
     return true;
   }
 }

@@ -13,7 +13,9 @@ public final class ImageTensors {
     float[] out = new float[3 * hw];
     byte[] rgb = image.rgb();
     for (int p = 0; p < hw; p++) {
-      for (int c = 0; c < 3; c++) out[c * hw + p] = (rgb[p * 3 + c] & 0xFF) / 127.5f - 1f;
+      for (int c = 0; c < 3; c++) {
+        out[c * hw + p] = (rgb[p * 3 + c] & 0xFF) / 127.5f - 1f;
+      }
     }
     return FloatTensor.of(out, 1, 3, image.height(), image.width());
   }
@@ -35,7 +37,9 @@ public final class ImageTensors {
   /** clamp(x/2 + 0.5, 0, 1): the float image before quantisation. */
   public static float[] toUnitRange(float[] signed) {
     float[] out = new float[signed.length];
-    for (int i = 0; i < out.length; i++) out[i] = (float) Math.max(0, Math.min(1, signed[i] * 0.5 + 0.5));
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) Math.max(0, Math.min(1, signed[i] * 0.5 + 0.5));
+    }
     return out;
   }
 }

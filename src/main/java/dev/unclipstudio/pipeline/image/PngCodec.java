@@ -35,7 +35,9 @@ public final class PngCodec {
       var buffered = image.toBufferedImage();
       IIOMetadata metadata = writer.getDefaultImageMetadata(
           ImageTypeSpecifier.createFromRenderedImage(buffered), writer.getDefaultWriteParam());
-      if (!text.isEmpty()) metadata.mergeTree(FORMAT, textTree(text));
+      if (!text.isEmpty()) {
+        metadata.mergeTree(FORMAT, textTree(text));
+      }
       writer.setOutput(out);
       writer.write(null, new IIOImage(buffered, null, metadata), writer.getDefaultWriteParam());
       out.flush();
@@ -69,8 +71,12 @@ public final class PngCodec {
         iTXt.appendChild(entry);
       }
     }
-    if (tEXt.hasChildNodes()) root.appendChild(tEXt);
-    if (iTXt.hasChildNodes()) root.appendChild(iTXt);
+    if (tEXt.hasChildNodes()) {
+      root.appendChild(tEXt);
+    }
+    if (iTXt.hasChildNodes()) {
+      root.appendChild(iTXt);
+    }
     return root;
   }
 
@@ -83,7 +89,9 @@ public final class PngCodec {
       Node root = reader.getImageMetadata(0).getAsTree(FORMAT);
       for (Node chunk = root.getFirstChild(); chunk != null; chunk = chunk.getNextSibling()) {
         boolean plain = chunk.getNodeName().equals("tEXt");
-        if (!plain && !chunk.getNodeName().equals("iTXt")) continue;
+        if (!plain && !chunk.getNodeName().equals("iTXt")) {
+          continue;
+        }
         for (Node entry = chunk.getFirstChild(); entry != null; entry = entry.getNextSibling()) {
           var attributes = entry.getAttributes();
           out.put(attributes.getNamedItem("keyword").getNodeValue(),

@@ -9,7 +9,9 @@ import java.util.Arrays;
 public record RgbImage(int width, int height, byte[] rgb) {
 
   public RgbImage {
-    if (width <= 0 || height <= 0) throw new IllegalArgumentException("empty image " + width + "x" + height);
+    if (width <= 0 || height <= 0) {
+      throw new IllegalArgumentException("empty image " + width + "x" + height);
+    }
     if (rgb.length != width * height * 3) {
       throw new IllegalArgumentException("expected " + width * height * 3 + " bytes for " + width + "x" + height
           + ", got " + rgb.length);
@@ -43,7 +45,9 @@ public record RgbImage(int width, int height, byte[] rgb) {
         int a = alpha ? (argb >>> 24) : 255;
         for (int c = 0; c < 3; c++) {
           int v = (argb >> (16 - 8 * c)) & 0xFF;
-          if (a < 255) v = (v * a + 255 * (255 - a) + 127) / 255;
+          if (a < 255) {
+            v = (v * a + 255 * (255 - a) + 127) / 255;
+          }
           rgb[(y * w + x) * 3 + c] = (byte) v;
         }
       }

@@ -14,8 +14,12 @@ public record EngineOptions(Device device, int deviceId, int intraOpThreads, boo
   public enum Device { CPU, CUDA }
 
   public EngineOptions {
-    if (deviceId < 0) throw new IllegalArgumentException("device id must be >= 0: " + deviceId);
-    if (intraOpThreads < 0) throw new IllegalArgumentException("intra-op threads must be >= 0: " + intraOpThreads);
+    if (deviceId < 0) {
+      throw new IllegalArgumentException("device id must be >= 0: " + deviceId);
+    }
+    if (intraOpThreads < 0) {
+      throw new IllegalArgumentException("intra-op threads must be >= 0: " + intraOpThreads);
+    }
   }
 
   public static EngineOptions cpu() {

@@ -41,7 +41,9 @@ public final class InpaintModel implements AutoCloseable {
     inputs.put("mask", new StageInput.Bools(mask, tokenShape));
     inputs.put("inpaint_image", new StageInput.Floats(inpaintImage));
     inputs.put("inpaint_mask", new StageInput.Floats(inpaintMask));
-    if (lowRes != null) inputs.put("low_res", new StageInput.Floats(lowRes));
+    if (lowRes != null) {
+      inputs.put("low_res", new StageInput.Floats(lowRes));
+    }
     return session.steps(inputs, "x", "timesteps");
   }
 

@@ -87,7 +87,9 @@ public final class StageSession implements AutoCloseable {
 
   private static String configure(OrtSession.SessionOptions options, EngineOptions engine) throws OrtException {
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    if (engine.intraOpThreads() > 0) options.setIntraOpNumThreads(engine.intraOpThreads());
+    if (engine.intraOpThreads() > 0) {
+      options.setIntraOpNumThreads(engine.intraOpThreads());
+    }
     options.setCPUArenaAllocator(engine.memoryArena());
     if (engine.device() == EngineOptions.Device.CUDA) {
       try {
@@ -164,7 +166,11 @@ public final class StageSession implements AutoCloseable {
     long rows = inputs.values().iterator().next().shape()[0];
     TensorSpec output = spec.outputs().values().iterator().next();
     long[] shape = output.shape().clone();
-    for (int i = 0; i < shape.length; i++) if (shape[i] == TensorSpec.BATCH) shape[i] = rows;
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] == TensorSpec.BATCH) {
+        shape[i] = rows;
+      }
+    }
     Feed feed = feed(inputs);
     try {
       FloatBuffer out = direct(Math.toIntExact(elements(shape) * 4)).asFloatBuffer();
@@ -226,7 +232,9 @@ public final class StageSession implements AutoCloseable {
       for (int c = 0; c < copies; c++) {
         for (int r = 0; r < batch; r++) {
           int base = (c * batch + r) * stride;
-          for (int j = 0; j < n; j++) sample.put(base + j, (float) x[r * n + j]);
+          for (int j = 0; j < n; j++) {
+            sample.put(base + j, (float) x[r * n + j]);
+          }
         }
       }
     }
@@ -235,11 +243,17 @@ public final class StageSession implements AutoCloseable {
     private void putTimestep(int timestep) {
       Buffer buffer = feed.buffer(timestepInput);
       if (buffer instanceof LongBuffer b) {
-        for (int i = 0; i < b.capacity(); i++) b.put(i, timestep);
+        for (int i = 0; i < b.capacity(); i++) {
+          b.put(i, timestep);
+        }
       } else if (buffer instanceof IntBuffer b) {
-        for (int i = 0; i < b.capacity(); i++) b.put(i, timestep);
+        for (int i = 0; i < b.capacity(); i++) {
+          b.put(i, timestep);
+        }
       } else if (buffer instanceof FloatBuffer b) {
-        for (int i = 0; i < b.capacity(); i++) b.put(i, timestep);
+        for (int i = 0; i < b.capacity(); i++) {
+          b.put(i, timestep);
+        }
       } else {
         throw new IllegalArgumentException("stage " + spec.name() + " input " + timestepInput
             + " does not take a timestep");
@@ -251,7 +265,9 @@ public final class StageSession implements AutoCloseable {
      * that {@code fits}, else a new one from {@code create}, kept for the next loop.
      */
     public <T> T reuse(Class<T> type, Predicate<T> fits, Supplier<T> create) {
-      if (type.isInstance(kept) && fits.test(type.cast(kept))) return type.cast(kept);
+      if (type.isInstance(kept) && fits.test(type.cast(kept))) {
+        return type.cast(kept);
+      }
       T created = create.get();
       kept = created;
       return created;
@@ -262,7 +278,9 @@ public final class StageSession implements AutoCloseable {
         return false;
       }
       for (Map.Entry<String, StageInput> e : values.entrySet()) {
-        if (!Arrays.equals(inputs.get(e.getKey()).getInfo().getShape(), e.getValue().shape())) return false;
+        if (!Arrays.equals(inputs.get(e.getKey()).getInfo().getShape(), e.getValue().shape())) {
+          return false;
+        }
       }
       return true;
     }
@@ -280,9 +298,13 @@ public final class StageSession implements AutoCloseable {
       idleSteps.offer(this);
       while (idleSteps.size() > IDLE_STEPS) {
         Steps oldest = idleSteps.poll();
-        if (oldest != null) oldest.release();
+        if (oldest != null) {
+          oldest.release();
+        }
       }
-      if (closed && idleSteps.remove(this)) release(); // the session closed meanwhile
+      if (closed && idleSteps.remove(this)) {
+        release(); // the session closed meanwhile
+      }
     }
 
     private void release() {
@@ -325,7 +347,9 @@ public final class StageSession implements AutoCloseable {
 
     Buffer buffer(String name) {
       Bound b = bound.get(name);
-      if (b == null) throw new IllegalArgumentException("no input " + name);
+      if (b == null) {
+        throw new IllegalArgumentException("no input " + name);
+      }
       return b.buffer();
     }
 
@@ -340,7 +364,9 @@ public final class StageSession implements AutoCloseable {
     try {
       for (Map.Entry<String, StageInput> e : inputs.entrySet()) {
         OnnxJavaType type = inputTypes.get(e.getKey());
-        if (type == null) throw new IllegalArgumentException("stage " + spec.name() + " has no input " + e.getKey());
+        if (type == null) {
+          throw new IllegalArgumentException("stage " + spec.name() + " has no input " + e.getKey());
+        }
         feed.bound().put(e.getKey(), bind(e.getKey(), e.getValue(), type));
       }
       return feed;
@@ -397,23 +423,31 @@ public final class StageSession implements AutoCloseable {
     } else if (input instanceof StageInput.Bools bools) {
       ByteBuffer b = (ByteBuffer) buffer;
       boolean[] values = bools.values();
-      for (int i = 0; i < values.length; i++) b.put(i, (byte) (values[i] ? 1 : 0));
+      for (int i = 0; i < values.length; i++) {
+        b.put(i, (byte) (values[i] ? 1 : 0));
+      }
     } else {
       long[] values = ((StageInput.Ints) input).values();
       if (buffer instanceof LongBuffer b) {
         b.put(0, values);
       } else if (buffer instanceof IntBuffer b) {
-        for (int i = 0; i < values.length; i++) b.put(i, Math.toIntExact(values[i]));
+        for (int i = 0; i < values.length; i++) {
+          b.put(i, Math.toIntExact(values[i]));
+        }
       } else {
         FloatBuffer b = (FloatBuffer) buffer;
-        for (int i = 0; i < values.length; i++) b.put(i, values[i]);
+        for (int i = 0; i < values.length; i++) {
+          b.put(i, values[i]);
+        }
       }
     }
   }
 
   private static long elements(long[] shape) {
     long n = 1;
-    for (long d : shape) n *= d;
+    for (long d : shape) {
+      n *= d;
+    }
     return n;
   }
 
@@ -424,7 +458,9 @@ public final class StageSession implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    for (Steps idle; (idle = idleSteps.poll()) != null; ) idle.release();
+    for (Steps idle; (idle = idleSteps.poll()) != null; ) {
+      idle.release();
+    }
     try {
       session.close();
     } catch (OrtException e) {

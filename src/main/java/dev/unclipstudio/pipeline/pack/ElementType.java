@@ -26,13 +26,21 @@ public enum ElementType {
   }
 
   public static ElementType named(String name) {
-    for (ElementType t : values()) if (t.manifestName.equals(name)) return t;
+    for (ElementType t : values()) {
+      if (t.manifestName.equals(name)) {
+        return t;
+      }
+    }
     throw new IllegalArgumentException("unknown element type \"" + name + "\" (float32 | int32 | int64 | bool)");
   }
 
   /** The manifest name of an ONNX Runtime type, or its raw name when the manifest has none. */
   public static String nameOf(OnnxJavaType type) {
-    for (ElementType t : values()) if (t.javaType == type) return t.manifestName;
+    for (ElementType t : values()) {
+      if (t.javaType == type) {
+        return t.manifestName;
+      }
+    }
     return type.name().toLowerCase();
   }
 }

@@ -56,7 +56,9 @@ public final class ModelPack {
   private ModelPack(Path dir, JsonNode root) throws ModelPackException {
     this.dir = dir;
     int format = required(root, "format").asInt();
-    if (format != 1) throw new ModelPackException("pack.json: unsupported format " + format + " (expected 1)");
+    if (format != 1) {
+      throw new ModelPackException("pack.json: unsupported format " + format + " (expected 1)");
+    }
     this.name = required(root, "name").asText();
     this.version = required(root, "version").asText();
     this.license = root.path("license").asText("");
@@ -101,10 +103,14 @@ public final class ModelPack {
   }
 
   private void verifyFiles() throws ModelPackException {
-    for (StageSpec stage : stages.values()) requireFile(stage.file(), "stage " + stage.name());
+    for (StageSpec stage : stages.values()) {
+      requireFile(stage.file(), "stage " + stage.name());
+    }
     for (TokenizerSpec t : tokenizers.values()) {
       requireFile(t.merges(), "tokenizer " + t.name());
-      if (t.encoder() != null) requireFile(t.encoder(), "tokenizer " + t.name());
+      if (t.encoder() != null) {
+        requireFile(t.encoder(), "tokenizer " + t.name());
+      }
     }
     for (Map.Entry<String, Path> e : sideData.entrySet()) {
       requireFile(e.getValue(), "side data " + e.getKey());
@@ -152,7 +158,9 @@ public final class ModelPack {
 
   private static JsonNode required(JsonNode node, String field) {
     JsonNode v = node.get(field);
-    if (v == null || v.isNull()) throw new IllegalArgumentException("missing field \"" + field + "\"");
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException("missing field \"" + field + "\"");
+    }
     return v;
   }
 
@@ -175,16 +183,22 @@ public final class ModelPack {
   }
 
   private static ClipImageSpec readClip(JsonNode node) {
-    if (node.isMissingNode() || node.isNull()) return null;
+    if (node.isMissingNode() || node.isNull()) {
+      return null;
+    }
     return new ClipImageSpec(required(node, "embed_dim").asInt(), node.path("image_size").asInt(224),
         floats(node.path("image_mean"), new float[] {0.48145466f, 0.4578275f, 0.40821073f}),
         floats(node.path("image_std"), new float[] {0.26862954f, 0.26130258f, 0.27577711f}));
   }
 
   private static float[] floats(JsonNode node, float[] fallback) {
-    if (!node.isArray()) return fallback;
+    if (!node.isArray()) {
+      return fallback;
+    }
     float[] out = new float[node.size()];
-    for (int i = 0; i < out.length; i++) out[i] = (float) node.get(i).asDouble();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) node.get(i).asDouble();
+    }
     return out;
   }
 
@@ -271,7 +285,9 @@ public final class ModelPack {
   }
 
   public ClipImageSpec clip() {
-    if (clip == null) throw new IllegalStateException("pack " + name + " has no \"clip\" section");
+    if (clip == null) {
+      throw new IllegalStateException("pack " + name + " has no \"clip\" section");
+    }
     return clip;
   }
 
@@ -285,7 +301,9 @@ public final class ModelPack {
 
   public StageSpec stage(String stage) {
     StageSpec spec = stages.get(stage);
-    if (spec == null) throw new IllegalStateException("pack " + name + " has no stage " + stage);
+    if (spec == null) {
+      throw new IllegalStateException("pack " + name + " has no stage " + stage);
+    }
     return spec;
   }
 
@@ -304,7 +322,9 @@ public final class ModelPack {
   /** The tokenizer feeding {@code stage}, loaded once. */
   public Tokenizer tokenizerFor(String stage) {
     String tokenizerName = stage(stage).tokenizer();
-    if (tokenizerName == null) throw new IllegalStateException("stage " + stage + " names no tokenizer");
+    if (tokenizerName == null) {
+      throw new IllegalStateException("stage " + stage + " names no tokenizer");
+    }
     return loadedTokenizers.computeIfAbsent(tokenizerName, n -> {
       try {
         return tokenizers.get(n).load();
@@ -317,7 +337,9 @@ public final class ModelPack {
   /** A float32 side vector (clip_mean, clip_std, null_image_embedding). */
   public float[] sideVector(String key) {
     Path file = sideData.get(key);
-    if (file == null) throw new IllegalStateException("pack " + name + " has no side data " + key);
+    if (file == null) {
+      throw new IllegalStateException("pack " + name + " has no side data " + key);
+    }
     try {
       ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
       float[] out = new float[bytes.remaining() / 4];
@@ -371,7 +393,9 @@ public final class ModelPack {
   }
 
   private double guidance(String stage) {
-    if (!hasStage(stage)) return 1.0;
+    if (!hasStage(stage)) {
+      return 1.0;
+    }
     Double g = stage(stage).guidanceScale();
     return g == null ? 1.0 : g;
   }

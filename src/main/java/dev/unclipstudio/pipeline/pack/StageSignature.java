@@ -49,10 +49,14 @@ public final class StageSignature {
 
   /** The batch axis must be dynamic; a static axis must match unless the model leaves it symbolic. */
   private static boolean shapeMatches(long[] declared, long[] actual) {
-    if (declared.length != actual.length) return false;
+    if (declared.length != actual.length) {
+      return false;
+    }
     for (int i = 0; i < declared.length; i++) {
       if (declared[i] == TensorSpec.BATCH) {
-        if (actual[i] >= 0) return false;
+        if (actual[i] >= 0) {
+          return false;
+        }
       } else if (actual[i] >= 0 && actual[i] != declared[i]) {
         return false;
       }
@@ -63,7 +67,9 @@ public final class StageSignature {
   private static String shapeString(long[] shape) {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < shape.length; i++) {
-      if (i > 0) sb.append(", ");
+      if (i > 0) {
+        sb.append(", ");
+      }
       sb.append(shape[i] < 0 ? "dynamic" : Long.toString(shape[i]));
     }
     return sb.append(']').toString();

@@ -25,7 +25,9 @@ public record StageSpec(
 
   /** Default number of sampling steps (the size of the default respacing). */
   public int defaultSteps() {
-    if (scheduler == null) return 0;
+    if (scheduler == null) {
+      return 0;
+    }
     return dev.unclipstudio.pipeline.schedule.TimestepRespacing
         .samplingOrder(scheduler.respacing(), scheduler.numTrainTimesteps()).length;
   }

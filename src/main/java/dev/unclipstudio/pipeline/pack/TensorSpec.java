@@ -15,7 +15,9 @@ public record TensorSpec(String name, ElementType type, long[] shape) {
   public String shapeString() {
     StringBuilder sb = new StringBuilder("[");
     for (int i = 0; i < shape.length; i++) {
-      if (i > 0) sb.append(", ");
+      if (i > 0) {
+        sb.append(", ");
+      }
       sb.append(shape[i] == BATCH ? "batch" : Long.toString(shape[i]));
     }
     return sb.append(']').toString();

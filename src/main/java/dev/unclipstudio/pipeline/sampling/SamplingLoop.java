@@ -30,7 +30,11 @@ public final class SamplingLoop {
     double[] z = buffers.noise();
     double[] x0 = buffers.predOriginal();
     noise.initial(stage, batch, x);
-    if (initialScale != 1.0) for (int i = 0; i < x.length; i++) x[i] *= initialScale;
+    if (initialScale != 1.0) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] *= initialScale;
+      }
+    }
     int[] timesteps = scheduler.timesteps();
     Supplier<RgbImage> preview = imageSide == 0 ? () -> null : () -> preview(x0, imageSide);
     for (int k = 0; k < timesteps.length; k++) {
@@ -38,7 +42,9 @@ public final class SamplingLoop {
       LOG.log(System.Logger.Level.DEBUG, "{0} step {1}/{2} t={3}", stage, k + 1, timesteps.length, timesteps[k]);
       ClassifierFreeGuidance.Guided g = denoiser.predict(x, k, timesteps[k]);
       boolean last = k == timesteps.length - 1;
-      if (!last) noise.step(stage, k, batch, z); // the last step adds no noise
+      if (!last) {
+        noise.step(stage, k, batch, z); // the last step adds no noise
+      }
       scheduler.step(k, g.prediction(), g.varianceValues(), x, last ? null : z, hook, x0);
       progress.stepDone(stage, k, timesteps.length, preview);
     }
@@ -47,7 +53,9 @@ public final class SamplingLoop {
 
   private static RgbImage preview(double[] x0, int side) {
     float[] first = new float[3 * side * side];
-    for (int i = 0; i < first.length; i++) first[i] = (float) x0[i];
+    for (int i = 0; i < first.length; i++) {
+      first[i] = (float) x0[i];
+    }
     return ImageTensors.toImage(first, 0, side, side);
   }
 }

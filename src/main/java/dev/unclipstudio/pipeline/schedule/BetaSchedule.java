@@ -32,7 +32,9 @@ public enum BetaSchedule {
       double[] betas = new double[numTrainTimesteps];
       // numpy.linspace: start + i·step, last element exactly stop
       double step = (stop - start) / (numTrainTimesteps - 1);
-      for (int i = 0; i < numTrainTimesteps; i++) betas[i] = i * step + start;
+      for (int i = 0; i < numTrainTimesteps; i++) {
+        betas[i] = i * step + start;
+      }
       betas[numTrainTimesteps - 1] = stop;
       return betas;
     }

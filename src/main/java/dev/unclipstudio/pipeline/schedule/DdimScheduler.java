@@ -12,7 +12,9 @@ public final class DdimScheduler {
   private final int[] samplingOrder;
 
   private DdimScheduler(DiffusionConfig config, double eta) {
-    if (eta < 0) throw new IllegalArgumentException("eta must be non-negative: " + eta);
+    if (eta < 0) {
+      throw new IllegalArgumentException("eta must be non-negative: " + eta);
+    }
     this.config = config;
     this.eta = eta;
     this.samplingOrder = TimestepRespacing.samplingOrder(config.respacing(), config.numTrainTimesteps());
@@ -51,7 +53,9 @@ public final class DdimScheduler {
     RespacedChain.requireLength("model output", modelOutput, n);
     int i = chain.size() - 1 - step;
     boolean addNoise = i > 0 && eta > 0;
-    if (addNoise) RespacedChain.requireLength("noise", noise, n);
+    if (addNoise) {
+      RespacedChain.requireLength("noise", noise, n);
+    }
     // 1. clipped x0, then ε re-derived from it
     double[] x0 = predOriginal;
     chain.predictOriginal(i, config.predictionType(), modelOutput, sample, hook, config.clipSampleRange(), x0);

@@ -16,8 +16,12 @@ public record DiffusionConfig(
 
   /** The same configuration with {@code steps} evenly respaced steps (or the default when null). */
   public DiffusionConfig withSteps(Integer steps) {
-    if (steps == null) return this;
-    if (steps < 1) throw new IllegalArgumentException("steps must be at least 1: " + steps);
+    if (steps == null) {
+      return this;
+    }
+    if (steps < 1) {
+      throw new IllegalArgumentException("steps must be at least 1: " + steps);
+    }
     return new DiffusionConfig(betaSchedule, numTrainTimesteps, predictionType, varianceType, clipSampleRange,
         Integer.toString(steps));
   }

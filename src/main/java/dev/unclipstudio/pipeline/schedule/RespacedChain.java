@@ -23,7 +23,9 @@ final class RespacedChain {
   RespacedChain(BetaSchedule schedule, int numTrainTimesteps, int[] samplingOrder) {
     int k = samplingOrder.length;
     timesteps = new int[k];
-    for (int i = 0; i < k; i++) timesteps[i] = samplingOrder[k - 1 - i];
+    for (int i = 0; i < k; i++) {
+      timesteps[i] = samplingOrder[k - 1 - i];
+    }
     double[] baseBetas = schedule.betas(numTrainTimesteps);
     double[] baseCumprod = new double[numTrainTimesteps];
     double acc = 1.0;
@@ -86,10 +88,14 @@ final class RespacedChain {
       // x0 = sqrt(1/ᾱ)·x_t − sqrt(1/ᾱ − 1)·ε   (DDPM eq. 15 solved for x0)
       double a = sqrtRecipAlphasCumprod[i];
       double b = sqrtRecipm1AlphasCumprod[i];
-      for (int j = 0; j < x0.length; j++) x0[j] = a * sample[j] - b * modelOutput[j];
+      for (int j = 0; j < x0.length; j++) {
+        x0[j] = a * sample[j] - b * modelOutput[j];
+      }
     }
     hook.apply(x0);
-    for (int j = 0; j < x0.length; j++) x0[j] = Math.max(-clipRange, Math.min(clipRange, x0[j]));
+    for (int j = 0; j < x0.length; j++) {
+      x0[j] = Math.max(-clipRange, Math.min(clipRange, x0[j]));
+    }
   }
 
   static void requireLength(String what, double[] values, int expected) {

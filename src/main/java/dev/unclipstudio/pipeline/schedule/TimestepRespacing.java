@@ -24,7 +24,9 @@ public final class TimestepRespacing {
       for (int stride = 1; stride < numTrainTimesteps; stride++) {
         if ((numTrainTimesteps + stride - 1) / stride == desired) {
           TreeSet<Integer> steps = new TreeSet<>();
-          for (int t = 0; t < numTrainTimesteps; t += stride) steps.add(t);
+          for (int t = 0; t < numTrainTimesteps; t += stride) {
+            steps.add(t);
+          }
           return steps;
         }
       }

@@ -51,9 +51,13 @@ public final class UnclipScheduler {
     RespacedChain.requireLength("model output", modelOutput, n);
     int i = chain.size() - 1 - step;
     boolean last = i == 0;
-    if (!last) RespacedChain.requireLength("noise", noise, n);
+    if (!last) {
+      RespacedChain.requireLength("noise", noise, n);
+    }
     boolean learned = config.varianceType() == VarianceType.LEARNED_RANGE;
-    if (learned && !last) RespacedChain.requireLength("variance values", varianceValues, n);
+    if (learned && !last) {
+      RespacedChain.requireLength("variance values", varianceValues, n);
+    }
 
     // 1-3. x0 from the model output, the hook (inpainting re-insertion), then the clamp
     double[] x0 = predOriginal;

@@ -10,7 +10,9 @@ public record FloatTensor(float[] data, long[] shape) {
 
   public FloatTensor {
     long n = 1;
-    for (long d : shape) n *= d;
+    for (long d : shape) {
+      n *= d;
+    }
     if (n != data.length) {
       throw new IllegalArgumentException(
           "shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
@@ -23,13 +25,17 @@ public record FloatTensor(float[] data, long[] shape) {
 
   public static FloatTensor zeros(long... shape) {
     long n = 1;
-    for (long d : shape) n *= d;
+    for (long d : shape) {
+      n *= d;
+    }
     return new FloatTensor(new float[Math.toIntExact(n)], shape);
   }
 
   public static FloatTensor fromDoubles(double[] data, long... shape) {
     float[] f = new float[data.length];
-    for (int i = 0; i < f.length; i++) f[i] = (float) data[i];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) data[i];
+    }
     return new FloatTensor(f, shape);
   }
 
@@ -44,7 +50,9 @@ public record FloatTensor(float[] data, long[] shape) {
 
   public double[] toDoubles() {
     double[] out = new double[data.length];
-    for (int i = 0; i < out.length; i++) out[i] = data[i];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = data[i];
+    }
     return out;
   }
 
@@ -72,7 +80,9 @@ public record FloatTensor(float[] data, long[] shape) {
   /** [B, ...] → [times·B, ...]: the whole batch repeated (for the two guidance halves). */
   public FloatTensor repeatBatch(int times) {
     float[] d = new float[data.length * times];
-    for (int k = 0; k < times; k++) System.arraycopy(data, 0, d, k * data.length, data.length);
+    for (int k = 0; k < times; k++) {
+      System.arraycopy(data, 0, d, k * data.length, data.length);
+    }
     long[] s = shape.clone();
     s[0] *= times;
     return new FloatTensor(d, s);
@@ -80,7 +90,9 @@ public record FloatTensor(float[] data, long[] shape) {
 
   /** [1, ...] → [n, ...]. */
   public FloatTensor broadcastRows(int n) {
-    if (rows() != 1) throw new IllegalArgumentException("expected one row, got " + Arrays.toString(shape));
+    if (rows() != 1) {
+      throw new IllegalArgumentException("expected one row, got " + Arrays.toString(shape));
+    }
     return repeatBatch(n);
   }
 
@@ -105,7 +117,9 @@ public record FloatTensor(float[] data, long[] shape) {
     int b = rows();
     int a = rowSize();
     int o = other.rowSize();
-    if (other.rows() != b) throw new IllegalArgumentException("batch sizes differ");
+    if (other.rows() != b) {
+      throw new IllegalArgumentException("batch sizes differ");
+    }
     float[] d = new float[data.length + other.data.length];
     for (int r = 0; r < b; r++) {
       System.arraycopy(data, r * a, d, r * (a + o), a);

@@ -32,7 +32,9 @@ final class BytePairMerger {
   List<String> merge(List<String> symbols) {
     String cacheKey = String.join("\u0001", symbols);
     List<String> cached = cache.get(cacheKey);
-    if (cached != null) return cached;
+    if (cached != null) {
+      return cached;
+    }
     List<String> word = new ArrayList<>(symbols);
     while (word.size() > 1) {
       int bestRank = Integer.MAX_VALUE;
@@ -46,7 +48,9 @@ final class BytePairMerger {
           second = word.get(i + 1);
         }
       }
-      if (first == null) break;
+      if (first == null) {
+        break;
+      }
       List<String> merged = new ArrayList<>(word.size());
       for (int i = 0; i < word.size(); i++) {
         if (i + 1 < word.size() && word.get(i).equals(first) && word.get(i + 1).equals(second)) {

@@ -15,9 +15,15 @@ final class ByteUnicode {
   private static char[] buildTable() {
     char[] table = new char[256];
     boolean[] printable = new boolean[256];
-    for (int b = '!'; b <= '~'; b++) printable[b] = true;
-    for (int b = 0xA1; b <= 0xAC; b++) printable[b] = true;
-    for (int b = 0xAE; b <= 0xFF; b++) printable[b] = true;
+    for (int b = '!'; b <= '~'; b++) {
+      printable[b] = true;
+    }
+    for (int b = 0xA1; b <= 0xAC; b++) {
+      printable[b] = true;
+    }
+    for (int b = 0xAE; b <= 0xFF; b++) {
+      printable[b] = true;
+    }
     int next = 0;
     for (int b = 0; b < 256; b++) {
       table[b] = printable[b] ? (char) b : (char) (256 + next++);
@@ -29,8 +35,16 @@ final class ByteUnicode {
   static char[] alphabet() {
     char[] out = new char[256];
     int n = 0;
-    for (int b = 0; b < 256; b++) if (BYTE_TO_CHAR[b] == b) out[n++] = (char) b;
-    for (int b = 0; b < 256; b++) if (BYTE_TO_CHAR[b] != b) out[n++] = BYTE_TO_CHAR[b];
+    for (int b = 0; b < 256; b++) {
+      if (BYTE_TO_CHAR[b] == b) {
+        out[n++] = (char) b;
+      }
+    }
+    for (int b = 0; b < 256; b++) {
+      if (BYTE_TO_CHAR[b] != b) {
+        out[n++] = BYTE_TO_CHAR[b];
+      }
+    }
     return out;
   }
 
@@ -38,7 +52,9 @@ final class ByteUnicode {
   static String encode(String token) {
     byte[] bytes = token.getBytes(StandardCharsets.UTF_8);
     StringBuilder sb = new StringBuilder(bytes.length);
-    for (byte b : bytes) sb.append(BYTE_TO_CHAR[b & 0xFF]);
+    for (byte b : bytes) {
+      sb.append(BYTE_TO_CHAR[b & 0xFF]);
+    }
     return sb.toString();
   }
 }

@@ -40,12 +40,20 @@ public final class ClipTokenizer implements Tokenizer {
   private final int endId;
 
   private ClipTokenizer(List<String[]> merges, int contextLength) {
-    if (contextLength < 2) throw new IllegalArgumentException("context length must be at least 2: " + contextLength);
+    if (contextLength < 2) {
+      throw new IllegalArgumentException("context length must be at least 2: " + contextLength);
+    }
     Map<String, Integer> enc = new HashMap<>();
     char[] alphabet = ByteUnicode.alphabet();
-    for (char c : alphabet) enc.put(String.valueOf(c), enc.size());
-    for (char c : alphabet) enc.put(c + END_OF_WORD, enc.size());
-    for (String[] merge : merges) enc.put(merge[0] + merge[1], enc.size());
+    for (char c : alphabet) {
+      enc.put(String.valueOf(c), enc.size());
+    }
+    for (char c : alphabet) {
+      enc.put(c + END_OF_WORD, enc.size());
+    }
+    for (String[] merge : merges) {
+      enc.put(merge[0] + merge[1], enc.size());
+    }
     this.startId = enc.size();
     enc.put(START_OF_TEXT, startId);
     this.endId = enc.size();
@@ -68,7 +76,9 @@ public final class ClipTokenizer implements Tokenizer {
     List<String[]> merges = new ArrayList<>();
     for (int i = 1; i < lines.size() && (maxMerges == null || merges.size() < maxMerges); i++) {
       String[] parts = lines.get(i).trim().split("\\s+");
-      if (parts.length == 2) merges.add(parts);
+      if (parts.length == 2) {
+        merges.add(parts);
+      }
     }
     return new ClipTokenizer(merges, contextLength);
   }
@@ -110,16 +120,22 @@ public final class ClipTokenizer implements Tokenizer {
       }
       String chars = ByteUnicode.encode(token);
       List<String> symbols = new ArrayList<>(chars.length());
-      for (int i = 0; i < chars.length() - 1; i++) symbols.add(String.valueOf(chars.charAt(i)));
+      for (int i = 0; i < chars.length() - 1; i++) {
+        symbols.add(String.valueOf(chars.charAt(i)));
+      }
       symbols.add(chars.charAt(chars.length() - 1) + END_OF_WORD);
-      for (String symbol : merger.merge(symbols)) ids.add(idOf(symbol));
+      for (String symbol : merger.merge(symbols)) {
+        ids.add(idOf(symbol));
+      }
     }
     return ids;
   }
 
   private int idOf(String symbol) {
     Integer id = encoder.get(symbol);
-    if (id == null) throw new IllegalStateException("BPE symbol missing from the vocabulary: " + symbol);
+    if (id == null) {
+      throw new IllegalStateException("BPE symbol missing from the vocabulary: " + symbol);
+    }
     return id;
   }
 

@@ -48,7 +48,9 @@ public final class Gpt2Tokenizer implements Tokenizer {
       List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       for (int i = 1; i < lines.size(); i++) {
         String[] parts = lines.get(i).split(" ");
-        if (parts.length == 2) merges.add(parts);
+        if (parts.length == 2) {
+          merges.add(parts);
+        }
       }
     }
     return new Gpt2Tokenizer(encoder, merges, contextLength);
@@ -70,10 +72,14 @@ public final class Gpt2Tokenizer implements Tokenizer {
     while (m.find()) {
       String chars = ByteUnicode.encode(m.group());
       List<String> symbols = new ArrayList<>(chars.length());
-      for (int i = 0; i < chars.length(); i++) symbols.add(String.valueOf(chars.charAt(i)));
+      for (int i = 0; i < chars.length(); i++) {
+        symbols.add(String.valueOf(chars.charAt(i)));
+      }
       for (String symbol : merger.merge(symbols)) {
         Integer id = encoder.get(symbol);
-        if (id == null) throw new IllegalStateException("BPE symbol missing from the vocabulary: " + symbol);
+        if (id == null) {
+          throw new IllegalStateException("BPE symbol missing from the vocabulary: " + symbol);
+        }
         ids.add(id);
       }
     }

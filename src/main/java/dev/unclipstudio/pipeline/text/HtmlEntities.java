@@ -31,7 +31,9 @@ final class HtmlEntities {
   private HtmlEntities() {}
 
   static String unescape(String text) {
-    if (text.indexOf('&') < 0) return text;
+    if (text.indexOf('&') < 0) {
+      return text;
+    }
     Matcher m = REFERENCE.matcher(text);
     StringBuilder sb = new StringBuilder(text.length());
     while (m.find()) {
@@ -54,7 +56,9 @@ final class HtmlEntities {
       }
     }
     String value = NAMED.get(name);
-    if (value == null || !(whole.endsWith(";") || LEGACY_WITHOUT_SEMICOLON.contains(name))) return whole;
+    if (value == null || !(whole.endsWith(";") || LEGACY_WITHOUT_SEMICOLON.contains(name))) {
+      return whole;
+    }
     return value;
   }
 }

@@ -22,7 +22,9 @@ record PromptEncoding(TextEncoding uncond, TextEncoding cond, boolean[] uncondMa
   TextEncoding rows(int batch, boolean guided) {
     FloatTensor te = cond.textEmbeds().broadcastRows(batch);
     FloatTensor th = cond.lastHiddenState().broadcastRows(batch);
-    if (!guided) return new TextEncoding(te, th);
+    if (!guided) {
+      return new TextEncoding(te, th);
+    }
     return new TextEncoding(uncond.textEmbeds().broadcastRows(batch).concatRows(te),
         uncond.lastHiddenState().broadcastRows(batch).concatRows(th));
   }
@@ -34,7 +36,9 @@ record PromptEncoding(TextEncoding uncond, TextEncoding cond, boolean[] uncondMa
     boolean[] out = new boolean[rows * l];
     for (int r = 0; r < rows; r++) {
       boolean[] m = guided && r < batch ? uncondMask : condMask;
-      for (int i = 0; i < prefix; i++) out[r * l + i] = true;
+      for (int i = 0; i < prefix; i++) {
+        out[r * l + i] = true;
+      }
       System.arraycopy(m, 0, out, r * l + prefix, m.length);
     }
     return out;

@@ -9,11 +9,15 @@ public final class Slerp {
   private Slerp() {}
 
   public static float[] slerp(float[] a, float[] b, double theta) {
-    if (a.length != b.length) throw new IllegalArgumentException("lengths differ: " + a.length + " vs " + b.length);
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("lengths differ: " + a.length + " vs " + b.length);
+    }
     double na = norm(a);
     double nb = norm(b);
     double dot = 0;
-    for (int i = 0; i < a.length; i++) dot += a[i] * (double) b[i];
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * (double) b[i];
+    }
     double cos = (na == 0 || nb == 0) ? 1 : Math.max(-1, Math.min(1, dot / (na * nb)));
     double omega = Math.acos(cos);
     double sin = Math.sin(omega);
@@ -27,13 +31,17 @@ public final class Slerp {
       wb = Math.sin(theta * omega) / sin;
     }
     float[] out = new float[a.length];
-    for (int i = 0; i < out.length; i++) out[i] = (float) (wa * a[i] + wb * b[i]);
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (float) (wa * a[i] + wb * b[i]);
+    }
     return out;
   }
 
   static double norm(float[] v) {
     double s = 0;
-    for (float x : v) s += x * (double) x;
+    for (float x : v) {
+      s += x * (double) x;
+    }
     return Math.sqrt(s);
   }
 }

@@ -83,7 +83,9 @@ public final class UnclipPipeline {
   /** Text → image for {@code batch} images. */
   public PipelineResult textToImage(String prompt, int batch, Integer priorSteps, Double priorGuidanceScale,
       DecoderSettings decoderSettings, NoiseSource noise, Progress.Factory progressFactory) {
-    if (prior == null) throw new IllegalStateException("pack " + pack.name() + " has no prior stage");
+    if (prior == null) {
+      throw new IllegalStateException("pack " + pack.name() + " has no prior stage");
+    }
     UnclipScheduler priorScheduler = scheduler(ModelPack.PRIOR, priorSteps);
     UnclipScheduler decoderScheduler = scheduler(ModelPack.DECODER, decoderSettings.steps());
     Progress progress = progressFactory.create(priorScheduler.numSteps() + decoderScheduler.numSteps()
@@ -127,15 +129,21 @@ public final class UnclipPipeline {
     FloatTensor te = textEncoder.encode(tokens).textEmbeds(); // [2, C]
     int c = imageEmbedding.length;
     float[] diff = new float[c];
-    for (int i = 0; i < c; i++) diff[i] = te.data()[c + i] - te.data()[i];
+    for (int i = 0; i < c; i++) {
+      diff[i] = te.data()[c + i] - te.data()[i];
+    }
     double scale = Slerp.norm(imageEmbedding) / Math.max(Slerp.norm(diff), 1e-12);
-    for (int i = 0; i < c; i++) diff[i] *= (float) scale;
+    for (int i = 0; i < c; i++) {
+      diff[i] *= (float) scale;
+    }
     return decode(path(imageEmbedding, diff, frames, maxTheta), decoderSettings, noise, progressFactory);
   }
 
   /** CLIP image embedding [C] of an image (CLIP preprocessing, then the image encoder). */
   public float[] imageEmbedding(RgbImage image) {
-    if (imageEncoder == null) throw new IllegalStateException("pack " + pack.name() + " has no image encoder");
+    if (imageEncoder == null) {
+      throw new IllegalStateException("pack " + pack.name() + " has no image encoder");
+    }
     var clip = pack.clip();
     FloatTensor pixels = new ClipImagePreprocessor(clip.imageSize(), clip.imageMean(), clip.imageStd())
         .preprocess(image); // [1, 3, S, S]
@@ -174,7 +182,9 @@ public final class UnclipPipeline {
           (x, k, t) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch, 1, 1, buffers.guided()),
           DenoisedHook.NONE, noise, progress, 0);
       float[] z = new float[x0.length];
-      for (int i = 0; i < z.length; i++) z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
+      for (int i = 0; i < z.length; i++) {
+        z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
+      }
       return FloatTensor.of(z, batch, c);
     }
   }
@@ -205,7 +215,9 @@ public final class UnclipPipeline {
           (xt, k, t) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch, 6, 3, buffers.guided()),
           DenoisedHook.NONE, noise, progress, s);
       float[] clamped = new float[x.length];
-      for (int i = 0; i < x.length; i++) clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));
+      for (int i = 0; i < x.length; i++) {
+        clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));
+      }
       return FloatTensor.of(clamped, batch, 3, s, s);
     }
   }
@@ -225,9 +237,13 @@ public final class UnclipPipeline {
 
   private static FloatTensor path(float[] a, float[] b, int frames, double maxTheta) {
     List<float[]> rows = new ArrayList<>();
-    for (int k = 0; k < frames; k++) rows.add(Slerp.slerp(a, b, maxTheta * k / (frames - 1)));
+    for (int k = 0; k < frames; k++) {
+      rows.add(Slerp.slerp(a, b, maxTheta * k / (frames - 1)));
+    }
     float[] data = new float[frames * a.length];
-    for (int k = 0; k < frames; k++) System.arraycopy(rows.get(k), 0, data, k * a.length, a.length);
+    for (int k = 0; k < frames; k++) {
+      System.arraycopy(rows.get(k), 0, data, k * a.length, a.length);
+    }
     return FloatTensor.of(data, frames, a.length);
   }
 }

@@ -19,7 +19,9 @@ class BicubicResizeTest {
     for (JsonNode c : FIXTURES.get("torch")) {
       double[] in = doubles(c.get("input"));
       float[] planes = new float[in.length];
-      for (int i = 0; i < in.length; i++) planes[i] = (float) in[i];
+      for (int i = 0; i < in.length; i++) {
+        planes[i] = (float) in[i];
+      }
       float[] out = BicubicResize.resizePlanes(planes, c.get("channels").asInt(), c.get("in_h").asInt(),
           c.get("in_w").asInt(), c.get("out_h").asInt(), c.get("out_w").asInt());
       assertClose(doubles(c.get("output")), Fixtures.toDoubles(out), 2e-6, 1e-5,
@@ -32,11 +34,15 @@ class BicubicResizeTest {
     for (JsonNode c : FIXTURES.get("pil")) {
       int[] in = ints(c.get("input"));
       byte[] rgb = new byte[in.length];
-      for (int i = 0; i < in.length; i++) rgb[i] = (byte) in[i];
+      for (int i = 0; i < in.length; i++) {
+        rgb[i] = (byte) in[i];
+      }
       RgbImage out = BicubicResize.resize(new RgbImage(c.get("in_w").asInt(), c.get("in_h").asInt(), rgb),
           c.get("out_w").asInt(), c.get("out_h").asInt());
       int[] actual = new int[out.rgb().length];
-      for (int i = 0; i < actual.length; i++) actual[i] = out.rgb()[i] & 0xFF;
+      for (int i = 0; i < actual.length; i++) {
+        actual[i] = out.rgb()[i] & 0xFF;
+      }
       assertArrayEquals(ints(c.get("output")), actual,
           "PIL " + c.get("in_w") + "x" + c.get("in_h") + " -> " + c.get("out_w") + "x" + c.get("out_h"));
     }
@@ -47,7 +53,9 @@ class BicubicResizeTest {
     for (JsonNode c : FIXTURES.get("clip")) {
       int[] in = ints(c.get("input"));
       byte[] rgb = new byte[in.length];
-      for (int i = 0; i < in.length; i++) rgb[i] = (byte) in[i];
+      for (int i = 0; i < in.length; i++) {
+        rgb[i] = (byte) in[i];
+      }
       double[] mean = doubles(c.get("mean"));
       double[] std = doubles(c.get("std"));
       ClipImagePreprocessor pre = new ClipImagePreprocessor(c.get("size").asInt(),

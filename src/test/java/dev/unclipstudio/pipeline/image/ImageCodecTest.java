@@ -17,7 +17,9 @@ class ImageCodecTest {
 
   private static RgbImage gradient(int w, int h) {
     byte[] rgb = new byte[w * h * 3];
-    for (int i = 0; i < rgb.length; i++) rgb[i] = (byte) (i * 7);
+    for (int i = 0; i < rgb.length; i++) {
+      rgb[i] = (byte) (i * 7);
+    }
     return new RgbImage(w, h, rgb);
   }
 

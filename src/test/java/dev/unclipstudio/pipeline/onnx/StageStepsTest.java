@@ -39,7 +39,9 @@ class StageStepsTest {
       for (int timestep : new int[] {999, 500, 0}) {
         double[] x = noise(3 * side * side, timestep); // one image, fed as both rows
         float[] twice = new float[2 * x.length];
-        for (int i = 0; i < twice.length; i++) twice[i] = (float) x[i % x.length];
+        for (int i = 0; i < twice.length; i++) {
+          twice[i] = (float) x[i % x.length];
+        }
         FloatTensor expected = session.run(Map.of(
             "sample", new StageInput.Floats(FloatTensor.of(twice, 2, 3, side, side)),
             "timestep", StageInput.Ints.timestep(timestep, 2),
@@ -71,7 +73,9 @@ class StageStepsTest {
     StageSpec spec = superResSpec();
     FloatTensor first = fixtureLowRes();
     float[] flipped = first.data().clone();
-    for (int i = 0; i < flipped.length; i++) flipped[i] = -flipped[i];
+    for (int i = 0; i < flipped.length; i++) {
+      flipped[i] = -flipped[i];
+    }
     FloatTensor second = FloatTensor.of(flipped, first.shape());
     double[] x = noise(2 * first.rowSize(), 7);
     try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
@@ -116,7 +120,9 @@ class StageStepsTest {
   private static double[] noise(int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     double[] x = new double[n];
-    for (int i = 0; i < n; i++) x[i] = random.nextGaussian();
+    for (int i = 0; i < n; i++) {
+      x[i] = random.nextGaussian();
+    }
     return x;
   }
 

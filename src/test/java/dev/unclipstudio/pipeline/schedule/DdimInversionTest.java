@@ -15,8 +15,12 @@ class DdimInversionTest {
     double[] eps = {0.1, 0.2, -0.3, 0.4}; // a constant ε makes η = 0 DDIM exactly invertible
     double[] x = start.clone();
     double[] x0 = new double[x.length];
-    for (int k = 0; k < ddim.numSteps() - 1; k++) ddim.inverseStep(k, eps, x, x0);
-    for (int k = 0; k < ddim.numSteps() - 1; k++) ddim.step(k, eps, x, null, DenoisedHook.NONE, x0);
+    for (int k = 0; k < ddim.numSteps() - 1; k++) {
+      ddim.inverseStep(k, eps, x, x0);
+    }
+    for (int k = 0; k < ddim.numSteps() - 1; k++) {
+      ddim.step(k, eps, x, null, DenoisedHook.NONE, x0);
+    }
     assertClose(start, x, 1e-5, 1e-5, "round trip");
   }
 }

@@ -35,7 +35,9 @@ class SamplerGoldenTest {
       assertClose(doubles(s.get("betas")), betas, 1e-15, 1e-12, e.getKey() + " betas");
       double[] acp = new double[1000];
       double acc = 1;
-      for (int t = 0; t < 1000; t++) acp[t] = acc *= 1 - betas[t];
+      for (int t = 0; t < 1000; t++) {
+        acp[t] = acc *= 1 - betas[t];
+      }
       assertClose(doubles(s.get("alphas_cumprod")), acp, 1e-15, 1e-12, e.getKey() + " alphas_cumprod");
     }
   }
@@ -112,7 +114,9 @@ class SamplerGoldenTest {
       JsonNode s = steps.get(k);
       int t = s.get("t").asInt();
       double[] eps = new double[x.length];
-      for (int j = 0; j < x.length; j++) eps[j] = 0.5 * Math.sin(x[j] + t / 500.0);
+      for (int j = 0; j < x.length; j++) {
+        eps[j] = 0.5 * Math.sin(x[j] + t / 500.0);
+      }
       scheduler.step(k, eps, x, doubles(s.get("noise")), DenoisedHook.NONE, x0);
       String where = c.get("name").asText() + " step " + k + " (t=" + t + ")";
       assertClose(doubles(s.get("pred_x0")), x0, ATOL, RTOL, where + " pred_x0");

@@ -76,7 +76,9 @@ class ClipGlideTokenizerFixtureTest {
 
   static boolean[] booleans(JsonNode array) {
     boolean[] out = new boolean[array.size()];
-    for (int i = 0; i < out.length; i++) out[i] = array.get(i).asBoolean();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).asBoolean();
+    }
     return out;
   }
 }
