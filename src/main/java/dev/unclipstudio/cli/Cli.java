@@ -3,8 +3,11 @@ package dev.unclipstudio.cli;
 import dev.unclipstudio.pipeline.CancellationToken;
 import dev.unclipstudio.pipeline.Engine;
 import dev.unclipstudio.pipeline.GeneratedImage;
+import dev.unclipstudio.pipeline.ImageMetadata;
 import dev.unclipstudio.pipeline.InpaintRequest;
 import dev.unclipstudio.pipeline.InterpolationRequest;
+import dev.unclipstudio.pipeline.RequestKind;
+import dev.unclipstudio.pipeline.StepListener;
 import dev.unclipstudio.pipeline.TextToImageRequest;
 import dev.unclipstudio.pipeline.VariationRequest;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
@@ -16,6 +19,7 @@ import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
 import dev.unclipstudio.pipeline.pack.StageSpec;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,7 +27,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +89,7 @@ public final class Cli {
   }
 
   private static Arguments parse(List<String> words, String... extra) throws UsageException {
-    Set<String> allowed = new java.util.HashSet<>(COMMON);
+    Set<String> allowed = new HashSet<>(COMMON);
     allowed.addAll(List.of(extra));
     return Arguments.parse(words, allowed, FLAGS);
   }
@@ -109,20 +113,21 @@ public final class Cli {
     String prompt = single(a, "a prompt");
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      List<GeneratedImage> images = engine.textToImage(new TextToImageRequest(prompt, seeds, a.intOption("prior-steps"),
-          a.doubleOption("prior-guidance"), a.intOption("steps"), a.doubleOption("guidance")), listener(a),
-          CancellationToken.NEVER);
-      return write(a, engine, "generate", images, prompt);
+      List<GeneratedImage> images = engine.textToImage(new TextToImageRequest(prompt, seeds,
+          overrides(a, "prior-steps", "prior-guidance"), decoder(a)), listener(a), CancellationToken.NEVER);
+      return write(a, engine, "generate", new ImageMetadata.Origin(RequestKind.TEXT_TO_IMAGE, prompt, List.of()),
+          images);
     }
   }
 
   private int variations(Arguments a) throws ModelPackException, InvalidImageException, IOException, UsageException {
-    RgbImage source = readImage(Path.of(single(a, "an image file")));
+    Path file = Path.of(single(a, "an image file"));
+    RgbImage source = readImage(file);
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      List<GeneratedImage> images = engine.variations(new VariationRequest(source, null, seeds, a.intOption("steps"),
-          a.doubleOption("guidance")), listener(a), CancellationToken.NEVER);
-      return write(a, engine, "variations", images, "");
+      List<GeneratedImage> images = engine.variations(new VariationRequest(source, null, seeds, decoder(a)),
+          listener(a), CancellationToken.NEVER);
+      return write(a, engine, "variations", origin(RequestKind.VARIATION, "", file), images);
     }
   }
 
@@ -130,15 +135,17 @@ public final class Cli {
     if (a.positionals().size() != 2) {
       throw new UsageException("interpolate needs two image files");
     }
-    RgbImage first = readImage(Path.of(a.positionals().get(0)));
-    RgbImage second = readImage(Path.of(a.positionals().get(1)));
+    Path firstFile = Path.of(a.positionals().get(0));
+    Path secondFile = Path.of(a.positionals().get(1));
+    RgbImage first = readImage(firstFile);
+    RgbImage second = readImage(secondFile);
     Integer frames = a.intOption("frames");
     long seed = seeds(a).get(0);
     try (Engine engine = openEngine(a)) {
       List<GeneratedImage> images = engine.interpolate(new InterpolationRequest(engine.imageEmbedding(first),
-          engine.imageEmbedding(second), frames == null ? 5 : frames, seed, a.intOption("steps"),
-          a.doubleOption("guidance")), listener(a), CancellationToken.NEVER);
-      return write(a, engine, "interpolate", images, "");
+          engine.imageEmbedding(second), frames == null ? 5 : frames, seed, decoder(a)), listener(a),
+          CancellationToken.NEVER);
+      return write(a, engine, "interpolate", origin(RequestKind.INTERPOLATION, "", firstFile, secondFile), images);
     }
   }
 
@@ -149,15 +156,15 @@ public final class Cli {
     if (a.option("mask") == null) {
       throw new UsageException("inpaint needs --mask MASK");
     }
-    RgbImage source = readImage(Path.of(a.positionals().get(0)));
+    Path sourceFile = Path.of(a.positionals().get(0));
+    RgbImage source = readImage(sourceFile);
     RgbImage mask = readImage(Path.of(a.option("mask")));
     String prompt = a.positionals().get(1);
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      int size = engine.pack().imageSize();
-      List<GeneratedImage> images = engine.inpaint(new InpaintRequest(source, keepMask(mask, size), prompt, seeds,
-          a.intOption("steps"), a.doubleOption("guidance")), listener(a), CancellationToken.NEVER);
-      return write(a, engine, "inpaint", images, prompt);
+      List<GeneratedImage> images = engine.inpaint(new InpaintRequest(source, mask, prompt, seeds,
+          overrides(a, "steps", "guidance")), listener(a), CancellationToken.NEVER);
+      return write(a, engine, "inpaint", origin(RequestKind.INPAINT, prompt, sourceFile), images);
     }
   }
 
@@ -240,8 +247,8 @@ public final class Cli {
     return Engine.open(ModelPack.readManifest(packDir(a)), options);
   }
 
-  private dev.unclipstudio.pipeline.StepListener listener(Arguments a) {
-    return a.flag("quiet") ? dev.unclipstudio.pipeline.StepListener.NONE : new ProgressBar(err);
+  private StepListener listener(Arguments a) {
+    return a.flag("quiet") ? StepListener.NONE : new ProgressBar(err);
   }
 
   private static RgbImage readImage(Path file) throws IOException, InvalidImageException {
@@ -251,49 +258,32 @@ public final class Cli {
     return ImageDecoder.decode(Files.readAllBytes(file), ImageLimits.defaults());
   }
 
-  /** White (luminance ≥ 128) = regenerate, so the keep mask is the dark part, at the pack's size. */
-  static boolean[] keepMask(RgbImage mask, int size) {
-    RgbImage resized = mask.width() == size && mask.height() == size ? mask : nearest(mask, size);
-    boolean[] keep = new boolean[size * size];
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        int lum = (299 * resized.get(x, y, 0) + 587 * resized.get(x, y, 1) + 114 * resized.get(x, y, 2)) / 1000;
-        keep[y * size + x] = lum < 128;
-      }
-    }
-    return keep;
+  private static StageOverrides decoder(Arguments a) throws UsageException {
+    return overrides(a, "steps", "guidance");
   }
 
-  /** Nearest-neighbour resize: a mask must stay two-valued. */
-  private static RgbImage nearest(RgbImage image, int size) {
-    byte[] rgb = new byte[size * size * 3];
-    for (int y = 0; y < size; y++) {
-      int sy = (int) ((long) y * image.height() / size);
-      for (int x = 0; x < size; x++) {
-        int sx = (int) ((long) x * image.width() / size);
-        for (int c = 0; c < 3; c++) {
-          rgb[(y * size + x) * 3 + c] = (byte) image.get(sx, sy, c);
-        }
-      }
+  private static StageOverrides overrides(Arguments a, String steps, String guidance) throws UsageException {
+    Integer n = a.intOption(steps);
+    if (n != null && n < 1) {
+      throw new UsageException("--" + steps + " must be at least 1");
     }
-    return new RgbImage(size, size, rgb);
+    return new StageOverrides(n, a.doubleOption(guidance));
   }
 
-  private int write(Arguments a, Engine engine, String command, List<GeneratedImage> images, String prompt)
-      throws IOException {
+  private static ImageMetadata.Origin origin(RequestKind kind, String prompt, Path... sources) {
+    return new ImageMetadata.Origin(kind, prompt, Arrays.stream(sources).map(p -> p.getFileName().toString())
+        .toList());
+  }
+
+  private int write(Arguments a, Engine engine, String command, ImageMetadata.Origin origin,
+      List<GeneratedImage> images) throws IOException {
     Path dir = Path.of(a.option("out") != null ? a.option("out") : "out");
     Files.createDirectories(dir);
+    List<Map<String, String>> texts = ImageMetadata.of(origin, images, engine.pack());
     for (int i = 0; i < images.size(); i++) {
       GeneratedImage g = images.get(i);
-      Map<String, String> text = new LinkedHashMap<>();
-      text.put("prompt", prompt);
-      text.put("seed", Long.toString(g.seed()));
-      text.put("steps", a.option("steps") != null ? a.option("steps") : "default");
-      text.put("guidance", a.option("guidance") != null ? a.option("guidance") : "default");
-      text.put("pack", engine.pack().name() + " " + engine.pack().version());
-      text.put("command", command);
       Path file = dir.resolve(String.format("%s-%d-%02d.png", command, g.seed(), i));
-      Files.write(file, PngCodec.encode(g.image(), text));
+      Files.write(file, PngCodec.encode(g.image(), texts.get(i)));
       out.println(file);
     }
     return 0;

@@ -1,6 +1,7 @@
 package dev.unclipstudio.pipeline;
 
 import dev.unclipstudio.pipeline.glide.InpaintPipeline;
+import dev.unclipstudio.pipeline.glide.KeepMask;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.Decoder;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
@@ -12,6 +13,7 @@ import dev.unclipstudio.pipeline.onnx.TextProjection;
 import dev.unclipstudio.pipeline.onnx.Upsampler;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
+import dev.unclipstudio.pipeline.sampling.Batch;
 import dev.unclipstudio.pipeline.sampling.Progress;
 import dev.unclipstudio.pipeline.unclip.SuperResChain;
 import dev.unclipstudio.pipeline.unclip.UnclipPipeline;
@@ -63,7 +65,8 @@ public final class Engine implements AutoCloseable {
         }
         superRes = new SuperResChain(pack, first, last);
       }
-      UnclipPipeline unclip = new UnclipPipeline(pack, textEncoder, imageEncoder, prior, textProj, decoder, superRes);
+      UnclipPipeline unclip = new UnclipPipeline(pack,
+          new UnclipPipeline.Stages(textEncoder, imageEncoder, prior, textProj, decoder, superRes));
       InpaintPipeline inpaint = null;
       if (pack.hasInpainting()) {
         InpaintModel base = track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_BASE), options));
@@ -103,34 +106,36 @@ public final class Engine implements AutoCloseable {
   }
 
   public List<GeneratedImage> textToImage(TextToImageRequest r, StepListener l, CancellationToken c) {
-    return unclip.textToImage(r.prompt(), r.seeds().size(), r.priorSteps(), r.priorGuidanceScale(),
-        new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(r.seeds()),
-        Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
+    return unclip.textToImage(r.prompt(), r.prior(), r.decoder(), batch(r.seeds(), l, c))
+        .toGeneratedImages(r.seeds());
   }
 
   public List<GeneratedImage> variations(VariationRequest r, StepListener l, CancellationToken c) {
     float[] embedding = r.sourceEmbedding() != null
         ? checkedEmbedding(r.sourceEmbedding())
         : imageEmbedding(r.source());
-    return unclip.variations(embedding, r.seeds().size(),
-        new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(r.seeds()),
-        Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
+    return unclip.variations(embedding, r.decoder(), batch(r.seeds(), l, c)).toGeneratedImages(r.seeds());
   }
 
   /** Every frame uses the request's one seed, so all frames start from the same noise. */
   public List<GeneratedImage> interpolate(InterpolationRequest r, StepListener l, CancellationToken c) {
     List<Long> seeds = Collections.nCopies(r.frames(), r.seed());
-    return unclip.interpolate(checkedEmbedding(r.embeddingA()), checkedEmbedding(r.embeddingB()), r.frames(),
-        new UnclipPipeline.DecoderSettings(r.decoderSteps(), r.decoderGuidanceScale()), new SeededNoise(seeds),
-        Progress.Factory.of(l, c)).toGeneratedImages(seeds);
+    return unclip.interpolate(checkedEmbedding(r.embeddingA()), checkedEmbedding(r.embeddingB()), r.decoder(),
+        batch(seeds, l, c)).toGeneratedImages(seeds);
   }
 
+  /** The mask is read by the one rule for painted masks ({@link KeepMask#fromPainted}) at the pack's size. */
   public List<GeneratedImage> inpaint(InpaintRequest r, StepListener l, CancellationToken c) {
     if (inpaint == null) {
       throw new UnsupportedOperationException("pack " + pack.name() + " has no inpainting stage");
     }
-    return inpaint.inpaint(r.source(), r.keepMask(), r.prompt(), r.seeds().size(), r.steps(), r.guidanceScale(),
-        new SeededNoise(r.seeds()), Progress.Factory.of(l, c)).toGeneratedImages(r.seeds());
+    KeepMask keep = KeepMask.fromPainted(r.paintedMask(), pack.imageSize());
+    return inpaint.inpaint(r.source(), keep, r.prompt(), r.base(), batch(r.seeds(), l, c))
+        .toGeneratedImages(r.seeds());
+  }
+
+  private static Batch batch(List<Long> seeds, StepListener listener, CancellationToken cancellation) {
+    return new Batch(seeds.size(), new SeededNoise(seeds), Progress.Factory.of(listener, cancellation));
   }
 
   /** CLIP image embedding of an image of any size. */

@@ -1,25 +1,27 @@
 package dev.unclipstudio.pipeline;
 
 import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import java.util.List;
 
 /**
- * Regenerate the unkept part of an image from a prompt.
+ * Regenerate part of an image from a prompt.
  *
  * @param source any size; resized to the pack's image size
- * @param keepMask at the pack's image size, row-major, true = keep
+ * @param paintedMask any size; white (light) = repaint, black (dark) = keep, read by {@code KeepMask.fromPainted}
+ * @param base steps and guidance of the base inpainting stage
  */
-public record InpaintRequest(RgbImage source, boolean[] keepMask, String prompt, List<Long> seeds, Integer steps,
-    Double guidanceScale) {
+public record InpaintRequest(RgbImage source, RgbImage paintedMask, String prompt, List<Long> seeds,
+    StageOverrides base) {
 
   public InpaintRequest {
-    if (source == null || keepMask == null) {
-      throw new IllegalArgumentException("source and keep mask are needed");
+    if (source == null || paintedMask == null) {
+      throw new IllegalArgumentException("a source image and a mask are needed");
     }
     if (prompt == null) {
       throw new IllegalArgumentException("prompt must not be null (use \"\" for none)");
     }
     seeds = RequestChecks.seeds(seeds);
-    RequestChecks.steps("steps", steps);
+    base = base == null ? StageOverrides.DEFAULTS : base;
   }
 }

@@ -1,8 +1,10 @@
 package dev.unclipstudio.pipeline;
 
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
+
 /** Frames along the spherical path between two CLIP image embeddings, all decoded from the same noise. */
 public record InterpolationRequest(float[] embeddingA, float[] embeddingB, int frames, long seed,
-    Integer decoderSteps, Double decoderGuidanceScale) {
+    StageOverrides decoder) {
 
   public InterpolationRequest {
     if (embeddingA == null || embeddingB == null) {
@@ -15,6 +17,6 @@ public record InterpolationRequest(float[] embeddingA, float[] embeddingB, int f
     if (frames < 2) {
       throw new IllegalArgumentException("frames must be at least 2: " + frames);
     }
-    RequestChecks.steps("decoderSteps", decoderSteps);
+    decoder = decoder == null ? StageOverrides.DEFAULTS : decoder;
   }
 }

@@ -8,8 +8,8 @@ package dev.unclipstudio.pipeline;
 public interface NoiseSource {
 
   /** x_T for {@code batch} images into {@code into}: [batch · perImage]. */
-  void initial(String stage, int batch, double[] into);
+  void initial(Stage stage, int batch, double[] into);
 
   /** z for step {@code step} (0-based, sampling order) of a stage into {@code into}: [batch · perImage]. */
-  void step(String stage, int step, int batch, double[] into);
+  void step(Stage stage, int step, int batch, double[] into);
 }

@@ -13,8 +13,10 @@ import java.util.Map;
  * @param imageEmbeddings [B, C] CLIP image embeddings decoded from, or null (inpainting)
  * @param intermediates named tensors along the way, named as in the reference fixtures ("image_embeddings",
  *     "decoder_output", "base_output"), for checks against a reference
+ * @param settings the stages run, in order, with the settings they used
  */
-public record PipelineResult(FloatTensor images, FloatTensor imageEmbeddings, Map<String, FloatTensor> intermediates) {
+public record PipelineResult(FloatTensor images, FloatTensor imageEmbeddings, Map<String, FloatTensor> intermediates,
+    List<StageSettings> settings) {
 
   /** 8-bit images: round(v · 255). */
   public List<RgbImage> rgbImages() {
@@ -42,7 +44,7 @@ public record PipelineResult(FloatTensor images, FloatTensor imageEmbeddings, Ma
     List<GeneratedImage> out = new ArrayList<>(rgb.size());
     for (int i = 0; i < rgb.size(); i++) {
       float[] embedding = imageEmbeddings == null ? null : imageEmbeddings.rows(i, i + 1).data();
-      out.add(new GeneratedImage(rgb.get(i), seeds.get(i), embedding));
+      out.add(new GeneratedImage(rgb.get(i), seeds.get(i), embedding, settings));
     }
     return out;
   }

@@ -13,10 +13,4 @@ final class RequestChecks {
     }
     return List.copyOf(seeds);
   }
-
-  static void steps(String name, Integer steps) {
-    if (steps != null && steps < 1) {
-      throw new IllegalArgumentException(name + " must be at least 1: " + steps);
-    }
-  }
 }

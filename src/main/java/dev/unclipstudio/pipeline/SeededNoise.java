@@ -1,6 +1,6 @@
 package dev.unclipstudio.pipeline;
 
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -12,30 +12,30 @@ import java.util.SplittableRandom;
 public final class SeededNoise implements NoiseSource {
 
   private final List<Long> seeds;
-  private final Map<String, SplittableRandom[]> streams = new HashMap<>();
+  private final Map<Stage, SplittableRandom[]> streams = new EnumMap<>(Stage.class);
 
   public SeededNoise(List<Long> seeds) {
     this.seeds = List.copyOf(seeds);
   }
 
   @Override
-  public void initial(String stage, int batch, double[] into) {
+  public void initial(Stage stage, int batch, double[] into) {
     draw(stage, batch, into);
   }
 
   @Override
-  public void step(String stage, int step, int batch, double[] into) {
+  public void step(Stage stage, int step, int batch, double[] into) {
     draw(stage, batch, into);
   }
 
-  private void draw(String stage, int batch, double[] into) {
+  private void draw(Stage stage, int batch, double[] into) {
     if (batch != seeds.size()) {
       throw new IllegalArgumentException("noise for " + batch + " images requested, seeds given for " + seeds.size());
     }
     SplittableRandom[] perStage = streams.computeIfAbsent(stage, s -> {
       SplittableRandom[] r = new SplittableRandom[seeds.size()];
       for (int b = 0; b < r.length; b++) {
-        r[b] = new SplittableRandom(mix(seeds.get(b), s.hashCode()));
+        r[b] = new SplittableRandom(mix(seeds.get(b), s.noiseStream()));
       }
       return r;
     });

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 /**
  * Progress after one sampler step.
  *
- * @param stage stage name ("prior", "decoder", "super_res", "inpaint_base", …)
+ * @param stage the stage the step belongs to
  * @param step 1-based step within the stage
  * @param stageSteps steps in the stage
  * @param overallStep 1-based step over the whole request
@@ -14,5 +14,5 @@ import java.util.function.Supplier;
  * @param preview the first image's predicted x0, computed only when called, and only during the listener's call (the
  *     loop reuses its buffers); returns null for the prior
  */
-public record StepEvent(String stage, int step, int stageSteps, int overallStep, int overallSteps,
+public record StepEvent(Stage stage, int step, int stageSteps, int overallStep, int overallSteps,
     Supplier<RgbImage> preview) {}

@@ -10,8 +10,10 @@ import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.pipeline.CancellationToken;
 import dev.unclipstudio.pipeline.Engine;
 import dev.unclipstudio.pipeline.GeneratedImage;
+import dev.unclipstudio.pipeline.ImageMetadata;
 import dev.unclipstudio.pipeline.InpaintRequest;
 import dev.unclipstudio.pipeline.InterpolationRequest;
+import dev.unclipstudio.pipeline.RequestKind;
 import dev.unclipstudio.pipeline.StepListener;
 import dev.unclipstudio.pipeline.TextToImageRequest;
 import dev.unclipstudio.pipeline.VariationRequest;
@@ -20,9 +22,8 @@ import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.image.PngCodec;
 import dev.unclipstudio.pipeline.image.RgbImage;
-import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -41,19 +42,20 @@ final class JobRunner {
 
   List<ResultImage> run(ClaimedJob job, Engine engine, StepListener listener, CancellationToken cancel) {
     JobParams p = job.params();
+    StageOverrides decoder = new StageOverrides(p.decoderSteps(), p.decoderGuidanceScale());
     List<GeneratedImage> images = switch (job.kind()) {
-      case TEXT_TO_IMAGE -> engine.textToImage(new TextToImageRequest(p.prompt(), p.seeds(), p.priorSteps(),
-          p.priorGuidanceScale(), p.decoderSteps(), p.decoderGuidanceScale()), listener, cancel);
-      case VARIATION -> engine.variations(variationOf(job), listener, cancel);
+      case TEXT_TO_IMAGE -> engine.textToImage(new TextToImageRequest(p.prompt(), p.seeds(),
+          new StageOverrides(p.priorSteps(), p.priorGuidanceScale()), decoder), listener, cancel);
+      case VARIATION -> engine.variations(variationOf(job, decoder), listener, cancel);
       case INTERPOLATION -> engine.interpolate(new InterpolationRequest(embeddingOf(engine, p.sourceImageIds().get(0)),
-          embeddingOf(engine, p.sourceImageIds().get(1)), p.frames(), p.seeds().get(0), p.decoderSteps(),
-          p.decoderGuidanceScale()), listener, cancel);
-      case INPAINT -> engine.inpaint(inpaintOf(job, engine.pack()), listener, cancel);
+          embeddingOf(engine, p.sourceImageIds().get(1)), p.frames(), p.seeds().get(0), decoder), listener, cancel);
+      case INPAINT -> engine.inpaint(inpaintOf(job), listener, cancel);
     };
+    List<Map<String, String>> texts = ImageMetadata.of(origin(job), images, engine.pack());
     List<ResultImage> results = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       GeneratedImage image = images.get(i);
-      Map<String, String> text = pngText(job, engine.pack(), image.seed(), i);
+      Map<String, String> text = texts.get(i);
       byte[] png = PngCodec.encode(image.image(), text);
       results.add(new ResultImage(i, image.seed(), image.image().width(), image.image().height(), toJson(text),
           p.sourceImageId(), image.imageEmbedding(), png, thumbnails.of(image.image())));
@@ -61,19 +63,32 @@ final class JobRunner {
     return results;
   }
 
-  private VariationRequest variationOf(ClaimedJob job) {
+  private static ImageMetadata.Origin origin(ClaimedJob job) {
+    JobParams p = job.params();
+    RequestKind kind = switch (job.kind()) {
+      case TEXT_TO_IMAGE -> RequestKind.TEXT_TO_IMAGE;
+      case VARIATION -> RequestKind.VARIATION;
+      case INTERPOLATION -> RequestKind.INTERPOLATION;
+      case INPAINT -> RequestKind.INPAINT;
+    };
+    List<String> sources = p.sourceImageIds() == null ? List.of()
+        : p.sourceImageIds().stream().map(String::valueOf).toList();
+    return new ImageMetadata.Origin(kind, p.prompt(), sources);
+  }
+
+  private VariationRequest variationOf(ClaimedJob job, StageOverrides decoder) {
     JobParams p = job.params();
     Long sourceId = p.sourceImageId();
     float[] embedding = sourceId == null ? null : inputs.embedding(sourceId);
     RgbImage source = embedding != null ? null : sourceImage(job);
-    return new VariationRequest(source, embedding, p.seeds(), p.decoderSteps(), p.decoderGuidanceScale());
+    return new VariationRequest(source, embedding, p.seeds(), decoder);
   }
 
-  private InpaintRequest inpaintOf(ClaimedJob job, ModelPack pack) {
+  private InpaintRequest inpaintOf(ClaimedJob job) {
     JobParams p = job.params();
     RgbImage mask = decode(inputs.input(job.lease().jobId(), "mask"), "mask");
-    return new InpaintRequest(sourceImage(job), Masks.keepMask(mask, pack.imageSize()), p.prompt(), p.seeds(),
-        p.inpaintSteps(), p.inpaintGuidanceScale());
+    return new InpaintRequest(sourceImage(job), mask, p.prompt(), p.seeds(),
+        new StageOverrides(p.inpaintSteps(), p.inpaintGuidanceScale()));
   }
 
   /** The gallery image the job names, else its uploaded "source" input. */
@@ -97,48 +112,6 @@ final class JobRunner {
     } catch (InvalidImageException e) {
       throw new IllegalStateException("The " + what + " cannot be read: " + e.getMessage(), e);
     }
-  }
-
-  /** Everything needed to make the image again, stored in the PNG and with the image row. */
-  private static Map<String, String> pngText(ClaimedJob job, ModelPack pack, long seed, int index) {
-    JobParams p = job.params();
-    Map<String, String> text = new LinkedHashMap<>();
-    if (p.prompt() != null && !p.prompt().isEmpty()) {
-      text.put("prompt", p.prompt());
-    }
-    text.put("kind", job.kind().name());
-    text.put("seed", Long.toString(seed));
-    switch (job.kind()) {
-      case TEXT_TO_IMAGE -> {
-        text.put("prior_steps", String.valueOf(or(p.priorSteps(), pack.priorSteps())));
-        text.put("prior_guidance_scale", String.valueOf(or(p.priorGuidanceScale(), pack.priorGuidanceScale())));
-        putDecoder(text, p, pack);
-      }
-      case VARIATION -> putDecoder(text, p, pack);
-      case INTERPOLATION -> {
-        putDecoder(text, p, pack);
-        text.put("frame", (index + 1) + " of " + p.frames());
-      }
-      case INPAINT -> {
-        text.put("inpaint_steps", String.valueOf(or(p.inpaintSteps(), pack.inpaintSteps())));
-        text.put("inpaint_guidance_scale", String.valueOf(or(p.inpaintGuidanceScale(), pack.inpaintGuidanceScale())));
-      }
-    }
-    if (p.sourceImageIds() != null) {
-      text.put("source_images", p.sourceImageIds().toString());
-    }
-    text.put("pack", pack.name() + " " + pack.version());
-    text.put("software", "Unclip Studio");
-    return text;
-  }
-
-  private static void putDecoder(Map<String, String> text, JobParams p, ModelPack pack) {
-    text.put("decoder_steps", String.valueOf(or(p.decoderSteps(), pack.decoderSteps())));
-    text.put("decoder_guidance_scale", String.valueOf(or(p.decoderGuidanceScale(), pack.decoderGuidanceScale())));
-  }
-
-  private static <T> T or(T value, T fallback) {
-    return value != null ? value : fallback;
   }
 
   private String toJson(Map<String, String> text) {

@@ -3,6 +3,7 @@ package dev.unclipstudio.worker;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.LeaseState;
 import dev.unclipstudio.job.QueueException;
+import dev.unclipstudio.pipeline.Stage;
 import dev.unclipstudio.pipeline.StepEvent;
 import dev.unclipstudio.pipeline.StepListener;
 import dev.unclipstudio.pipeline.image.PngCodec;
@@ -24,7 +25,7 @@ final class ProgressReporter implements StepListener {
   private long lastWrite;
   private long lastPreview;
 
-  private String stage;
+  private Stage stage;
   private long stageStarted = System.nanoTime();
 
   ProgressReporter(JobQueue queue, JobControl control, WorkerMetrics metrics, Duration progressInterval,
@@ -41,13 +42,13 @@ final class ProgressReporter implements StepListener {
   @Override
   public void onStep(StepEvent event) {
     long now = System.nanoTime();
-    if (!event.stage().equals(stage)) {
+    if (event.stage() != stage) {
       stage = event.stage();
       stageStarted = now;
     }
     boolean stageEnd = event.step() == event.stageSteps();
     if (stageEnd) {
-      metrics.stage(stage, now - stageStarted);
+      metrics.stage(stage.key(), now - stageStarted);
     }
     if (now - lastWrite < progressNanos && !stageEnd) {
       return;
@@ -62,7 +63,7 @@ final class ProgressReporter implements StepListener {
     double progress = event.overallSteps() == 0 ? 0 : (double) event.overallStep() / event.overallSteps();
     LeaseState state;
     try {
-      state = queue.reportProgress(control.lease(), event.stage(), event.step(), event.stageSteps(), progress, preview);
+      state = queue.reportProgress(control.lease(), event.stage().key(), event.step(), event.stageSteps(), progress, preview);
     } catch (QueueException e) {
       // Progress is best effort: a database blip must not cost the job. The lease decides who owns it.
       return;

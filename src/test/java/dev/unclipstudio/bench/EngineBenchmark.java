@@ -8,7 +8,7 @@ import dev.unclipstudio.pipeline.TextToImageRequest;
 import dev.unclipstudio.pipeline.VariationRequest;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
-import dev.unclipstudio.pipeline.onnx.StageSession;
+import dev.unclipstudio.pipeline.onnx.OrtTime;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.testing.Fixtures;
 import java.util.Arrays;
@@ -35,8 +35,8 @@ public final class EngineBenchmark {
         EngineOptions.cpu().withIntraOpThreads(Integer.parseInt(threads)))) {
       System.out.printf("BENCH open-engine pack=%s device=%s %.0f ms%n", engine.pack().name(), engine.device(),
           (System.nanoTime() - start) / 1e6);
-      RgbImage source = engine.textToImage(new TextToImageRequest("a red circle", List.of(1L), null, null, null,
-          null), null, null).get(0).image();
+      RgbImage source = engine.textToImage(new TextToImageRequest("a red circle", List.of(1L), null, null), null,
+          null).get(0).image();
       System.out.printf("BENCH peak-rss-before %s%n", peakRss());
       // every pipeline a few times untimed first, so the JIT has compiled the shared code before anything is timed
       // (a studio worker runs warm)
@@ -54,15 +54,16 @@ public final class EngineBenchmark {
     List<Long> seeds = java.util.stream.LongStream.range(0, batch).boxed().toList();
     Map<String, Run> runs = new LinkedHashMap<>();
     runs.put("text-to-image", l -> engine.textToImage(
-        new TextToImageRequest("a large red circle in the top left corner", seeds, null, null, null, null), l, null));
-    runs.put("variations", l -> engine.variations(new VariationRequest(source, null, seeds, null, null), l, null));
+        new TextToImageRequest("a large red circle in the top left corner", seeds, null, null), l, null));
+    runs.put("variations", l -> engine.variations(new VariationRequest(source, null, seeds, null), l, null));
     if (engine.pack().hasInpainting()) {
       int size = engine.pack().imageSize();
       boolean[] keep = new boolean[size * size];
       for (int i = 0; i < keep.length; i++) {
         keep[i] = i % size < size / 2;
       }
-      runs.put("inpaint", l -> engine.inpaint(new InpaintRequest(source, keep, "a blue square", seeds, null, null), l,
+      RgbImage mask = Fixtures.paintedMask(keep, size);
+      runs.put("inpaint", l -> engine.inpaint(new InpaintRequest(source, mask, "a blue square", seeds, null), l,
           null));
     }
     return runs;
@@ -94,15 +95,15 @@ public final class EngineBenchmark {
     for (int r = 0; r < REPEATS; r++) {
       long[] last = {System.nanoTime()};
       long begin = last[0];
-      long ortBefore = StageSession.nanosInOnnxRuntime();
+      long ortBefore = OrtTime.nanos();
       run.run((StepEvent e) -> {
         long now = System.nanoTime();
-        stageMs.merge(e.stage(), (now - last[0]) / 1e6 / REPEATS, Double::sum);
+        stageMs.merge(e.stage().key(), (now - last[0]) / 1e6 / REPEATS, Double::sum);
         last[0] = now;
       });
       long wall = System.nanoTime() - begin;
       total += wall;
-      outside[r] = 100 * (1 - (StageSession.nanosInOnnxRuntime() - ortBefore) / (double) wall);
+      outside[r] = 100 * (1 - (OrtTime.nanos() - ortBefore) / (double) wall);
     }
     Arrays.sort(outside);
     double ms = total / 1e6 / REPEATS;

@@ -2,6 +2,7 @@ package dev.unclipstudio.cli;
 
 import static dev.unclipstudio.testing.Fixtures.assertContains;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.pipeline.image.ImageDecoder;
@@ -48,8 +49,13 @@ class CliTest {
     Map<String, String> text = PngCodec.readText(Files.readAllBytes(files.get(1)));
     assertEquals("a red circle", text.get("prompt"));
     assertEquals("8", text.get("seed"));
-    assertEquals("2", text.get("steps"));
-    assertContains(err.toString(StandardCharsets.UTF_8), "decoder 2/2");
+    assertEquals("TEXT_TO_IMAGE", text.get("kind"));
+    assertEquals("2", text.get("prior_steps"), "the value used, never \"default\"");
+    assertEquals("2", text.get("decoder_steps"));
+    assertNotNull(text.get("decoder_guidance_scale"), "the pack's default guidance, written as a number");
+    Double.parseDouble(text.get("decoder_guidance_scale"));
+    assertEquals("7", text.get("super_res_steps"), "the tiny pack's fixed super-resolution steps");
+    assertContains(err.toString(StandardCharsets.UTF_8), "Decoder 2/2");
   }
 
   @Test

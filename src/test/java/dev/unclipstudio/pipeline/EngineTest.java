@@ -10,6 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.sampling.Batch;
+import dev.unclipstudio.pipeline.sampling.Progress;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
+import dev.unclipstudio.pipeline.unclip.UnclipPipeline;
 import dev.unclipstudio.testing.Fixtures;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** The facade on the tiny pack with few steps: shapes, seeds, progress, cancellation, variations, inpainting. */
 class EngineTest {
+
+  private static final StageOverrides THREE_STEPS = new StageOverrides(3, null);
 
   private static Engine engine;
 
@@ -37,7 +43,7 @@ class EngineTest {
   }
 
   private static TextToImageRequest request(List<Long> seeds) {
-    return new TextToImageRequest("a red circle", seeds, 3, null, 3, null);
+    return new TextToImageRequest("a red circle", seeds, new StageOverrides(3, null), THREE_STEPS);
   }
 
   @Test
@@ -75,7 +81,7 @@ class EngineTest {
   @Test
   void embeddingsOfTheWrongLengthAreRejectedClearly() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> engine.variations(
-        new VariationRequest(null, new float[3], List.of(1L), 2, null), null, null));
+        new VariationRequest(null, new float[3], List.of(1L), new StageOverrides(2, null)), null, null));
     dev.unclipstudio.testing.Fixtures.assertContains(e.getMessage(), "image embedding has 3 values");
   }
 
@@ -98,8 +104,8 @@ class EngineTest {
       assertEquals(i + 1, events.get(i).overallStep());
       assertEquals(events.size(), events.get(i).overallSteps());
     }
-    assertEquals("prior", events.get(0).stage());
-    assertEquals("decoder", events.get(3).stage());
+    assertEquals(Stage.PRIOR, events.get(0).stage());
+    assertEquals(Stage.DECODER, events.get(3).stage());
     StepEvent decoderStep = events.get(3);
     int side = engine.pack().stage(ModelPack.DECODER).imageSize();
     assertEquals(side, decoderStep.preview().get().width());
@@ -122,10 +128,10 @@ class EngineTest {
     assertEquals(engine.pack().clip().embedDim(), a.length);
     float[] b = engine.textToImage(request(List.of(12L)), null, null).get(0).imageEmbedding();
 
-    List<GeneratedImage> variations = engine.variations(new VariationRequest(null, a, List.of(5L, 6L), 3, null),
+    List<GeneratedImage> variations = engine.variations(new VariationRequest(null, a, List.of(5L, 6L), THREE_STEPS),
         null, null);
     assertEquals(2, variations.size());
-    List<GeneratedImage> frames = engine.interpolate(new InterpolationRequest(a, b, 3, 5L, 3, null), null, null);
+    List<GeneratedImage> frames = engine.interpolate(new InterpolationRequest(a, b, 3, 5L, THREE_STEPS), null, null);
     assertEquals(3, frames.size());
     // θ = 0 is embedding A itself, decoded from seed 5's noise: the same image as the variation with seed 5
     assertEquals(variations.get(0).image(), frames.get(0).image());
@@ -136,13 +142,14 @@ class EngineTest {
   @Test
   void textDiffStartsAtTheImageAndMovesItsEmbedding() {
     float[] z = engine.textToImage(request(List.of(13L)), null, null).get(0).imageEmbedding();
-    var decoder = new dev.unclipstudio.pipeline.unclip.UnclipPipeline.DecoderSettings(3, null);
-    var silent = dev.unclipstudio.pipeline.sampling.Progress.Factory.of(null, null);
-    PipelineResult diff = engine.unclipPipeline().textDiff(z, "a red circle", "a blue circle", 3, 0.5, decoder,
-        new SeededNoise(List.of(4L, 4L, 4L)), silent);
+    Progress.Factory silent = Progress.Factory.of(null, null);
+    PipelineResult diff = engine.unclipPipeline().textDiff(
+        new UnclipPipeline.TextDiff(z, "a red circle", "a blue circle", 0.5), THREE_STEPS,
+        new Batch(3, new SeededNoise(List.of(4L, 4L, 4L)), silent));
     assertEquals(3, diff.images().rows());
     assertArrayEquals(z, diff.imageEmbeddings().rows(0, 1).data(), 1e-6f);
-    PipelineResult same = engine.unclipPipeline().variations(z, 1, decoder, new SeededNoise(List.of(4L)), silent);
+    PipelineResult same = engine.unclipPipeline().variations(z, THREE_STEPS,
+        new Batch(1, new SeededNoise(List.of(4L)), silent));
     assertEquals(same.rgbImages().get(0), diff.rgbImages().get(0));
     float[] last = diff.imageEmbeddings().rows(2, 3).data();
     assertTrue(!java.util.Arrays.equals(z, last), "θ = maxTheta must move the embedding");
@@ -159,8 +166,8 @@ class EngineTest {
         keep[y * size + x] = x < size / 2 || y < size / 4;
       }
     }
-    List<GeneratedImage> out = engine.inpaint(new InpaintRequest(source, keep, "a blue square", List.of(1L, 2L), 3,
-        null), null, null);
+    List<GeneratedImage> out = engine.inpaint(new InpaintRequest(source, Fixtures.paintedMask(keep, size), "a blue square",
+        List.of(1L, 2L), THREE_STEPS), null, null);
     assertEquals(2, out.size());
     for (GeneratedImage g : out) {
       assertNotNull(g.image());

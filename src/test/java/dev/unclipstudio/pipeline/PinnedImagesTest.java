@@ -7,6 +7,7 @@ import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.PngCodec;
 import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import dev.unclipstudio.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ class PinnedImagesTest {
   @Test
   void textToImageKeepsItsPixelsPerSeed() throws Exception {
     List<GeneratedImage> images = engine.textToImage(new TextToImageRequest("a red circle in the top left corner",
-        List.of(7L, 8L), null, null, null, null), StepListener.NONE, CancellationToken.NEVER);
+        List.of(7L, 8L), StageOverrides.DEFAULTS, StageOverrides.DEFAULTS), StepListener.NONE, CancellationToken.NEVER);
     check("text-7.png", images.get(0).image());
     check("text-8.png", images.get(1).image());
   }
@@ -55,7 +56,7 @@ class PinnedImagesTest {
   @Test
   void variationsKeepTheirPixelsPerSeed() throws Exception {
     RgbImage source = pinned("text-7.png");
-    List<GeneratedImage> images = engine.variations(new VariationRequest(source, null, List.of(11L), null, null),
+    List<GeneratedImage> images = engine.variations(new VariationRequest(source, null, List.of(11L), StageOverrides.DEFAULTS),
         StepListener.NONE, CancellationToken.NEVER);
     check("variation-11.png", images.get(0).image());
   }
@@ -64,12 +65,12 @@ class PinnedImagesTest {
   void inpaintingKeepsItsPixelsPerSeed() throws Exception {
     RgbImage source = pinned("text-7.png");
     int size = engine.pack().imageSize();
-    boolean[] keep = new boolean[size * size];
-    for (int i = 0; i < keep.length; i++) {
-      keep[i] = i % size >= size / 2; // repaint the left half
+    byte[] mask = new byte[size * size * 3];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = (byte) ((i / 3) % size < size / 2 ? 255 : 0); // repaint the left half
     }
-    List<GeneratedImage> images = engine.inpaint(new InpaintRequest(source, keep, "a blue square", List.of(5L),
-        null, null), StepListener.NONE, CancellationToken.NEVER);
+    List<GeneratedImage> images = engine.inpaint(new InpaintRequest(source, new RgbImage(size, size, mask),
+        "a blue square", List.of(5L), StageOverrides.DEFAULTS), StepListener.NONE, CancellationToken.NEVER);
     check("inpaint-5.png", images.get(0).image());
   }
 

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.pipeline.glide.KeepMask;
+import dev.unclipstudio.pipeline.sampling.Batch;
 import dev.unclipstudio.pipeline.sampling.Progress;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import dev.unclipstudio.pipeline.schedule.TimestepRespacing;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
-import dev.unclipstudio.pipeline.unclip.UnclipPipeline;
 import dev.unclipstudio.testing.FixtureNoise;
 import dev.unclipstudio.testing.FixtureTensor;
 import dev.unclipstudio.testing.Fixtures;
@@ -49,8 +51,8 @@ class PipelineParityTest {
     return FixtureTensor.of(fixture.get("intermediates").get(intermediate)).toFloatTensor();
   }
 
-  private static void assertTimesteps(FixtureNoise noise, String stage, String respacing) {
-    assertArrayEquals(noise.timesteps(stage), TimestepRespacing.samplingOrder(respacing, 1000), stage + " timesteps");
+  private static void assertTimesteps(FixtureNoise noise, Stage stage, String respacing) {
+    assertArrayEquals(noise.timesteps(stage), TimestepRespacing.samplingOrder(respacing, 1000), stage.key() + " timesteps");
   }
 
   @Test
@@ -58,12 +60,12 @@ class PipelineParityTest {
     JsonNode f = fixture("text_to_image");
     JsonNode r = f.get("request");
     FixtureNoise noise = new FixtureNoise(f.get("stages"));
-    assertTimesteps(noise, "prior", r.get("prior_steps").asText());
-    assertTimesteps(noise, "decoder", r.get("decoder_steps").asText());
-    PipelineResult result = engine.unclipPipeline().textToImage(r.get("prompt").asText(), r.get("batch").asInt(),
-        r.get("prior_steps").asInt(), r.get("prior_guidance").asDouble(),
-        new UnclipPipeline.DecoderSettings(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
-        noise, SILENT);
+    assertTimesteps(noise, Stage.PRIOR, r.get("prior_steps").asText());
+    assertTimesteps(noise, Stage.DECODER, r.get("decoder_steps").asText());
+    PipelineResult result = engine.unclipPipeline().textToImage(r.get("prompt").asText(),
+        new StageOverrides(r.get("prior_steps").asInt(), r.get("prior_guidance").asDouble()),
+        new StageOverrides(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
+        new Batch(r.get("batch").asInt(), noise, SILENT));
     assertClose(tensor(f, "image_embeddings").data(), result.imageEmbeddings().data(), EMBEDDING_ATOL, 0,
         "image embeddings after the prior");
     assertClose(tensor(f, "decoder_output").data(), result.intermediates().get("decoder_output").data(), IMAGE_ATOL,
@@ -78,9 +80,9 @@ class PipelineParityTest {
     RgbImage source = sourceImage(f, r.get("source").asText());
     float[] embedding = engine.imageEmbedding(source);
     assertClose(tensor(f, "image_embeddings").data(), embedding, 1e-4, 0, "image encoder embedding");
-    PipelineResult result = engine.unclipPipeline().variations(embedding, r.get("batch").asInt(),
-        new UnclipPipeline.DecoderSettings(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
-        new FixtureNoise(f.get("stages")), SILENT);
+    PipelineResult result = engine.unclipPipeline().variations(embedding,
+        new StageOverrides(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
+        new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
     assertClose(tensor(f, "decoder_output").data(), result.intermediates().get("decoder_output").data(), IMAGE_ATOL,
         0, "decoder output");
     assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");
@@ -96,9 +98,10 @@ class PipelineParityTest {
     for (int i = 0; i < keep.length; i++) {
       keep[i] = mask64[i] > 0.5f;
     }
-    PipelineResult result = engine.inpaintPipeline().inpaint(source, keep, r.get("prompt").asText(),
-        r.get("batch").asInt(), r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble(),
-        new FixtureNoise(f.get("stages")), SILENT);
+    PipelineResult result = engine.inpaintPipeline().inpaint(source, new KeepMask(keep, source.width()),
+        r.get("prompt").asText(),
+        new StageOverrides(r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble()),
+        new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
     assertClose(tensor(f, "base_output").data(), result.intermediates().get("base_output").data(),
         IMAGE_ATOL, 0, "base output");
     assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");

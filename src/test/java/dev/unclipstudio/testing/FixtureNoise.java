@@ -2,6 +2,7 @@ package dev.unclipstudio.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.NoiseSource;
+import dev.unclipstudio.pipeline.Stage;
 
 /** Replays the initial latents and per-step noise recorded in a pipeline fixture's {@code stages}. */
 public final class FixtureNoise implements NoiseSource {
@@ -13,29 +14,30 @@ public final class FixtureNoise implements NoiseSource {
   }
 
   @Override
-  public void initial(String stage, int batch, double[] into) {
+  public void initial(Stage stage, int batch, double[] into) {
     copy(FixtureTensor.of(stage(stage).get("x_T")).doubles(), stage, into);
   }
 
   @Override
-  public void step(String stage, int step, int batch, double[] into) {
+  public void step(Stage stage, int step, int batch, double[] into) {
     copy(FixtureTensor.of(stage(stage).get("noise").get(step)).doubles(), stage, into);
   }
 
   /** The original timesteps the reference used for a stage, in sampling order. */
-  public int[] timesteps(String stage) {
+  public int[] timesteps(Stage stage) {
     return Fixtures.ints(stage(stage).get("timesteps"));
   }
 
-  private JsonNode stage(String stage) {
-    JsonNode s = stages.get(stage);
+  /** Stages are found by their stable key, which the fixture scripts write. */
+  private JsonNode stage(Stage stage) {
+    JsonNode s = stages.get(stage.key());
     if (s == null) {
       throw new IllegalStateException("fixture has no noise for stage " + stage);
     }
     return s;
   }
 
-  private static void copy(double[] values, String stage, double[] into) {
+  private static void copy(double[] values, Stage stage, double[] into) {
     if (values.length != into.length) {
       throw new IllegalStateException("fixture noise for " + stage + " has " + values.length + " values, expected "
           + into.length);

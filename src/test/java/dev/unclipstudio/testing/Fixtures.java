@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.Engine;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.pack.ModelPack;
@@ -112,6 +113,15 @@ public final class Fixtures {
 
   public static void assertClose(float[] expected, float[] actual, double atol, double rtol, String what) {
     assertClose(toDoubles(expected), toDoubles(actual), atol, rtol, what);
+  }
+
+  /** The mask a person would paint for a keep mask: black where kept, white where repainted. */
+  public static RgbImage paintedMask(boolean[] keep, int size) {
+    byte[] rgb = new byte[size * size * 3];
+    for (int i = 0; i < rgb.length; i++) {
+      rgb[i] = (byte) (keep[i / 3] ? 0 : 255);
+    }
+    return new RgbImage(size, size, rgb);
   }
 
   public static void assertContains(String actual, String fragment) {

@@ -1,28 +1,33 @@
 package dev.unclipstudio.pipeline.glide;
 
-import dev.unclipstudio.pipeline.NoiseSource;
 import dev.unclipstudio.pipeline.PipelineResult;
+import dev.unclipstudio.pipeline.Stage;
+import dev.unclipstudio.pipeline.StageSettings;
 import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.guidance.GuidanceLayout;
+import dev.unclipstudio.pipeline.guidance.OutputChannels;
 import dev.unclipstudio.pipeline.image.BicubicResize;
 import dev.unclipstudio.pipeline.image.ImageTensors;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.InpaintModel;
-import dev.unclipstudio.pipeline.onnx.StageSession;
+import dev.unclipstudio.pipeline.onnx.StageSteps;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.pipeline.pack.StageSpec;
-import dev.unclipstudio.pipeline.sampling.LoopBuffers;
-import dev.unclipstudio.pipeline.sampling.Progress;
+import dev.unclipstudio.pipeline.sampling.Batch;
+import dev.unclipstudio.pipeline.sampling.LoopSpec;
+import dev.unclipstudio.pipeline.sampling.RequestContext;
+import dev.unclipstudio.pipeline.sampling.ResolvedStage;
 import dev.unclipstudio.pipeline.sampling.SamplingLoop;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import dev.unclipstudio.pipeline.schedule.DenoisedHook;
-import dev.unclipstudio.pipeline.schedule.UnclipScheduler;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import dev.unclipstudio.pipeline.text.TokenizedBatch;
 import dev.unclipstudio.pipeline.text.Tokenizer;
 import dev.unclipstudio.pipeline.unclip.SuperResChain;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * GLIDE-style inpainting (spec §1d): the base model samples at its own resolution with the known region re-inserted
@@ -32,8 +37,6 @@ import java.util.Map;
  */
 public final class InpaintPipeline {
 
-  public static final String BASE = "inpaint_base";
-  public static final String UPSAMPLER = "inpaint_upsampler";
   private static final double UPSAMPLE_TEMPERATURE = 0.997;
 
   private final ModelPack pack;
@@ -41,6 +44,8 @@ public final class InpaintPipeline {
   private final InpaintModel upsampler;
   private final SuperResChain superRes;
   private final Tokenizer tokenizer;
+  private final SamplingLoop baseLoop = new SamplingLoop();
+  private final SamplingLoop upsamplerLoop = new SamplingLoop();
 
   /**
    * @param upsampler the pack's {@code inpaint_upsampler}, or null
@@ -54,67 +59,82 @@ public final class InpaintPipeline {
     this.tokenizer = pack.tokenizerFor(ModelPack.INPAINT_BASE);
   }
 
-  /**
-   * @param keepMask at the pack's image size, true = keep
-   * @param steps base steps, null = default
-   * @param guidanceScale null = default
-   */
-  public PipelineResult inpaint(RgbImage source, boolean[] keepMask, String prompt, int batch, Integer steps,
-      Double guidanceScale, NoiseSource noise, Progress.Factory progressFactory) {
-    int full = pack.imageSize();
-    KeepMask keep = new KeepMask(keepMask, full);
-    RgbImage fullSource = BicubicResize.resize(source, full, full); // what the kept region must equal
-    StageSpec baseSpec = pack.stage(ModelPack.INPAINT_BASE);
-    UnclipScheduler baseScheduler = UnclipScheduler.create(baseSpec.scheduler().withSteps(steps));
-    UnclipScheduler upScheduler = upsampler == null ? null
-        : UnclipScheduler.create(pack.stage(ModelPack.INPAINT_UPSAMPLER).scheduler());
-    int laterSteps = upScheduler != null ? upScheduler.numSteps() : superRes != null ? superRes.steps() : 0;
-    Progress progress = progressFactory.create(baseScheduler.numSteps() + laterSteps);
-    Double scale = guidanceScale != null ? guidanceScale : baseSpec.guidanceScale();
-    ClassifierFreeGuidance cfg = new ClassifierFreeGuidance(scale == null ? 1.0 : scale, GuidanceLayout.COND_FIRST);
+  /** What every loop of one inpainting request works from. */
+  private record Known(RgbImage fullSource, KeepMask keep, TokenizedBatch tokens, int batch) {}
 
-    TokenizedBatch tokens = tokenizer.tokenize(List.of(prompt, "")); // [2, L']
+  /**
+   * One of the request's inpainting loops.
+   *
+   * @param temperature factor on x_T
+   * @param open binds the model's calls to the loop's conditioning
+   */
+  private record InpaintLoop(Stage stage, ResolvedStage resolved, int side, double temperature, SamplingLoop loop,
+      Function<InpaintModel.Conditioning, StageSteps> open) {}
+
+  /** @param keep at the pack's image size */
+  public PipelineResult inpaint(RgbImage source, KeepMask keep, String prompt, StageOverrides baseSettings,
+      Batch batch) {
+    int full = pack.imageSize();
+    if (keep.size() != full) {
+      throw new IllegalArgumentException("keep mask is " + keep.size() + " px; pack " + pack.name() + " makes "
+          + full + " px images");
+    }
+    ResolvedStage baseStage = ResolvedStage.of(Stage.INPAINT_BASE, pack.stage(ModelPack.INPAINT_BASE), baseSettings,
+        GuidanceLayout.COND_FIRST);
+    ResolvedStage upStage = upsampler == null ? null : ResolvedStage.of(Stage.INPAINT_UPSAMPLER,
+        pack.stage(ModelPack.INPAINT_UPSAMPLER), StageOverrides.DEFAULTS, GuidanceLayout.COND_FIRST);
+    int laterSteps = upStage != null ? upStage.steps() : superRes != null ? superRes.steps() : 0;
+    RequestContext request = batch.start(baseStage.steps() + laterSteps);
+    // what the kept region must equal
+    Known known = new Known(BicubicResize.resize(source, full, full), keep,
+        tokenizer.tokenize(List.of(prompt, "")), batch.size()); // tokens [2, L']
+
     Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
-    FloatTensor x = runStage(BASE, base, baseSpec.imageSize(), fullSource, keep, tokens, cfg, batch, baseScheduler,
-        null, 1.0, noise, progress); // [B, 3, S', S']
+    List<StageSettings> settings = new ArrayList<>(List.of(baseStage.settings()));
+    int baseSide = pack.stage(ModelPack.INPAINT_BASE).imageSize();
+    FloatTensor x = runStage(new InpaintLoop(Stage.INPAINT_BASE, baseStage, baseSide, 1.0, baseLoop,
+        c -> base.steps(baseSide, c)), known, request); // [B, 3, S', S']
     intermediates.put("base_output", x);
-    FloatTensor result;
-    if (upsampler != null) {
-      ClassifierFreeGuidance none = new ClassifierFreeGuidance(1.0, GuidanceLayout.COND_FIRST);
-      result = runStage(UPSAMPLER, upsampler, pack.stage(ModelPack.INPAINT_UPSAMPLER).imageSize(), fullSource, keep,
-          tokens, none, batch, upScheduler, quantise(x), UPSAMPLE_TEMPERATURE, noise, progress);
+    FloatTensor result = x;
+    if (upStage != null) {
+      int side = pack.stage(ModelPack.INPAINT_UPSAMPLER).imageSize();
+      FloatTensor lowRes = quantise(x);
+      // GLIDE's notebook samples the upsampler from x_T·0.997
+      result = runStage(new InpaintLoop(Stage.INPAINT_UPSAMPLER, upStage, side, UPSAMPLE_TEMPERATURE, upsamplerLoop,
+          c -> upsampler.upsamplerSteps(side, c, lowRes)), known, request);
+      settings.add(upStage.settings());
     } else if (superRes != null) {
-      result = superRes.run(clamp(x), noise, progress);
-    } else {
-      result = x;
+      result = superRes.run(clamp(x), request);
+      settings.add(superRes.settings());
     }
     int side = (int) result.shape()[2];
     if (side != full) {
       throw new IllegalStateException("pack " + pack.name() + ": inpainting produced " + side + " px images but the"
           + " pack's image size is " + full);
     }
-    return new PipelineResult(pasteBack(result, fullSource, keep), null, intermediates);
+    return new PipelineResult(pasteBack(result, known.fullSource(), keep), null, intermediates, settings);
   }
 
   /**
    * One inpainting diffusion loop at {@code side} px with re-insertion of the known region; the source is resized
    * on its [-1, 1] float values (antialiased bicubic, as the reference does).
    */
-  private FloatTensor runStage(String stage, InpaintModel model, int side, RgbImage source, KeepMask keep,
-      TokenizedBatch tokens, ClassifierFreeGuidance cfg, int batch, UnclipScheduler scheduler, FloatTensor lowRes,
-      double initialScale, NoiseSource noise, Progress progress) {
-    KeepMask mask = side <= keep.size() ? keep.downsample(side) : keep.upsampleNearest(side);
+  private FloatTensor runStage(InpaintLoop loop, Known known, RequestContext request) {
+    int side = loop.side();
+    KeepMask mask = side <= known.keep().size() ? known.keep().downsample(side) : known.keep().upsampleNearest(side);
     float[] m = mask.toTensor().data(); // [S·S]
+    RgbImage source = known.fullSource();
     float[] src = BicubicResize.resizePlanes(ImageTensors.toSigned(source).data(), 3, source.height(),
         source.width(), side, side); // [3, S, S]
-    float[] known = new float[src.length]; // src·m, what GLIDE feeds as inpaint_image
+    float[] knownPixels = new float[src.length]; // src·m, what GLIDE feeds as inpaint_image
     int hw = side * side;
-    for (int i = 0; i < known.length; i++) {
-      known[i] = src[i] * m[i % hw];
+    for (int i = 0; i < knownPixels.length; i++) {
+      knownPixels[i] = src[i] * m[i % hw];
     }
+    int batch = known.batch();
+    ClassifierFreeGuidance cfg = loop.resolved().guidance();
     int rows = cfg.rows(batch);
-    FloatTensor inpaintImage = FloatTensor.of(known, 1, 3, side, side).broadcastRows(rows); // [N, 3, S, S]
-    FloatTensor inpaintMask = FloatTensor.of(m, 1, 1, side, side).broadcastRows(rows); // [N, 1, S, S]
+    TokenizedBatch tokens = known.tokens();
     int l = tokens.contextLength();
     int[] ids = new int[rows * l];
     boolean[] tokenMask = new boolean[rows * l];
@@ -123,21 +143,24 @@ public final class InpaintPipeline {
       System.arraycopy(tokens.ids(), from * l, ids, r * l, l);
       System.arraycopy(tokens.mask(), from * l, tokenMask, r * l, l);
     }
+    InpaintModel.Conditioning conditioning = new InpaintModel.Conditioning(ids, tokenMask,
+        FloatTensor.of(knownPixels, 1, 3, side, side).broadcastRows(rows), // [N, 3, S, S]
+        FloatTensor.of(m, 1, 1, side, side).broadcastRows(rows)); // [N, 1, S, S]
     // x0 ← x0·(1 − m) + (src·m)·m, before clipping (GLIDE notebook denoised_fn)
     DenoisedHook reinsert = x0 -> {
       for (int i = 0; i < x0.length; i++) {
         int p = i % (3 * hw);
         double mm = m[p % hw];
-        x0[i] = x0[i] * (1 - mm) + known[p] * mm;
+        x0[i] = x0[i] * (1 - mm) + knownPixels[p] * mm;
       }
     };
-    // lowRes: [B, 3, S0, S0], upsampler only (never guided)
-    try (StageSession.Steps steps = model.steps(side, ids, tokenMask, inpaintImage, inpaintMask, lowRes)) {
-      LoopBuffers buffers = LoopBuffers.of(steps, batch * 3 * hw, true);
-      double[] x = SamplingLoop.run(stage, scheduler, batch, buffers, initialScale, // ε ‖ v, [N, 6, S, S]
-          (xt, k, t) -> cfg.combine(steps.step(xt, rows / batch, t), batch, 6, 3, buffers.guided()),
-          reinsert, noise, progress, side);
-      return FloatTensor.fromDoubles(x, batch, 3, side, side);
+    LoopSpec spec = LoopSpec.of(loop.stage(), loop.resolved().scheduler(), batch, 3 * hw).withLearnedVariance()
+        .startingScaledBy(loop.temperature()).rewritingX0(reinsert).previewingImages(side);
+    try (StageSteps steps = loop.open().apply(conditioning)) {
+      return loop.loop().run(spec, // ε ‖ v, [N, 6, S, S]
+          (xt, k, t, into) -> cfg.combine(steps.step(xt, rows / batch, t), batch,
+              OutputChannels.RGB_EPSILON_AND_VARIANCE, into),
+          request, x -> FloatTensor.fromDoubles(x, batch, 3, side, side));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.unclipstudio.pipeline.glide;
 
+import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 
 /**
@@ -17,6 +18,25 @@ public final class KeepMask {
     }
     this.keep = keep.clone();
     this.size = size;
+  }
+
+  /**
+   * The one rule for masks as people paint them, used by the studio and the command line alike: light pixels (luma
+   * ≥ 128, ITU-R BT.601 weights) mark the region to repaint, dark pixels the region to keep. A mask of another size
+   * is sampled at the centres of the target's pixels (nearest neighbour), so it stays two-valued and a mask of the
+   * target size is taken as it is.
+   */
+  public static KeepMask fromPainted(RgbImage mask, int size) {
+    boolean[] keep = new boolean[size * size];
+    for (int y = 0; y < size; y++) {
+      int sy = Math.min(mask.height() - 1, (int) ((y + 0.5) * mask.height() / size));
+      for (int x = 0; x < size; x++) {
+        int sx = Math.min(mask.width() - 1, (int) ((x + 0.5) * mask.width() / size));
+        int luma = (299 * mask.get(sx, sy, 0) + 587 * mask.get(sx, sy, 1) + 114 * mask.get(sx, sy, 2)) / 1000;
+        keep[y * size + x] = luma < 128;
+      }
+    }
+    return new KeepMask(keep, size);
   }
 
   public int size() {

@@ -32,14 +32,13 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
   /**
    * Splits and guides a network output, read where ONNX Runtime wrote it, into buffers reused step after step.
    *
-   * @param output {@link #rows(int)} rows of {@code channels} equal channels: [0, guidedChannels) are ε or x0, the
-   *     rest variance values (none when guidedChannels = channels)
+   * @param output {@link #rows(int)} rows laid out as {@code channels} says
    * @param into B rows of the guided channels, and of the variance channels when there are any
    * @return {@code into}
    */
-  public Guided combine(FloatBuffer output, int batch, int channels, int guidedChannels, Guided into) {
+  public Guided combine(FloatBuffer output, int batch, OutputChannels channels, Guided into) {
     int rowSize = output.remaining() / rows(batch);
-    int guidedSize = rowSize / channels * guidedChannels;
+    int guidedSize = rowSize / channels.total() * channels.guided();
     int varianceSize = rowSize - guidedSize;
     into.requireSizes(batch * guidedSize, batch * varianceSize);
     int condRow = enabled() && layout == GuidanceLayout.UNCOND_FIRST ? batch : 0;

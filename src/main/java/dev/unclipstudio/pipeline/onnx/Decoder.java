@@ -27,7 +27,7 @@ public final class Decoder implements AutoCloseable {
    * @param attentionMask [N, 4 + L]: four true image-token positions, then the token mask
    * @return steps whose output is [N, 6, S, S] ε ‖ v
    */
-  public StageSession.Steps steps(int side, FloatTensor encoderHiddenStates, FloatTensor classLabels,
+  public StageSteps steps(int side, FloatTensor encoderHiddenStates, FloatTensor classLabels,
       boolean[] attentionMask) {
     int n = classLabels.rows();
     return session.steps(Map.of(

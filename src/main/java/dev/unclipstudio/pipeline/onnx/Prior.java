@@ -26,7 +26,7 @@ public final class Prior implements AutoCloseable {
    * @param attentionMask [N, L] token mask
    * @return steps whose output is [N, C], the predicted x0 (normalised space)
    */
-  public StageSession.Steps steps(FloatTensor projEmbedding, FloatTensor encoderHiddenStates,
+  public StageSteps steps(FloatTensor projEmbedding, FloatTensor encoderHiddenStates,
       boolean[] attentionMask) {
     int n = projEmbedding.rows();
     return session.steps(Map.of(

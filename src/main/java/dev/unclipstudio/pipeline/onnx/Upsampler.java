@@ -25,7 +25,7 @@ public final class Upsampler implements AutoCloseable {
    * @param upsampled [N, 3, U, U] the low-res image, bicubic-upsampled to U
    * @return steps whose output is [N, 3, U, U] ε
    */
-  public StageSession.Steps steps(FloatTensor upsampled) {
+  public StageSteps steps(FloatTensor upsampled) {
     FloatTensor sample = FloatTensor.zeros(upsampled.shape()).concatChannels(upsampled); // [N, 6, U, U]
     return session.steps(Map.of(
         "sample", new StageInput.Floats(sample),

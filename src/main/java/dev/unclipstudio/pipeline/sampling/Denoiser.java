@@ -1,6 +1,6 @@
 package dev.unclipstudio.pipeline.sampling;
 
-import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
+import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance.Guided;
 
 /** One network evaluation inside a loop: x_t of B images → the guided prediction for those B images. */
 @FunctionalInterface
@@ -10,6 +10,7 @@ public interface Denoiser {
    * @param sample [B, ...] x_t
    * @param step position in sampling order (0 = noisiest)
    * @param timestep the original timestep fed to the network
+   * @param into the loop's buffers for the guided prediction, overwritten by every step
    */
-  ClassifierFreeGuidance.Guided predict(double[] sample, int step, int timestep);
+  void predict(double[] sample, int step, int timestep, Guided into);
 }

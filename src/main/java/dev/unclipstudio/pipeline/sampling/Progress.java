@@ -1,6 +1,7 @@
 package dev.unclipstudio.pipeline.sampling;
 
 import dev.unclipstudio.pipeline.CancellationToken;
+import dev.unclipstudio.pipeline.Stage;
 import dev.unclipstudio.pipeline.StepEvent;
 import dev.unclipstudio.pipeline.StepListener;
 import dev.unclipstudio.pipeline.image.RgbImage;
@@ -31,11 +32,11 @@ public final class Progress {
   }
 
   /** Throws {@link dev.unclipstudio.pipeline.CancelledException} when the request was cancelled. */
-  public void checkCancelled(String stage, int step) {
-    cancellation.throwIfCancelled(stage + " step " + (step + 1));
+  public void checkCancelled(Stage stage, int step) {
+    cancellation.throwIfCancelled(stage.key() + " step " + (step + 1));
   }
 
-  public void stepDone(String stage, int step, int stageSteps, Supplier<RgbImage> preview) {
+  public void stepDone(Stage stage, int step, int stageSteps, Supplier<RgbImage> preview) {
     overallStep++;
     listener.onStep(new StepEvent(stage, step + 1, stageSteps, overallStep, overallSteps, preview));
   }

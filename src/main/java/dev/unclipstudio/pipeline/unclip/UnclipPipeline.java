@@ -1,25 +1,28 @@
 package dev.unclipstudio.pipeline.unclip;
 
-import dev.unclipstudio.pipeline.NoiseSource;
 import dev.unclipstudio.pipeline.PipelineResult;
+import dev.unclipstudio.pipeline.Stage;
+import dev.unclipstudio.pipeline.StageSettings;
 import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.guidance.GuidanceLayout;
+import dev.unclipstudio.pipeline.guidance.OutputChannels;
 import dev.unclipstudio.pipeline.image.ClipImagePreprocessor;
 import dev.unclipstudio.pipeline.image.ImageTensors;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.Decoder;
 import dev.unclipstudio.pipeline.onnx.ImageEncoder;
 import dev.unclipstudio.pipeline.onnx.Prior;
-import dev.unclipstudio.pipeline.onnx.StageSession;
+import dev.unclipstudio.pipeline.onnx.StageSteps;
 import dev.unclipstudio.pipeline.onnx.TextEncoder;
 import dev.unclipstudio.pipeline.onnx.TextEncoding;
 import dev.unclipstudio.pipeline.onnx.TextProjection;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.pipeline.sampling.LoopBuffers;
-import dev.unclipstudio.pipeline.sampling.Progress;
+import dev.unclipstudio.pipeline.sampling.Batch;
+import dev.unclipstudio.pipeline.sampling.LoopSpec;
+import dev.unclipstudio.pipeline.sampling.RequestContext;
+import dev.unclipstudio.pipeline.sampling.ResolvedStage;
 import dev.unclipstudio.pipeline.sampling.SamplingLoop;
-import dev.unclipstudio.pipeline.schedule.DenoisedHook;
-import dev.unclipstudio.pipeline.schedule.UnclipScheduler;
+import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import dev.unclipstudio.pipeline.text.TokenizedBatch;
 import dev.unclipstudio.pipeline.text.Tokenizer;
@@ -31,102 +34,81 @@ import java.util.Map;
 /**
  * Karlo-style unCLIP (spec §1a–1c, §3.10): encodePrompt → runPrior → textProjection → runDecoder → runSuperRes →
  * toImages. Guidance layout {@code [uncond ; cond]} for prior and decoder. Stateless apart from the sessions it is
- * handed (which it does not close): thread-safe.
+ * handed (which it does not close) and the loops' reusable buffers: thread-safe.
  */
 public final class UnclipPipeline {
 
-  public static final String PRIOR = "prior";
-  public static final String DECODER = "decoder";
+  /** The pack's stages this pipeline samples with. */
+  public record Stages(TextEncoder textEncoder, ImageEncoder imageEncoder, Prior prior, TextProjection textProj,
+      Decoder decoder, SuperResChain superRes) {}
 
   private final ModelPack pack;
-  private final TextEncoder textEncoder;
-  private final ImageEncoder imageEncoder;
-  private final Prior prior;
-  private final TextProjection textProj;
-  private final Decoder decoder;
-  private final SuperResChain superRes;
+  private final Stages stages;
   private final Tokenizer tokenizer;
   private final float[] clipMean;
   private final float[] clipStd;
   private final float[] nullImageEmbedding;
+  private final SamplingLoop priorLoop = new SamplingLoop();
+  private final SamplingLoop decoderLoop = new SamplingLoop();
 
   /**
-   * @param imageEncoder null when the pack has none (variations then need an embedding)
-   * @param prior null when the pack has none (text-to-image unavailable)
-   * @param superRes null when the decoder output is final
+   * @param stages the image encoder is null when the pack has none (variations then need an embedding), the prior
+   *     null when the pack has none (no text-to-image), super-res null when the decoder output is final
    */
-  public UnclipPipeline(ModelPack pack, TextEncoder textEncoder, ImageEncoder imageEncoder, Prior prior,
-      TextProjection textProj, Decoder decoder, SuperResChain superRes) {
+  public UnclipPipeline(ModelPack pack, Stages stages) {
     this.pack = pack;
-    this.textEncoder = textEncoder;
-    this.imageEncoder = imageEncoder;
-    this.prior = prior;
-    this.textProj = textProj;
-    this.decoder = decoder;
-    this.superRes = superRes;
+    this.stages = stages;
     this.tokenizer = pack.tokenizerFor(ModelPack.TEXT_ENCODER);
-    this.clipMean = prior == null ? null : pack.sideVector(ModelPack.CLIP_MEAN);
-    this.clipStd = prior == null ? null : pack.sideVector(ModelPack.CLIP_STD);
+    this.clipMean = stages.prior() == null ? null : pack.sideVector(ModelPack.CLIP_MEAN);
+    this.clipStd = stages.prior() == null ? null : pack.sideVector(ModelPack.CLIP_STD);
     this.nullImageEmbedding = pack.sideVector(ModelPack.NULL_IMAGE_EMBEDDING);
   }
 
-  /**
-   * Decoder settings of one request.
-   *
-   * @param steps null = the stage default
-   * @param guidanceScale null = the stage default
-   */
-  public record DecoderSettings(Integer steps, Double guidanceScale) {}
-
   // ---------------------------------------------------------------- requests
 
-  /** Text → image for {@code batch} images. */
-  public PipelineResult textToImage(String prompt, int batch, Integer priorSteps, Double priorGuidanceScale,
-      DecoderSettings decoderSettings, NoiseSource noise, Progress.Factory progressFactory) {
-    if (prior == null) {
+  /** Text → image for the batch's images. */
+  public PipelineResult textToImage(String prompt, StageOverrides priorSettings, StageOverrides decoderSettings,
+      Batch batch) {
+    if (stages.prior() == null) {
       throw new IllegalStateException("pack " + pack.name() + " has no prior stage");
     }
-    UnclipScheduler priorScheduler = scheduler(ModelPack.PRIOR, priorSteps);
-    UnclipScheduler decoderScheduler = scheduler(ModelPack.DECODER, decoderSettings.steps());
-    Progress progress = progressFactory.create(priorScheduler.numSteps() + decoderScheduler.numSteps()
-        + superResSteps());
-    ClassifierFreeGuidance priorCfg = guidance(ModelPack.PRIOR, priorGuidanceScale);
-    ClassifierFreeGuidance decoderCfg = guidance(ModelPack.DECODER, decoderSettings.guidanceScale());
+    ResolvedStage prior = resolve(Stage.PRIOR, ModelPack.PRIOR, priorSettings);
+    ResolvedStage decoder = resolve(Stage.DECODER, ModelPack.DECODER, decoderSettings);
+    RequestContext request = batch.start(prior.steps() + decoder.steps() + superResSteps());
 
     PromptEncoding text = encodePrompt(prompt);
-    FloatTensor imageEmbeds = runPrior(text, batch, priorCfg, priorScheduler, noise, progress); // [B, C]
-    Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
-    intermediates.put("image_embeddings", imageEmbeds);
-    FloatTensor images = decodeEmbeddings(text, imageEmbeds, decoderCfg, decoderScheduler, noise, progress,
-        intermediates);
-    return new PipelineResult(images, imageEmbeds, intermediates);
+    FloatTensor imageEmbeds = runPrior(text, batch.size(), prior, request); // [B, C]
+    return decodeEmbeddings(text, imageEmbeds, decoder, request, List.of(prior.settings()));
   }
 
   /** Variations of an image embedding [C]: the decoder with "" text in both halves, one image per batch row. */
-  public PipelineResult variations(float[] imageEmbedding, int batch, DecoderSettings decoderSettings,
-      NoiseSource noise, Progress.Factory progressFactory) {
-    FloatTensor embeds = FloatTensor.of(imageEmbedding.clone(), 1, imageEmbedding.length).broadcastRows(batch);
-    return decode(embeds, decoderSettings, noise, progressFactory);
+  public PipelineResult variations(float[] imageEmbedding, StageOverrides decoderSettings, Batch batch) {
+    FloatTensor embeds = FloatTensor.of(imageEmbedding.clone(), 1, imageEmbedding.length)
+        .broadcastRows(batch.size());
+    return decode(embeds, decoderSettings, batch);
   }
 
   /**
-   * Frames along the slerp between two image embeddings, θ = 0 … 1; the caller supplies the same noise for every
-   * frame so only the embedding changes.
+   * Frames along the slerp between two image embeddings, θ = 0 … 1, one frame per batch image; the caller supplies
+   * the same noise for every frame so only the embedding changes.
    */
-  public PipelineResult interpolate(float[] embeddingA, float[] embeddingB, int frames,
-      DecoderSettings decoderSettings, NoiseSource noise, Progress.Factory progressFactory) {
-    return decode(path(embeddingA, embeddingB, frames, 1.0), decoderSettings, noise, progressFactory);
+  public PipelineResult interpolate(float[] embeddingA, float[] embeddingB, StageOverrides decoderSettings,
+      Batch batch) {
+    return decode(path(embeddingA, embeddingB, batch.size(), 1.0), decoderSettings, batch);
   }
+
+  /** A text diff: from an image embedding towards the change between two captions. */
+  public record TextDiff(float[] imageEmbedding, String currentCaption, String newCaption, double maxTheta) {}
 
   /**
    * A text diff (unCLIP paper §3.3): moves an image embedding towards the direction between two captions,
    * z_d = normalise(z_t(new) − z_t(current)), scaled to |z_i| (Karlo conditions on raw embeddings; the scaling is
-   * our choice), frames at θ = 0 … maxTheta.
+   * our choice), frames at θ = 0 … maxTheta, one per batch image.
    */
-  public PipelineResult textDiff(float[] imageEmbedding, String currentCaption, String newCaption, int frames,
-      double maxTheta, DecoderSettings decoderSettings, NoiseSource noise, Progress.Factory progressFactory) {
-    TokenizedBatch tokens = tokenizer.tokenize(List.of(currentCaption, newCaption));
-    FloatTensor te = textEncoder.encode(tokens).textEmbeds(); // [2, C]
+  public PipelineResult textDiff(TextDiff diffRequest, StageOverrides decoderSettings, Batch batch) {
+    TokenizedBatch tokens = tokenizer.tokenize(List.of(diffRequest.currentCaption(), diffRequest.newCaption()));
+    FloatTensor te = stages.textEncoder().encode(tokens).textEmbeds(); // [2, C]
+    float[] imageEmbedding = diffRequest.imageEmbedding();
     int c = imageEmbedding.length;
     float[] diff = new float[c];
     for (int i = 0; i < c; i++) {
@@ -136,103 +118,106 @@ public final class UnclipPipeline {
     for (int i = 0; i < c; i++) {
       diff[i] *= (float) scale;
     }
-    return decode(path(imageEmbedding, diff, frames, maxTheta), decoderSettings, noise, progressFactory);
+    return decode(path(imageEmbedding, diff, batch.size(), diffRequest.maxTheta()), decoderSettings, batch);
   }
 
   /** CLIP image embedding [C] of an image (CLIP preprocessing, then the image encoder). */
   public float[] imageEmbedding(RgbImage image) {
-    if (imageEncoder == null) {
+    if (stages.imageEncoder() == null) {
       throw new IllegalStateException("pack " + pack.name() + " has no image encoder");
     }
     var clip = pack.clip();
     FloatTensor pixels = new ClipImagePreprocessor(clip.imageSize(), clip.imageMean(), clip.imageStd())
         .preprocess(image); // [1, 3, S, S]
-    return imageEncoder.encode(pixels).data();
+    return stages.imageEncoder().encode(pixels).data();
   }
 
   // ---------------------------------------------------------------- stages
 
-  private PipelineResult decode(FloatTensor imageEmbeds, DecoderSettings settings, NoiseSource noise,
-      Progress.Factory progressFactory) {
-    UnclipScheduler decoderScheduler = scheduler(ModelPack.DECODER, settings.steps());
-    Progress progress = progressFactory.create(decoderScheduler.numSteps() + superResSteps());
-    PromptEncoding empty = encodePrompt("");
-    Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
-    intermediates.put("image_embeddings", imageEmbeds);
-    FloatTensor images = decodeEmbeddings(empty, imageEmbeds, guidance(ModelPack.DECODER, settings.guidanceScale()),
-        decoderScheduler, noise, progress, intermediates);
-    return new PipelineResult(images, imageEmbeds, intermediates);
+  private PipelineResult decode(FloatTensor imageEmbeds, StageOverrides settings, Batch batch) {
+    ResolvedStage decoder = resolve(Stage.DECODER, ModelPack.DECODER, settings);
+    RequestContext request = batch.start(decoder.steps() + superResSteps());
+    return decodeEmbeddings(encodePrompt(""), imageEmbeds, decoder, request, List.of());
   }
 
   /** Rows 0 = "" and 1 = prompt through the text encoder; expanded to the batch later. */
-  PromptEncoding encodePrompt(String prompt) {
+  private PromptEncoding encodePrompt(String prompt) {
     TokenizedBatch tokens = tokenizer.tokenize(List.of("", prompt)); // [2, L]
-    return PromptEncoding.of(textEncoder.encode(tokens), tokens);
+    return PromptEncoding.of(stages.textEncoder().encode(tokens), tokens);
   }
 
   /** The prior loop; returns un-normalised image embeddings z = x0·std + mean, [B, C]. */
-  FloatTensor runPrior(PromptEncoding text, int batch, ClassifierFreeGuidance cfg, UnclipScheduler scheduler,
-      NoiseSource noise, Progress progress) {
+  private FloatTensor runPrior(PromptEncoding text, int batch, ResolvedStage prior, RequestContext request) {
     int c = clipMean.length;
+    ClassifierFreeGuidance cfg = prior.guidance();
     TextEncoding rows = text.rows(batch, cfg.enabled()); // [N, C], [N, L, W]
     boolean[] mask = text.mask(batch, cfg.enabled(), 0); // [N, L]
-    try (StageSession.Steps steps = prior.steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
-      LoopBuffers buffers = LoopBuffers.of(steps, batch * c, false);
-      double[] x0 = SamplingLoop.run(PRIOR, scheduler, batch, buffers, 1.0, // [N, C] -> [B, C]
-          (x, k, t) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch, 1, 1, buffers.guided()),
-          DenoisedHook.NONE, noise, progress, 0);
-      float[] z = new float[x0.length];
-      for (int i = 0; i < z.length; i++) {
-        z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
-      }
-      return FloatTensor.of(z, batch, c);
+    try (StageSteps steps = stages.prior().steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
+      LoopSpec spec = LoopSpec.of(Stage.PRIOR, prior.scheduler(), batch, c);
+      return priorLoop.run(spec, // [N, C] -> [B, C]
+          (x, k, t, into) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch,
+              OutputChannels.PREDICTION_ONLY, into),
+          request, x0 -> {
+            float[] z = new float[x0.length];
+            for (int i = 0; i < z.length; i++) {
+              z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
+            }
+            return FloatTensor.of(z, batch, c);
+          });
     }
   }
 
-  /** text_proj → decoder → super-res; returns [B, 3, H, W] in [0, 1]. */
-  private FloatTensor decodeEmbeddings(PromptEncoding text, FloatTensor imageEmbeds, ClassifierFreeGuidance cfg,
-      UnclipScheduler scheduler, NoiseSource noise, Progress progress, Map<String, FloatTensor> intermediates) {
-    FloatTensor x64 = runDecoder(text, imageEmbeds, cfg, scheduler, noise, progress); // [B, 3, S, S]
+  /** text_proj → decoder → super-res; the images [B, 3, H, W] in [0, 1] with what made them. */
+  private PipelineResult decodeEmbeddings(PromptEncoding text, FloatTensor imageEmbeds, ResolvedStage decoder,
+      RequestContext request, List<StageSettings> earlier) {
+    Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
+    intermediates.put("image_embeddings", imageEmbeds);
+    FloatTensor x64 = runDecoder(text, imageEmbeds, decoder, request); // [B, 3, S, S]
     intermediates.put("decoder_output", x64);
-    FloatTensor full = superRes == null ? x64 : superRes.run(x64, noise, progress); // [B, 3, U, U]
-    return FloatTensor.of(ImageTensors.toUnitRange(full.data()), full.shape());
+    List<StageSettings> settings = new ArrayList<>(earlier);
+    settings.add(decoder.settings());
+    FloatTensor full = x64;
+    if (stages.superRes() != null) {
+      full = stages.superRes().run(x64, request); // [B, 3, U, U]
+      settings.add(stages.superRes().settings());
+    }
+    FloatTensor images = FloatTensor.of(ImageTensors.toUnitRange(full.data()), full.shape());
+    return new PipelineResult(images, imageEmbeds, intermediates, settings);
   }
 
-  private FloatTensor runDecoder(PromptEncoding text, FloatTensor imageEmbeds, ClassifierFreeGuidance cfg,
-      UnclipScheduler scheduler, NoiseSource noise, Progress progress) {
+  private FloatTensor runDecoder(PromptEncoding text, FloatTensor imageEmbeds, ResolvedStage decoder,
+      RequestContext request) {
     int batch = imageEmbeds.rows();
     int c = imageEmbeds.rowSize();
     int s = pack.stage(ModelPack.DECODER).imageSize();
+    ClassifierFreeGuidance cfg = decoder.guidance();
     TextEncoding rows = text.rows(batch, cfg.enabled());
     FloatTensor nullEmbeds = FloatTensor.of(nullImageEmbedding.clone(), 1, c).broadcastRows(batch);
-    TextProjection.Conditioning cond = textProj.project(cfg.stack(nullEmbeds, imageEmbeds), rows.textEmbeds(),
-        rows.lastHiddenState()); // [N, 4 + L, D], [N, E]
+    TextProjection.Conditioning cond = stages.textProj().project(cfg.stack(nullEmbeds, imageEmbeds),
+        rows.textEmbeds(), rows.lastHiddenState()); // [N, 4 + L, D], [N, E]
     boolean[] mask = text.mask(batch, cfg.enabled(), 4); // [N, 4 + L]
-    int perImage = 3 * s * s;
-    try (StageSession.Steps steps = decoder.steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
-      LoopBuffers buffers = LoopBuffers.of(steps, batch * perImage, true);
-      double[] x = SamplingLoop.run(DECODER, scheduler, batch, buffers, 1.0, // ε, v of the cond half
-          (xt, k, t) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch, 6, 3, buffers.guided()),
-          DenoisedHook.NONE, noise, progress, s);
-      float[] clamped = new float[x.length];
-      for (int i = 0; i < x.length; i++) {
-        clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));
-      }
-      return FloatTensor.of(clamped, batch, 3, s, s);
+    try (StageSteps steps = stages.decoder().steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
+      LoopSpec spec = LoopSpec.of(Stage.DECODER, decoder.scheduler(), batch, 3 * s * s).withLearnedVariance()
+          .previewingImages(s);
+      return decoderLoop.run(spec, // ε, v of the cond half
+          (xt, k, t, into) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch,
+              OutputChannels.RGB_EPSILON_AND_VARIANCE, into),
+          request, x -> {
+            float[] clamped = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+              clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));
+            }
+            return FloatTensor.of(clamped, batch, 3, s, s);
+          });
     }
   }
 
   private int superResSteps() {
-    return superRes == null ? 0 : superRes.steps();
+    return stages.superRes() == null ? 0 : stages.superRes().steps();
   }
 
-  private UnclipScheduler scheduler(String stage, Integer steps) {
-    return UnclipScheduler.create(pack.stage(stage).scheduler().withSteps(steps));
-  }
-
-  private ClassifierFreeGuidance guidance(String stage, Double scale) {
-    Double s = scale != null ? scale : pack.stage(stage).guidanceScale();
-    return new ClassifierFreeGuidance(s == null ? 1.0 : s, GuidanceLayout.UNCOND_FIRST);
+  private ResolvedStage resolve(Stage stage, String packStage, StageOverrides overrides) {
+    return ResolvedStage.of(stage, pack.stage(packStage), overrides, GuidanceLayout.UNCOND_FIRST);
   }
 
   private static FloatTensor path(float[] a, float[] b, int frames, double maxTheta) {

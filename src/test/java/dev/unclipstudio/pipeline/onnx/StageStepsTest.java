@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
 import dev.unclipstudio.pipeline.pack.StageSpec;
-import dev.unclipstudio.pipeline.sampling.LoopBuffers;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import dev.unclipstudio.testing.FixtureTensor;
 import dev.unclipstudio.testing.Fixtures;
@@ -35,7 +34,7 @@ class StageStepsTest {
     int side = spec.imageSize();
     try (Decoder decoder = Decoder.open(spec, EngineOptions.cpu());
         StageSession session = StageSession.open(spec, EngineOptions.cpu());
-        StageSession.Steps steps = decoder.steps(side, hidden, labels, mask)) {
+        StageSteps steps = decoder.steps(side, hidden, labels, mask)) {
       for (int timestep : new int[] {999, 500, 0}) {
         double[] x = noise(3 * side * side, timestep); // one image, fed as both rows
         float[] twice = new float[2 * x.length];
@@ -59,7 +58,7 @@ class StageStepsTest {
     FloatTensor upsampled = fixtureLowRes();
     try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
         StageSession session = StageSession.open(spec, EngineOptions.cpu());
-        StageSession.Steps steps = upsampler.steps(upsampled)) {
+        StageSteps steps = upsampler.steps(upsampled)) {
       for (int timestep : new int[] {999, 0}) {
         double[] x = noise(2 * upsampled.rowSize(), timestep);
         assertArrayEquals(oneOff(session, x, upsampled, timestep), values(steps.step(x, 1, timestep)),
@@ -80,20 +79,16 @@ class StageStepsTest {
     double[] x = noise(2 * first.rowSize(), 7);
     try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
         StageSession session = StageSession.open(spec, EngineOptions.cpu())) {
-      StageSession.Steps reused;
-      LoopBuffers arrays;
-      try (StageSession.Steps steps = upsampler.steps(first)) {
+      StageSteps reused;
+      try (StageSteps steps = upsampler.steps(first)) {
         steps.step(x, 1, 500);
         reused = steps;
-        arrays = LoopBuffers.of(steps, x.length, false);
       }
-      try (StageSession.Steps steps = upsampler.steps(second)) {
+      try (StageSteps steps = upsampler.steps(second)) {
         assertSame(reused, steps, "same shapes: the closed loop's buffers");
-        assertSame(arrays, LoopBuffers.of(steps, x.length, false), "and its Java arrays");
-        assertNotSame(arrays, LoopBuffers.of(steps, x.length, true), "unless they lack variance buffers");
         assertArrayEquals(oneOff(session, x, second, 500), values(steps.step(x, 1, 500)),
             "the second loop's low-res channels");
-        try (StageSession.Steps oneImage = upsampler.steps(second.rows(0, 1))) {
+        try (StageSteps oneImage = upsampler.steps(second.rows(0, 1))) {
           assertNotSame(steps, oneImage, "other shapes: new buffers");
         }
       }
