@@ -49,7 +49,7 @@ class GalleryTest {
   @Test
   void pagesWalkTheWholeGalleryNewestFirstWithoutRepeats() {
     List<Long> made = new ArrayList<>();
-    for (int i = 0; i < GalleryResource.PAGE * 2 + 3; i++) {
+    for (int i = 0; i < Gallery.PAGE * 2 + 3; i++) {
       made.add(finishedImage("image " + i));
     }
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
