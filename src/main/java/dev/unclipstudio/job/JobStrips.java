@@ -19,7 +19,10 @@ public class JobStrips {
     this.images = images;
   }
 
-  /** Empty when the job does not exist, is someone else's (not "forbidden": nobody else's business), or has no images. */
+  /**
+   * Empty when the job does not exist, has no images yet, or is someone else's: to others it is "not found", never
+   * "forbidden", as on the job pages.
+   */
   @Transactional
   Optional<byte[]> of(long jobId, CurrentUser user) {
     Job job = Job.findById(jobId);
