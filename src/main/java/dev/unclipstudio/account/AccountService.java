@@ -85,11 +85,11 @@ public class AccountService {
 
   /** The enabled user with these credentials, if any. */
   @Transactional
-  public Optional<AppUser> authenticate(String username, String password) {
+  public Optional<CurrentUser> authenticate(String username, String password) {
     Optional<AppUser> user = username == null ? Optional.empty() : AppUser.findByUsername(username);
     String hash = user.map(u -> u.passwordHash).orElse(DUMMY_HASH);
     boolean matches = password != null && BcryptUtil.matches(password, hash);
-    return user.filter(u -> matches && u.enabled);
+    return user.filter(u -> matches && u.enabled).map(u -> new CurrentUser(u.id, u.username, u.role));
   }
 
   private static String randomPassword() {

@@ -1,8 +1,6 @@
 package dev.unclipstudio.account;
 
 import dev.unclipstudio.config.StudioConfig;
-import dev.unclipstudio.web.Forms;
-import dev.unclipstudio.web.Users;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -68,15 +66,15 @@ public class AuthResource {
   @Produces(MediaType.TEXT_HTML)
   public Response login(@FormParam("username") String username, @FormParam("password") String password,
       @FormParam("next") String next) {
-    Optional<AppUser> user = accounts.authenticate(username, password);
+    Optional<CurrentUser> user = accounts.authenticate(username, password);
     if (user.isEmpty()) {
       return Response.status(Response.Status.UNAUTHORIZED)
           .entity(Templates.login(username == null ? "" : username, next == null ? "" : next,
               "Wrong username or password, or the account is disabled.", config.accounts().signupEnabled()))
           .build();
     }
-    String token = sessions.open(user.get().id);
-    return Response.seeOther(Forms.localRedirect(next, "/")).cookie(sessionCookie(token, false)).build();
+    String token = sessions.open(user.get().id());
+    return Response.seeOther(LocalRedirect.to(next, "/")).cookie(sessionCookie(token, false)).build();
   }
 
   @GET
@@ -117,7 +115,7 @@ public class AuthResource {
   @Path("account")
   @Authenticated
   public TemplateInstance account() {
-    CurrentUser user = Users.current(identity);
+    CurrentUser user = CurrentUser.of(identity);
     return Templates.account(user, apiTokens.of(user.id()), null, null);
   }
 
@@ -126,7 +124,7 @@ public class AuthResource {
   @Path("account/tokens")
   @Authenticated
   public Response createToken(@FormParam("name") String name) {
-    CurrentUser user = Users.current(identity);
+    CurrentUser user = CurrentUser.of(identity);
     String label = name == null ? "" : name.strip();
     if (label.isEmpty() || label.length() > 80) {
       return Response.status(Response.Status.BAD_REQUEST)
@@ -142,7 +140,7 @@ public class AuthResource {
   @Path("account/tokens/{id}/revoke")
   @Authenticated
   public Response revokeToken(@PathParam("id") long id) {
-    if (!apiTokens.revoke(Users.current(identity).id(), id)) {
+    if (!apiTokens.revoke(CurrentUser.of(identity).id(), id)) {
       return Response.status(Response.Status.NOT_FOUND).build();
     }
     return Response.seeOther(URI.create("/account")).build();
@@ -152,7 +150,7 @@ public class AuthResource {
   @Path("account/sign-out-everywhere")
   @Authenticated
   public Response signOutEverywhere() {
-    sessions.closeAll(Users.current(identity).id());
+    sessions.closeAll(CurrentUser.of(identity).id());
     return Response.seeOther(URI.create("/login")).cookie(sessionCookie("", true)).build();
   }
 

@@ -1,6 +1,5 @@
 package dev.unclipstudio.admin;
 
-import dev.unclipstudio.account.AppUser;
 import dev.unclipstudio.account.Role;
 import dev.unclipstudio.account.SessionStore;
 import dev.unclipstudio.job.JobQueue;
@@ -12,7 +11,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -41,23 +39,25 @@ public class AdminResource {
 
     static native TemplateInstance workers(List<AdminWorkers.Row> workers);
 
-    static native TemplateInstance users(List<AppUser> users);
+    static native TemplateInstance users(List<UserRow> users);
 
     static native TemplateInstance settings(QueueSettings.Limits limits, List<PromptBlocklist.Entry> blocklist);
   }
 
   private final AdminJobs jobs;
   private final AdminWorkers workers;
+  private final AdminUsers users;
   private final JobQueue queue;
   private final WorkerRegistry registry;
   private final SessionStore sessions;
   private final QueueSettings settings;
   private final PromptBlocklist blocklist;
 
-  AdminResource(AdminJobs jobs, AdminWorkers workers, JobQueue queue, WorkerRegistry registry, SessionStore sessions,
-      QueueSettings settings, PromptBlocklist blocklist) {
+  AdminResource(AdminJobs jobs, AdminWorkers workers, AdminUsers users, JobQueue queue, WorkerRegistry registry,
+      SessionStore sessions, QueueSettings settings, PromptBlocklist blocklist) {
     this.jobs = jobs;
     this.workers = workers;
+    this.users = users;
     this.queue = queue;
     this.registry = registry;
     this.sessions = sessions;
@@ -137,28 +137,22 @@ public class AdminResource {
   @GET
   @Path("users")
   @Produces(MediaType.TEXT_HTML)
-  @Transactional
   public TemplateInstance users() {
-    return Templates.users(AppUser.listAll(io.quarkus.panache.common.Sort.by("username")));
+    return Templates.users(users.list());
   }
 
   @POST
   @Path("users/{id}")
-  @Transactional
   public Response updateUser(@PathParam("id") long id, @FormParam("enabled") boolean enabled,
       @FormParam("role") Role role, @FormParam("maxActiveJobs") Integer maxActiveJobs,
       @FormParam("dailyImageQuota") Integer dailyImageQuota) {
-    AppUser user = AppUser.findById(id);
-    if (user == null) {
+    UserSettings settings = new UserSettings(enabled, role, maxActiveJobs, dailyImageQuota);
+    if (!settings.valid()) {
+      throw new BadRequestException(UserSettings.RULES);
+    }
+    if (!users.update(id, settings)) {
       throw new NotFoundException();
     }
-    if (role == null || (maxActiveJobs != null && maxActiveJobs < 0) || (dailyImageQuota != null && dailyImageQuota < 0)) {
-      throw new BadRequestException("Role must be USER or ADMIN; limits must be 0 or more (empty: the default).");
-    }
-    user.enabled = enabled;
-    user.role = role;
-    user.maxActiveJobs = maxActiveJobs;
-    user.dailyImageQuota = dailyImageQuota;
     return Response.seeOther(URI.create("/admin/users")).build();
   }
 

@@ -17,7 +17,7 @@ public class ViewContext {
   }
 
   public CurrentUser user() {
-    return identity.isAnonymous() ? null : (CurrentUser) identity.getPrincipal();
+    return identity.isAnonymous() ? null : CurrentUser.of(identity);
   }
 
   public boolean signedIn() {

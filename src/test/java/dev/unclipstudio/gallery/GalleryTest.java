@@ -1,9 +1,12 @@
 package dev.unclipstudio.gallery;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.job.ClaimedJob;
 import dev.unclipstudio.job.JobQueue;
@@ -28,6 +31,7 @@ class GalleryTest {
 
   @Inject TestData data;
   @Inject JobQueue queue;
+  @Inject ApiTokens tokens;
 
   CurrentUser user;
 
@@ -49,7 +53,7 @@ class GalleryTest {
   @Test
   void pagesWalkTheWholeGalleryNewestFirstWithoutRepeats() {
     List<Long> made = new ArrayList<>();
-    for (int i = 0; i < GalleryResource.PAGE * 2 + 3; i++) {
+    for (int i = 0; i < Gallery.PAGE * 2 + 3; i++) {
       made.add(finishedImage("image " + i));
     }
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
@@ -86,5 +90,31 @@ class GalleryTest {
     finishedImage("a green star");
     String html = WebClient.signedIn(user.username(), "password-" + user.username()).get("/gallery?q=%25").asString();
     assertTrue(html.contains("No images here yet"));
+  }
+
+  @Test
+  void anImageLinksItsSourceOnlyWhileTheViewerMaySeeIt() {
+    long source = finishedImage("the source");
+    long derived = finishedImage("the variation");
+    data.sql("UPDATE image SET source_image_id = " + source + " WHERE id = " + derived);
+    CurrentUser viewer = data.user("viewer");
+    WebClient them = WebClient.signedIn(viewer.username(), "password-" + viewer.username());
+    String link = "<a href=\"/images/" + source + "\">image #" + source + "</a>";
+    assertTrue(them.get("/images/" + derived).asString().contains(link));
+    data.sql("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + source);
+    assertFalse(them.get("/images/" + derived).asString().contains(link));
+  }
+
+  @Test
+  void theApiShowsAnImageOnlyToThoseWhoMaySeeIt() {
+    long id = finishedImage("an api moon");
+    given().header("Authorization", "Bearer " + tokens.create(user.id(), "test")).get("/api/v1/images/" + id)
+        .then().statusCode(200)
+        .body("prompt", equalTo("an api moon"))
+        .body("png", equalTo("/api/v1/images/" + id + "/png"));
+    data.sql("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + id);
+    CurrentUser viewer = data.user("viewer");
+    given().header("Authorization", "Bearer " + tokens.create(viewer.id(), "test")).get("/api/v1/images/" + id)
+        .then().statusCode(404);
   }
 }

@@ -1,4 +1,4 @@
-package dev.unclipstudio.gallery;
+package dev.unclipstudio.job;
 
 import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;

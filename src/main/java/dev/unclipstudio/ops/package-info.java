@@ -1,0 +1,2 @@
+/** Health checks and metrics for whoever runs the studio. */
+package dev.unclipstudio.ops;
