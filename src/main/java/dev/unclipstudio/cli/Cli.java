@@ -1,5 +1,6 @@
 package dev.unclipstudio.cli;
 
+import dev.unclipstudio.job.RequestRules;
 import dev.unclipstudio.pipeline.CancellationToken;
 import dev.unclipstudio.pipeline.Engine;
 import dev.unclipstudio.pipeline.GeneratedImage;
@@ -30,6 +31,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -91,7 +93,21 @@ public final class Cli {
   private static Arguments parse(List<String> words, String... extra) throws UsageException {
     Set<String> allowed = new HashSet<>(COMMON);
     allowed.addAll(List.of(extra));
-    return Arguments.parse(words, allowed, FLAGS);
+    Arguments arguments = Arguments.parse(words, allowed, FLAGS);
+    // the studio's step and guidance ranges and messages: the CLI refuses what the pages and the API refuse
+    for (String name : List.of("steps", "prior-steps")) {
+      refuseIf(name, RequestRules.STEPS.problem(arguments.intOption(name)));
+    }
+    for (String name : List.of("guidance", "prior-guidance")) {
+      refuseIf(name, RequestRules.GUIDANCE.problem(arguments.doubleOption(name)));
+    }
+    return arguments;
+  }
+
+  private static void refuseIf(String option, Optional<String> problem) throws UsageException {
+    if (problem.isPresent()) {
+      throw new UsageException("--" + option + ": " + problem.get());
+    }
   }
 
   static String usage() {

@@ -3,18 +3,18 @@ package dev.unclipstudio.job;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.gallery.Image;
+import dev.unclipstudio.job.SubmitOutcome.Result;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.web.Forms;
 import dev.unclipstudio.web.Users;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,10 +23,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -38,26 +37,28 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Consumes({MediaType.APPLICATION_FORM_URLENCODED, MediaType.MULTIPART_FORM_DATA})
 public class ImageJobResource {
 
-  static final int MAX_FRAMES = 16;
-
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance variations(Map<String, String> errors);
 
     static native TemplateInstance interpolate(Image a, Image b, List<Image> choices, Map<String, String> errors);
 
-    static native TemplateInstance inpaint(Image source, String prompt, Map<String, String> errors, PackDefaults pack);
+    static native TemplateInstance inpaint(Image source, String prompt, Map<String, String> errors, String formError,
+        PackDefaults pack);
   }
 
-  private final JobSubmission submission;
+  private final JobRequests requests;
+  private final ImageSources sources;
   private final ActivePack activePack;
-  private final StudioConfig config;
+  private final RequestLimits limits;
   private final SecurityIdentity identity;
 
-  ImageJobResource(JobSubmission submission, ActivePack activePack, StudioConfig config, SecurityIdentity identity) {
-    this.submission = submission;
+  ImageJobResource(JobRequests requests, ImageSources sources, ActivePack activePack, StudioConfig config,
+      SecurityIdentity identity) {
+    this.requests = requests;
+    this.sources = sources;
     this.activePack = activePack;
-    this.config = config;
+    this.limits = RequestLimits.of(config);
     this.identity = identity;
   }
 
@@ -65,14 +66,11 @@ public class ImageJobResource {
   @POST
   @Path("images/{id}/variations")
   public Response variationsOf(@PathParam("id") long id, @RestForm String images) {
-    Image.findVisible(id, user());
-    Map<String, String> errors = new LinkedHashMap<>();
-    int count = imageCount(images, errors);
-    if (!errors.isEmpty()) {
-      return Response.status(400).entity(Templates.variations(errors)).build();
-    }
-    return submit(JobKind.VARIATION, JobParams.variation(id, SubmitForm.randomSeeds(count), null, null), Map.of(),
-        () -> Templates.variations(Map.of()));
+    FormFields fields = new FormFields(limits);
+    VariationCommand command =
+        VariationCommand.ofGalleryImage(id, fields.images("images", images, 4), null, null);
+    return respond(requests.submit(user(), command, fields.problems()),
+        outcome -> Templates.variations(outcome.fields()));
   }
 
   @GET
@@ -86,64 +84,36 @@ public class ImageJobResource {
   @Path("variations")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public Response variationsOfUpload(@RestForm FileUpload image, @RestForm String images) {
-    Map<String, String> errors = new LinkedHashMap<>();
-    int count = imageCount(images, errors);
-    byte[] png = null;
-    try {
-      png = Uploads.acceptImage(image, "an image");
-    } catch (InvalidImageException e) {
-      errors.put("image", e.getMessage());
-    }
-    if (!errors.isEmpty()) {
-      return Response.status(400).entity(Templates.variations(errors)).build();
-    }
-    return submit(JobKind.VARIATION, JobParams.variation(null, SubmitForm.randomSeeds(count), null, null), Map.of("source", png),
-        () -> Templates.variations(Map.of()));
+    FormFields fields = new FormFields(limits);
+    byte[] png = accept(image, "image", "an image", "", fields);
+    VariationCommand command = VariationCommand.ofUpload(png, fields.images("images", images, 4));
+    return respond(requests.submit(user(), command, fields.problems()),
+        outcome -> Templates.variations(outcome.fields()));
   }
 
   @GET
   @Path("interpolate")
-  @Transactional
   public TemplateInstance interpolatePage(@QueryParam("a") Long a, @QueryParam("b") Long b) {
-    return Templates.interpolate(a == null ? null : Image.findVisible(a, user()),
-        b == null ? null : Image.findVisible(b, user()), choices(),
-        Map.of());
+    return Templates.interpolate(a == null ? null : sources.visible(a, user()),
+        b == null ? null : sources.visible(b, user()), sources.choices(user()), Map.of());
   }
 
   @POST
   @Path("interpolate")
   public Response interpolate(@RestForm Long a, @RestForm Long b, @RestForm String frames, @RestForm String seed) {
-    Map<String, String> errors = new LinkedHashMap<>();
-    if (a == null || b == null) {
-      errors.put("images", "Choose two images.");
-    } else if (a.equals(b)) {
-      errors.put("images", "Choose two different images.");
-    } else {
-      checkVisible(a);
-      checkVisible(b);
-    }
-    int frameCount = parseInt(frames, 5);
-    if (frameCount < 2 || frameCount > MAX_FRAMES) {
-      errors.put("frames", "Use 2 to %d frames.".formatted(MAX_FRAMES));
-    }
-    long s = seed == null || seed.isBlank() ? SubmitForm.randomSeeds(1).get(0) : parseLong(seed, -1);
-    if (s < 0) {
-      errors.put("seed", "Use a whole number of 0 or more, or leave it empty.");
-    }
-    if (!errors.isEmpty()) {
-      return Response.status(400).entity(interpolatePageWith(a, b, errors)).build();
-    }
-    return submit(JobKind.INTERPOLATION, JobParams.interpolation(a, b, frameCount, s), Map.of(),
-        () -> interpolatePageWith(a, b, Map.of()));
+    FormFields fields = new FormFields(limits);
+    InterpolationCommand command = new InterpolationCommand(a, b,
+        fields.count("frames", frames, RequestRules.FRAMES, 5), fields.seed("seed", seed));
+    return respond(requests.submit(user(), command, fields.problems()),
+        outcome -> Templates.interpolate(sources.visibleOrNull(a, user()), sources.visibleOrNull(b, user()),
+            sources.choices(user()), outcome.fields()));
   }
 
   @GET
   @Path("inpaint")
-  @Transactional
   public TemplateInstance inpaintPage(@QueryParam("image") Long imageId) {
-    ModelPack pack = activePack.pack();
-    return Templates.inpaint(imageId == null ? null : Image.findVisible(imageId, user()), "", Map.of(),
-        pack == null ? null : PackDefaults.of(pack));
+    return Templates.inpaint(imageId == null ? null : sources.visible(imageId, user()), "", Map.of(), null,
+        packDefaults());
   }
 
   /** Inpainting: a gallery image or an upload, a mask (light = repaint) sent as a file, and a prompt. */
@@ -152,127 +122,49 @@ public class ImageJobResource {
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public Response inpaint(@RestForm Long sourceImageId, @RestForm FileUpload source, @RestForm FileUpload mask,
       @RestForm String prompt, @RestForm String images, @RestForm String steps, @RestForm String guidanceScale) {
-    Map<String, String> errors = new LinkedHashMap<>();
-    Map<String, byte[]> inputs = new LinkedHashMap<>();
-    if (sourceImageId != null) {
-      checkVisible(sourceImageId);
-    } else {
-      try {
-        inputs.put("source", Uploads.acceptImage(source, "the image to repaint"));
-      } catch (InvalidImageException e) {
-        errors.put("source", e.getMessage());
-      }
-    }
-    try {
-      inputs.put("mask", Uploads.acceptImage(mask, "a mask"));
-    } catch (InvalidImageException e) {
-      errors.put("mask", e.getMessage() + " Paint the region to repaint, or upload a mask (white = repaint).");
-    }
-    String text = Forms.normalizeText(prompt);
-    if (text.isEmpty()) {
-      errors.put("prompt", "Describe what to paint in the masked region.");
-    } else if (text.length() > config.queue().maxPromptLength()) {
-      errors.put("prompt", "Use at most %d characters.".formatted(config.queue().maxPromptLength()));
-    }
-    int count = imageCount(images, errors);
-    Integer stepCount = steps == null || steps.isBlank() ? null : parseInt(steps, -1);
-    if (stepCount != null && (stepCount < 1 || stepCount > SubmitForm.MAX_STEPS)) {
-      errors.put("steps", "Use 1 to %d steps, or leave it empty.".formatted(SubmitForm.MAX_STEPS));
-    }
-    Double guidance = guidanceScale == null || guidanceScale.isBlank() ? null : parseDouble(guidanceScale);
-    if (guidance != null && !(guidance >= 0 && guidance <= SubmitForm.MAX_GUIDANCE)) {
-      errors.put("guidanceScale", "Use a number from 0 to 30, or leave it empty.");
-    }
-    if (!errors.isEmpty()) {
-      return Response.status(400).entity(inpaintPageWith(sourceImageId, text, errors)).build();
-    }
-    return submit(JobKind.INPAINT, JobParams.inpaint(text, sourceImageId, SubmitForm.randomSeeds(count), stepCount, guidance), inputs,
-        () -> inpaintPageWith(sourceImageId, text, Map.of()));
+    FormFields fields = new FormFields(limits);
+    byte[] sourcePng =
+        sourceImageId != null ? null : accept(source, "source", "the image to repaint", "", fields);
+    byte[] maskPng = accept(mask, "mask", "a mask",
+        " Paint the region to repaint, or upload a mask (white = repaint).", fields);
+    InpaintCommand command = new InpaintCommand(sourceImageId, sourcePng, maskPng, prompt,
+        fields.images("images", images, 4), fields.whole("steps", steps, RequestRules.STEPS),
+        fields.decimal("guidanceScale", guidanceScale, RequestRules.GUIDANCE));
+    return respond(requests.submit(user(), command, fields.problems()),
+        outcome -> Templates.inpaint(sources.visibleOrNull(sourceImageId, user()), command.prompt(),
+            outcome.fields(), outcome.formMessage(), packDefaults()));
   }
 
-  private Response submit(JobKind kind, JobParams params, Map<String, byte[]> inputs,
-      java.util.function.Supplier<TemplateInstance> page) {
-    ModelPack pack = activePack.pack();
-    if (pack == null) {
-      return Response.status(503).entity(activePack.problem()).type(MediaType.TEXT_PLAIN).build();
-    }
-    if (kind == JobKind.INPAINT && !pack.hasInpainting()) {
-      return Response.status(400).entity("The model pack " + pack.name() + " has no inpainting model.")
+  /**
+   * 303 to the new job; the form again with its messages when refused for what was sent (400); a 404 for a source
+   * the user may not see; the message alone when the studio cannot take the job now (429, 503).
+   */
+  private static Response respond(SubmitOutcome outcome, Function<SubmitOutcome, TemplateInstance> page) {
+    return switch (outcome.result()) {
+      case QUEUED -> Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
+      case INVALID -> Response.status(Result.INVALID.status()).entity(page.apply(outcome)).build();
+      case NOT_FOUND -> throw new NotFoundException();
+      case OVER_LIMIT, UNAVAILABLE -> Response.status(outcome.result().status()).entity(outcome.message())
           .type(MediaType.TEXT_PLAIN).build();
-    }
+    };
+  }
+
+  /** The upload re-encoded as PNG, or null with its message noted for the form ({@code hint} appended). */
+  private static byte[] accept(FileUpload upload, String field, String what, String hint, FormFields fields) {
     try {
-      long id = submission.submit(user(), kind, params, pack.name(), pack.version(), inputs);
-      return Response.seeOther(URI.create("/jobs/" + id)).build();
-    } catch (LimitExceededException e) {
-      return Response.status(429).entity(e.getMessage()).type(MediaType.TEXT_PLAIN).build();
-    } catch (BlockedPromptException e) {
-      return Response.status(400).entity(e.getMessage()).type(MediaType.TEXT_PLAIN).build();
+      return Uploads.acceptImage(upload, what);
+    } catch (InvalidImageException e) {
+      fields.note(field, e.getMessage() + hint);
+      return null;
     }
   }
 
-  @Transactional
-  TemplateInstance interpolatePageWith(Long a, Long b, Map<String, String> errors) {
-    return Templates.interpolate(a == null ? null : Image.findById(a), b == null ? null : Image.findById(b), choices(),
-        errors);
-  }
-
-  @Transactional
-  TemplateInstance inpaintPageWith(Long imageId, String prompt, Map<String, String> errors) {
+  private PackDefaults packDefaults() {
     ModelPack pack = activePack.pack();
-    return Templates.inpaint(imageId == null ? null : Image.findById(imageId), prompt, errors,
-        pack == null ? null : PackDefaults.of(pack));
-  }
-
-  /** The user's own recent images and the newest shared ones, to choose from. */
-  private List<Image> choices() {
-    List<Image> images = new ArrayList<>(Image.<Image>find("ownerId = ?1 order by id desc", user().id()).page(0, 24)
-        .list());
-    Image.<Image>find("visibility = ?1 and ownerId <> ?2 order by id desc",
-        dev.unclipstudio.gallery.Visibility.SHARED, user().id()).page(0, 24).list().forEach(images::add);
-    return images;
-  }
-
-  private int imageCount(String value, Map<String, String> errors) {
-    int count = parseInt(value, 4);
-    if (count < 1 || count > config.queue().maxImagesPerJob()) {
-      errors.put("images", "Use 1 to %d images.".formatted(config.queue().maxImagesPerJob()));
-    }
-    return count;
-  }
-
-  @Transactional
-  void checkVisible(long id) {
-    Image.findVisible(id, user());
+    return pack == null ? null : PackDefaults.of(pack);
   }
 
   private CurrentUser user() {
     return Users.current(identity);
-  }
-
-  private static int parseInt(String value, int fallback) {
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static long parseLong(String value, long invalid) {
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      return invalid;
-    }
-  }
-
-  private static Double parseDouble(String value) {
-    try {
-      return Double.parseDouble(value.strip());
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
   }
 }

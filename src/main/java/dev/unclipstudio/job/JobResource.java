@@ -1,6 +1,5 @@
 package dev.unclipstudio.job;
 
-import dev.unclipstudio.account.AppUser;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.pipeline.pack.ModelPack;
@@ -9,12 +8,10 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -49,18 +46,20 @@ public class JobResource {
     static native TemplateInstance job(JobView job, String owner);
   }
 
-  private final JobSubmission submission;
+  private final JobRequests requests;
+  private final JobService jobs;
   private final JobQueue queue;
   private final ActivePack activePack;
-  private final StudioConfig config;
+  private final RequestLimits limits;
   private final SecurityIdentity identity;
 
-  JobResource(JobSubmission submission, JobQueue queue, ActivePack activePack, StudioConfig config,
+  JobResource(JobRequests requests, JobService jobs, JobQueue queue, ActivePack activePack, StudioConfig config,
       SecurityIdentity identity) {
-    this.submission = submission;
+    this.requests = requests;
+    this.jobs = jobs;
     this.queue = queue;
     this.activePack = activePack;
-    this.config = config;
+    this.limits = RequestLimits.of(config);
     this.identity = identity;
   }
 
@@ -75,43 +74,28 @@ public class JobResource {
   @Produces(MediaType.TEXT_HTML)
   public Response submit(@BeanParam SubmitFormParams params) {
     SubmitForm form = params.toForm();
-    Map<String, String> errors = form.validate(config);
-    ModelPack pack = activePack.pack();
-    if (pack == null) {
-      return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-          .entity(createPage(form, errors, activePack.problem())).build();
+    FormFields fields = new FormFields(limits);
+    SubmitOutcome outcome = requests.submit(user(), form.toCommand(fields), fields.problems());
+    if (outcome.queued()) {
+      return Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
     }
-    if (!errors.isEmpty()) {
-      return Response.status(Response.Status.BAD_REQUEST).entity(createPage(form, errors, null)).build();
-    }
-    try {
-      long id = submission.submit(user(), JobKind.TEXT_TO_IMAGE, form.toParams(), pack.name(), pack.version());
-      return Response.seeOther(URI.create("/jobs/" + id)).build();
-    } catch (LimitExceededException e) {
-      return Response.status(429).entity(createPage(form, Map.of(), e.getMessage())).build();
-    } catch (BlockedPromptException e) {
-      return Response.status(Response.Status.BAD_REQUEST).entity(createPage(form, Map.of("prompt", e.getMessage()), null))
-          .build();
-    }
+    return Response.status(outcome.result().status())
+        .entity(createPage(form, outcome.fields(), outcome.formMessage())).build();
   }
 
   @GET
   @Path("jobs")
   @Produces(MediaType.TEXT_HTML)
-  @Transactional
   public TemplateInstance jobs() {
-    return Templates.jobs(JobView.ofAll(Job.recentOf(user().id(), 100)));
+    return Templates.jobs(jobs.recent(user(), 100));
   }
 
   @GET
   @Path("jobs/{id}")
   @Produces(MediaType.TEXT_HTML)
-  @Transactional
   public TemplateInstance job(@PathParam("id") long id) {
-    Job job = visibleJob(id);
-    String owner = job.ownerId == user().id() ? null
-        : AppUser.<AppUser>findByIdOptional(job.ownerId).map(u -> u.username).orElse("?");
-    return Templates.job(JobView.of(job), owner);
+    JobView job = visibleJob(id);
+    return Templates.job(job, jobs.ownerNameFor(id, user()));
   }
 
   @POST
@@ -144,7 +128,7 @@ public class JobResource {
       AtomicReference<JobView> last = new AtomicReference<>();
       ScheduledFuture<?> poll = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(() -> {
         try {
-          JobView view = QuarkusTransaction.requiringNew().call(() -> JobView.of(Job.findById(id)));
+          JobView view = jobs.current(id);
           if (!view.equals(last.getAndSet(view))) {
             emitter.emit(view);
           }
@@ -174,21 +158,18 @@ public class JobResource {
   private TemplateInstance createPage(SubmitForm form, Map<String, String> errors, String formError) {
     ModelPack pack = activePack.pack();
     return Templates.create(form, errors, formError, pack == null ? null : PackDefaults.of(pack),
-        JobView.ofAll(Job.recentOf(user().id(), 8)));
+        jobs.recent(user(), 8));
   }
 
   /** Other users' jobs are "not found", not "forbidden": their existence is nobody else's business. */
-  private Job visibleJob(long id) {
-    Job job = Job.findById(id);
-    if (job == null || !user().mayAccess(job.ownerId)) {
-      throw new NotFoundException();
-    }
-    return job;
+  private JobView visibleJob(long id) {
+    return jobs.visible(id, user()).orElseThrow(NotFoundException::new);
   }
 
-  @Transactional
-  void checkVisible(long id) {
-    visibleJob(id);
+  private void checkVisible(long id) {
+    if (!jobs.mayAccess(id, user())) {
+      throw new NotFoundException();
+    }
   }
 
   private CurrentUser user() {

@@ -1,0 +1,50 @@
+package dev.unclipstudio.job;
+
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.gallery.Image;
+import dev.unclipstudio.gallery.Visibility;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/** The gallery images a user may start a job from. */
+@ApplicationScoped
+public class ImageSources {
+
+  /** The image, or {@code NotFoundException} when it is missing or the user may not see it. */
+  @Transactional
+  public Image visible(long id, CurrentUser user) {
+    return Image.findVisible(id, user);
+  }
+
+  /** Whether the user may see every one of these images (shared, their own, or any for admins). */
+  @Transactional
+  public boolean allVisible(Collection<Long> ids, CurrentUser user) {
+    for (long id : ids) {
+      Image image = Image.findById(id);
+      if (image == null || !image.visibleTo(user)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The image if there is one and the user may see it, else null: for refilling a form that was refused. */
+  @Transactional
+  public Image visibleOrNull(Long id, CurrentUser user) {
+    Image image = id == null ? null : Image.<Image>findById(id);
+    return image != null && image.visibleTo(user) ? image : null;
+  }
+
+  /** The user's own recent images and the newest shared ones, to choose from. */
+  @Transactional
+  public List<Image> choices(CurrentUser user) {
+    List<Image> images = new ArrayList<>(Image.<Image>find("ownerId = ?1 order by id desc", user.id()).page(0, 24)
+        .list());
+    images.addAll(Image.<Image>find("visibility = ?1 and ownerId <> ?2 order by id desc", Visibility.SHARED,
+        user.id()).page(0, 24).list());
+    return images;
+  }
+}

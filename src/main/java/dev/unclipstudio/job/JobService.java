@@ -1,0 +1,53 @@
+package dev.unclipstudio.job;
+
+import dev.unclipstudio.account.AppUser;
+import dev.unclipstudio.account.CurrentUser;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+import java.util.List;
+import java.util.Optional;
+
+/** Reading jobs for the pages and the API; other users' jobs are "not found", never "forbidden". */
+@ApplicationScoped
+public class JobService {
+
+  /** The user's newest jobs first. */
+  @Transactional
+  public List<JobView> recent(CurrentUser user, int limit) {
+    return JobView.ofAll(Job.recentOf(user.id(), limit));
+  }
+
+  /** The job, if it exists and the user may see it (their own, or any for admins). */
+  @Transactional
+  public Optional<JobView> visible(long id, CurrentUser user) {
+    Job job = Job.findById(id);
+    return job == null || !user.mayAccess(job.ownerId) ? Optional.empty() : Optional.of(JobView.of(job));
+  }
+
+  /** Whether the job exists and the user may see it, without reading its images. */
+  @Transactional
+  public boolean mayAccess(long id, CurrentUser user) {
+    Job job = Job.findById(id);
+    return job != null && user.mayAccess(job.ownerId);
+  }
+
+  /** The job's owner's name when it is not the user (an admin looking), else null. */
+  @Transactional
+  public String ownerNameFor(long jobId, CurrentUser user) {
+    Job job = Job.findById(jobId);
+    if (job == null || job.ownerId == user.id()) {
+      return null;
+    }
+    return AppUser.<AppUser>findByIdOptional(job.ownerId).map(u -> u.username).orElse("?");
+  }
+
+  /**
+   * The job as it is now, in a transaction of its own: the progress stream polls from a worker thread, outside any
+   * request.
+   */
+  @Transactional(TxType.REQUIRES_NEW)
+  public JobView current(long id) {
+    return JobView.of(Job.findById(id));
+  }
+}

@@ -1,0 +1,92 @@
+package dev.unclipstudio.job;
+
+import java.util.Optional;
+
+/**
+ * The limits every job request obeys and the one message for each way of breaking them, for the pages, the API and
+ * the CLI alike. Plain Java on purpose (no CDI, no JPA): the CLI runs without either.
+ */
+public final class RequestRules {
+
+  /** Denoising steps of any stage; empty means the pack's default. */
+  public static final IntRange STEPS = new IntRange(1, 250);
+
+  /** Classifier-free guidance scale of any stage; empty means the pack's default. */
+  public static final DecimalRange GUIDANCE = new DecimalRange(0, 30);
+
+  /** Frames of an interpolation, both ends included. */
+  public static final IntRange FRAMES = new IntRange(2, 16);
+
+  public static final String REQUIRED = "Required.";
+  public static final String PROMPT_EMPTY = "Describe the image you want.";
+  public static final String SEED_NEGATIVE = "Use a seed of 0 or more.";
+  public static final String SEED_UNPARSABLE = "Use a whole number, or leave it empty for a random seed.";
+  public static final String TWO_IMAGES = "Choose two images.";
+  public static final String TWO_DIFFERENT_IMAGES = "Choose two different images.";
+
+  private RequestRules() {}
+
+  /** Images in one job: 1 to the studio's maximum. */
+  public static IntRange images(int maxImagesPerJob) {
+    return new IntRange(1, maxImagesPerJob);
+  }
+
+  /** A prompt after normalisation: not empty, not longer than the studio allows. */
+  public static Optional<String> promptProblem(String normalized, int maxLength) {
+    if (normalized.isEmpty()) {
+      return Optional.of(PROMPT_EMPTY);
+    }
+    if (normalized.length() > maxLength) {
+      return Optional.of("Use at most %d characters (this one has %d).".formatted(maxLength, normalized.length()));
+    }
+    return Optional.empty();
+  }
+
+  public static Optional<String> seedProblem(Long seed) {
+    return seed != null && seed < 0 ? Optional.of(SEED_NEGATIVE) : Optional.empty();
+  }
+
+  /**
+   * What a pack that cannot run the job's kind answers. The same for the pages and the API: 400 with this message,
+   * not 503, because retrying will not help — the studio's pack lacks the model, it is not down.
+   */
+  public static Optional<String> packProblem(String packName, boolean hasInpainting, JobKind kind) {
+    if (kind == JobKind.INPAINT && !hasInpainting) {
+      return Optional.of("The model pack " + packName + " has no inpainting model.");
+    }
+    return Optional.empty();
+  }
+
+  /** Whole numbers from min to max inclusive; null (not given) always passes. */
+  public record IntRange(int min, int max) {
+
+    public Optional<String> problem(Integer value) {
+      return value != null && (value < min || value > max) ? Optional.of(outOfRange()) : Optional.empty();
+    }
+
+    public String outOfRange() {
+      return "Use a number from %d to %d.".formatted(min, max);
+    }
+
+    public String unparsable() {
+      return "Use a whole number from %d to %d.".formatted(min, max);
+    }
+  }
+
+  /** Numbers from min to max inclusive; NaN never passes, null (not given) always does. */
+  public record DecimalRange(double min, double max) {
+
+    public Optional<String> problem(Double value) {
+      return value != null && !(value >= min && value <= max) ? Optional.of(message()) : Optional.empty();
+    }
+
+    /** Out of range and unparsable read the same: the fix is the same. */
+    public String message() {
+      return "Use a number from %s to %s.".formatted(plain(min), plain(max));
+    }
+
+    private static String plain(double v) {
+      return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+  }
+}
