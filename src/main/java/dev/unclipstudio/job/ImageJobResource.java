@@ -6,7 +6,6 @@ import dev.unclipstudio.gallery.Image;
 import dev.unclipstudio.job.SubmitOutcome.Result;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.web.Users;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -165,6 +164,6 @@ public class ImageJobResource {
   }
 
   private CurrentUser user() {
-    return Users.current(identity);
+    return CurrentUser.of(identity);
   }
 }

@@ -2,7 +2,6 @@ package dev.unclipstudio.job;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
-import dev.unclipstudio.web.Users;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -184,6 +183,6 @@ public class JobApi {
   }
 
   private CurrentUser user() {
-    return Users.current(identity);
+    return CurrentUser.of(identity);
   }
 }

@@ -3,7 +3,6 @@ package dev.unclipstudio.job;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.web.Users;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -173,6 +172,6 @@ public class JobResource {
   }
 
   private CurrentUser user() {
-    return Users.current(identity);
+    return CurrentUser.of(identity);
   }
 }
