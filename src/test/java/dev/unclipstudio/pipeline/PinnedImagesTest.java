@@ -9,13 +9,13 @@ import dev.unclipstudio.pipeline.image.PngCodec;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import dev.unclipstudio.testing.Fixtures;
+import dev.unclipstudio.testing.TinyEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pins the pixels that a few (request, seed) pairs give on the tiny pack, for every stage that draws noise (prior,
@@ -31,23 +31,11 @@ class PinnedImagesTest {
   private static final Path DIR = Path.of("src/test/resources/pinned");
   private static final boolean RECORD = Boolean.getBoolean("pinned.record");
 
-  private static Engine engine;
-
-  @BeforeAll
-  static void open() throws Exception {
-    engine = Fixtures.openTinyEngine();
-  }
-
-  @AfterAll
-  static void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
+  @RegisterExtension static final TinyEngine TINY = new TinyEngine();
 
   @Test
   void textToImageKeepsItsPixelsPerSeed() throws Exception {
-    List<GeneratedImage> images = engine.textToImage(new TextToImageRequest("a red circle in the top left corner",
+    List<GeneratedImage> images = TINY.engine().textToImage(new TextToImageRequest("a red circle in the top left corner",
         List.of(7L, 8L), StageOverrides.DEFAULTS, StageOverrides.DEFAULTS), StepListener.NONE, CancellationToken.NEVER);
     check("text-7.png", images.get(0).image());
     check("text-8.png", images.get(1).image());
@@ -56,7 +44,7 @@ class PinnedImagesTest {
   @Test
   void variationsKeepTheirPixelsPerSeed() throws Exception {
     RgbImage source = pinned("text-7.png");
-    List<GeneratedImage> images = engine.variations(new VariationRequest(source, null, List.of(11L), StageOverrides.DEFAULTS),
+    List<GeneratedImage> images = TINY.engine().variations(new VariationRequest(source, null, List.of(11L), StageOverrides.DEFAULTS),
         StepListener.NONE, CancellationToken.NEVER);
     check("variation-11.png", images.get(0).image());
   }
@@ -64,12 +52,12 @@ class PinnedImagesTest {
   @Test
   void inpaintingKeepsItsPixelsPerSeed() throws Exception {
     RgbImage source = pinned("text-7.png");
-    int size = engine.pack().imageSize();
+    int size = TINY.engine().pack().imageSize();
     byte[] mask = new byte[size * size * 3];
     for (int i = 0; i < mask.length; i++) {
       mask[i] = (byte) ((i / 3) % size < size / 2 ? 255 : 0); // repaint the left half
     }
-    List<GeneratedImage> images = engine.inpaint(new InpaintRequest(source, new RgbImage(size, size, mask),
+    List<GeneratedImage> images = TINY.engine().inpaint(new InpaintRequest(source, new RgbImage(size, size, mask),
         "a blue square", List.of(5L), StageOverrides.DEFAULTS), StepListener.NONE, CancellationToken.NEVER);
     check("inpaint-5.png", images.get(0).image());
   }

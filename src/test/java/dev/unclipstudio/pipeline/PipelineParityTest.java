@@ -15,9 +15,9 @@ import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import dev.unclipstudio.testing.FixtureNoise;
 import dev.unclipstudio.testing.FixtureTensor;
 import dev.unclipstudio.testing.Fixtures;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.unclipstudio.testing.TinyEngine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whole pipelines against the PyTorch reference (fixtures/tiny/pipeline_*.json) with its initial latents and per-step
@@ -29,19 +29,7 @@ class PipelineParityTest {
   private static final double EMBEDDING_ATOL = 1e-3;
   private static final Progress.Factory SILENT = Progress.Factory.of(null, null);
 
-  private static Engine engine;
-
-  @BeforeAll
-  static void open() throws Exception {
-    engine = Fixtures.openTinyEngine();
-  }
-
-  @AfterAll
-  static void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
+  @RegisterExtension static final TinyEngine TINY = new TinyEngine();
 
   private static JsonNode fixture(String kind) {
     return Fixtures.readJson(Fixtures.requireTinyFixture("pipeline_" + kind + ".json"));
@@ -62,7 +50,7 @@ class PipelineParityTest {
     FixtureNoise noise = new FixtureNoise(f.get("stages"));
     assertTimesteps(noise, Stage.PRIOR, r.get("prior_steps").asText());
     assertTimesteps(noise, Stage.DECODER, r.get("decoder_steps").asText());
-    PipelineResult result = engine.unclipPipeline().textToImage(r.get("prompt").asText(),
+    PipelineResult result = TINY.engine().unclipPipeline().textToImage(r.get("prompt").asText(),
         new StageOverrides(r.get("prior_steps").asInt(), r.get("prior_guidance").asDouble()),
         new StageOverrides(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
         new Batch(r.get("batch").asInt(), noise, SILENT));
@@ -78,9 +66,9 @@ class PipelineParityTest {
     JsonNode f = fixture("variation");
     JsonNode r = f.get("request");
     RgbImage source = sourceImage(f, r.get("source").asText());
-    float[] embedding = engine.imageEmbedding(source);
+    float[] embedding = TINY.engine().imageEmbedding(source);
     assertClose(tensor(f, "image_embeddings").data(), embedding, 1e-4, 0, "image encoder embedding");
-    PipelineResult result = engine.unclipPipeline().variations(embedding,
+    PipelineResult result = TINY.engine().unclipPipeline().variations(embedding,
         new StageOverrides(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
         new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
     assertClose(tensor(f, "decoder_output").data(), result.intermediates().get("decoder_output").data(), IMAGE_ATOL,
@@ -98,7 +86,7 @@ class PipelineParityTest {
     for (int i = 0; i < keep.length; i++) {
       keep[i] = mask64[i] > 0.5f;
     }
-    PipelineResult result = engine.inpaintPipeline().inpaint(source, new KeepMask(keep, source.width()),
+    PipelineResult result = TINY.engine().inpaintPipeline().inpaint(source, new KeepMask(keep, source.width()),
         r.get("prompt").asText(),
         new StageOverrides(r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble()),
         new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
