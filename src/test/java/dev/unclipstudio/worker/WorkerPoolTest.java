@@ -7,6 +7,7 @@ import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.pipeline.image.PngCodec;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class WorkerPoolTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject WorkerPool pool;
   @Inject JobQueue queue;
   @Inject WorkerRegistry registry;
@@ -60,10 +62,10 @@ class WorkerPoolTest {
     assertTrue(events.contains("\"status\":\"SUCCEEDED\""), events);
 
     String page = browser.get(jobPath).asString();
-    long imageId = data.count("SELECT id FROM image WHERE job_id = " + jobId + " AND index_in_job = 0");
+    long imageId = sql.number("SELECT id FROM image WHERE job_id = " + jobId + " AND index_in_job = 0");
     assertTrue(page.contains("/images/" + imageId + "/thumb.png"), page);
-    assertEquals(2, data.count("SELECT count(*) FROM image WHERE job_id = " + jobId));
-    assertEquals("1235", data.string("SELECT seed FROM image WHERE job_id = " + jobId + " AND index_in_job = 1"));
+    assertEquals(2, sql.count("image WHERE job_id = " + jobId));
+    assertEquals("1235", sql.string("SELECT seed FROM image WHERE job_id = " + jobId + " AND index_in_job = 1"));
 
     byte[] png = browser.get("/images/" + imageId + ".png").asByteArray();
     Map<String, String> text = PngCodec.readText(png);
@@ -72,7 +74,7 @@ class WorkerPoolTest {
 
     browser.post("/images/" + imageId + "/visibility", Map.of("visibility", "SHARED"));
     assertTrue(browser.get("/gallery?q=red+circle").asString().contains("/images/" + imageId + "/thumb.png"));
-    assertTrue(data.count("SELECT images_done FROM worker") >= 2);
+    assertTrue(sql.number("SELECT images_done FROM worker") >= 2);
   }
 
   @Test
@@ -80,7 +82,7 @@ class WorkerPoolTest {
     pool.start();
     CurrentUser user = data.user("silent");
     data.rawJob(user, "a blue square", "{\"prompt\":\"a blue square\",\"seeds\":[5]}", 1);
-    Await.until(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 1);
+    Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'SUCCEEDED'") == 1);
   }
 
   @Test
@@ -90,12 +92,12 @@ class WorkerPoolTest {
     long id = data.rawJob(user, "a green star",
         "{\"prompt\":\"a green star\",\"seeds\":[1,2,3,4],\"decoderSteps\":1000}", 4);
     queue.notifyQueued();
-    Await.until(Duration.ofSeconds(60), () -> data.count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
+    Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING' AND step > 0") == 1);
     Instant asked = Instant.now();
     queue.cancel(id);
     Await.until(Duration.ofSeconds(10), () -> "CANCELLED".equals(data.status(id)));
     assertTrue(Duration.between(asked, Instant.now()).toMillis() < 5000);
-    assertEquals(0, data.count("SELECT count(*) FROM image"));
+    assertEquals(0, sql.count("image"));
   }
 
   @Test
@@ -105,9 +107,9 @@ class WorkerPoolTest {
     data.rawJob(user, "bad", "{\"prompt\":\"bad\",\"seeds\":[1],\"priorSteps\":-3}", 1);
     data.rawJob(user, "good", "{\"prompt\":\"good\",\"seeds\":[1]}", 1);
     queue.notifyQueued();
-    Await.until(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.string("SELECT status FROM job WHERE prompt = 'good'")));
-    assertEquals("FAILED", data.string("SELECT status FROM job WHERE prompt = 'bad'"));
-    assertTrue(data.string("SELECT error FROM job WHERE prompt = 'bad'").length() > 0);
+    Await.until(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(sql.string("SELECT status FROM job WHERE prompt = 'good'")));
+    assertEquals("FAILED", sql.string("SELECT status FROM job WHERE prompt = 'bad'"));
+    assertTrue(sql.string("SELECT error FROM job WHERE prompt = 'bad'").length() > 0);
   }
 
   @Test
@@ -120,14 +122,14 @@ class WorkerPoolTest {
     Await.until(Duration.ofSeconds(60), () -> "RUNNING".equals(data.status(id)));
     pool.stop();
     assertEquals("QUEUED", data.status(id));
-    assertEquals(0, data.count("SELECT attempts FROM job WHERE id = " + id));
-    assertEquals("STOPPED", data.string("SELECT string_agg(DISTINCT state, ',') FROM worker"));
+    assertEquals(0, sql.number("SELECT attempts FROM job WHERE id = " + id));
+    assertEquals("STOPPED", sql.string("SELECT string_agg(DISTINCT state, ',') FROM worker"));
   }
 
   @Test
   void anAdminPausesAndResumesThisInstancesWorkers() throws Exception {
     pool.start();
-    String instance = data.string("SELECT instance FROM worker LIMIT 1");
+    String instance = sql.string("SELECT instance FROM worker LIMIT 1");
     registry.command(instance, WorkerState.PAUSED);
     Await.until(Duration.ofSeconds(10), () -> pool.state() == WorkerState.PAUSED);
     long id = data.textJob(data.user("paused"), "waits while paused");
@@ -144,7 +146,7 @@ class WorkerPoolTest {
     pool.start(broken);
     assertEquals(WorkerState.UNHEALTHY, pool.state());
     assertTrue(pool.health().contains("pack.json"), pool.health());
-    assertEquals("UNHEALTHY", data.string("SELECT state FROM worker"));
+    assertEquals("UNHEALTHY", sql.string("SELECT state FROM worker"));
     long id = data.textJob(data.user("waiting"), "a red ring");
     Thread.sleep(500);
     assertEquals("QUEUED", data.status(id));
