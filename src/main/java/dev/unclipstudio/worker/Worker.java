@@ -74,8 +74,11 @@ final class Worker implements Runnable {
 
   private Optional<ClaimedJob> claimQuietly() {
     try {
-      return queue.claim(name);
+      Optional<ClaimedJob> job = queue.claim(name);
+      metrics.polled(job.isPresent() ? "claimed" : "empty");
+      return job;
     } catch (RuntimeException e) {
+      metrics.polled("failed");
       // The database may be restarting: back off and try again rather than dying.
       LOG.warnf("Could not claim a job (%s); retrying", e.getMessage());
       pool.awaitWork();

@@ -177,6 +177,7 @@ public class WorkerPool {
 
   boolean mayClaim(Worker worker) {
     while (state == WorkerState.PAUSED) {
+      metrics.polled("paused");
       awaitWork();
     }
     return state == WorkerState.RUNNING;

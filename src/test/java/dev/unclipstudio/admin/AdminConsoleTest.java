@@ -8,6 +8,7 @@ import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.account.Role;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -26,6 +27,7 @@ class AdminConsoleTest {
   static final List<String> PAGES = List.of("/admin/jobs", "/admin/workers", "/admin/users", "/admin/settings");
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject JobQueue queue;
 
   CurrentUser user;
@@ -34,7 +36,7 @@ class AdminConsoleTest {
   @BeforeEach
   void setUp() {
     data.reset();
-    data.sql("DELETE FROM studio_setting", "DELETE FROM prompt_block");
+    sql.execute("DELETE FROM studio_setting", "DELETE FROM prompt_block");
     user = data.user("plain");
     admin = data.user("root", Role.ADMIN);
   }
@@ -61,7 +63,7 @@ class AdminConsoleTest {
           "enabled", "true", "maxActivePerUser", "1", "dailyImageQuota", "1", "maxQueued", "1")).statusCode(), action);
     }
     assertEquals("QUEUED", data.status(job));
-    assertEquals("USER", data.string("SELECT role FROM app_user WHERE id = " + user.id()));
+    assertEquals("USER", sql.string("SELECT role FROM app_user WHERE id = " + user.id()));
   }
 
   @Test
@@ -84,12 +86,12 @@ class AdminConsoleTest {
   @Test
   void purgeRemovesOldFailedJobsButNeverImages() {
     long old = data.textJob(user, "old failure");
-    data.sql("UPDATE job SET status = 'FAILED', finished_at = now() - interval '40 days' WHERE id = " + old);
+    sql.execute("UPDATE job SET status = 'FAILED', finished_at = now() - interval '40 days' WHERE id = " + old);
     long recent = data.textJob(user, "recent failure");
-    data.sql("UPDATE job SET status = 'FAILED', finished_at = now() WHERE id = " + recent);
+    sql.execute("UPDATE job SET status = 'FAILED', finished_at = now() WHERE id = " + recent);
     as(admin).post("/admin/jobs/purge", Map.of("days", "30"));
-    assertEquals(0, data.count("SELECT count(*) FROM job WHERE id = " + old));
-    assertEquals(1, data.count("SELECT count(*) FROM job WHERE id = " + recent));
+    assertEquals(0, sql.count("job WHERE id = " + old));
+    assertEquals(1, sql.count("job WHERE id = " + recent));
   }
 
   @Test
@@ -101,7 +103,7 @@ class AdminConsoleTest {
 
     WebClient again = as(user);
     boss.post("/admin/users/" + user.id(), Map.of("role", "USER", "maxActiveJobs", "", "dailyImageQuota", ""));
-    assertEquals("f", data.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
+    assertEquals("f", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
     assertEquals(302, again.get("/jobs").statusCode());
   }
 

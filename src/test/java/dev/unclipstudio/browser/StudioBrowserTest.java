@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.worker.WorkerPool;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -36,6 +37,7 @@ class StudioBrowserTest {
 
   @Inject WorkerPool pool;
   @Inject TestData data;
+  @Inject Sql sql;
 
   @BeforeEach
   void setUp() {
@@ -124,7 +126,7 @@ class StudioBrowserTest {
       d.get(base + "admin/jobs");
       browser.screenshot("08-admin-cancelled");
       assertTrue(d.getPageSource().contains("CANCELLED"));
-      assertEquals(0, data.count("SELECT count(*) FROM image"));
+      assertEquals(0, sql.count("image"));
     }
   }
 

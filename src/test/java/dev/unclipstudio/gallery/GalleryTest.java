@@ -13,6 +13,7 @@ import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.testing.Pngs;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class GalleryTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject JobQueue queue;
   @Inject ApiTokens tokens;
 
@@ -45,8 +47,8 @@ class GalleryTest {
     data.textJob(user, prompt);
     ClaimedJob job = queue.claim("w").orElseThrow();
     queue.complete(job.lease(), List.of(new ResultImage(0, 1, 1, 1, "{}", null, null, Pngs.onePixel(), Pngs.onePixel())));
-    long id = data.count("SELECT id FROM image WHERE job_id = " + job.lease().jobId());
-    data.sql("UPDATE image SET visibility = 'SHARED' WHERE id = " + id);
+    long id = sql.number("SELECT id FROM image WHERE job_id = " + job.lease().jobId());
+    sql.execute("UPDATE image SET visibility = 'SHARED' WHERE id = " + id);
     return id;
   }
 

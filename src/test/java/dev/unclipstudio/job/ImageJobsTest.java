@@ -10,6 +10,7 @@ import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.testing.Pngs;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import dev.unclipstudio.worker.WorkerPool;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class ImageJobsTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject WorkerPool pool;
 
   CurrentUser user;
@@ -55,14 +57,14 @@ class ImageJobsTest {
     assertEquals(303, submitted.statusCode(), submitted.asString());
     long id = Long.parseLong(URI.create(submitted.header("Location")).getPath().substring("/jobs/".length()));
     Await.until(Duration.ofSeconds(120), () -> !"QUEUED".equals(data.status(id)) && !"RUNNING".equals(data.status(id)));
-    assertEquals("SUCCEEDED", data.status(id), data.string("SELECT error FROM job WHERE id = " + id));
+    assertEquals("SUCCEEDED", data.status(id), sql.string("SELECT error FROM job WHERE id = " + id));
     return id;
   }
 
   private long generatedImage() throws InterruptedException {
     long job = finishedJob(browser.post("/jobs", Map.of("prompt", "a large red circle in the centre", "images", "1",
         "seed", "3")));
-    return data.count("SELECT id FROM image WHERE job_id = " + job);
+    return sql.number("SELECT id FROM image WHERE job_id = " + job);
   }
 
   @Test
@@ -70,9 +72,9 @@ class ImageJobsTest {
     pool.start();
     long source = generatedImage();
     long job = finishedJob(browser.post("/images/" + source + "/variations", Map.of("images", "3")));
-    assertEquals(3, data.count("SELECT count(*) FROM image WHERE job_id = " + job));
-    assertEquals(3, data.count("SELECT count(*) FROM image WHERE job_id = " + job + " AND source_image_id = " + source));
-    long variation = data.count("SELECT min(id) FROM image WHERE job_id = " + job);
+    assertEquals(3, sql.count("image WHERE job_id = " + job));
+    assertEquals(3, sql.count("image WHERE job_id = " + job + " AND source_image_id = " + source));
+    long variation = sql.number("SELECT min(id) FROM image WHERE job_id = " + job);
     assertTrue(browser.get("/images/" + variation).asString().contains("href=\"/images/" + source + "\""));
   }
 
@@ -81,7 +83,7 @@ class ImageJobsTest {
     pool.start();
     long job = finishedJob(browser.postMultipart("/variations", Map.of("images", "2"),
         Map.of("image", Pngs.solid(200, 120, 0x3355ff))));
-    assertEquals(2, data.count("SELECT count(*) FROM image WHERE job_id = " + job));
+    assertEquals(2, sql.count("image WHERE job_id = " + job));
   }
 
   @Test
@@ -90,10 +92,10 @@ class ImageJobsTest {
     long a = generatedImage();
     long b = finishedJob(browser.post("/jobs", Map.of("prompt", "a small blue square at the bottom", "images", "1",
         "seed", "9")));
-    long imageB = data.count("SELECT id FROM image WHERE job_id = " + b);
+    long imageB = sql.number("SELECT id FROM image WHERE job_id = " + b);
     long job = finishedJob(browser.post("/interpolate", Map.of("a", a, "b", imageB, "frames", "4", "seed", "11")));
-    assertEquals(4, data.count("SELECT count(*) FROM image WHERE job_id = " + job));
-    assertEquals("11", data.string("SELECT string_agg(DISTINCT seed::text, ',') FROM image WHERE job_id = " + job));
+    assertEquals(4, sql.count("image WHERE job_id = " + job));
+    assertEquals("11", sql.string("SELECT string_agg(DISTINCT seed::text, ',') FROM image WHERE job_id = " + job));
     assertTrue(browser.get("/jobs/" + job).asString().contains("/jobs/" + job + "/strip.png"));
     RgbImage strip = ImageDecoder.decode(browser.get("/jobs/" + job + "/strip.png").asByteArray(),
         ImageLimits.defaults());
@@ -112,8 +114,8 @@ class ImageJobsTest {
         Map.of("sourceImageId", Long.toString(source), "prompt", "a green star", "images", "2"),
         Map.of("mask", Pngs.leftHalfMask(64, 64))));
     RgbImage original = ImageDecoder.decode(sourcePng, ImageLimits.defaults());
-    for (long imageId : new long[] {data.count("SELECT min(id) FROM image WHERE job_id = " + job),
-        data.count("SELECT max(id) FROM image WHERE job_id = " + job)}) {
+    for (long imageId : new long[] {sql.number("SELECT min(id) FROM image WHERE job_id = " + job),
+        sql.number("SELECT max(id) FROM image WHERE job_id = " + job)}) {
       RgbImage result = ImageDecoder.decode(browser.get("/images/" + imageId + ".png").asByteArray(),
           ImageLimits.defaults());
       assertEquals(original.width(), result.width());
@@ -144,20 +146,20 @@ class ImageJobsTest {
     Response oversized = browser.postMultipart("/variations", Map.of("images", "1"),
         Map.of("image", new byte[13 * 1024 * 1024]));
     assertEquals(413, oversized.statusCode());
-    assertEquals(0, data.count("SELECT count(*) FROM job"));
-    assertEquals(0, data.count("SELECT count(*) FROM job_input"));
+    assertEquals(0, sql.count("job"));
+    assertEquals(0, sql.count("job_input"));
   }
 
   @Test
   void othersPrivateImagesCannotBeUsedAsSources() {
     CurrentUser stranger = data.user("stranger");
     long theirJob = data.textJob(stranger, "theirs");
-    data.sql("""
+    sql.execute("""
         INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params)
         VALUES (%d, %d, 0, 1, 1, 1, '{}')""".formatted(theirJob, stranger.id()));
-    long theirImage = data.count("SELECT id FROM image WHERE job_id = " + theirJob);
+    long theirImage = sql.number("SELECT id FROM image WHERE job_id = " + theirJob);
     assertEquals(404, browser.post("/images/" + theirImage + "/variations", Map.of("images", "1")).statusCode());
     assertEquals(404, browser.get("/inpaint?image=" + theirImage).statusCode());
-    assertEquals(1, data.count("SELECT count(*) FROM job"));
+    assertEquals(1, sql.count("job"));
   }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class JobApiTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject ApiTokens tokens;
 
   CurrentUser user;
@@ -35,7 +37,7 @@ class JobApiTest {
   @BeforeEach
   void setUp() {
     data.reset();
-    data.sql("DELETE FROM studio_setting", "DELETE FROM prompt_block");
+    sql.execute("DELETE FROM studio_setting", "DELETE FROM prompt_block");
     user = data.user("scripter");
     token = tokens.create(user.id(), "test");
   }
@@ -50,7 +52,7 @@ class JobApiTest {
     String shown = m.group(1);
     assertTrue(shown.startsWith("ucs_"));
     assertTrue(!browser.get("/account").asString().contains(shown), "the token must not be shown again");
-    assertTrue(!data.string("SELECT string_agg(token_hash, ',') FROM api_token").contains(shown), "stored hashed");
+    assertTrue(!sql.string("SELECT string_agg(token_hash, ',') FROM api_token").contains(shown), "stored hashed");
     given().header("Authorization", "Bearer " + shown).get("/api/v1/jobs").then().statusCode(200);
   }
 
@@ -68,7 +70,7 @@ class JobApiTest {
         .then().statusCode(200).body("[0].id", equalTo((int) id));
     given().header("Authorization", "Bearer " + token).contentType("application/json").post("/api/v1/jobs/" + id + "/cancel")
         .then().statusCode(200).body("outcome", equalTo("CANCELLED"));
-    assertEquals("[7, 8]", data.string("SELECT params->'seeds' FROM job WHERE id = " + id));
+    assertEquals("[7, 8]", sql.string("SELECT params->'seeds' FROM job WHERE id = " + id));
   }
 
   @Test
@@ -86,7 +88,7 @@ class JobApiTest {
 
   @Test
   void overTheLimitIs429() {
-    data.sql("UPDATE app_user SET max_active_jobs = 1 WHERE id = " + user.id());
+    sql.execute("UPDATE app_user SET max_active_jobs = 1 WHERE id = " + user.id());
     String body = "{\"prompt\": \"a blue square\"}";
     given().header("Authorization", "Bearer " + token).contentType("application/json").body(body)
         .post("/api/v1/jobs").then().statusCode(202);
@@ -101,7 +103,7 @@ class JobApiTest {
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
     given().cookie("studio_session", browser.cookie("studio_session")).get("/api/v1/jobs").then().statusCode(401);
 
-    long tokenId = data.count("SELECT id FROM api_token WHERE user_id = " + user.id());
+    long tokenId = sql.number("SELECT id FROM api_token WHERE user_id = " + user.id());
     assertEquals(303, browser.post("/account/tokens/" + tokenId + "/revoke", Map.of()).statusCode());
     given().header("Authorization", "Bearer " + token).get("/api/v1/jobs").then().statusCode(401);
   }
@@ -116,17 +118,17 @@ class JobApiTest {
 
   @Test
   void aDisabledUsersTokenStopsWorking() {
-    data.sql("UPDATE app_user SET enabled = false WHERE id = " + user.id());
+    sql.execute("UPDATE app_user SET enabled = false WHERE id = " + user.id());
     given().header("Authorization", "Bearer " + token).get("/api/v1/jobs").then().statusCode(401);
   }
 
   private long imageOf(CurrentUser owner, String visibility) {
     long job = data.textJob(owner, "source " + visibility);
-    data.sql("""
+    sql.execute("""
         INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params, visibility)
         VALUES (%d, %d, 0, 1, 64, 64, '{}', '%s')""".formatted(job, owner.id(), visibility));
-    data.sql("UPDATE job SET status = 'SUCCEEDED' WHERE id = " + job);
-    return data.count("SELECT id FROM image WHERE job_id = " + job);
+    sql.execute("UPDATE job SET status = 'SUCCEEDED' WHERE id = " + job);
+    return sql.number("SELECT id FROM image WHERE job_id = " + job);
   }
 
   @Test
@@ -164,7 +166,7 @@ class JobApiTest {
     given().header("Authorization", "Bearer " + token).contentType("application/json")
         .body("{\"sourceImageId\": " + mine + ", \"prompt\": \"a blue star\", \"mask\": \"" + notAnImage + "\"}")
         .post("/api/v1/jobs/inpaint").then().statusCode(400).body("fields", hasKey("mask"));
-    assertEquals(1, data.count("SELECT count(*) FROM job_input"));
+    assertEquals(1, sql.count("job_input"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +34,7 @@ class JobQueueTest {
   @Inject JobSubmission submission;
   @Inject QueueClock clock;
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject StudioConfig config;
 
   @BeforeEach
@@ -75,7 +77,7 @@ class JobQueueTest {
     pool.shutdown();
     assertEquals(200, runs.size());
     assertTrue(runs.values().stream().allMatch(n -> n.get() == 1), "some job ran twice: " + runs);
-    assertEquals(200, data.count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'"));
+    assertEquals(200, sql.count("job WHERE status = 'SUCCEEDED'"));
   }
 
   @Test
@@ -110,11 +112,11 @@ class JobQueueTest {
     assertEquals(LeaseState.LOST, queue.reportProgress(stale.lease(), "decoder", 3, 25, 0.5, null));
     assertFalse(queue.complete(stale.lease(), List.of(image(0))));
     assertFalse(queue.fail(stale.lease(), "late failure"));
-    assertEquals(0, data.count("SELECT count(*) FROM image WHERE job_id = " + id));
+    assertEquals(0, sql.count("image WHERE job_id = " + id));
 
     assertEquals(LeaseState.HELD, queue.heartbeat(fresh.lease()));
     assertTrue(queue.complete(fresh.lease(), List.of(image(0))));
-    assertEquals(1, data.count("SELECT count(*) FROM image WHERE job_id = " + id));
+    assertEquals(1, sql.count("image WHERE job_id = " + id));
   }
 
   @Test
@@ -129,7 +131,7 @@ class JobQueueTest {
       clock.advance(config.queue().retryBackoff().multipliedBy(1L << attempt));
     }
     assertEquals("FAILED", data.status(id));
-    assertTrue(data.string("SELECT error FROM job WHERE id = " + id).contains("Gave up after " + maxAttempts));
+    assertTrue(sql.string("SELECT error FROM job WHERE id = " + id).contains("Gave up after " + maxAttempts));
     assertTrue(queue.claim("another").isEmpty());
   }
 
@@ -188,7 +190,7 @@ class JobQueueTest {
     CurrentUser a = data.user("p");
     long low = data.textJob(a, "low");
     long high = data.textJob(a, "high");
-    data.sql("UPDATE job SET priority = 5 WHERE id = " + high);
+    sql.execute("UPDATE job SET priority = 5 WHERE id = " + high);
     assertEquals(high, queue.claim("w").orElseThrow().lease().jobId());
     assertEquals(low, queue.claim("w").orElseThrow().lease().jobId());
   }
@@ -208,7 +210,7 @@ class JobQueueTest {
   @Test
   void submissionsOverTheDailyQuotaAreRefused() {
     CurrentUser user = data.user("quota");
-    data.sql("UPDATE app_user SET daily_image_quota = 2 WHERE id = " + user.id());
+    sql.execute("UPDATE app_user SET daily_image_quota = 2 WHERE id = " + user.id());
     data.textJob(user, "one");
     data.textJob(user, "two");
     LimitExceededException e = assertThrows(LimitExceededException.class, () -> data.textJob(user, "three"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class SubmitPageTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
 
   CurrentUser user;
   WebClient browser;
@@ -27,7 +29,7 @@ class SubmitPageTest {
   @BeforeEach
   void setUp() {
     data.reset();
-    data.sql("DELETE FROM studio_setting", "DELETE FROM prompt_block");
+    sql.execute("DELETE FROM studio_setting", "DELETE FROM prompt_block");
     user = data.user("former");
     browser = WebClient.signedIn(user.username(), "password-" + user.username());
   }
@@ -50,7 +52,7 @@ class SubmitPageTest {
         "Use a number from 1 to 250."}) {
       assertTrue(html.contains(message), message);
     }
-    assertEquals(0, data.count("SELECT count(*) FROM job"));
+    assertEquals(0, sql.count("job"));
   }
 
   @Test
@@ -65,14 +67,14 @@ class SubmitPageTest {
     Response r = browser.post("/jobs", Map.of("prompt", "  a   red\tcircle \n at the top ", "images", "3",
         "seed", "40"));
     assertEquals(303, r.statusCode());
-    assertEquals("a red circle at the top", data.string("SELECT prompt FROM job"));
-    assertEquals("[40, 41, 42]", data.string("SELECT params->'seeds' FROM job"));
+    assertEquals("a red circle at the top", sql.string("SELECT prompt FROM job"));
+    assertEquals("[40, 41, 42]", sql.string("SELECT params->'seeds' FROM job"));
   }
 
   @Test
   void aRandomSeedIsChosenWhenNoneIsGiven() {
     browser.post("/jobs", Map.of("prompt", "a cross", "images", "2"));
-    String seeds = data.string("SELECT params->'seeds' FROM job");
+    String seeds = sql.string("SELECT params->'seeds' FROM job");
     assertTrue(seeds.matches("\\[\\d+, \\d+\\]"), seeds);
   }
 }

@@ -8,12 +8,8 @@ import dev.unclipstudio.job.JobKind;
 import dev.unclipstudio.job.JobParams;
 import dev.unclipstudio.job.JobSubmission;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 
 /** Users and jobs for tests, made through the real services. */
 @ApplicationScoped
@@ -21,19 +17,19 @@ public class TestData {
 
   private static final AtomicInteger NEXT = new AtomicInteger();
 
-  private final DataSource dataSource;
+  private final Sql sql;
   private final AccountService accounts;
   private final JobSubmission submission;
 
-  TestData(DataSource dataSource, AccountService accounts, JobSubmission submission) {
-    this.dataSource = dataSource;
+  TestData(Sql sql, AccountService accounts, JobSubmission submission) {
+    this.sql = sql;
     this.accounts = accounts;
     this.submission = submission;
   }
 
   /** Removes every job and image, and every user but the administrator created at start. */
   public void reset() {
-    sql("TRUNCATE job, image, image_data, worker, user_session CASCADE",
+    sql.execute("TRUNCATE job, image, image_data, worker, user_session CASCADE",
         "DELETE FROM app_user WHERE username <> 'admin'",
         "UPDATE app_user SET last_served_at = NULL");
   }
@@ -58,37 +54,14 @@ public class TestData {
    * NOTIFY (for the polling test); returns its id.
    */
   public long rawJob(CurrentUser owner, String prompt, String paramsJson, int images) {
-    sql("""
+    return sql.number("""
         INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
         VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '%s', '%s', %d, 3, 'tiny', 'test')
+        RETURNING id
         """.formatted(owner.id(), paramsJson.replace("'", "''"), prompt.replace("'", "''"), images));
-    return count("SELECT max(id) FROM job");
-  }
-
-  public void sql(String... statements) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-      for (String statement : statements) {
-        s.execute(statement);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   public String status(long jobId) {
-    return string("SELECT status FROM job WHERE id = " + jobId);
-  }
-
-  public long count(String sql) {
-    return Long.parseLong(string(sql));
-  }
-
-  public String string(String query) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-        var rs = s.executeQuery(query)) {
-      return rs.next() ? rs.getString(1) : null;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    return sql.string("SELECT status FROM job WHERE id = " + jobId);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class AccountPagesTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
 
   @BeforeEach
   void clean() {
@@ -34,7 +36,7 @@ class AccountPagesTest {
     assertEquals(303, r.statusCode());
     assertNotNull(browser.cookie("studio_session"));
     assertEquals(200, browser.get("/jobs").statusCode());
-    String hash = data.string("SELECT password_hash FROM app_user WHERE username = 'newcomer'");
+    String hash = sql.string("SELECT password_hash FROM app_user WHERE username = 'newcomer'");
     assertTrue(hash.startsWith("$2"), "not a bcrypt hash: " + hash);
   }
 
@@ -49,7 +51,7 @@ class AccountPagesTest {
   @Test
   void usernamesAreUniqueRegardlessOfCase() {
     data.user("Taken");
-    String name = data.string("SELECT username FROM app_user WHERE username LIKE 'Taken%'");
+    String name = sql.string("SELECT username FROM app_user WHERE username LIKE 'Taken%'");
     Response r = WebClient.anonymous().post("/signup", Map.of("username", name.toLowerCase(), "password", "long enough"));
     assertEquals(400, r.statusCode());
     assertTrue(r.asString().contains("That name is taken"));
@@ -89,7 +91,7 @@ class AccountPagesTest {
     CurrentUser user = data.user("disabled");
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
     assertEquals(200, browser.get("/jobs").statusCode());
-    data.sql("UPDATE app_user SET enabled = false WHERE id = " + user.id());
+    sql.execute("UPDATE app_user SET enabled = false WHERE id = " + user.id());
     assertEquals(302, browser.get("/jobs").statusCode());
     Response again = WebClient.anonymous().post("/login",
         Map.of("username", user.username(), "password", "password-" + user.username()));

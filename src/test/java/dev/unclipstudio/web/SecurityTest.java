@@ -10,6 +10,7 @@ import dev.unclipstudio.job.ClaimedJob;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -28,6 +29,7 @@ class SecurityTest {
   static final String XSS = "<script>alert('x')</script><img src=x onerror=alert(1)> \"quoted\" & more";
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject JobQueue queue;
 
   CurrentUser owner;
@@ -46,7 +48,7 @@ class SecurityTest {
     ClaimedJob job = queue.claim("w").orElseThrow();
     queue.complete(job.lease(), List.of(new ResultImage(0, 7, 1, 1, "{\"prompt\":\"x\"}", null, null,
         dev.unclipstudio.testing.Pngs.onePixel(), dev.unclipstudio.testing.Pngs.onePixel())));
-    privateImage = data.count("SELECT id FROM image WHERE job_id = " + jobId);
+    privateImage = sql.number("SELECT id FROM image WHERE job_id = " + jobId);
   }
 
   private WebClient as(CurrentUser user) {
@@ -106,7 +108,7 @@ class SecurityTest {
     assertTrue(them.get("/gallery").asString().contains("/images/" + privateImage + "/thumb.png"));
     assertEquals(404, them.post("/images/" + privateImage + "/visibility", Map.of("visibility", "PRIVATE"))
         .statusCode());
-    assertEquals("SHARED", data.string("SELECT visibility FROM image WHERE id = " + privateImage));
+    assertEquals("SHARED", sql.string("SELECT visibility FROM image WHERE id = " + privateImage));
   }
 
   @Test
@@ -133,8 +135,8 @@ class SecurityTest {
       int status = me.postWithoutCsrf(path, form).statusCode();
       assertTrue(status == 400 || status == 403, path + " accepted a forged form: " + status);
     });
-    assertEquals(1, data.count("SELECT count(*) FROM job WHERE owner_id = " + owner.id()));
-    assertEquals("PRIVATE", data.string("SELECT visibility FROM image WHERE id = " + privateImage));
+    assertEquals(1, sql.count("job WHERE owner_id = " + owner.id()));
+    assertEquals("PRIVATE", sql.string("SELECT visibility FROM image WHERE id = " + privateImage));
     assertEquals(200, me.get("/jobs").statusCode(), "the forged sign-out must not have signed us out");
   }
 

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.testing.Await;
+import dev.unclipstudio.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +23,13 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryIT {
 
   private static EmbeddedPostgres pg;
+  private static Sql sql;
   private static final List<Process> processes = new ArrayList<>();
 
   @BeforeAll
   static void startDatabase() throws Exception {
     pg = EmbeddedPostgres.builder().start();
+    sql = new Sql(pg.getPostgresDatabase());
   }
 
   @AfterAll
@@ -44,29 +43,27 @@ class CrashRecoveryIT {
   @Test
   void aJobWhoseWorkerIsKilledIsRescuedAndFinishesExactlyOnce() throws Exception {
     Process first = startInstance("first");
-    Await.until(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0
-        && count("SELECT count(*) FROM app_user WHERE username = 'admin'") == 1);
-    long userId = count("SELECT id FROM app_user WHERE username = 'admin'");
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      // Many decoder steps, so that the job is surely still running when the process is killed.
-      s.execute("""
-          INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
-          VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED',
-                  '{"prompt":"a red circle","seeds":[1,2],"decoderSteps":250}', 'a red circle', 2, 3, 'tiny', 'x')
-          """.formatted(userId));
-      s.execute("NOTIFY job_queued");
-    }
-    Await.until(Duration.ofSeconds(60), () -> count("SELECT count(*) FROM job WHERE status = 'RUNNING' AND step > 0") == 1);
+    // The schema appears once the first instance has migrated it.
+    Await.untilIgnoringErrors(Duration.ofSeconds(90), () -> sql.count("worker WHERE state = 'RUNNING'") > 0
+        && sql.count("app_user WHERE username = 'admin'") == 1);
+    long userId = sql.number("SELECT id FROM app_user WHERE username = 'admin'");
+    // Many decoder steps, so that the job is surely still running when the process is killed.
+    sql.execute("""
+        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+        VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED',
+                '{"prompt":"a red circle","seeds":[1,2],"decoderSteps":250}', 'a red circle', 2, 3, 'tiny', 'x')
+        """.formatted(userId), "NOTIFY job_queued");
+    Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING' AND step > 0") == 1);
     first.destroyForcibly().waitFor();   // SIGKILL: no shutdown hook, no release of the job
 
-    assertEquals("RUNNING", string("SELECT status FROM job"));
+    assertEquals("RUNNING", sql.string("SELECT status FROM job"));
     startInstance("second");
-    Await.until(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(string("SELECT status FROM job")));
+    Await.until(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(sql.string("SELECT status FROM job")));
 
-    assertEquals(2, count("SELECT attempts FROM job"));
-    assertEquals(2, count("SELECT count(*) FROM image"));
-    assertEquals(2, count("SELECT count(DISTINCT index_in_job) FROM image"));
-    assertEquals(2, count("SELECT count(*) FROM image_data"));
+    assertEquals(2, sql.number("SELECT attempts FROM job"));
+    assertEquals(2, sql.count("image"));
+    assertEquals(2, sql.number("SELECT count(DISTINCT index_in_job) FROM image"));
+    assertEquals(2, sql.count("image_data"));
   }
 
   private static Process startInstance(String name) throws Exception {
@@ -91,19 +88,5 @@ class CrashRecoveryIT {
     Process process = builder.start();
     processes.add(process);
     return process;
-  }
-
-  private static long count(String sql) {
-    String value = string(sql);
-    return value == null ? -1 : Long.parseLong(value);
-  }
-
-  private static String string(String sql) {
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getString(1) : null;
-    } catch (Exception e) {
-      return null;   // the schema appears once the first instance has migrated it
-    }
   }
 }

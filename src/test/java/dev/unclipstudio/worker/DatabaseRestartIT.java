@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.testing.Await;
+import dev.unclipstudio.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -42,29 +40,29 @@ class DatabaseRestartIT {
       port = socket.getLocalPort();
     }
     pg = start(dataDir, port);
+    Sql sql = new Sql(pg.getPostgresDatabase());
     studio = startStudio(pg.getJdbcUrl("postgres", "postgres"));
-    Await.until(Duration.ofSeconds(90), () -> count("SELECT count(*) FROM worker WHERE state = 'RUNNING'") > 0
-        && count("SELECT count(*) FROM app_user WHERE username = 'admin'") == 1);
-    long admin = count("SELECT id FROM app_user WHERE username = 'admin'");
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      for (int i = 0; i < 6; i++) {
-        s.execute("""
-            INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
-            VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"job %d","seeds":[%d,%d],"decoderSteps":60}',
-                    'job %d', 2, 5, 'tiny', 'x')""".formatted(admin, i, i, i + 100, i));
-      }
-      s.execute("NOTIFY job_queued");
+    // The schema appears once the studio has migrated it.
+    Await.untilIgnoringErrors(Duration.ofSeconds(90), () -> sql.count("worker WHERE state = 'RUNNING'") > 0
+        && sql.count("app_user WHERE username = 'admin'") == 1);
+    long admin = sql.number("SELECT id FROM app_user WHERE username = 'admin'");
+    for (int i = 0; i < 6; i++) {
+      sql.execute("""
+          INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+          VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"job %d","seeds":[%d,%d],"decoderSteps":60}',
+                  'job %d', 2, 5, 'tiny', 'x')""".formatted(admin, i, i, i + 100, i));
     }
-    Await.until(Duration.ofSeconds(60), () -> count("SELECT count(*) FROM job WHERE status = 'RUNNING'") > 0);
+    sql.execute("NOTIFY job_queued");
+    Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING'") > 0);
 
     pg.close();                                   // the database goes away in the middle of the work
     Thread.sleep(3000);
     pg = start(dataDir, port);                    // and comes back on the same address with the same data
 
-    Await.until(Duration.ofSeconds(240), () -> count("SELECT count(*) FROM job WHERE status = 'SUCCEEDED'") == 6);
+    Await.until(Duration.ofSeconds(240), () -> sql.count("job WHERE status = 'SUCCEEDED'") == 6);
     assertTrue(studio.isAlive(), "the studio must survive the restart");
-    assertEquals(12, count("SELECT count(*) FROM image"));
-    assertEquals(0, count("SELECT count(*) FROM (SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) x"));
+    assertEquals(12, sql.count("image"));
+    assertEquals(0, sql.count("(SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) uneven"));
   }
 
   private static EmbeddedPostgres start(Path dataDir, int port) throws Exception {
@@ -90,14 +88,5 @@ class DatabaseRestartIT {
         .redirectErrorStream(true)
         .redirectOutput(Path.of("target", "db-restart.log").toFile())
         .start();
-  }
-
-  private static long count(String sql) {
-    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      return rs.next() ? rs.getLong(1) : -1;
-    } catch (Exception e) {
-      return -1;   // not migrated yet, or restarting
-    }
   }
 }
