@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.account.Role;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class AdminUsersTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject AdminUsers users;
 
   CurrentUser user;
@@ -41,15 +43,15 @@ class AdminUsersTest {
   void emptyLimitsGoBackToTheDefaults() {
     users.update(user.id(), new UserSettings(true, Role.USER, 5, 50));
     users.update(user.id(), new UserSettings(true, Role.USER, null, null));
-    assertEquals("0", data.string("SELECT count(*) FROM app_user WHERE max_active_jobs IS NOT NULL"
+    assertEquals("0", sql.string("SELECT count(*) FROM app_user WHERE max_active_jobs IS NOT NULL"
         + " OR daily_image_quota IS NOT NULL"));
   }
 
   @Test
   void anUnknownUserIsReportedNotCreated() {
-    long before = data.count("SELECT count(*) FROM app_user");
+    long before = sql.count("app_user");
     assertFalse(users.update(user.id() + 1000, new UserSettings(true, Role.USER, null, null)));
-    assertEquals(before, data.count("SELECT count(*) FROM app_user"));
+    assertEquals(before, sql.count("app_user"));
   }
 
   @Test
@@ -59,6 +61,6 @@ class AdminUsersTest {
     assertFalse(new UserSettings(true, Role.USER, null, -1).valid());
     assertThrows(IllegalArgumentException.class,
         () -> users.update(user.id(), new UserSettings(false, Role.USER, -1, null)));
-    assertEquals("t", data.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
+    assertEquals("t", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
   }
 }

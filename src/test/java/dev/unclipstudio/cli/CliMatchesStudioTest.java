@@ -7,6 +7,7 @@ import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.pipeline.image.PngCodec;
 import dev.unclipstudio.testing.Await;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import dev.unclipstudio.worker.WorkerPool;
@@ -37,6 +38,7 @@ class CliMatchesStudioTest {
   private static final String PROMPT = "a small green square in the bottom right corner";
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject WorkerPool pool;
   @TempDir Path temp;
 
@@ -58,8 +60,8 @@ class CliMatchesStudioTest {
     long job = Long.parseLong(URI.create(submitted.header("Location")).getPath().substring("/jobs/".length()));
     Await.until(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(data.status(job))
         || "FAILED".equals(data.status(job)));
-    assertEquals("SUCCEEDED", data.status(job), data.string("SELECT error FROM job WHERE id = " + job));
-    String image = data.string("SELECT id FROM image WHERE job_id = " + job);
+    assertEquals("SUCCEEDED", data.status(job), sql.string("SELECT error FROM job WHERE id = " + job));
+    String image = sql.string("SELECT id FROM image WHERE job_id = " + job);
     byte[] studio = browser.get("/images/" + image + ".png").asByteArray();
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();

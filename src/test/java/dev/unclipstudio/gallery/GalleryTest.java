@@ -98,12 +98,12 @@ class GalleryTest {
   void anImageLinksItsSourceOnlyWhileTheViewerMaySeeIt() {
     long source = finishedImage("the source");
     long derived = finishedImage("the variation");
-    data.sql("UPDATE image SET source_image_id = " + source + " WHERE id = " + derived);
+    sql.execute("UPDATE image SET source_image_id = " + source + " WHERE id = " + derived);
     CurrentUser viewer = data.user("viewer");
     WebClient them = WebClient.signedIn(viewer.username(), "password-" + viewer.username());
     String link = "<a href=\"/images/" + source + "\">image #" + source + "</a>";
     assertTrue(them.get("/images/" + derived).asString().contains(link));
-    data.sql("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + source);
+    sql.execute("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + source);
     assertFalse(them.get("/images/" + derived).asString().contains(link));
   }
 
@@ -114,7 +114,7 @@ class GalleryTest {
         .then().statusCode(200)
         .body("prompt", equalTo("an api moon"))
         .body("png", equalTo("/api/v1/images/" + id + "/png"));
-    data.sql("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + id);
+    sql.execute("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + id);
     CurrentUser viewer = data.user("viewer");
     given().header("Authorization", "Bearer " + tokens.create(viewer.id(), "test")).get("/api/v1/images/" + id)
         .then().statusCode(404);

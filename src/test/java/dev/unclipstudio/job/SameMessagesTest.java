@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class SameMessagesTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
   @Inject ApiTokens tokens;
 
   WebClient browser;
@@ -32,7 +34,7 @@ class SameMessagesTest {
   @BeforeEach
   void setUp() {
     data.reset();
-    data.sql("DELETE FROM studio_setting", "DELETE FROM prompt_block");
+    sql.execute("DELETE FROM studio_setting", "DELETE FROM prompt_block");
     CurrentUser user = data.user("twice");
     browser = WebClient.signedIn(user.username(), "password-" + user.username());
     token = tokens.create(user.id(), "test");
@@ -79,7 +81,7 @@ class SameMessagesTest {
     assertEquals(400, api.statusCode());
     assertEquals("Use at most 300 characters (this one has 400).", api.jsonPath().getString("fields.prompt"));
     assertTrue(page.asString().contains("Use at most 300 characters (this one has 400)."));
-    assertEquals(0, data.count("SELECT count(*) FROM job"));
+    assertEquals(0, sql.count("job"));
   }
 
   @Test
