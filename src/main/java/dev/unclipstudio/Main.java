@@ -12,12 +12,13 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Starts the studio, or runs a command-line tool when the first argument names one ({@code generate}, {@code
- * variations}, {@code interpolate}, {@code inpaint}, {@code pack-info}): those use the engine alone, without
- * Quarkus or a database.
+ * Starts the studio, or runs a command-line tool when the first argument names one ({@code
+ * generate}, {@code variations}, {@code interpolate}, {@code inpaint}, {@code pack-info}): those
+ * use the engine alone, without Quarkus or a database.
  *
- * <p>The embedded PostgreSQL must be up before Quarkus boots: the datasource and Flyway start before any
- * startup event could start it, so it is started here and its URL handed over as system properties.
+ * <p>The embedded PostgreSQL must be up before Quarkus boots: the datasource and Flyway start
+ * before any startup event could start it, so it is started here and its URL handed over as system
+ * properties.
  */
 @QuarkusMain
 public class Main {
@@ -37,17 +38,20 @@ public class Main {
   }
 
   private static EmbeddedPostgres startEmbeddedDatabaseUnlessConfigured() throws IOException {
-    if (setting("quarkus.datasource.jdbc.url").isPresent() && System.getProperty("unclip-studio.embedded-db-active") == null) {
+    if (setting("quarkus.datasource.jdbc.url").isPresent()
+        && System.getProperty("unclip-studio.embedded-db-active") == null) {
       return null;
     }
     Path dir = Path.of(setting("studio.data-dir").orElse("data")).resolve("postgres");
     Files.createDirectories(dir);
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
-        .setDataDirectory(dir.toFile())
-        .setCleanDataDirectory(false)
-        .setPort(Integer.parseInt(setting("studio.embedded-db.port").orElse("0")))
-        .start();
-    // Marks the URL as ours, so that a dev-mode restart starts the database again instead of reusing a dead URL.
+    EmbeddedPostgres pg =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(dir.toFile())
+            .setCleanDataDirectory(false)
+            .setPort(Integer.parseInt(setting("studio.embedded-db.port").orElse("0")))
+            .start();
+    // Marks the URL as ours, so that a dev-mode restart starts the database again instead of
+    // reusing a dead URL.
     System.setProperty("unclip-studio.embedded-db-active", "true");
     System.setProperty("quarkus.datasource.jdbc.url", pg.getJdbcUrl("postgres", "postgres"));
     System.setProperty("quarkus.datasource.username", "postgres");
@@ -55,7 +59,10 @@ public class Main {
     return pg;
   }
 
-  /** A setting from system properties, the environment or config/application.properties, before Quarkus reads them. */
+  /**
+   * A setting from system properties, the environment or config/application.properties, before
+   * Quarkus reads them.
+   */
   static Optional<String> setting(String key) {
     String value = System.getProperty(key);
     if (value == null) {

@@ -21,7 +21,10 @@ public class AccountService {
 
   private static final Logger LOG = Logger.getLogger(AccountService.class);
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,40}");
-  /** A hash to compare against when the user does not exist, so both paths take one bcrypt's time. */
+
+  /**
+   * A hash to compare against when the user does not exist, so both paths take one bcrypt's time.
+   */
   private static final String DUMMY_HASH = BcryptUtil.bcryptHash("not a password");
 
   private final StudioConfig config;
@@ -49,8 +52,10 @@ public class AccountService {
     admin.enabled = true;
     admin.persist();
     if (configured.isEmpty()) {
-      LOG.warnf("Created the administrator '%s' with the one-time password: %s  (change it by setting"
-          + " studio.accounts.admin-password; it is not shown again)", name, password);
+      LOG.warnf(
+          "Created the administrator '%s' with the one-time password: %s  (change it by setting"
+              + " studio.accounts.admin-password; it is not shown again)",
+          name, password);
     } else {
       LOG.infof("Created the administrator '%s' from configuration", name);
     }
@@ -89,7 +94,8 @@ public class AccountService {
     Optional<AppUser> user = username == null ? Optional.empty() : AppUser.findByUsername(username);
     String hash = user.map(u -> u.passwordHash).orElse(DUMMY_HASH);
     boolean matches = password != null && BcryptUtil.matches(password, hash);
-    return user.filter(u -> matches && u.enabled).map(u -> new CurrentUser(u.id, u.username, u.role));
+    return user.filter(u -> matches && u.enabled)
+        .map(u -> new CurrentUser(u.id, u.username, u.role));
   }
 
   private static String randomPassword() {

@@ -23,12 +23,19 @@ public class ApiTokenIdentityProvider implements IdentityProvider<ApiTokenReques
   }
 
   @Override
-  public Uni<SecurityIdentity> authenticate(ApiTokenRequest request, AuthenticationRequestContext context) {
-    return context.runBlocking(() -> tokens.resolve(request.token())
-        .map(user -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
-            .setPrincipal(user)
-            .addRole(user.role().name())
-            .build())
-        .orElse(null));
+  public Uni<SecurityIdentity> authenticate(
+      ApiTokenRequest request, AuthenticationRequestContext context) {
+    return context.runBlocking(
+        () ->
+            tokens
+                .resolve(request.token())
+                .map(
+                    user ->
+                        (SecurityIdentity)
+                            QuarkusSecurityIdentity.builder()
+                                .setPrincipal(user)
+                                .addRole(user.role().name())
+                                .build())
+                .orElse(null));
   }
 }

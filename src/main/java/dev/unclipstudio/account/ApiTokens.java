@@ -20,7 +20,11 @@ public class ApiTokens {
   /** Tokens start with this, so that leaked ones are easy to recognise in logs and code. */
   public static final String PREFIX = "ucs_";
 
-  public record Token(long id, String name, OffsetDateTime createdAt, OffsetDateTime lastUsedAt,
+  public record Token(
+      long id,
+      String name,
+      OffsetDateTime createdAt,
+      OffsetDateTime lastUsedAt,
       OffsetDateTime revokedAt) {
     public boolean revoked() {
       return revokedAt != null;
@@ -40,20 +44,30 @@ public class ApiTokens {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     String token = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    execute("INSERT INTO api_token (user_id, name, token_hash) VALUES (?, ?, ?)", userId, name,
+    execute(
+        "INSERT INTO api_token (user_id, name, token_hash) VALUES (?, ?, ?)",
+        userId,
+        name,
         SessionStore.hash(token));
     return token;
   }
 
   public List<Token> of(long userId) {
     List<Token> tokens = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = ? ORDER BY id DESC")) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id, name, created_at, last_used_at, revoked_at FROM api_token WHERE user_id = ? ORDER BY id DESC")) {
       ps.setLong(1, userId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          tokens.add(new Token(rs.getLong(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
-              rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class)));
+          tokens.add(
+              new Token(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  rs.getObject(3, OffsetDateTime.class),
+                  rs.getObject(4, OffsetDateTime.class),
+                  rs.getObject(5, OffsetDateTime.class)));
         }
       }
     } catch (SQLException e) {
@@ -64,23 +78,29 @@ public class ApiTokens {
 
   /** Revokes one of the user's tokens; returns false if it is not theirs. */
   public boolean revoke(long userId, long tokenId) {
-    return execute("UPDATE api_token SET revoked_at = now() WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
-        tokenId, userId) > 0;
+    return execute(
+            "UPDATE api_token SET revoked_at = now() WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+            tokenId,
+            userId)
+        > 0;
   }
 
   /** The enabled user of a live token. */
   public Optional<CurrentUser> resolve(String token) {
-    String sql = """
+    String sql =
+        """
         UPDATE api_token t SET last_used_at = now()
         FROM app_user u
         WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.id = t.user_id AND u.enabled
         RETURNING u.id, u.username, u.role
         """;
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, SessionStore.hash(token));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next()
-            ? Optional.of(new CurrentUser(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3))))
+            ? Optional.of(
+                new CurrentUser(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3))))
             : Optional.empty();
       }
     } catch (SQLException e) {
@@ -89,7 +109,8 @@ public class ApiTokens {
   }
 
   private int execute(String sql, Object... args) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
       }

@@ -6,8 +6,8 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
-import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -32,12 +32,13 @@ public class AuthResource {
 
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance login(String username, String next, String error, boolean signupEnabled);
+    static native TemplateInstance login(
+        String username, String next, String error, boolean signupEnabled);
 
     static native TemplateInstance signup(String username, Map<String, String> errors);
 
-    static native TemplateInstance account(CurrentUser user, List<ApiTokens.Token> tokens, String newToken,
-        String tokenError);
+    static native TemplateInstance account(
+        CurrentUser user, List<ApiTokens.Token> tokens, String newToken, String tokenError);
   }
 
   private final AccountService accounts;
@@ -46,7 +47,11 @@ public class AuthResource {
   private final StudioConfig config;
   private final SecurityIdentity identity;
 
-  AuthResource(AccountService accounts, SessionStore sessions, ApiTokens apiTokens, StudioConfig config,
+  AuthResource(
+      AccountService accounts,
+      SessionStore sessions,
+      ApiTokens apiTokens,
+      StudioConfig config,
       SecurityIdentity identity) {
     this.accounts = accounts;
     this.sessions = sessions;
@@ -64,38 +69,53 @@ public class AuthResource {
   @POST
   @Path("login")
   @Produces(MediaType.TEXT_HTML)
-  public Response login(@FormParam("username") String username, @FormParam("password") String password,
+  public Response login(
+      @FormParam("username") String username,
+      @FormParam("password") String password,
       @FormParam("next") String next) {
     Optional<CurrentUser> user = accounts.authenticate(username, password);
     if (user.isEmpty()) {
       return Response.status(Response.Status.UNAUTHORIZED)
-          .entity(Templates.login(username == null ? "" : username, next == null ? "" : next,
-              "Wrong username or password, or the account is disabled.", config.accounts().signupEnabled()))
+          .entity(
+              Templates.login(
+                  username == null ? "" : username,
+                  next == null ? "" : next,
+                  "Wrong username or password, or the account is disabled.",
+                  config.accounts().signupEnabled()))
           .build();
     }
     String token = sessions.open(user.get().id());
-    return Response.seeOther(LocalRedirect.to(next, "/")).cookie(sessionCookie(token, false)).build();
+    return Response.seeOther(LocalRedirect.to(next, "/"))
+        .cookie(sessionCookie(token, false))
+        .build();
   }
 
   @GET
   @Path("signup")
   public Response signupPage() {
     if (!config.accounts().signupEnabled()) {
-      return Response.status(Response.Status.NOT_FOUND).entity("Sign-up is turned off; ask an administrator.").build();
+      return Response.status(Response.Status.NOT_FOUND)
+          .entity("Sign-up is turned off; ask an administrator.")
+          .build();
     }
     return Response.ok(Templates.signup("", Map.of())).build();
   }
 
   @POST
   @Path("signup")
-  public Response signup(@FormParam("username") String username, @FormParam("password") String password) {
+  public Response signup(
+      @FormParam("username") String username, @FormParam("password") String password) {
     if (!config.accounts().signupEnabled()) {
-      return Response.status(Response.Status.NOT_FOUND).entity("Sign-up is turned off; ask an administrator.").build();
+      return Response.status(Response.Status.NOT_FOUND)
+          .entity("Sign-up is turned off; ask an administrator.")
+          .build();
     }
     String name = username == null ? "" : username.strip();
     Map<String, String> errors = accounts.validateSignUp(name, password);
     if (!errors.isEmpty()) {
-      return Response.status(Response.Status.BAD_REQUEST).entity(Templates.signup(name, errors)).build();
+      return Response.status(Response.Status.BAD_REQUEST)
+          .entity(Templates.signup(name, errors))
+          .build();
     }
     AppUser user = accounts.signUp(name, password, Role.USER);
     String token = sessions.open(user.id);
@@ -128,12 +148,18 @@ public class AuthResource {
     String label = name == null ? "" : name.strip();
     if (label.isEmpty() || label.length() > 80) {
       return Response.status(Response.Status.BAD_REQUEST)
-          .entity(Templates.account(user, apiTokens.of(user.id()), null, "Give the token a name of 1 to 80 characters."))
+          .entity(
+              Templates.account(
+                  user,
+                  apiTokens.of(user.id()),
+                  null,
+                  "Give the token a name of 1 to 80 characters."))
           .build();
     }
     String token = apiTokens.create(user.id(), label);
     return Response.ok(Templates.account(user, apiTokens.of(user.id()), token, null))
-        .header("Cache-Control", "no-store").build();
+        .header("Cache-Control", "no-store")
+        .build();
   }
 
   @POST

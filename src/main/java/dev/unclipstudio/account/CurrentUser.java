@@ -3,12 +3,14 @@ package dev.unclipstudio.account;
 import io.quarkus.security.identity.SecurityIdentity;
 import java.security.Principal;
 
-/** The signed-in user as the rest of the app sees it: the principal of every authenticated request. */
+/**
+ * The signed-in user as the rest of the app sees it: the principal of every authenticated request.
+ */
 public record CurrentUser(long id, String username, Role role) implements Principal {
 
   /**
-   * The signed-in user of a request behind {@code @Authenticated}. Lives here because this package's identity
-   * providers are what put a {@code CurrentUser} into every identity.
+   * The signed-in user of a request behind {@code @Authenticated}. Lives here because this
+   * package's identity providers are what put a {@code CurrentUser} into every identity.
    */
   public static CurrentUser of(SecurityIdentity identity) {
     return (CurrentUser) identity.getPrincipal();

@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
- * Authenticates pages by the session cookie and the JSON API by bearer tokens, never the other way round: the API
- * ignores cookies, so a cross-site request cannot ride on a browser's session. Unauthenticated page requests are
- * sent to the sign-in page; API requests get a plain 401.
+ * Authenticates pages by the session cookie and the JSON API by bearer tokens, never the other way
+ * round: the API ignores cookies, so a cross-site request cannot ride on a browser's session.
+ * Unauthenticated page requests are sent to the sign-in page; API requests get a plain 401.
  */
 @ApplicationScoped
 public class SessionAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -25,7 +25,8 @@ public class SessionAuthenticationMechanism implements HttpAuthenticationMechani
   public static final String COOKIE = "studio_session";
 
   @Override
-  public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
+  public Uni<SecurityIdentity> authenticate(
+      RoutingContext context, IdentityProviderManager identities) {
     if (context.request().path().startsWith("/api/")) {
       String header = context.request().getHeader("Authorization");
       if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -44,7 +45,8 @@ public class SessionAuthenticationMechanism implements HttpAuthenticationMechani
   public Uni<ChallengeData> getChallenge(RoutingContext context) {
     String path = context.request().path();
     if (path.startsWith("/api/")) {
-      return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"unclip-studio\""));
+      return Uni.createFrom()
+          .item(new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"unclip-studio\""));
     }
     String uri = context.request().uri();
     String location = "/login?next=" + URLEncoder.encode(uri, StandardCharsets.UTF_8);
@@ -58,6 +60,7 @@ public class SessionAuthenticationMechanism implements HttpAuthenticationMechani
 
   @Override
   public Uni<HttpCredentialTransport> getCredentialTransport(RoutingContext context) {
-    return Uni.createFrom().item(new HttpCredentialTransport(HttpCredentialTransport.Type.COOKIE, COOKIE));
+    return Uni.createFrom()
+        .item(new HttpCredentialTransport(HttpCredentialTransport.Type.COOKIE, COOKIE));
   }
 }

@@ -7,7 +7,10 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Looks a session token up in the database on every request (a primary-key lookup), off the event loop. */
+/**
+ * Looks a session token up in the database on every request (a primary-key lookup), off the event
+ * loop.
+ */
 @ApplicationScoped
 public class SessionIdentityProvider implements IdentityProvider<SessionTokenRequest> {
 
@@ -23,12 +26,19 @@ public class SessionIdentityProvider implements IdentityProvider<SessionTokenReq
   }
 
   @Override
-  public Uni<SecurityIdentity> authenticate(SessionTokenRequest request, AuthenticationRequestContext context) {
-    return context.runBlocking(() -> sessions.resolve(request.token())
-        .map(user -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
-            .setPrincipal(user)
-            .addRole(user.role().name())
-            .build())
-        .orElse(null));
+  public Uni<SecurityIdentity> authenticate(
+      SessionTokenRequest request, AuthenticationRequestContext context) {
+    return context.runBlocking(
+        () ->
+            sessions
+                .resolve(request.token())
+                .map(
+                    user ->
+                        (SecurityIdentity)
+                            QuarkusSecurityIdentity.builder()
+                                .setPrincipal(user)
+                                .addRole(user.role().name())
+                                .build())
+                .orElse(null));
   }
 }

@@ -1,5 +1,6 @@
 package dev.unclipstudio.account;
 
+import dev.unclipstudio.config.StudioConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,11 +15,11 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import javax.sql.DataSource;
-import dev.unclipstudio.config.StudioConfig;
 
 /**
- * Sign-in sessions kept in the database, so that signing out everywhere, disabling a user and changing a role take
- * effect on the very next request, on every instance. Only a hash of each session token is stored.
+ * Sign-in sessions kept in the database, so that signing out everywhere, disabling a user and
+ * changing a role take effect on the very next request, on every instance. Only a hash of each
+ * session token is stored.
  */
 @ApplicationScoped
 public class SessionStore {
@@ -42,22 +43,29 @@ public class SessionStore {
     return token;
   }
 
-  /** The enabled user a live session token belongs to; touches the session so that it stays alive while used. */
+  /**
+   * The enabled user a live session token belongs to; touches the session so that it stays alive
+   * while used.
+   */
   public Optional<CurrentUser> resolve(String token) {
-    String sql = """
+    String sql =
+        """
         UPDATE user_session s SET last_seen_at = now()
         FROM app_user u
         WHERE s.token_hash = ? AND u.id = s.user_id AND u.enabled
           AND s.last_seen_at > now() - interval '%d seconds'
         RETURNING u.id, u.username, u.role
-        """.formatted(timeout.toSeconds());
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        """
+            .formatted(timeout.toSeconds());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, hash(token));
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(new CurrentUser(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3))));
+        return Optional.of(
+            new CurrentUser(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3))));
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Could not read the session store", e);
@@ -74,7 +82,8 @@ public class SessionStore {
   }
 
   private void execute(String sql, Object... args) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
       }

@@ -22,8 +22,12 @@ public class AdminJobs {
   /** The console's filters; null means "any". Dates are UTC days, inclusive. */
   public record Filter(JobStatus status, String user, JobKind kind, LocalDate from, LocalDate to) {
     static Filter parse(String status, String user, String kind, String from, String to) {
-      return new Filter(parseEnum(JobStatus.class, status), user == null || user.isBlank() ? null : user.strip(),
-          parseEnum(JobKind.class, kind), parseDate(from), parseDate(to));
+      return new Filter(
+          parseEnum(JobStatus.class, status),
+          user == null || user.isBlank() ? null : user.strip(),
+          parseEnum(JobKind.class, kind),
+          parseDate(from),
+          parseDate(to));
     }
 
     public List<JobStatus> statuses() {
@@ -35,8 +39,18 @@ public class AdminJobs {
     }
   }
 
-  public record Row(long id, String owner, JobKind kind, JobStatus status, String prompt, int priority, int attempts,
-      String worker, int percent, OffsetDateTime createdAt, String error) {
+  public record Row(
+      long id,
+      String owner,
+      JobKind kind,
+      JobStatus status,
+      String prompt,
+      int priority,
+      int attempts,
+      String worker,
+      int percent,
+      OffsetDateTime createdAt,
+      String error) {
     public boolean active() {
       return !status.isFinal();
     }
@@ -49,7 +63,8 @@ public class AdminJobs {
   }
 
   List<Row> find(Filter f, int limit) {
-    String sql = """
+    String sql =
+        """
         SELECT j.id, u.username, j.kind, j.status, j.prompt, j.priority, j.attempts, j.lease_owner, j.progress,
                j.created_at, j.error
         FROM job j JOIN app_user u ON u.id = j.owner_id
@@ -61,11 +76,14 @@ public class AdminJobs {
         ORDER BY j.id DESC LIMIT ?                                          -- 11: limit
         """;
     List<Row> rows = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       String status = f.status() == null ? null : f.status().name();
       String kind = f.kind() == null ? null : f.kind().name();
-      OffsetDateTime from = f.from() == null ? null : f.from().atStartOfDay().atOffset(ZoneOffset.UTC);
-      OffsetDateTime to = f.to() == null ? null : f.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+      OffsetDateTime from =
+          f.from() == null ? null : f.from().atStartOfDay().atOffset(ZoneOffset.UTC);
+      OffsetDateTime to =
+          f.to() == null ? null : f.to().plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
       ps.setString(1, status);
       ps.setString(2, status);
       ps.setString(3, f.user());
@@ -79,9 +97,19 @@ public class AdminJobs {
       ps.setInt(11, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(new Row(rs.getLong(1), rs.getString(2), JobKind.valueOf(rs.getString(3)),
-              JobStatus.valueOf(rs.getString(4)), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8),
-              Math.round(rs.getFloat(9) * 100), rs.getObject(10, OffsetDateTime.class), rs.getString(11)));
+          rows.add(
+              new Row(
+                  rs.getLong(1),
+                  rs.getString(2),
+                  JobKind.valueOf(rs.getString(3)),
+                  JobStatus.valueOf(rs.getString(4)),
+                  rs.getString(5),
+                  rs.getInt(6),
+                  rs.getInt(7),
+                  rs.getString(8),
+                  Math.round(rs.getFloat(9) * 100),
+                  rs.getObject(10, OffsetDateTime.class),
+                  rs.getString(11)));
         }
       }
     } catch (SQLException e) {
@@ -95,20 +123,23 @@ public class AdminJobs {
   }
 
   /**
-   * Deletes failed and cancelled jobs older than the given age, and succeeded jobs whose images are all gone.
-   * Images are their owners' work, so a purge of the queue never deletes one.
+   * Deletes failed and cancelled jobs older than the given age, and succeeded jobs whose images are
+   * all gone. Images are their owners' work, so a purge of the queue never deletes one.
    */
   int purgeFinishedOlderThan(int days) {
-    return update("""
+    return update(
+        """
         DELETE FROM job j
         WHERE j.finished_at < now() - make_interval(days => ?)
           AND (j.status IN ('FAILED', 'CANCELLED')
                OR (j.status = 'SUCCEEDED' AND NOT EXISTS (SELECT 1 FROM image i WHERE i.job_id = j.id)))
-        """, days);
+        """,
+        days);
   }
 
   private int update(String sql, Object... args) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
       }

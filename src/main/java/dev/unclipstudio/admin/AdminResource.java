@@ -26,7 +26,10 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
-/** The operator's console: all jobs, workers, users, queue limits and the prompt blocklist. Admins only. */
+/**
+ * The operator's console: all jobs, workers, users, queue limits and the prompt blocklist. Admins
+ * only.
+ */
 @Path("/admin")
 @RolesAllowed("ADMIN")
 @Blocking
@@ -41,7 +44,8 @@ public class AdminResource {
 
     static native TemplateInstance users(List<UserRow> users);
 
-    static native TemplateInstance settings(QueueSettings.Limits limits, List<PromptBlocklist.Entry> blocklist);
+    static native TemplateInstance settings(
+        QueueSettings.Limits limits, List<PromptBlocklist.Entry> blocklist);
   }
 
   private final AdminJobs jobs;
@@ -53,8 +57,15 @@ public class AdminResource {
   private final QueueSettings settings;
   private final PromptBlocklist blocklist;
 
-  AdminResource(AdminJobs jobs, AdminWorkers workers, AdminUsers users, JobQueue queue, WorkerRegistry registry,
-      SessionStore sessions, QueueSettings settings, PromptBlocklist blocklist) {
+  AdminResource(
+      AdminJobs jobs,
+      AdminWorkers workers,
+      AdminUsers users,
+      JobQueue queue,
+      WorkerRegistry registry,
+      SessionStore sessions,
+      QueueSettings settings,
+      PromptBlocklist blocklist) {
     this.jobs = jobs;
     this.workers = workers;
     this.users = users;
@@ -73,8 +84,12 @@ public class AdminResource {
   @GET
   @Path("jobs")
   @Produces(MediaType.TEXT_HTML)
-  public TemplateInstance jobs(@QueryParam("status") String status, @QueryParam("user") String user,
-      @QueryParam("kind") String kind, @QueryParam("from") String from, @QueryParam("to") String to) {
+  public TemplateInstance jobs(
+      @QueryParam("status") String status,
+      @QueryParam("user") String user,
+      @QueryParam("kind") String kind,
+      @QueryParam("from") String from,
+      @QueryParam("to") String to) {
     AdminJobs.Filter filter = AdminJobs.Filter.parse(status, user, kind, from, to);
     return Templates.jobs(jobs.find(filter, 200), filter);
   }
@@ -108,7 +123,8 @@ public class AdminResource {
   @Produces(MediaType.TEXT_PLAIN)
   public Response purge(@FormParam("days") Integer days) {
     if (days == null || days < 1) {
-      throw new BadRequestException("Give the age in days (1 or more) of the finished jobs to purge.");
+      throw new BadRequestException(
+          "Give the age in days (1 or more) of the finished jobs to purge.");
     }
     jobs.purgeFinishedOlderThan(days);
     return backToJobs();
@@ -123,13 +139,15 @@ public class AdminResource {
 
   @POST
   @Path("workers/{instance}/{command}")
-  public Response command(@PathParam("instance") String instance, @PathParam("command") String command) {
-    WorkerState desired = switch (command) {
-      case "pause" -> WorkerState.PAUSED;
-      case "resume" -> WorkerState.RUNNING;
-      case "drain" -> WorkerState.DRAINING;
-      default -> throw new NotFoundException();
-    };
+  public Response command(
+      @PathParam("instance") String instance, @PathParam("command") String command) {
+    WorkerState desired =
+        switch (command) {
+          case "pause" -> WorkerState.PAUSED;
+          case "resume" -> WorkerState.RUNNING;
+          case "drain" -> WorkerState.DRAINING;
+          default -> throw new NotFoundException();
+        };
     registry.command(instance, desired);
     return Response.seeOther(URI.create("/admin/workers")).build();
   }
@@ -143,8 +161,11 @@ public class AdminResource {
 
   @POST
   @Path("users/{id}")
-  public Response updateUser(@PathParam("id") long id, @FormParam("enabled") boolean enabled,
-      @FormParam("role") Role role, @FormParam("maxActiveJobs") Integer maxActiveJobs,
+  public Response updateUser(
+      @PathParam("id") long id,
+      @FormParam("enabled") boolean enabled,
+      @FormParam("role") Role role,
+      @FormParam("maxActiveJobs") Integer maxActiveJobs,
       @FormParam("dailyImageQuota") Integer dailyImageQuota) {
     UserSettings settings = new UserSettings(enabled, role, maxActiveJobs, dailyImageQuota);
     if (!settings.valid()) {
@@ -172,10 +193,16 @@ public class AdminResource {
 
   @POST
   @Path("settings/limits")
-  public Response limits(@FormParam("maxActivePerUser") Integer maxActivePerUser,
-      @FormParam("dailyImageQuota") Integer dailyImageQuota, @FormParam("maxQueued") Integer maxQueued) {
-    if (maxActivePerUser == null || dailyImageQuota == null || maxQueued == null
-        || maxActivePerUser < 1 || dailyImageQuota < 1 || maxQueued < 1) {
+  public Response limits(
+      @FormParam("maxActivePerUser") Integer maxActivePerUser,
+      @FormParam("dailyImageQuota") Integer dailyImageQuota,
+      @FormParam("maxQueued") Integer maxQueued) {
+    if (maxActivePerUser == null
+        || dailyImageQuota == null
+        || maxQueued == null
+        || maxActivePerUser < 1
+        || dailyImageQuota < 1
+        || maxQueued < 1) {
       throw new BadRequestException("Every limit must be a whole number of 1 or more.");
     }
     settings.set(new QueueSettings.Limits(maxActivePerUser, dailyImageQuota, maxQueued));

@@ -7,8 +7,8 @@ import jakarta.transaction.Transactional;
 import java.util.List;
 
 /**
- * Every user for the console, and an admin's changes to one. Sessions re-read the user on every request, so a
- * change (disabled, a new role) takes effect on that user's next request.
+ * Every user for the console, and an admin's changes to one. Sessions re-read the user on every
+ * request, so a change (disabled, a new role) takes effect on that user's next request.
  */
 @ApplicationScoped
 public class AdminUsers {

@@ -13,8 +13,18 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class AdminWorkers {
 
-  public record Row(String name, String instance, String device, String state, String desiredState, String health,
-      long heartbeatAgeSeconds, Long currentJobId, long jobsDone, long jobsFailed, long imagesDone) {}
+  public record Row(
+      String name,
+      String instance,
+      String device,
+      String state,
+      String desiredState,
+      String health,
+      long heartbeatAgeSeconds,
+      Long currentJobId,
+      long jobsDone,
+      long jobsFailed,
+      long imagesDone) {}
 
   private final DataSource dataSource;
 
@@ -23,17 +33,30 @@ public class AdminWorkers {
   }
 
   List<Row> list() {
-    String sql = """
+    String sql =
+        """
         SELECT name, instance, device, state, desired_state, health,
                extract(epoch FROM now() - heartbeat_at)::bigint, current_job_id, jobs_done, jobs_failed, images_done
         FROM worker ORDER BY instance, name
         """;
     List<Row> rows = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-            rs.getString(6), rs.getLong(7), (Long) rs.getObject(8), rs.getLong(9), rs.getLong(10), rs.getLong(11)));
+        rows.add(
+            new Row(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getLong(7),
+                (Long) rs.getObject(8),
+                rs.getLong(9),
+                rs.getLong(10),
+                rs.getLong(11)));
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Could not list workers", e);

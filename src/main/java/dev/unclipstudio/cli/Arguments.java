@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Parsed command-line words: positionals in order plus {@code --name value} options (flags get "true"). */
+/**
+ * Parsed command-line words: positionals in order plus {@code --name value} options (flags get
+ * "true").
+ */
 final class Arguments {
 
   private final List<String> positionals = new ArrayList<>();
   private final Map<String, String> options = new HashMap<>();
 
-  static Arguments parse(List<String> words, Set<String> allowed, Set<String> flags) throws UsageException {
+  static Arguments parse(List<String> words, Set<String> allowed, Set<String> flags)
+      throws UsageException {
     Arguments a = new Arguments();
     for (int i = 0; i < words.size(); i++) {
       String w = words.get(i);

@@ -35,15 +35,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code generate | variations | interpolate | inpaint | pack-info}: the engine from a terminal. Images are written
- * as PNGs carrying their parameters; progress goes to stderr.
+ * {@code generate | variations | interpolate | inpaint | pack-info}: the engine from a terminal.
+ * Images are written as PNGs carrying their parameters; progress goes to stderr.
  */
 public final class Cli {
 
-  public static final Set<String> COMMANDS = Set.of("generate", "variations", "interpolate", "inpaint", "pack-info");
+  public static final Set<String> COMMANDS =
+      Set.of("generate", "variations", "interpolate", "inpaint", "pack-info");
 
-  private static final Set<String> COMMON = Set.of("pack", "out", "seed", "images", "steps", "guidance", "device",
-      "threads");
+  private static final Set<String> COMMON =
+      Set.of("pack", "out", "seed", "images", "steps", "guidance", "device", "threads");
   private static final Set<String> FLAGS = Set.of("quiet");
 
   private final PrintStream out;
@@ -94,7 +95,8 @@ public final class Cli {
     Set<String> allowed = new HashSet<>(COMMON);
     allowed.addAll(List.of(extra));
     Arguments arguments = Arguments.parse(words, allowed, FLAGS);
-    // the studio's step and guidance ranges and messages: the CLI refuses what the pages and the API refuse
+    // the studio's step and guidance ranges and messages: the CLI refuses what the pages and the
+    // API refuse
     for (String name : List.of("steps", "prior-steps")) {
       refuseIf(name, RequestRules.STEPS.problem(arguments.intOption(name)));
     }
@@ -111,7 +113,8 @@ public final class Cli {
   }
 
   static String usage() {
-    return String.join("\n",
+    return String.join(
+        "\n",
         "usage:",
         "  generate \"prompt\" [--images N] [--seed S] [--out DIR] [--steps N] [--guidance X]"
             + " [--prior-steps N] [--prior-guidance X]",
@@ -125,29 +128,43 @@ public final class Cli {
 
   // ---------------------------------------------------------------- commands
 
-  private int generate(Arguments a) throws ModelPackException, InvalidImageException, IOException, UsageException {
+  private int generate(Arguments a)
+      throws ModelPackException, InvalidImageException, IOException, UsageException {
     String prompt = single(a, "a prompt");
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      List<GeneratedImage> images = engine.textToImage(new TextToImageRequest(prompt, seeds,
-          overrides(a, "prior-steps", "prior-guidance"), decoder(a)), listener(a), CancellationToken.NEVER);
-      return write(a, engine, "generate", new ImageMetadata.Origin(RequestKind.TEXT_TO_IMAGE, prompt, List.of()),
+      List<GeneratedImage> images =
+          engine.textToImage(
+              new TextToImageRequest(
+                  prompt, seeds, overrides(a, "prior-steps", "prior-guidance"), decoder(a)),
+              listener(a),
+              CancellationToken.NEVER);
+      return write(
+          a,
+          engine,
+          "generate",
+          new ImageMetadata.Origin(RequestKind.TEXT_TO_IMAGE, prompt, List.of()),
           images);
     }
   }
 
-  private int variations(Arguments a) throws ModelPackException, InvalidImageException, IOException, UsageException {
+  private int variations(Arguments a)
+      throws ModelPackException, InvalidImageException, IOException, UsageException {
     Path file = Path.of(single(a, "an image file"));
     RgbImage source = readImage(file);
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      List<GeneratedImage> images = engine.variations(new VariationRequest(source, null, seeds, decoder(a)),
-          listener(a), CancellationToken.NEVER);
+      List<GeneratedImage> images =
+          engine.variations(
+              new VariationRequest(source, null, seeds, decoder(a)),
+              listener(a),
+              CancellationToken.NEVER);
       return write(a, engine, "variations", origin(RequestKind.VARIATION, "", file), images);
     }
   }
 
-  private int interpolate(Arguments a) throws ModelPackException, InvalidImageException, IOException, UsageException {
+  private int interpolate(Arguments a)
+      throws ModelPackException, InvalidImageException, IOException, UsageException {
     if (a.positionals().size() != 2) {
       throw new UsageException("interpolate needs two image files");
     }
@@ -158,14 +175,27 @@ public final class Cli {
     Integer frames = a.intOption("frames");
     long seed = seeds(a).get(0);
     try (Engine engine = openEngine(a)) {
-      List<GeneratedImage> images = engine.interpolate(new InterpolationRequest(engine.imageEmbedding(first),
-          engine.imageEmbedding(second), frames == null ? 5 : frames, seed, decoder(a)), listener(a),
-          CancellationToken.NEVER);
-      return write(a, engine, "interpolate", origin(RequestKind.INTERPOLATION, "", firstFile, secondFile), images);
+      List<GeneratedImage> images =
+          engine.interpolate(
+              new InterpolationRequest(
+                  engine.imageEmbedding(first),
+                  engine.imageEmbedding(second),
+                  frames == null ? 5 : frames,
+                  seed,
+                  decoder(a)),
+              listener(a),
+              CancellationToken.NEVER);
+      return write(
+          a,
+          engine,
+          "interpolate",
+          origin(RequestKind.INTERPOLATION, "", firstFile, secondFile),
+          images);
     }
   }
 
-  private int inpaint(Arguments a) throws ModelPackException, InvalidImageException, IOException, UsageException {
+  private int inpaint(Arguments a)
+      throws ModelPackException, InvalidImageException, IOException, UsageException {
     if (a.positionals().size() != 2) {
       throw new UsageException("inpaint needs an image file and a prompt");
     }
@@ -178,8 +208,11 @@ public final class Cli {
     String prompt = a.positionals().get(1);
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      List<GeneratedImage> images = engine.inpaint(new InpaintRequest(source, mask, prompt, seeds,
-          overrides(a, "steps", "guidance")), listener(a), CancellationToken.NEVER);
+      List<GeneratedImage> images =
+          engine.inpaint(
+              new InpaintRequest(source, mask, prompt, seeds, overrides(a, "steps", "guidance")),
+              listener(a),
+              CancellationToken.NEVER);
       return write(a, engine, "inpaint", origin(RequestKind.INPAINT, prompt, sourceFile), images);
     }
   }
@@ -194,16 +227,22 @@ public final class Cli {
     if (!pack.description().isEmpty()) {
       out.println(pack.description());
     }
-    out.printf("image size %d px, prompt context %d tokens, inpainting %s%n", pack.imageSize(),
-        pack.maxPromptTokens(), pack.hasInpainting() ? "yes" : "no");
+    out.printf(
+        "image size %d px, prompt context %d tokens, inpainting %s%n",
+        pack.imageSize(), pack.maxPromptTokens(), pack.hasInpainting() ? "yes" : "no");
     for (StageSpec s : pack.stages().values()) {
-      StringBuilder line = new StringBuilder(String.format("  %-18s %s", s.name(), pack.dir().relativize(s.file())));
+      StringBuilder line =
+          new StringBuilder(String.format("  %-18s %s", s.name(), pack.dir().relativize(s.file())));
       if (s.imageSize() != null) {
         line.append(String.format(", %d px", s.imageSize()));
       }
       if (s.scheduler() != null) {
-        line.append(String.format(", %d steps (%s, %s)", s.defaultSteps(), s.scheduler().betaSchedule()
-            .name().toLowerCase(), s.scheduler().predictionType().name().toLowerCase()));
+        line.append(
+            String.format(
+                ", %d steps (%s, %s)",
+                s.defaultSteps(),
+                s.scheduler().betaSchedule().name().toLowerCase(),
+                s.scheduler().predictionType().name().toLowerCase()));
       }
       if (s.guidanceScale() != null) {
         line.append(String.format(", guidance %.1f", s.guidanceScale()));
@@ -250,7 +289,8 @@ public final class Cli {
     EngineOptions options = EngineOptions.cpu();
     String device = a.option("device");
     if (device != null && device.startsWith("cuda")) {
-      int id = device.contains(":") ? Integer.parseInt(device.substring(device.indexOf(':') + 1)) : 0;
+      int id =
+          device.contains(":") ? Integer.parseInt(device.substring(device.indexOf(':') + 1)) : 0;
       options = EngineOptions.cuda(id);
     } else if (device != null && !device.equals("cpu")) {
       throw new UsageException("--device is cpu or cuda[:N], got " + device);
@@ -278,7 +318,8 @@ public final class Cli {
     return overrides(a, "steps", "guidance");
   }
 
-  private static StageOverrides overrides(Arguments a, String steps, String guidance) throws UsageException {
+  private static StageOverrides overrides(Arguments a, String steps, String guidance)
+      throws UsageException {
     Integer n = a.intOption(steps);
     if (n != null && n < 1) {
       throw new UsageException("--" + steps + " must be at least 1");
@@ -287,12 +328,17 @@ public final class Cli {
   }
 
   private static ImageMetadata.Origin origin(RequestKind kind, String prompt, Path... sources) {
-    return new ImageMetadata.Origin(kind, prompt, Arrays.stream(sources).map(p -> p.getFileName().toString())
-        .toList());
+    return new ImageMetadata.Origin(
+        kind, prompt, Arrays.stream(sources).map(p -> p.getFileName().toString()).toList());
   }
 
-  private int write(Arguments a, Engine engine, String command, ImageMetadata.Origin origin,
-      List<GeneratedImage> images) throws IOException {
+  private int write(
+      Arguments a,
+      Engine engine,
+      String command,
+      ImageMetadata.Origin origin,
+      List<GeneratedImage> images)
+      throws IOException {
     Path dir = Path.of(a.option("out") != null ? a.option("out") : "out");
     Files.createDirectories(dir);
     List<Map<String, String>> texts = ImageMetadata.of(origin, images, engine.pack());

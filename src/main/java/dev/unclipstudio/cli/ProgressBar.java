@@ -17,8 +17,15 @@ final class ProgressBar implements StepListener {
   @Override
   public void onStep(StepEvent e) {
     int filled = e.overallSteps() == 0 ? WIDTH : WIDTH * e.overallStep() / e.overallSteps();
-    err.printf("\r[%s%s] %3d/%d %s %d/%d   ", "#".repeat(filled), ".".repeat(WIDTH - filled), e.overallStep(),
-        e.overallSteps(), e.stage().label(), e.step(), e.stageSteps());
+    err.printf(
+        "\r[%s%s] %3d/%d %s %d/%d   ",
+        "#".repeat(filled),
+        ".".repeat(WIDTH - filled),
+        e.overallStep(),
+        e.overallSteps(),
+        e.stage().label(),
+        e.step(),
+        e.stageSteps());
     if (e.overallStep() == e.overallSteps()) {
       err.println();
     }

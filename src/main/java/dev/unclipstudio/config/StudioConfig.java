@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** Every setting a user may touch, under the prefix {@code studio}; the README's table documents each one. */
+/**
+ * Every setting a user may touch, under the prefix {@code studio}; the README's table documents
+ * each one.
+ */
 @ConfigMapping(prefix = "studio")
 public interface StudioConfig {
 
@@ -29,7 +32,10 @@ public interface StudioConfig {
 
   Worker worker();
 
-  /** The PostgreSQL the studio starts itself when no datasource URL is configured (read by {@code Main}). */
+  /**
+   * The PostgreSQL the studio starts itself when no datasource URL is configured (read by {@code
+   * Main}).
+   */
   interface EmbeddedDb {
     /** Its port; 0 picks a free one at each start. */
     @WithDefault("0")
@@ -92,7 +98,9 @@ public interface StudioConfig {
     @WithDefault("1000")
     int maxQueued();
 
-    /** Longest prompt, in characters (the tokenizer also truncates at the pack's context length). */
+    /**
+     * Longest prompt, in characters (the tokenizer also truncates at the pack's context length).
+     */
     @WithDefault("300")
     int maxPromptLength();
 

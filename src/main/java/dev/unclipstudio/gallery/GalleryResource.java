@@ -28,7 +28,8 @@ public class GalleryResource {
 
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance gallery(List<ImageCard> images, String q, Long nextBefore, boolean mine);
+    static native TemplateInstance gallery(
+        List<ImageCard> images, String q, Long nextBefore, boolean mine);
 
     static native TemplateInstance image(ImageDetails image);
   }
@@ -48,7 +49,9 @@ public class GalleryResource {
   @GET
   @Path("gallery")
   @Produces(MediaType.TEXT_HTML)
-  public TemplateInstance gallery(@QueryParam("q") String q, @QueryParam("before") Long before,
+  public TemplateInstance gallery(
+      @QueryParam("q") String q,
+      @QueryParam("before") Long before,
       @QueryParam("mine") boolean mine) {
     Gallery.Page page = gallery.page(new Gallery.Query(mine ? user().id() : null, q, before));
     return Templates.gallery(page.images(), q == null ? "" : q, page.nextBefore(), mine);
@@ -77,14 +80,19 @@ public class GalleryResource {
   @Produces("image/png")
   public Response thumbnail(@PathParam("id") long id) {
     images.checkVisible(id, user());
-    return Response.ok(store.thumbnail(id)).header("Cache-Control", "private, max-age=3600").build();
+    return Response.ok(store.thumbnail(id))
+        .header("Cache-Control", "private, max-age=3600")
+        .build();
   }
 
   @POST
   @Path("images/{id}/visibility")
-  public Response setVisibility(@PathParam("id") long id, @FormParam("visibility") Visibility visibility) {
+  public Response setVisibility(
+      @PathParam("id") long id, @FormParam("visibility") Visibility visibility) {
     if (visibility == null) {
-      return Response.status(Response.Status.BAD_REQUEST).entity("visibility must be PRIVATE or SHARED").build();
+      return Response.status(Response.Status.BAD_REQUEST)
+          .entity("visibility must be PRIVATE or SHARED")
+          .build();
     }
     images.setVisibility(id, visibility, user());
     return Response.seeOther(URI.create("/images/" + id)).build();

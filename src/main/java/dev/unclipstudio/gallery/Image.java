@@ -23,8 +23,7 @@ import org.hibernate.type.SqlTypes;
 @Table(name = "image")
 public class Image extends PanacheEntityBase {
 
-  @Id
-  public Long id;
+  @Id public Long id;
 
   @Column(name = "job_id")
   public long jobId;
@@ -62,11 +61,13 @@ public class Image extends PanacheEntityBase {
     }
     Map<Long, List<Long>> ids = new HashMap<>();
     getEntityManager()
-        .createQuery("select i.jobId, i.id from Image i where i.jobId in :jobs order by i.jobId, i.indexInJob",
+        .createQuery(
+            "select i.jobId, i.id from Image i where i.jobId in :jobs order by i.jobId, i.indexInJob",
             Object[].class)
         .setParameter("jobs", jobIds)
         .getResultList()
-        .forEach(row -> ids.computeIfAbsent((Long) row[0], k -> new ArrayList<>()).add((Long) row[1]));
+        .forEach(
+            row -> ids.computeIfAbsent((Long) row[0], k -> new ArrayList<>()).add((Long) row[1]));
     return ids;
   }
 
@@ -79,7 +80,9 @@ public class Image extends PanacheEntityBase {
     return isShared() || user.mayAccess(ownerId);
   }
 
-  /** The image, if the user may see it; private images of others are "not found", never "forbidden". */
+  /**
+   * The image, if the user may see it; private images of others are "not found", never "forbidden".
+   */
   public static Image findVisible(long id, CurrentUser user) {
     Image image = findById(id);
     if (image == null || !image.visibleTo(user)) {

@@ -37,8 +37,10 @@ public class ImageStore {
   /** The PNGs of a job's images in order, for a strip of interpolation frames. */
   public List<byte[]> pngsOfJob(long jobId) {
     List<byte[]> pngs = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT d.png FROM image i JOIN image_data d ON d.image_id = i.id WHERE i.job_id = ? ORDER BY i.index_in_job")) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT d.png FROM image i JOIN image_data d ON d.image_id = i.id WHERE i.job_id = ? ORDER BY i.index_in_job")) {
       ps.setLong(1, jobId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -60,7 +62,8 @@ public class ImageStore {
   }
 
   private byte[] bytes(String sql, long id) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {

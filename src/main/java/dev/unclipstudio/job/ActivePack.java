@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * The model pack new jobs are made for: its name, version and defaults for the forms. Only the manifest is read
- * (web-only instances load no models); a pack that cannot be read is reported on the pages instead of breaking them.
+ * The model pack new jobs are made for: its name, version and defaults for the forms. Only the
+ * manifest is read (web-only instances load no models); a pack that cannot be read is reported on
+ * the pages instead of breaking them.
  */
 @ApplicationScoped
 public class ActivePack {

@@ -6,8 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Form strings → the values of a typed command. What cannot be read is noted with the shared message and passed on
- * as "not given"; {@link JobRequests} reports it with the other problems, so the form shows every fault at once.
+ * Form strings → the values of a typed command. What cannot be read is noted with the shared
+ * message and passed on as "not given"; {@link JobRequests} reports it with the other problems, so
+ * the form shows every fault at once.
  */
 final class FormFields {
 
@@ -50,7 +51,10 @@ final class FormFields {
     }
   }
 
-  /** An optional decimal: blank or unreadable → null ("NaN" reads as NaN and is refused by the range). */
+  /**
+   * An optional decimal: blank or unreadable → null ("NaN" reads as NaN and is refused by the
+   * range).
+   */
   Double decimal(String field, String value, DecimalRange range) {
     if (blank(value)) {
       return null;

@@ -28,7 +28,10 @@ import java.util.function.Function;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** Jobs that start from images: variations, interpolation between two images, and inpainting with a painted mask. */
+/**
+ * Jobs that start from images: variations, interpolation between two images, and inpainting with a
+ * painted mask.
+ */
 @Path("/")
 @Authenticated
 @Blocking
@@ -40,9 +43,14 @@ public class ImageJobResource {
   static class Templates {
     static native TemplateInstance variations(Map<String, String> errors);
 
-    static native TemplateInstance interpolate(Image a, Image b, List<Image> choices, Map<String, String> errors);
+    static native TemplateInstance interpolate(
+        Image a, Image b, List<Image> choices, Map<String, String> errors);
 
-    static native TemplateInstance inpaint(Image source, String prompt, Map<String, String> errors, String formError,
+    static native TemplateInstance inpaint(
+        Image source,
+        String prompt,
+        Map<String, String> errors,
+        String formError,
         PackDefaults pack);
   }
 
@@ -52,7 +60,11 @@ public class ImageJobResource {
   private final RequestLimits limits;
   private final SecurityIdentity identity;
 
-  ImageJobResource(JobRequests requests, ImageSources sources, ActivePack activePack, StudioConfig config,
+  ImageJobResource(
+      JobRequests requests,
+      ImageSources sources,
+      ActivePack activePack,
+      StudioConfig config,
       SecurityIdentity identity) {
     this.requests = requests;
     this.sources = sources;
@@ -68,7 +80,8 @@ public class ImageJobResource {
     FormFields fields = new FormFields(limits);
     VariationCommand command =
         VariationCommand.ofGalleryImage(id, fields.images("images", images, 4), null, null);
-    return respond(requests.submit(user(), command, fields.problems()),
+    return respond(
+        requests.submit(user(), command, fields.problems()),
         outcome -> Templates.variations(outcome.fields()));
   }
 
@@ -86,70 +99,123 @@ public class ImageJobResource {
     FormFields fields = new FormFields(limits);
     byte[] png = accept(image, "image", "an image", "", fields);
     VariationCommand command = VariationCommand.ofUpload(png, fields.images("images", images, 4));
-    return respond(requests.submit(user(), command, fields.problems()),
+    return respond(
+        requests.submit(user(), command, fields.problems()),
         outcome -> Templates.variations(outcome.fields()));
   }
 
   @GET
   @Path("interpolate")
   public TemplateInstance interpolatePage(@QueryParam("a") Long a, @QueryParam("b") Long b) {
-    return Templates.interpolate(a == null ? null : sources.visible(a, user()),
-        b == null ? null : sources.visible(b, user()), sources.choices(user()), Map.of());
+    return Templates.interpolate(
+        a == null ? null : sources.visible(a, user()),
+        b == null ? null : sources.visible(b, user()),
+        sources.choices(user()),
+        Map.of());
   }
 
   @POST
   @Path("interpolate")
-  public Response interpolate(@RestForm Long a, @RestForm Long b, @RestForm String frames, @RestForm String seed) {
+  public Response interpolate(
+      @RestForm Long a, @RestForm Long b, @RestForm String frames, @RestForm String seed) {
     FormFields fields = new FormFields(limits);
-    InterpolationCommand command = new InterpolationCommand(a, b,
-        fields.count("frames", frames, RequestRules.FRAMES, 5), fields.seed("seed", seed));
-    return respond(requests.submit(user(), command, fields.problems()),
-        outcome -> Templates.interpolate(sources.visibleOrNull(a, user()), sources.visibleOrNull(b, user()),
-            sources.choices(user()), outcome.fields()));
+    InterpolationCommand command =
+        new InterpolationCommand(
+            a,
+            b,
+            fields.count("frames", frames, RequestRules.FRAMES, 5),
+            fields.seed("seed", seed));
+    return respond(
+        requests.submit(user(), command, fields.problems()),
+        outcome ->
+            Templates.interpolate(
+                sources.visibleOrNull(a, user()),
+                sources.visibleOrNull(b, user()),
+                sources.choices(user()),
+                outcome.fields()));
   }
 
   @GET
   @Path("inpaint")
   public TemplateInstance inpaintPage(@QueryParam("image") Long imageId) {
-    return Templates.inpaint(imageId == null ? null : sources.visible(imageId, user()), "", Map.of(), null,
+    return Templates.inpaint(
+        imageId == null ? null : sources.visible(imageId, user()),
+        "",
+        Map.of(),
+        null,
         packDefaults());
   }
 
-  /** Inpainting: a gallery image or an upload, a mask (light = repaint) sent as a file, and a prompt. */
+  /**
+   * Inpainting: a gallery image or an upload, a mask (light = repaint) sent as a file, and a
+   * prompt.
+   */
   @POST
   @Path("inpaint")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Response inpaint(@RestForm Long sourceImageId, @RestForm FileUpload source, @RestForm FileUpload mask,
-      @RestForm String prompt, @RestForm String images, @RestForm String steps, @RestForm String guidanceScale) {
+  public Response inpaint(
+      @RestForm Long sourceImageId,
+      @RestForm FileUpload source,
+      @RestForm FileUpload mask,
+      @RestForm String prompt,
+      @RestForm String images,
+      @RestForm String steps,
+      @RestForm String guidanceScale) {
     FormFields fields = new FormFields(limits);
     byte[] sourcePng =
         sourceImageId != null ? null : accept(source, "source", "the image to repaint", "", fields);
-    byte[] maskPng = accept(mask, "mask", "a mask",
-        " Paint the region to repaint, or upload a mask (white = repaint).", fields);
-    InpaintCommand command = new InpaintCommand(sourceImageId, sourcePng, maskPng, prompt,
-        fields.images("images", images, 4), fields.whole("steps", steps, RequestRules.STEPS),
-        fields.decimal("guidanceScale", guidanceScale, RequestRules.GUIDANCE));
-    return respond(requests.submit(user(), command, fields.problems()),
-        outcome -> Templates.inpaint(sources.visibleOrNull(sourceImageId, user()), command.prompt(),
-            outcome.fields(), outcome.formMessage(), packDefaults()));
+    byte[] maskPng =
+        accept(
+            mask,
+            "mask",
+            "a mask",
+            " Paint the region to repaint, or upload a mask (white = repaint).",
+            fields);
+    InpaintCommand command =
+        new InpaintCommand(
+            sourceImageId,
+            sourcePng,
+            maskPng,
+            prompt,
+            fields.images("images", images, 4),
+            fields.whole("steps", steps, RequestRules.STEPS),
+            fields.decimal("guidanceScale", guidanceScale, RequestRules.GUIDANCE));
+    return respond(
+        requests.submit(user(), command, fields.problems()),
+        outcome ->
+            Templates.inpaint(
+                sources.visibleOrNull(sourceImageId, user()),
+                command.prompt(),
+                outcome.fields(),
+                outcome.formMessage(),
+                packDefaults()));
   }
 
   /**
-   * 303 to the new job; the form again with its messages when refused for what was sent (400); a 404 for a source
-   * the user may not see; the message alone when the studio cannot take the job now (429, 503).
+   * 303 to the new job; the form again with its messages when refused for what was sent (400); a
+   * 404 for a source the user may not see; the message alone when the studio cannot take the job
+   * now (429, 503).
    */
-  private static Response respond(SubmitOutcome outcome, Function<SubmitOutcome, TemplateInstance> page) {
+  private static Response respond(
+      SubmitOutcome outcome, Function<SubmitOutcome, TemplateInstance> page) {
     return switch (outcome.result()) {
       case QUEUED -> Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
       case INVALID -> Response.status(Result.INVALID.status()).entity(page.apply(outcome)).build();
       case NOT_FOUND -> throw new NotFoundException();
-      case OVER_LIMIT, UNAVAILABLE -> Response.status(outcome.result().status()).entity(outcome.message())
-          .type(MediaType.TEXT_PLAIN).build();
+      case OVER_LIMIT, UNAVAILABLE ->
+          Response.status(outcome.result().status())
+              .entity(outcome.message())
+              .type(MediaType.TEXT_PLAIN)
+              .build();
     };
   }
 
-  /** The upload re-encoded as PNG, or null with its message noted for the form ({@code hint} appended). */
-  private static byte[] accept(FileUpload upload, String field, String what, String hint, FormFields fields) {
+  /**
+   * The upload re-encoded as PNG, or null with its message noted for the form ({@code hint}
+   * appended).
+   */
+  private static byte[] accept(
+      FileUpload upload, String field, String what, String hint, FormFields fields) {
     try {
       return Uploads.acceptImage(upload, what);
     } catch (InvalidImageException e) {

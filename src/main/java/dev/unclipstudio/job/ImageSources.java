@@ -31,7 +31,10 @@ public class ImageSources {
     return true;
   }
 
-  /** The image if there is one and the user may see it, else null: for refilling a form that was refused. */
+  /**
+   * The image if there is one and the user may see it, else null: for refilling a form that was
+   * refused.
+   */
   @Transactional
   public Image visibleOrNull(Long id, CurrentUser user) {
     Image image = id == null ? null : Image.<Image>findById(id);
@@ -41,10 +44,14 @@ public class ImageSources {
   /** The user's own recent images and the newest shared ones, to choose from. */
   @Transactional
   public List<Image> choices(CurrentUser user) {
-    List<Image> images = new ArrayList<>(Image.<Image>find("ownerId = ?1 order by id desc", user.id()).page(0, 24)
-        .list());
-    images.addAll(Image.<Image>find("visibility = ?1 and ownerId <> ?2 order by id desc", Visibility.SHARED,
-        user.id()).page(0, 24).list());
+    List<Image> images =
+        new ArrayList<>(
+            Image.<Image>find("ownerId = ?1 order by id desc", user.id()).page(0, 24).list());
+    images.addAll(
+        Image.<Image>find(
+                "visibility = ?1 and ownerId <> ?2 order by id desc", Visibility.SHARED, user.id())
+            .page(0, 24)
+            .list());
     return images;
   }
 }

@@ -6,11 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Inpainting: a gallery image (by id) or an uploaded source (its accepted PNG), an accepted mask PNG (light =
- * repaint) and a prompt. Null steps and guidance mean the pack's defaults.
+ * Inpainting: a gallery image (by id) or an uploaded source (its accepted PNG), an accepted mask
+ * PNG (light = repaint) and a prompt. Null steps and guidance mean the pack's defaults.
  */
-public record InpaintCommand(Long sourceImageId, byte[] sourcePng, byte[] maskPng, String prompt, int images,
-    Integer steps, Double guidanceScale) implements JobCommand {
+public record InpaintCommand(
+    Long sourceImageId,
+    byte[] sourcePng,
+    byte[] maskPng,
+    String prompt,
+    int images,
+    Integer steps,
+    Double guidanceScale)
+    implements JobCommand {
 
   public InpaintCommand {
     prompt = Forms.normalizeText(prompt);

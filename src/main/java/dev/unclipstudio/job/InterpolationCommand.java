@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Frames between two gallery images; one seed for all frames, random when null. */
-public record InterpolationCommand(Long imageA, Long imageB, int frames, Long seed) implements JobCommand {
+public record InterpolationCommand(Long imageA, Long imageB, int frames, Long seed)
+    implements JobCommand {
 
   @Override
   public JobKind kind() {

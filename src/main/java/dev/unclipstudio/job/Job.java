@@ -13,15 +13,14 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 /**
- * A job as pages read it. Rows are created by {@link JobSubmission} and changed only by {@link JobQueue}'s fenced
- * statements, so this entity is never written through JPA.
+ * A job as pages read it. Rows are created by {@link JobSubmission} and changed only by {@link
+ * JobQueue}'s fenced statements, so this entity is never written through JPA.
  */
 @Entity
 @Table(name = "job")
 public class Job extends PanacheEntityBase {
 
-  @Id
-  public Long id;
+  @Id public Long id;
 
   @Column(name = "owner_id")
   public long ownerId;
@@ -88,7 +87,11 @@ public class Job extends PanacheEntityBase {
     if (status != JobStatus.QUEUED) {
       return 0;
     }
-    return 1 + count("status = ?1 and (priority > ?2 or (priority = ?2 and createdAt < ?3))",
-        JobStatus.QUEUED, priority, createdAt);
+    return 1
+        + count(
+            "status = ?1 and (priority > ?2 or (priority = ?2 and createdAt < ?3))",
+            JobStatus.QUEUED,
+            priority,
+            createdAt);
   }
 }

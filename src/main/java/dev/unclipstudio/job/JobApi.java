@@ -24,8 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The JSON API for scripts: submit, status, list, cancel. Authenticated by personal API tokens
- * ({@code Authorization: Bearer …}), with the same validation, limits and permissions as the pages: every submission
- * goes through {@link JobRequests}.
+ * ({@code Authorization: Bearer …}), with the same validation, limits and permissions as the pages:
+ * every submission goes through {@link JobRequests}.
  */
 @Path("/api/v1/jobs")
 @Authenticated
@@ -34,22 +34,37 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "jobs")
 public class JobApi {
 
-  /** A text → image request; omitted numbers mean the pack's defaults, an omitted seed a random one. */
-  public record TextToImage(String prompt, Integer images, Long seed, Integer priorSteps, Double priorGuidanceScale,
-      Integer decoderSteps, Double decoderGuidanceScale) {
+  /**
+   * A text → image request; omitted numbers mean the pack's defaults, an omitted seed a random one.
+   */
+  public record TextToImage(
+      String prompt,
+      Integer images,
+      Long seed,
+      Integer priorSteps,
+      Double priorGuidanceScale,
+      Integer decoderSteps,
+      Double decoderGuidanceScale) {
 
     TextToImageCommand toCommand() {
-      return new TextToImageCommand(prompt, images == null ? 1 : images, seed, priorSteps, priorGuidanceScale,
-          decoderSteps, decoderGuidanceScale);
+      return new TextToImageCommand(
+          prompt,
+          images == null ? 1 : images,
+          seed,
+          priorSteps,
+          priorGuidanceScale,
+          decoderSteps,
+          decoderGuidanceScale);
     }
   }
 
   /** Variations of an image you may see. */
-  public record Variation(Long sourceImageId, Integer images, Integer decoderSteps, Double decoderGuidanceScale) {
+  public record Variation(
+      Long sourceImageId, Integer images, Integer decoderSteps, Double decoderGuidanceScale) {
 
     VariationCommand toCommand() {
-      return VariationCommand.ofGalleryImage(sourceImageId, images == null ? 4 : images, decoderSteps,
-          decoderGuidanceScale);
+      return VariationCommand.ofGalleryImage(
+          sourceImageId, images == null ? 4 : images, decoderSteps, decoderGuidanceScale);
     }
   }
 
@@ -62,9 +77,12 @@ public class JobApi {
   }
 
   /** Inpainting: a gallery image or a base64 source, a base64 mask (white = repaint), a prompt. */
-  public record Inpaint(Long sourceImageId, String source, String mask, String prompt, Integer images) {}
+  public record Inpaint(
+      Long sourceImageId, String source, String mask, String prompt, Integer images) {}
 
-  /** An error as the API reports it: a message, and a message per field where a field is at fault. */
+  /**
+   * An error as the API reports it: a message, and a message per field where a field is at fault.
+   */
   public record ApiError(String error, Map<String, String> fields) {}
 
   private final JobRequests requests;
@@ -81,7 +99,8 @@ public class JobApi {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Queue a text → image job",
+  @Operation(
+      summary = "Queue a text → image job",
       description = "202 with the job; 400 with per-field errors; 429 over a limit")
   public Response submit(TextToImage request) {
     if (request == null) {
@@ -93,11 +112,15 @@ public class JobApi {
   @POST
   @Path("variations")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Queue variations of an image",
+  @Operation(
+      summary = "Queue variations of an image",
       description = "202 with the job; 404 for an image you may not see")
   public Response variations(Variation request) {
     if (request == null || request.sourceImageId() == null) {
-      return error(400, "Send a JSON body with sourceImageId.", Map.of("sourceImageId", RequestRules.REQUIRED));
+      return error(
+          400,
+          "Send a JSON body with sourceImageId.",
+          Map.of("sourceImageId", RequestRules.REQUIRED));
     }
     return respond(requests.submit(user(), request.toCommand()));
   }
@@ -105,10 +128,15 @@ public class JobApi {
   @POST
   @Path("interpolations")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Queue an interpolation between two images", description = "202 with the job")
+  @Operation(
+      summary = "Queue an interpolation between two images",
+      description = "202 with the job")
   public Response interpolation(Interpolation request) {
     if (request == null) {
-      return error(400, "Send a JSON body with imageA and imageB.", Map.of("images", RequestRules.TWO_IMAGES));
+      return error(
+          400,
+          "Send a JSON body with imageA and imageB.",
+          Map.of("images", RequestRules.TWO_IMAGES));
     }
     return respond(requests.submit(user(), request.toCommand()));
   }
@@ -116,23 +144,36 @@ public class JobApi {
   @POST
   @Path("inpaint")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Queue inpainting", description = "sourceImageId or source (base64 PNG/JPEG), mask (base64, "
-      + "white = repaint), prompt, images; 202 with the job")
+  @Operation(
+      summary = "Queue inpainting",
+      description =
+          "sourceImageId or source (base64 PNG/JPEG), mask (base64, "
+              + "white = repaint), prompt, images; 202 with the job")
   public Response inpaint(Inpaint request) {
     if (request == null) {
       return error(400, "Send a JSON body with a mask, a prompt and a source.", Map.of());
     }
     Map<String, String> uploadProblems = new LinkedHashMap<>();
-    byte[] source = request.sourceImageId() != null ? null
-        : accept(request.source(), "source", "the image to repaint", uploadProblems);
+    byte[] source =
+        request.sourceImageId() != null
+            ? null
+            : accept(request.source(), "source", "the image to repaint", uploadProblems);
     byte[] mask = accept(request.mask(), "mask", "a mask", uploadProblems);
-    InpaintCommand command = new InpaintCommand(request.sourceImageId(), source, mask, request.prompt(),
-        request.images() == null ? 1 : request.images(), null, null);
+    InpaintCommand command =
+        new InpaintCommand(
+            request.sourceImageId(),
+            source,
+            mask,
+            request.prompt(),
+            request.images() == null ? 1 : request.images(),
+            null,
+            null);
     return respond(requests.submit(user(), command, uploadProblems));
   }
 
   /** The image decoded from base64 and re-encoded as PNG, or null with its message noted. */
-  private static byte[] accept(String base64, String field, String what, Map<String, String> problems) {
+  private static byte[] accept(
+      String base64, String field, String what, Map<String, String> problems) {
     try {
       return Uploads.acceptImage(base64 == null ? null : Base64.getDecoder().decode(base64), what);
     } catch (InvalidImageException e) {
@@ -154,7 +195,8 @@ public class JobApi {
   @Path("{id}")
   @Operation(summary = "One job: status, progress, queue position, error, result image ids")
   public Response get(@PathParam("id") long id) {
-    return jobs.visible(id, user()).map(job -> Response.ok(job).build())
+    return jobs.visible(id, user())
+        .map(job -> Response.ok(job).build())
         .orElseGet(() -> error(404, "No such job.", Map.of()));
   }
 
@@ -169,7 +211,9 @@ public class JobApi {
     return Response.ok(Map.of("outcome", outcome.name())).build();
   }
 
-  /** 202 with the job and its address; otherwise the outcome's status, message and field messages. */
+  /**
+   * 202 with the job and its address; otherwise the outcome's status, message and field messages.
+   */
   private Response respond(SubmitOutcome outcome) {
     if (!outcome.queued()) {
       return error(outcome.result().status(), outcome.message(), outcome.fields());
@@ -179,7 +223,10 @@ public class JobApi {
   }
 
   private static Response error(int status, String message, Map<String, String> fields) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(message, fields)).build();
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(new ApiError(message, fields))
+        .build();
   }
 
   private CurrentUser user() {

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A typed request for one job, whichever way it came in (a page's form, the JSON API). {@link JobRequests} checks
- * and queues every kind the same way.
+ * A typed request for one job, whichever way it came in (a page's form, the JSON API). {@link
+ * JobRequests} checks and queues every kind the same way.
  */
 public sealed interface JobCommand
     permits TextToImageCommand, VariationCommand, InterpolationCommand, InpaintCommand {

@@ -8,7 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
-/** What image jobs read besides their parameters: gallery images' PNGs and embeddings, and uploaded inputs. */
+/**
+ * What image jobs read besides their parameters: gallery images' PNGs and embeddings, and uploaded
+ * inputs.
+ */
 @ApplicationScoped
 public class JobInputs {
 
@@ -18,7 +21,10 @@ public class JobInputs {
     this.dataSource = dataSource;
   }
 
-  /** An uploaded input of a job ("source", "mask"), re-encoded as PNG when it was accepted; null if absent. */
+  /**
+   * An uploaded input of a job ("source", "mask"), re-encoded as PNG when it was accepted; null if
+   * absent.
+   */
   public byte[] input(long jobId, String name) {
     return bytes("SELECT png FROM job_input WHERE job_id = ? AND name = ?", jobId, name);
   }
@@ -54,7 +60,8 @@ public class JobInputs {
   }
 
   private byte[] bytes(String sql, long id, String name) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, id);
       if (name != null) {
         ps.setString(2, name);

@@ -18,10 +18,12 @@ import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * The durable job queue: claim, lease, heartbeat, progress, results, cancel and rescue, all on the {@code job} table.
+ * The durable job queue: claim, lease, heartbeat, progress, results, cancel and rescue, all on the
+ * {@code job} table.
  *
- * <p>Each method is one short transaction of its own, so no transaction is ever open while a worker computes.
- * Every write a worker makes is fenced by its lease token: execution is at-least-once, results appear exactly once.
+ * <p>Each method is one short transaction of its own, so no transaction is ever open while a worker
+ * computes. Every write a worker makes is fenced by its lease token: execution is at-least-once,
+ * results appear exactly once.
  */
 @ApplicationScoped
 public class JobQueue {
@@ -34,10 +36,17 @@ public class JobQueue {
   private final ObjectMapper json;
   private final Counter rescuedCounter;
 
-  JobQueue(DataSource dataSource, StudioConfig config, QueueClock clock, ObjectMapper json, MeterRegistry metrics) {
-    this.rescuedCounter = Counter.builder("studio.jobs.rescued")
-        .description("Jobs returned to the queue (or failed) because their worker stopped renewing the lease")
-        .register(metrics);
+  JobQueue(
+      DataSource dataSource,
+      StudioConfig config,
+      QueueClock clock,
+      ObjectMapper json,
+      MeterRegistry metrics) {
+    this.rescuedCounter =
+        Counter.builder("studio.jobs.rescued")
+            .description(
+                "Jobs returned to the queue (or failed) because their worker stopped renewing the lease")
+            .register(metrics);
     this.dataSource = dataSource;
     this.config = config;
     this.clock = clock;
@@ -45,11 +54,13 @@ public class JobQueue {
   }
 
   /**
-   * Leases the next job, or nothing. Order: priority, then the user served least recently (round robin across
-   * users), then age. SKIP LOCKED lets any number of workers claim at once without waiting on each other.
+   * Leases the next job, or nothing. Order: priority, then the user served least recently (round
+   * robin across users), then age. SKIP LOCKED lets any number of workers claim at once without
+   * waiting on each other.
    */
   public Optional<ClaimedJob> claim(String workerName) {
-    String sql = """
+    String sql =
+        """
         WITH next AS (
             SELECT j.id, j.owner_id
             FROM job j JOIN app_user u ON u.id = j.owner_id
@@ -71,9 +82,11 @@ public class JobQueue {
         FROM next WHERE job.id = next.id
         RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts,
                   (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
-        """.formatted(clock.now(), config.queue().lease().toMillis());
+        """
+            .formatted(clock.now(), config.queue().lease().toMillis());
     UUID token = UUID.randomUUID();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, workerName);
       ps.setObject(2, token);
       try (ResultSet rs = ps.executeQuery()) {
@@ -81,34 +94,48 @@ public class JobQueue {
           return Optional.empty();
         }
         long id = rs.getLong(1);
-        return Optional.of(new ClaimedJob(new Lease(id, token, workerName), rs.getLong(2),
-            JobKind.valueOf(rs.getString(3)), json.readValue(rs.getString(4), JobParams.class), rs.getInt(5),
-            Duration.ofMillis(rs.getLong(6))));
+        return Optional.of(
+            new ClaimedJob(
+                new Lease(id, token, workerName),
+                rs.getLong(2),
+                JobKind.valueOf(rs.getString(3)),
+                json.readValue(rs.getString(4), JobParams.class),
+                rs.getInt(5),
+                Duration.ofMillis(rs.getLong(6))));
       }
     } catch (SQLException | JsonProcessingException e) {
       throw new QueueException("Could not claim a job", e);
     }
   }
 
-  /** Extends the lease. Returns the job's state as the worker should see it: lost, cancel requested, or fine. */
+  /**
+   * Extends the lease. Returns the job's state as the worker should see it: lost, cancel requested,
+   * or fine.
+   */
   public LeaseState heartbeat(Lease lease) {
-    String sql = """
+    String sql =
+        """
         UPDATE job SET lease_expires_at = %1$s + interval '%2$d milliseconds', updated_at = %1$s
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
         RETURNING cancel_requested
-        """.formatted(clock.now(), config.queue().lease().toMillis());
+        """
+            .formatted(clock.now(), config.queue().lease().toMillis());
     return fencedState(sql, lease);
   }
 
   /** Records progress (and, when given, a preview PNG). Same answer as {@link #heartbeat}. */
-  public LeaseState reportProgress(Lease lease, String stage, int step, int stageSteps, double progress, byte[] preview) {
-    String sql = """
+  public LeaseState reportProgress(
+      Lease lease, String stage, int step, int stageSteps, double progress, byte[] preview) {
+    String sql =
+        """
         UPDATE job SET stage = ?, step = ?, stage_steps = ?, progress = ?, preview = coalesce(?, preview),
                        updated_at = %1$s
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
         RETURNING cancel_requested
-        """.formatted(clock.now());
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        """
+            .formatted(clock.now());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, stage);
       ps.setInt(2, step);
       ps.setInt(3, stageSteps);
@@ -123,17 +150,20 @@ public class JobQueue {
   }
 
   /**
-   * Writes the images and SUCCEEDED in one transaction. Returns false, writing nothing, when the lease was lost
-   * (another worker owns the job now, or it was cancelled).
+   * Writes the images and SUCCEEDED in one transaction. Returns false, writing nothing, when the
+   * lease was lost (another worker owns the job now, or it was cancelled).
    */
   public boolean complete(Lease lease, List<ResultImage> images) {
-    String finish = """
+    String finish =
+        """
         UPDATE job SET status = 'SUCCEEDED', progress = 1, finished_at = %1$s, updated_at = %1$s,
                        lease_token = NULL, lease_expires_at = NULL, preview = NULL
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING' AND NOT cancel_requested
         RETURNING owner_id, prompt
-        """.formatted(clock.now());
-    String insertImage = """
+        """
+            .formatted(clock.now());
+    String insertImage =
+        """
         INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, prompt, params, source_image_id, embedding)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?) RETURNING id
         """;
@@ -167,7 +197,11 @@ public class JobQueue {
             img.setString(7, prompt);
             img.setString(8, image.paramsJson());
             img.setObject(9, image.sourceImageId());
-            img.setArray(10, image.embedding() == null ? null : c.createArrayOf("real", boxed(image.embedding())));
+            img.setArray(
+                10,
+                image.embedding() == null
+                    ? null
+                    : c.createArrayOf("real", boxed(image.embedding())));
             long imageId;
             try (ResultSet rs = img.executeQuery()) {
               rs.next();
@@ -190,7 +224,10 @@ public class JobQueue {
     }
   }
 
-  /** Ends the job FAILED with a message for its owner. No retry: a job that fails by itself would fail again. */
+  /**
+   * Ends the job FAILED with a message for its owner. No retry: a job that fails by itself would
+   * fail again.
+   */
   public boolean fail(Lease lease, String error) {
     return finishFenced(lease, "FAILED", error);
   }
@@ -202,21 +239,25 @@ public class JobQueue {
 
   /** Gives a job back to the queue unharmed (graceful shutdown): the attempt does not count. */
   public boolean release(Lease lease) {
-    String sql = """
+    String sql =
+        """
         UPDATE job SET status = 'QUEUED', attempts = greatest(attempts - 1, 0), lease_owner = NULL,
                        lease_token = NULL, lease_expires_at = NULL, stage = NULL, step = NULL, stage_steps = NULL,
                        progress = 0, updated_at = %1$s
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
-        """.formatted(clock.now());
+        """
+            .formatted(clock.now());
     return updateFenced(sql, lease) && notifyQueued();
   }
 
   /**
-   * Returns jobs whose lease expired (their worker died or hangs) to the queue after a backoff, or ends them
-   * FAILED once they used up their attempts, so that a job that kills workers cannot crash-loop the cluster.
+   * Returns jobs whose lease expired (their worker died or hangs) to the queue after a backoff, or
+   * ends them FAILED once they used up their attempts, so that a job that kills workers cannot
+   * crash-loop the cluster.
    */
   public int rescueExpired() {
-    String sql = """
+    String sql =
+        """
         UPDATE job SET
             status = CASE WHEN cancel_requested THEN 'CANCELLED'
                           WHEN attempts >= max_attempts THEN 'FAILED' ELSE 'QUEUED' END,
@@ -228,8 +269,10 @@ public class JobQueue {
             lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
             stage = NULL, step = NULL, stage_steps = NULL, progress = 0, updated_at = %1$s
         WHERE status = 'RUNNING' AND lease_expires_at < %1$s
-        """.formatted(clock.now(), config.queue().retryBackoff().toMillis());
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        """
+            .formatted(clock.now(), config.queue().retryBackoff().toMillis());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       int rescued = ps.executeUpdate();
       rescuedCounter.increment(rescued);
       if (rescued > 0) {
@@ -243,17 +286,21 @@ public class JobQueue {
   }
 
   /**
-   * Cancels a job: a queued one at once, a running one by asking its worker (which stops within one step).
-   * The caller has checked that the user may cancel it.
+   * Cancels a job: a queued one at once, a running one by asking its worker (which stops within one
+   * step). The caller has checked that the user may cancel it.
    */
   public CancelOutcome cancel(long jobId) {
-    String queued = """
+    String queued =
+        """
         UPDATE job SET status = 'CANCELLED', finished_at = %1$s, updated_at = %1$s
         WHERE id = ? AND status = 'QUEUED'
-        """.formatted(clock.now());
-    String running = """
+        """
+            .formatted(clock.now());
+    String running =
+        """
         UPDATE job SET cancel_requested = TRUE, updated_at = %1$s WHERE id = ? AND status = 'RUNNING'
-        """.formatted(clock.now());
+        """
+            .formatted(clock.now());
     try (Connection c = dataSource.getConnection()) {
       if (update(c, queued, jobId) > 0) {
         return CancelOutcome.CANCELLED;
@@ -273,12 +320,14 @@ public class JobQueue {
 
   /** Puts a FAILED or CANCELLED job back in the queue with fresh attempts. */
   public boolean retry(long jobId) {
-    String sql = """
+    String sql =
+        """
         UPDATE job SET status = 'QUEUED', attempts = 0, cancel_requested = FALSE, error = NULL, run_after = %1$s,
                        finished_at = NULL, started_at = NULL, stage = NULL, step = NULL, stage_steps = NULL,
                        progress = 0, preview = NULL, updated_at = %1$s
         WHERE id = ? AND status IN ('FAILED', 'CANCELLED')
-        """.formatted(clock.now());
+        """
+            .formatted(clock.now());
     try (Connection c = dataSource.getConnection()) {
       boolean retried = update(c, sql, jobId) > 0;
       return retried && notifyQueued();
@@ -300,9 +349,13 @@ public class JobQueue {
     }
   }
 
-  /** Wakes idle workers on every instance; they poll as well, so a lost notification only costs latency. */
+  /**
+   * Wakes idle workers on every instance; they poll as well, so a lost notification only costs
+   * latency.
+   */
   public boolean notifyQueued() {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("NOTIFY job_queued")) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("NOTIFY job_queued")) {
       ps.execute();
       return true;
     } catch (SQLException e) {
@@ -312,12 +365,15 @@ public class JobQueue {
   }
 
   private boolean finishFenced(Lease lease, String status, String error) {
-    String sql = """
+    String sql =
+        """
         UPDATE job SET status = ?, error = ?, finished_at = %1$s, updated_at = %1$s,
                        lease_token = NULL, lease_expires_at = NULL
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
-        """.formatted(clock.now());
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        """
+            .formatted(clock.now());
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, status);
       ps.setString(2, error);
       ps.setLong(3, lease.jobId());
@@ -329,7 +385,8 @@ public class JobQueue {
   }
 
   private boolean updateFenced(String sql, Lease lease) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, lease.jobId());
       ps.setObject(2, lease.token());
       return ps.executeUpdate() > 0;
@@ -339,7 +396,8 @@ public class JobQueue {
   }
 
   private LeaseState fencedState(String sql, Lease lease) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, lease.jobId());
       ps.setObject(2, lease.token());
       return readState(ps);

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * The one way a job request becomes a queued job, for the pages and the API alike: the rules of
- * {@link RequestRules}, the user's right to see every source image, what the active pack can do, then
- * {@link JobSubmission}'s blocklist and limits. Each step's refusal has one status and one message.
+ * {@link RequestRules}, the user's right to see every source image, what the active pack can do,
+ * then {@link JobSubmission}'s blocklist and limits. Each step's refusal has one status and one
+ * message.
  */
 @ApplicationScoped
 public class JobRequests {
@@ -21,7 +22,8 @@ public class JobRequests {
   private final ActivePack activePack;
   private final RequestLimits limits;
 
-  JobRequests(JobSubmission submission, ImageSources sources, ActivePack activePack, StudioConfig config) {
+  JobRequests(
+      JobSubmission submission, ImageSources sources, ActivePack activePack, StudioConfig config) {
     this.submission = submission;
     this.sources = sources;
     this.activePack = activePack;
@@ -33,10 +35,11 @@ public class JobRequests {
   }
 
   /**
-   * As above, for a form whose numbers could not all be read: {@code formProblems} are reported with the rules'
-   * problems, and win for their field.
+   * As above, for a form whose numbers could not all be read: {@code formProblems} are reported
+   * with the rules' problems, and win for their field.
    */
-  public SubmitOutcome submit(CurrentUser user, JobCommand command, Map<String, String> formProblems) {
+  public SubmitOutcome submit(
+      CurrentUser user, JobCommand command, Map<String, String> formProblems) {
     ModelPack pack = activePack.pack();
     if (pack == null) {
       return SubmitOutcome.refused(Result.UNAVAILABLE, activePack.problem());
@@ -50,13 +53,20 @@ public class JobRequests {
     if (!sources.allVisible(command.galleryImageIds(), user)) {
       return SubmitOutcome.refused(Result.NOT_FOUND, "No such image.");
     }
-    Optional<String> packProblem = RequestRules.packProblem(pack.name(), pack.hasInpainting(), command.kind());
+    Optional<String> packProblem =
+        RequestRules.packProblem(pack.name(), pack.hasInpainting(), command.kind());
     if (packProblem.isPresent()) {
       return SubmitOutcome.refused(Result.INVALID, packProblem.get());
     }
     try {
-      return SubmitOutcome.queued(submission.submit(user, command.kind(), command.toParams(), pack.name(),
-          pack.version(), command.inputs()));
+      return SubmitOutcome.queued(
+          submission.submit(
+              user,
+              command.kind(),
+              command.toParams(),
+              pack.name(),
+              pack.version(),
+              command.inputs()));
     } catch (LimitExceededException e) {
       return SubmitOutcome.refused(Result.OVER_LIMIT, e.getMessage());
     } catch (BlockedPromptException e) {

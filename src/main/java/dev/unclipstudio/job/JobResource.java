@@ -8,7 +8,6 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
-import org.jboss.resteasy.reactive.RestStreamElementType;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.BeanParam;
@@ -27,8 +26,12 @@ import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
-/** Submitting text → image jobs, the user's job list, one job's page, cancel, retry and the live progress stream. */
+/**
+ * Submitting text → image jobs, the user's job list, one job's page, cancel, retry and the live
+ * progress stream.
+ */
 @Path("/")
 @Authenticated
 @Blocking
@@ -37,8 +40,12 @@ public class JobResource {
 
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance create(SubmitForm form, Map<String, String> errors, String formError,
-        PackDefaults pack, List<JobView> recent);
+    static native TemplateInstance create(
+        SubmitForm form,
+        Map<String, String> errors,
+        String formError,
+        PackDefaults pack,
+        List<JobView> recent);
 
     static native TemplateInstance jobs(List<JobView> jobs);
 
@@ -52,7 +59,12 @@ public class JobResource {
   private final RequestLimits limits;
   private final SecurityIdentity identity;
 
-  JobResource(JobRequests requests, JobService jobs, JobQueue queue, ActivePack activePack, StudioConfig config,
+  JobResource(
+      JobRequests requests,
+      JobService jobs,
+      JobQueue queue,
+      ActivePack activePack,
+      StudioConfig config,
       SecurityIdentity identity) {
     this.requests = requests;
     this.jobs = jobs;
@@ -79,7 +91,8 @@ public class JobResource {
       return Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
     }
     return Response.status(outcome.result().status())
-        .entity(createPage(form, outcome.fields(), outcome.formMessage())).build();
+        .entity(createPage(form, outcome.fields(), outcome.formMessage()))
+        .build();
   }
 
   @GET
@@ -114,8 +127,9 @@ public class JobResource {
   }
 
   /**
-   * Progress as server-sent events: the job row polled twice a second, sent when it changes, until the job ends.
-   * Read from the database, so it works whichever instance runs the job, and a reload simply starts a new stream.
+   * Progress as server-sent events: the job row polled twice a second, sent when it changes, until
+   * the job ends. Read from the database, so it works whichever instance runs the job, and a reload
+   * simply starts a new stream.
    */
   @GET
   @Path("jobs/{id}/events")
@@ -123,23 +137,31 @@ public class JobResource {
   @RestStreamElementType(MediaType.APPLICATION_JSON)
   public Multi<JobView> events(@PathParam("id") long id) {
     checkVisible(id);
-    return Multi.createFrom().emitter(emitter -> {
-      AtomicReference<JobView> last = new AtomicReference<>();
-      ScheduledFuture<?> poll = Infrastructure.getDefaultWorkerPool().scheduleWithFixedDelay(() -> {
-        try {
-          JobView view = jobs.current(id);
-          if (!view.equals(last.getAndSet(view))) {
-            emitter.emit(view);
-          }
-          if (!view.active()) {
-            emitter.complete();
-          }
-        } catch (RuntimeException e) {
-          emitter.fail(e);
-        }
-      }, 0, 500, TimeUnit.MILLISECONDS);
-      emitter.onTermination(() -> poll.cancel(false));
-    });
+    return Multi.createFrom()
+        .emitter(
+            emitter -> {
+              AtomicReference<JobView> last = new AtomicReference<>();
+              ScheduledFuture<?> poll =
+                  Infrastructure.getDefaultWorkerPool()
+                      .scheduleWithFixedDelay(
+                          () -> {
+                            try {
+                              JobView view = jobs.current(id);
+                              if (!view.equals(last.getAndSet(view))) {
+                                emitter.emit(view);
+                              }
+                              if (!view.active()) {
+                                emitter.complete();
+                              }
+                            } catch (RuntimeException e) {
+                              emitter.fail(e);
+                            }
+                          },
+                          0,
+                          500,
+                          TimeUnit.MILLISECONDS);
+              emitter.onTermination(() -> poll.cancel(false));
+            });
   }
 
   @GET
@@ -154,13 +176,20 @@ public class JobResource {
     return Response.ok(png).header("Cache-Control", "no-store").build();
   }
 
-  private TemplateInstance createPage(SubmitForm form, Map<String, String> errors, String formError) {
+  private TemplateInstance createPage(
+      SubmitForm form, Map<String, String> errors, String formError) {
     ModelPack pack = activePack.pack();
-    return Templates.create(form, errors, formError, pack == null ? null : PackDefaults.of(pack),
+    return Templates.create(
+        form,
+        errors,
+        formError,
+        pack == null ? null : PackDefaults.of(pack),
         jobs.recent(user(), 8));
   }
 
-  /** Other users' jobs are "not found", not "forbidden": their existence is nobody else's business. */
+  /**
+   * Other users' jobs are "not found", not "forbidden": their existence is nobody else's business.
+   */
   private JobView visibleJob(long id) {
     return jobs.visible(id, user()).orElseThrow(NotFoundException::new);
   }

@@ -22,7 +22,9 @@ public class JobService {
   @Transactional
   public Optional<JobView> visible(long id, CurrentUser user) {
     Job job = Job.findById(id);
-    return job == null || !user.mayAccess(job.ownerId) ? Optional.empty() : Optional.of(JobView.of(job));
+    return job == null || !user.mayAccess(job.ownerId)
+        ? Optional.empty()
+        : Optional.of(JobView.of(job));
   }
 
   /** Whether the job exists and the user may see it, without reading its images. */
@@ -43,8 +45,8 @@ public class JobService {
   }
 
   /**
-   * The job as it is now, in a transaction of its own: the progress stream polls from a worker thread, outside any
-   * request.
+   * The job as it is now, in a transaction of its own: the progress stream polls from a worker
+   * thread, outside any request.
    */
   @Transactional(TxType.REQUIRES_NEW)
   public JobView current(long id) {

@@ -11,7 +11,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 
-/** A job's images as one PNG download; here rather than in the gallery, which knows nothing of jobs. */
+/**
+ * A job's images as one PNG download; here rather than in the gallery, which knows nothing of jobs.
+ */
 @Path("/")
 @Authenticated
 @Blocking
@@ -31,6 +33,8 @@ public class JobStripResource {
   public Response strip(@PathParam("jobId") long jobId) {
     byte[] png = strips.of(jobId, CurrentUser.of(identity)).orElseThrow(NotFoundException::new);
     return Response.ok(png)
-        .header("Content-Disposition", "attachment; filename=\"unclip-job-" + jobId + "-strip.png\"").build();
+        .header(
+            "Content-Disposition", "attachment; filename=\"unclip-job-" + jobId + "-strip.png\"")
+        .build();
   }
 }

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A job's images side by side in one PNG (an interpolation's frames, in order), with the job in its text chunks. */
+/**
+ * A job's images side by side in one PNG (an interpolation's frames, in order), with the job in its
+ * text chunks.
+ */
 @ApplicationScoped
 public class JobStrips {
 
@@ -20,8 +23,8 @@ public class JobStrips {
   }
 
   /**
-   * Empty when the job does not exist, has no images yet, or is someone else's: to others it is "not found", never
-   * "forbidden", as on the job pages.
+   * Empty when the job does not exist, has no images yet, or is someone else's: to others it is
+   * "not found", never "forbidden", as on the job pages.
    */
   @Transactional
   Optional<byte[]> of(long jobId, CurrentUser user) {

@@ -13,8 +13,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Puts validated jobs in the queue, within the per-user, daily and global limits. The user's row is locked while
- * counting, so two submissions at once cannot both slip under a limit.
+ * Puts validated jobs in the queue, within the per-user, daily and global limits. The user's row is
+ * locked while counting, so two submissions at once cannot both slip under a limit.
  */
 @ApplicationScoped
 public class JobSubmission {
@@ -25,7 +25,11 @@ public class JobSubmission {
   private final PromptBlocklist blocklist;
   private final ObjectMapper json;
 
-  JobSubmission(DataSource dataSource, StudioConfig config, QueueSettings settings, PromptBlocklist blocklist,
+  JobSubmission(
+      DataSource dataSource,
+      StudioConfig config,
+      QueueSettings settings,
+      PromptBlocklist blocklist,
       ObjectMapper json) {
     this.dataSource = dataSource;
     this.config = config;
@@ -35,27 +39,40 @@ public class JobSubmission {
   }
 
   /**
-   * Queues the job and returns its id. Throws {@link LimitExceededException} when a limit is reached and
-   * {@link BlockedPromptException} when the prompt contains a blocked phrase.
+   * Queues the job and returns its id. Throws {@link LimitExceededException} when a limit is
+   * reached and {@link BlockedPromptException} when the prompt contains a blocked phrase.
    */
-  public long submit(CurrentUser user, JobKind kind, JobParams params, String packName, String packVersion) {
+  public long submit(
+      CurrentUser user, JobKind kind, JobParams params, String packName, String packVersion) {
     return submit(user, kind, params, packName, packVersion, Map.of());
   }
 
-  /** As above, with validated input images (PNG) stored alongside the job in the same transaction. */
-  public long submit(CurrentUser user, JobKind kind, JobParams params, String packName, String packVersion,
+  /**
+   * As above, with validated input images (PNG) stored alongside the job in the same transaction.
+   */
+  public long submit(
+      CurrentUser user,
+      JobKind kind,
+      JobParams params,
+      String packName,
+      String packVersion,
       Map<String, byte[]> inputs) {
-    blocklist.match(params.prompt()).ifPresent(phrase -> {
-      throw new BlockedPromptException(
-          "This studio does not accept prompts containing \"%s\". Please rephrase.".formatted(phrase));
-    });
+    blocklist
+        .match(params.prompt())
+        .ifPresent(
+            phrase -> {
+              throw new BlockedPromptException(
+                  "This studio does not accept prompts containing \"%s\". Please rephrase."
+                      .formatted(phrase));
+            });
     QueueSettings.Limits limits = settings.limits();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
         checkLimits(c, user.id(), params.imageCount(), limits);
         long id = insert(c, user.id(), kind, params, packName, packVersion);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO job_input (job_id, name, png) VALUES (?, ?, ?)")) {
+        try (PreparedStatement ps =
+            c.prepareStatement("INSERT INTO job_input (job_id, name, png) VALUES (?, ?, ?)")) {
           for (Map.Entry<String, byte[]> input : inputs.entrySet()) {
             ps.setLong(1, id);
             ps.setString(2, input.getKey());
@@ -78,8 +95,10 @@ public class JobSubmission {
     }
   }
 
-  private void checkLimits(Connection c, long userId, int images, QueueSettings.Limits limits) throws SQLException {
-    String sql = """
+  private void checkLimits(Connection c, long userId, int images, QueueSettings.Limits limits)
+      throws SQLException {
+    String sql =
+        """
         SELECT coalesce(u.max_active_jobs, ?),                                         -- 1: default active cap
                coalesce(u.daily_image_quota, ?),                                       -- 2: default daily quota
                (SELECT count(*) FROM job WHERE owner_id = u.id AND status IN ('QUEUED', 'RUNNING')),
@@ -101,22 +120,34 @@ public class JobSubmission {
         int activeCap = rs.getInt(1);
         int quota = rs.getInt(2);
         if (rs.getLong(3) >= activeCap) {
-          throw new LimitExceededException("You already have %d jobs queued or running, the most allowed. Wait for one to finish or cancel one.".formatted(activeCap));
+          throw new LimitExceededException(
+              "You already have %d jobs queued or running, the most allowed. Wait for one to finish or cancel one."
+                  .formatted(activeCap));
         }
         long usedToday = rs.getLong(4);
         if (usedToday + images > quota) {
-          throw new LimitExceededException("This would exceed your daily quota of %d images (%d used today).".formatted(quota, usedToday));
+          throw new LimitExceededException(
+              "This would exceed your daily quota of %d images (%d used today)."
+                  .formatted(quota, usedToday));
         }
         if (rs.getLong(5) >= limits.maxQueued()) {
-          throw new LimitExceededException("The studio's queue is full. Please try again in a few minutes.");
+          throw new LimitExceededException(
+              "The studio's queue is full. Please try again in a few minutes.");
         }
       }
     }
   }
 
-  private long insert(Connection c, long userId, JobKind kind, JobParams params, String packName, String packVersion)
+  private long insert(
+      Connection c,
+      long userId,
+      JobKind kind,
+      JobParams params,
+      String packName,
+      String packVersion)
       throws SQLException {
-    String sql = """
+    String sql =
+        """
         INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
         VALUES (?, ?, 'QUEUED', ?::jsonb, ?, ?, ?, ?, ?) RETURNING id
         """;

@@ -8,9 +8,22 @@ import java.util.List;
 import java.util.Map;
 
 /** A job as the pages and the progress stream show it. */
-public record JobView(long id, JobKind kind, JobStatus status, String prompt, int imageCount, int percent,
-    String stage, Integer step, Integer stageSteps, long queuePosition, String eta, String error,
-    OffsetDateTime createdAt, boolean cancelRequested, List<Long> imageIds) {
+public record JobView(
+    long id,
+    JobKind kind,
+    JobStatus status,
+    String prompt,
+    int imageCount,
+    int percent,
+    String stage,
+    Integer step,
+    Integer stageSteps,
+    long queuePosition,
+    String eta,
+    String error,
+    OffsetDateTime createdAt,
+    boolean cancelRequested,
+    List<Long> imageIds) {
 
   public static JobView of(Job job) {
     return ofAll(List.of(job)).get(0);
@@ -18,15 +31,29 @@ public record JobView(long id, JobKind kind, JobStatus status, String prompt, in
 
   /** Views of a list of jobs, with the images of all of them read in one query. */
   public static List<JobView> ofAll(List<Job> jobs) {
-    Map<Long, List<Long>> images = Image.idsByJob(
-        jobs.stream().filter(j -> j.status == JobStatus.SUCCEEDED).map(j -> j.id).toList());
+    Map<Long, List<Long>> images =
+        Image.idsByJob(
+            jobs.stream().filter(j -> j.status == JobStatus.SUCCEEDED).map(j -> j.id).toList());
     return jobs.stream().map(j -> of(j, images.getOrDefault(j.id, List.of()))).toList();
   }
 
   private static JobView of(Job job, List<Long> images) {
-    return new JobView(job.id, job.kind, job.status, job.prompt, job.imageCount, Math.round(job.progress * 100),
-        job.stage, job.step, job.stageSteps, job.queuePosition(), eta(job), job.error, job.createdAt,
-        job.cancelRequested, images);
+    return new JobView(
+        job.id,
+        job.kind,
+        job.status,
+        job.prompt,
+        job.imageCount,
+        Math.round(job.progress * 100),
+        job.stage,
+        job.step,
+        job.stageSteps,
+        job.queuePosition(),
+        eta(job),
+        job.error,
+        job.createdAt,
+        job.cancelRequested,
+        images);
   }
 
   @JsonProperty

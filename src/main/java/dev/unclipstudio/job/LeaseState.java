@@ -6,6 +6,9 @@ public enum LeaseState {
   HELD,
   /** Still ours, but its owner or an admin asked to stop it. */
   CANCEL_REQUESTED,
-  /** Not ours any more: the lease expired and the job was rescued, or it ended. Stop and write nothing. */
+  /**
+   * Not ours any more: the lease expired and the job was rescued, or it ended. Stop and write
+   * nothing.
+   */
   LOST
 }

@@ -11,7 +11,10 @@ import java.util.Locale;
 import java.util.Optional;
 import javax.sql.DataSource;
 
-/** Words or phrases an admin does not want in prompts: a prompt containing one (any case) is refused. */
+/**
+ * Words or phrases an admin does not want in prompts: a prompt containing one (any case) is
+ * refused.
+ */
 @ApplicationScoped
 public class PromptBlocklist {
 
@@ -29,13 +32,17 @@ public class PromptBlocklist {
       return Optional.empty();
     }
     String lower = prompt.toLowerCase(Locale.ROOT);
-    return entries().stream().map(Entry::pattern).filter(p -> lower.contains(p.toLowerCase(Locale.ROOT))).findFirst();
+    return entries().stream()
+        .map(Entry::pattern)
+        .filter(p -> lower.contains(p.toLowerCase(Locale.ROOT)))
+        .findFirst();
   }
 
   public List<Entry> entries() {
     List<Entry> entries = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT id, pattern FROM prompt_block ORDER BY pattern");
+        PreparedStatement ps =
+            c.prepareStatement("SELECT id, pattern FROM prompt_block ORDER BY pattern");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         entries.add(new Entry(rs.getLong(1), rs.getString(2)));
@@ -47,7 +54,9 @@ public class PromptBlocklist {
   }
 
   public void add(String pattern) {
-    execute("INSERT INTO prompt_block (pattern) VALUES (?) ON CONFLICT (pattern) DO NOTHING", pattern.strip());
+    execute(
+        "INSERT INTO prompt_block (pattern) VALUES (?) ON CONFLICT (pattern) DO NOTHING",
+        pattern.strip());
   }
 
   public void remove(long id) {
@@ -55,7 +64,8 @@ public class PromptBlocklist {
   }
 
   private void execute(String sql, Object arg) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setObject(1, arg);
       ps.executeUpdate();
     } catch (SQLException e) {

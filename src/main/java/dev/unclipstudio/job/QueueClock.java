@@ -4,8 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
- * The queue's notion of "now": always the database clock, so that instances with skewed clocks agree.
- * Tests move it forward instead of sleeping; the offset is rendered into SQL as a number, never from user input.
+ * The queue's notion of "now": always the database clock, so that instances with skewed clocks
+ * agree. Tests move it forward instead of sleeping; the offset is rendered into SQL as a number,
+ * never from user input.
  */
 @ApplicationScoped
 public class QueueClock {

@@ -11,8 +11,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The queue limits in force: what an admin set in the console ({@code studio_setting}), else the configuration.
- * Read on every submission, so a change applies on every instance at once.
+ * The queue limits in force: what an admin set in the console ({@code studio_setting}), else the
+ * configuration. Read on every submission, so a change applies on every instance at once.
  */
 @ApplicationScoped
 public class QueueSettings {
@@ -40,13 +40,22 @@ public class QueueSettings {
   }
 
   public void set(Limits limits) {
-    String sql = """
+    String sql =
+        """
         INSERT INTO studio_setting (key, value) VALUES (?, ?)
         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()
         """;
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      for (Map.Entry<String, Integer> e : Map.of(MAX_ACTIVE_PER_USER, limits.maxActivePerUser(),
-          DAILY_IMAGE_QUOTA, limits.dailyImageQuota(), MAX_QUEUED, limits.maxQueued()).entrySet()) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      for (Map.Entry<String, Integer> e :
+          Map.of(
+                  MAX_ACTIVE_PER_USER,
+                  limits.maxActivePerUser(),
+                  DAILY_IMAGE_QUOTA,
+                  limits.dailyImageQuota(),
+                  MAX_QUEUED,
+                  limits.maxQueued())
+              .entrySet()) {
         ps.setString(1, e.getKey());
         ps.setString(2, Integer.toString(e.getValue()));
         ps.addBatch();

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Field → message for one request. Commands name their fields and which rule each obeys; the rules and messages
- * come from {@link RequestRules}. A field that already has a problem (a number the form could not read) keeps it.
+ * Field → message for one request. Commands name their fields and which rule each obeys; the rules
+ * and messages come from {@link RequestRules}. A field that already has a problem (a number the
+ * form could not read) keeps it.
  */
 public final class RequestProblems {
 

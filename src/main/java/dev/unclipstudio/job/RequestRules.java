@@ -3,8 +3,9 @@ package dev.unclipstudio.job;
 import java.util.Optional;
 
 /**
- * The limits every job request obeys and the one message for each way of breaking them, for the pages, the API and
- * the CLI alike. Plain Java on purpose (no CDI, no JPA): the CLI runs without either.
+ * The limits every job request obeys and the one message for each way of breaking them, for the
+ * pages, the API and the CLI alike. Plain Java on purpose (no CDI, no JPA): the CLI runs without
+ * either.
  */
 public final class RequestRules {
 
@@ -20,7 +21,8 @@ public final class RequestRules {
   public static final String REQUIRED = "Required.";
   public static final String PROMPT_EMPTY = "Describe the image you want.";
   public static final String SEED_NEGATIVE = "Use a seed of 0 or more.";
-  public static final String SEED_UNPARSABLE = "Use a whole number, or leave it empty for a random seed.";
+  public static final String SEED_UNPARSABLE =
+      "Use a whole number, or leave it empty for a random seed.";
   public static final String TWO_IMAGES = "Choose two images.";
   public static final String TWO_DIFFERENT_IMAGES = "Choose two different images.";
 
@@ -37,7 +39,8 @@ public final class RequestRules {
       return Optional.of(PROMPT_EMPTY);
     }
     if (normalized.length() > maxLength) {
-      return Optional.of("Use at most %d characters (this one has %d).".formatted(maxLength, normalized.length()));
+      return Optional.of(
+          "Use at most %d characters (this one has %d).".formatted(maxLength, normalized.length()));
     }
     return Optional.empty();
   }
@@ -47,8 +50,9 @@ public final class RequestRules {
   }
 
   /**
-   * What a pack that cannot run the job's kind answers. The same for the pages and the API: 400 with this message,
-   * not 503, because retrying will not help — the studio's pack lacks the model, it is not down.
+   * What a pack that cannot run the job's kind answers. The same for the pages and the API: 400
+   * with this message, not 503, because retrying will not help — the studio's pack lacks the model,
+   * it is not down.
    */
   public static Optional<String> packProblem(String packName, boolean hasInpainting, JobKind kind) {
     if (kind == JobKind.INPAINT && !hasInpainting) {
@@ -61,7 +65,9 @@ public final class RequestRules {
   public record IntRange(int min, int max) {
 
     public Optional<String> problem(Integer value) {
-      return value != null && (value < min || value > max) ? Optional.of(outOfRange()) : Optional.empty();
+      return value != null && (value < min || value > max)
+          ? Optional.of(outOfRange())
+          : Optional.empty();
     }
 
     public String outOfRange() {
@@ -77,7 +83,9 @@ public final class RequestRules {
   public record DecimalRange(double min, double max) {
 
     public Optional<String> problem(Double value) {
-      return value != null && !(value >= min && value <= max) ? Optional.of(message()) : Optional.empty();
+      return value != null && !(value >= min && value <= max)
+          ? Optional.of(message())
+          : Optional.empty();
     }
 
     /** Out of range and unparsable read the same: the fix is the same. */

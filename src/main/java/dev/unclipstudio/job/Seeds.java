@@ -4,7 +4,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One seed per image, consecutive from the first, so each image of a job can be made again alone. */
+/**
+ * One seed per image, consecutive from the first, so each image of a job can be made again alone.
+ */
 final class Seeds {
 
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -8,7 +8,9 @@ import dev.unclipstudio.pipeline.image.RgbImage;
 import java.util.List;
 import java.util.Map;
 
-/** Frames side by side in one PNG, left to right in their order: an interpolation as one download. */
+/**
+ * Frames side by side in one PNG, left to right in their order: an interpolation as one download.
+ */
 final class Strips {
 
   private Strips() {}
@@ -33,7 +35,8 @@ final class Strips {
     int left = 0;
     for (RgbImage frame : frames) {
       for (int y = 0; y < frame.height(); y++) {
-        System.arraycopy(frame.rgb(), y * frame.width() * 3, rgb, (y * width + left) * 3, frame.width() * 3);
+        System.arraycopy(
+            frame.rgb(), y * frame.width() * 3, rgb, (y * width + left) * 3, frame.width() * 3);
       }
       left += frame.width();
     }

@@ -3,8 +3,9 @@ package dev.unclipstudio.job;
 import java.util.Map;
 
 /**
- * What became of a submitted {@link JobCommand}: queued with its id, or refused with a message and, where fields are
- * at fault, a message per field. Pages and the API turn it into their own responses, with the same status codes.
+ * What became of a submitted {@link JobCommand}: queued with its id, or refused with a message and,
+ * where fields are at fault, a message per field. Pages and the API turn it into their own
+ * responses, with the same status codes.
  */
 public record SubmitOutcome(Result result, long jobId, String message, Map<String, String> fields) {
 

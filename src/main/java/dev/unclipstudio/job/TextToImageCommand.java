@@ -5,8 +5,15 @@ import java.util.List;
 import java.util.Map;
 
 /** Text → image. Null numbers mean the pack's defaults; a null seed a random one. */
-public record TextToImageCommand(String prompt, int images, Long seed, Integer priorSteps, Double priorGuidanceScale,
-    Integer decoderSteps, Double decoderGuidanceScale) implements JobCommand {
+public record TextToImageCommand(
+    String prompt,
+    int images,
+    Long seed,
+    Integer priorSteps,
+    Double priorGuidanceScale,
+    Integer decoderSteps,
+    Double decoderGuidanceScale)
+    implements JobCommand {
 
   public TextToImageCommand {
     prompt = Forms.normalizeText(prompt);
@@ -40,7 +47,12 @@ public record TextToImageCommand(String prompt, int images, Long seed, Integer p
 
   @Override
   public JobParams toParams() {
-    return JobParams.textToImage(prompt, Seeds.from(seed, images), priorSteps, priorGuidanceScale, decoderSteps,
+    return JobParams.textToImage(
+        prompt,
+        Seeds.from(seed, images),
+        priorSteps,
+        priorGuidanceScale,
+        decoderSteps,
         decoderGuidanceScale);
   }
 }

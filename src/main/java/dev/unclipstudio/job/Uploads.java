@@ -11,9 +11,10 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
- * Uploaded images, accepted by content and never by name: the format is sniffed, the dimensions are read from the
- * header before any pixel is decoded (so decompression bombs are refused cheaply), and what is kept is a fresh PNG
- * re-encoded from the pixels — nothing of the uploaded file survives.
+ * Uploaded images, accepted by content and never by name: the format is sniffed, the dimensions are
+ * read from the header before any pixel is decoded (so decompression bombs are refused cheaply),
+ * and what is kept is a fresh PNG re-encoded from the pixels — nothing of the uploaded file
+ * survives.
  */
 public final class Uploads {
 
@@ -22,14 +23,20 @@ public final class Uploads {
 
   private Uploads() {}
 
-  /** The re-encoded PNG of an uploaded image; a clear message for the form when it is not acceptable. */
+  /**
+   * The re-encoded PNG of an uploaded image; a clear message for the form when it is not
+   * acceptable.
+   */
   public static byte[] acceptImage(FileUpload upload, String what) throws InvalidImageException {
     if (upload == null || upload.size() == 0) {
       throw new InvalidImageException("Choose " + what + " to upload.");
     }
     if (upload.size() > LIMITS.maxBytes()) {
-      throw new InvalidImageException("The " + what + " is %d MB; the most is %d MB."
-          .formatted(upload.size() / (1024 * 1024), LIMITS.maxBytes() / (1024 * 1024)));
+      throw new InvalidImageException(
+          "The "
+              + what
+              + " is %d MB; the most is %d MB."
+                  .formatted(upload.size() / (1024 * 1024), LIMITS.maxBytes() / (1024 * 1024)));
     }
     byte[] bytes;
     try {

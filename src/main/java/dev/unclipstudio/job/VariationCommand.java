@@ -4,14 +4,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Variations of a gallery image (by id) or of an uploaded one (its accepted PNG): exactly one of the two is set.
- * Null numbers mean the pack's defaults.
+ * Variations of a gallery image (by id) or of an uploaded one (its accepted PNG): exactly one of
+ * the two is set. Null numbers mean the pack's defaults.
  */
-public record VariationCommand(Long sourceImageId, byte[] sourcePng, int images, Integer decoderSteps,
-    Double decoderGuidanceScale) implements JobCommand {
+public record VariationCommand(
+    Long sourceImageId,
+    byte[] sourcePng,
+    int images,
+    Integer decoderSteps,
+    Double decoderGuidanceScale)
+    implements JobCommand {
 
-  public static VariationCommand ofGalleryImage(long id, int images, Integer decoderSteps,
-      Double decoderGuidanceScale) {
+  public static VariationCommand ofGalleryImage(
+      long id, int images, Integer decoderSteps, Double decoderGuidanceScale) {
     return new VariationCommand(id, null, images, decoderSteps, decoderGuidanceScale);
   }
 
@@ -43,6 +48,7 @@ public record VariationCommand(Long sourceImageId, byte[] sourcePng, int images,
 
   @Override
   public JobParams toParams() {
-    return JobParams.variation(sourceImageId, Seeds.from(null, images), decoderSteps, decoderGuidanceScale);
+    return JobParams.variation(
+        sourceImageId, Seeds.from(null, images), decoderSteps, decoderGuidanceScale);
   }
 }

@@ -22,9 +22,15 @@ public class PackHealthCheck implements HealthCheck {
   public HealthCheckResponse call() {
     ModelPack pack = activePack.pack();
     if (pack == null) {
-      return HealthCheckResponse.named("model-pack").down().withData("problem", activePack.problem()).build();
+      return HealthCheckResponse.named("model-pack")
+          .down()
+          .withData("problem", activePack.problem())
+          .build();
     }
-    return HealthCheckResponse.named("model-pack").up().withData("name", pack.name())
-        .withData("version", pack.version()).build();
+    return HealthCheckResponse.named("model-pack")
+        .up()
+        .withData("name", pack.name())
+        .withData("version", pack.version())
+        .build();
   }
 }

@@ -14,8 +14,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * Studio-wide gauges from the database, so that any instance reports the same figures: jobs per status, the age
- * of the oldest queued job, and workers per state. Read at most once per scrape interval.
+ * Studio-wide gauges from the database, so that any instance reports the same figures: jobs per
+ * status, the age of the oldest queued job, and workers per state. Read at most once per scrape
+ * interval.
  */
 @ApplicationScoped
 public class QueueMetrics {
@@ -32,14 +33,19 @@ public class QueueMetrics {
 
   void register(@Observes StartupEvent event, MeterRegistry registry) {
     for (String status : new String[] {"QUEUED", "RUNNING"}) {
-      Gauge.builder("studio.jobs", this, m -> m.value("jobs." + status)).tag("status", status)
-          .description("Jobs in this status").register(registry);
+      Gauge.builder("studio.jobs", this, m -> m.value("jobs." + status))
+          .tag("status", status)
+          .description("Jobs in this status")
+          .register(registry);
     }
     Gauge.builder("studio.queue.oldest.wait.seconds", this, m -> m.value("oldest"))
-        .description("Seconds the oldest queued job has waited").register(registry);
+        .description("Seconds the oldest queued job has waited")
+        .register(registry);
     for (String state : new String[] {"RUNNING", "PAUSED", "DRAINING", "STOPPED", "UNHEALTHY"}) {
-      Gauge.builder("studio.workers", this, m -> m.value("workers." + state)).tag("state", state)
-          .description("Workers in this state, all instances").register(registry);
+      Gauge.builder("studio.workers", this, m -> m.value("workers." + state))
+          .tag("state", state)
+          .description("Workers in this state, all instances")
+          .register(registry);
     }
   }
 
@@ -53,20 +59,22 @@ public class QueueMetrics {
 
   private Map<String, Double> read() {
     Map<String, Double> values = new HashMap<>();
-    String sql = """
+    String sql =
+        """
         SELECT 'jobs.' || status, count(*)::float8 FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status
         UNION ALL
         SELECT 'oldest', coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM job WHERE status = 'QUEUED'
         UNION ALL
         SELECT 'workers.' || state, count(*)::float8 FROM worker GROUP BY state
         """;
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         values.put(rs.getString(1), rs.getDouble(2));
       }
     } catch (SQLException e) {
-      return snapshot;   // keep the last figures while the database is away
+      return snapshot; // keep the last figures while the database is away
     }
     return values;
   }

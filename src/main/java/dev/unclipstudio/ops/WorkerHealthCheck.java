@@ -8,7 +8,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** On worker instances: DOWN with the reason when the workers could not start (a broken pack, a missing device). */
+/**
+ * On worker instances: DOWN with the reason when the workers could not start (a broken pack, a
+ * missing device).
+ */
 @Readiness
 @ApplicationScoped
 public class WorkerHealthCheck implements HealthCheck {
@@ -27,7 +30,10 @@ public class WorkerHealthCheck implements HealthCheck {
       return HealthCheckResponse.named("workers").up().withData("role", "web only").build();
     }
     WorkerState state = pool.state();
-    return HealthCheckResponse.named("workers").status(state != WorkerState.UNHEALTHY)
-        .withData("state", state.name()).withData("health", pool.health()).build();
+    return HealthCheckResponse.named("workers")
+        .status(state != WorkerState.UNHEALTHY)
+        .withData("state", state.name())
+        .withData("health", pool.health())
+        .build();
   }
 }

@@ -1,6 +1,9 @@
 package dev.unclipstudio.pipeline;
 
-/** Polled before every sampler step; once it says true the request stops with {@link CancelledException}. */
+/**
+ * Polled before every sampler step; once it says true the request stops with {@link
+ * CancelledException}.
+ */
 @FunctionalInterface
 public interface CancellationToken {
 

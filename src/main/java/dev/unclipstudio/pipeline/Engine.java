@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The engine for one model pack on one device: opens every stage session once and serves requests. Thread-safe:
- * requests may run concurrently (ONNX Runtime sessions allow concurrent runs); each request's noise is its own.
+ * The engine for one model pack on one device: opens every stage session once and serves requests.
+ * Thread-safe: requests may run concurrently (ONNX Runtime sessions allow concurrent runs); each
+ * request's noise is its own.
  */
 public final class Engine implements AutoCloseable {
 
@@ -35,7 +36,11 @@ public final class Engine implements AutoCloseable {
   private final InpaintPipeline inpaint;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private Engine(ModelPack pack, String device, List<AutoCloseable> sessions, UnclipPipeline unclip,
+  private Engine(
+      ModelPack pack,
+      String device,
+      List<AutoCloseable> sessions,
+      UnclipPipeline unclip,
       InpaintPipeline inpaint) {
     this.pack = pack;
     this.device = device;
@@ -48,33 +53,49 @@ public final class Engine implements AutoCloseable {
   public static Engine open(ModelPack pack, EngineOptions options) throws ModelPackException {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      TextEncoder textEncoder = track(opened, TextEncoder.open(pack.stage(ModelPack.TEXT_ENCODER), options));
-      ImageEncoder imageEncoder = pack.hasImageEncoder()
-          ? track(opened, ImageEncoder.open(pack.stage(ModelPack.IMAGE_ENCODER), options)) : null;
-      Prior prior = pack.hasStage(ModelPack.PRIOR)
-          ? track(opened, Prior.open(pack.stage(ModelPack.PRIOR), options)) : null;
-      TextProjection textProj = track(opened, TextProjection.open(pack.stage(ModelPack.TEXT_PROJ), options));
+      TextEncoder textEncoder =
+          track(opened, TextEncoder.open(pack.stage(ModelPack.TEXT_ENCODER), options));
+      ImageEncoder imageEncoder =
+          pack.hasImageEncoder()
+              ? track(opened, ImageEncoder.open(pack.stage(ModelPack.IMAGE_ENCODER), options))
+              : null;
+      Prior prior =
+          pack.hasStage(ModelPack.PRIOR)
+              ? track(opened, Prior.open(pack.stage(ModelPack.PRIOR), options))
+              : null;
+      TextProjection textProj =
+          track(opened, TextProjection.open(pack.stage(ModelPack.TEXT_PROJ), options));
       Decoder decoder = track(opened, Decoder.open(pack.stage(ModelPack.DECODER), options));
       SuperResChain superRes = null;
       if (pack.hasStage(ModelPack.SUPER_RES_FIRST)) {
-        Upsampler first = track(opened, Upsampler.open(pack.stage(ModelPack.SUPER_RES_FIRST), options));
+        Upsampler first =
+            track(opened, Upsampler.open(pack.stage(ModelPack.SUPER_RES_FIRST), options));
         Upsampler last = first;
         if (pack.hasStage(ModelPack.SUPER_RES_LAST)
-            && !pack.stage(ModelPack.SUPER_RES_LAST).file().equals(pack.stage(ModelPack.SUPER_RES_FIRST).file())) {
+            && !pack.stage(ModelPack.SUPER_RES_LAST)
+                .file()
+                .equals(pack.stage(ModelPack.SUPER_RES_FIRST).file())) {
           last = track(opened, Upsampler.open(pack.stage(ModelPack.SUPER_RES_LAST), options));
         }
         superRes = new SuperResChain(pack, first, last);
       }
-      UnclipPipeline unclip = new UnclipPipeline(pack,
-          new UnclipPipeline.Stages(textEncoder, imageEncoder, prior, textProj, decoder, superRes));
+      UnclipPipeline unclip =
+          new UnclipPipeline(
+              pack,
+              new UnclipPipeline.Stages(
+                  textEncoder, imageEncoder, prior, textProj, decoder, superRes));
       InpaintPipeline inpaint = null;
       if (pack.hasInpainting()) {
-        InpaintModel base = track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_BASE), options));
-        InpaintModel up = pack.hasStage(ModelPack.INPAINT_UPSAMPLER)
-            ? track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_UPSAMPLER), options)) : null;
+        InpaintModel base =
+            track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_BASE), options));
+        InpaintModel up =
+            pack.hasStage(ModelPack.INPAINT_UPSAMPLER)
+                ? track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_UPSAMPLER), options))
+                : null;
         inpaint = new InpaintPipeline(pack, base, up, superRes);
       }
-      return new Engine(pack, textEncoder.device(), Collections.unmodifiableList(opened), unclip, inpaint);
+      return new Engine(
+          pack, textEncoder.device(), Collections.unmodifiableList(opened), unclip, inpaint);
     } catch (ModelPackException | RuntimeException e) {
       closeAll(opened, e);
       throw e;
@@ -90,7 +111,9 @@ public final class Engine implements AutoCloseable {
     return pack;
   }
 
-  /** "cpu" or "cuda:N": where the sessions actually run (CUDA falls back to CPU when unavailable). */
+  /**
+   * "cpu" or "cuda:N": where the sessions actually run (CUDA falls back to CPU when unavailable).
+   */
   public String device() {
     return device;
   }
@@ -105,37 +128,54 @@ public final class Engine implements AutoCloseable {
     return inpaint;
   }
 
-  public List<GeneratedImage> textToImage(TextToImageRequest r, StepListener l, CancellationToken c) {
-    return unclip.textToImage(r.prompt(), r.prior(), r.decoder(), batch(r.seeds(), l, c))
+  public List<GeneratedImage> textToImage(
+      TextToImageRequest r, StepListener l, CancellationToken c) {
+    return unclip
+        .textToImage(r.prompt(), r.prior(), r.decoder(), batch(r.seeds(), l, c))
         .toGeneratedImages(r.seeds());
   }
 
   public List<GeneratedImage> variations(VariationRequest r, StepListener l, CancellationToken c) {
-    float[] embedding = r.sourceEmbedding() != null
-        ? checkedEmbedding(r.sourceEmbedding())
-        : imageEmbedding(r.source());
-    return unclip.variations(embedding, r.decoder(), batch(r.seeds(), l, c)).toGeneratedImages(r.seeds());
+    float[] embedding =
+        r.sourceEmbedding() != null
+            ? checkedEmbedding(r.sourceEmbedding())
+            : imageEmbedding(r.source());
+    return unclip
+        .variations(embedding, r.decoder(), batch(r.seeds(), l, c))
+        .toGeneratedImages(r.seeds());
   }
 
   /** Every frame uses the request's one seed, so all frames start from the same noise. */
-  public List<GeneratedImage> interpolate(InterpolationRequest r, StepListener l, CancellationToken c) {
+  public List<GeneratedImage> interpolate(
+      InterpolationRequest r, StepListener l, CancellationToken c) {
     List<Long> seeds = Collections.nCopies(r.frames(), r.seed());
-    return unclip.interpolate(checkedEmbedding(r.embeddingA()), checkedEmbedding(r.embeddingB()), r.decoder(),
-        batch(seeds, l, c)).toGeneratedImages(seeds);
+    return unclip
+        .interpolate(
+            checkedEmbedding(r.embeddingA()),
+            checkedEmbedding(r.embeddingB()),
+            r.decoder(),
+            batch(seeds, l, c))
+        .toGeneratedImages(seeds);
   }
 
-  /** The mask is read by the one rule for painted masks ({@link KeepMask#fromPainted}) at the pack's size. */
+  /**
+   * The mask is read by the one rule for painted masks ({@link KeepMask#fromPainted}) at the pack's
+   * size.
+   */
   public List<GeneratedImage> inpaint(InpaintRequest r, StepListener l, CancellationToken c) {
     if (inpaint == null) {
       throw new UnsupportedOperationException("pack " + pack.name() + " has no inpainting stage");
     }
     KeepMask keep = KeepMask.fromPainted(r.paintedMask(), pack.imageSize());
-    return inpaint.inpaint(r.source(), keep, r.prompt(), r.base(), batch(r.seeds(), l, c))
+    return inpaint
+        .inpaint(r.source(), keep, r.prompt(), r.base(), batch(r.seeds(), l, c))
         .toGeneratedImages(r.seeds());
   }
 
-  private static Batch batch(List<Long> seeds, StepListener listener, CancellationToken cancellation) {
-    return new Batch(seeds.size(), new SeededNoise(seeds), Progress.Factory.of(listener, cancellation));
+  private static Batch batch(
+      List<Long> seeds, StepListener listener, CancellationToken cancellation) {
+    return new Batch(
+        seeds.size(), new SeededNoise(seeds), Progress.Factory.of(listener, cancellation));
   }
 
   /** CLIP image embedding of an image of any size. */
@@ -146,8 +186,13 @@ public final class Engine implements AutoCloseable {
   private float[] checkedEmbedding(float[] embedding) {
     int expected = pack.clip().embedDim();
     if (embedding.length != expected) {
-      throw new IllegalArgumentException("image embedding has " + embedding.length + " values; pack " + pack.name()
-          + " uses " + expected);
+      throw new IllegalArgumentException(
+          "image embedding has "
+              + embedding.length
+              + " values; pack "
+              + pack.name()
+              + " uses "
+              + expected);
     }
     return embedding;
   }

@@ -10,7 +10,8 @@ import java.util.List;
  * @param imageEmbedding the CLIP image embedding it was decoded from (null for inpainting)
  * @param settings every stage it went through, in order, with the settings used
  */
-public record GeneratedImage(RgbImage image, long seed, float[] imageEmbedding, List<StageSettings> settings) {
+public record GeneratedImage(
+    RgbImage image, long seed, float[] imageEmbedding, List<StageSettings> settings) {
 
   public GeneratedImage {
     settings = List.copyOf(settings);

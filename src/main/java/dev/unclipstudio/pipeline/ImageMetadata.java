@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one writer of what an image carries in its PNG text chunks (and the studio in its image row): everything it
- * takes to make the image again. Fed with the settings the pipeline reports having used, so the command line and the
- * studio write the same values for the same request, never "default".
+ * The one writer of what an image carries in its PNG text chunks (and the studio in its image row):
+ * everything it takes to make the image again. Fed with the settings the pipeline reports having
+ * used, so the command line and the studio write the same values for the same request, never
+ * "default".
  */
 public final class ImageMetadata {
 
@@ -21,7 +22,8 @@ public final class ImageMetadata {
    * Where a request's images came from, besides their seeds and stage settings.
    *
    * @param prompt "" for none
-   * @param sources the images it started from, as the caller names them (gallery ids, file names); empty for none
+   * @param sources the images it started from, as the caller names them (gallery ids, file names);
+   *     empty for none
    */
   public record Origin(RequestKind kind, String prompt, List<String> sources) {
 
@@ -32,7 +34,8 @@ public final class ImageMetadata {
   }
 
   /** The text chunks of each image of one request, in order; interpolation frames are numbered. */
-  public static List<Map<String, String>> of(Origin origin, List<GeneratedImage> images, ModelPack pack) {
+  public static List<Map<String, String>> of(
+      Origin origin, List<GeneratedImage> images, ModelPack pack) {
     List<Map<String, String>> out = new ArrayList<>(images.size());
     for (int i = 0; i < images.size(); i++) {
       out.add(of(origin, images.get(i), frame(origin, i, images.size()), pack));
@@ -44,7 +47,8 @@ public final class ImageMetadata {
     return origin.kind() == RequestKind.INTERPOLATION ? (index + 1) + " of " + count : null;
   }
 
-  private static Map<String, String> of(Origin origin, GeneratedImage image, String frame, ModelPack pack) {
+  private static Map<String, String> of(
+      Origin origin, GeneratedImage image, String frame, ModelPack pack) {
     Map<String, String> text = new LinkedHashMap<>();
     if (!origin.prompt().isEmpty()) {
       text.put("prompt", origin.prompt());

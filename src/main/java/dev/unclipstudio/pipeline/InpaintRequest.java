@@ -8,11 +8,12 @@ import java.util.List;
  * Regenerate part of an image from a prompt.
  *
  * @param source any size; resized to the pack's image size
- * @param paintedMask any size; white (light) = repaint, black (dark) = keep, read by {@code KeepMask.fromPainted}
+ * @param paintedMask any size; white (light) = repaint, black (dark) = keep, read by {@code
+ *     KeepMask.fromPainted}
  * @param base steps and guidance of the base inpainting stage
  */
-public record InpaintRequest(RgbImage source, RgbImage paintedMask, String prompt, List<Long> seeds,
-    StageOverrides base) {
+public record InpaintRequest(
+    RgbImage source, RgbImage paintedMask, String prompt, List<Long> seeds, StageOverrides base) {
 
   public InpaintRequest {
     if (source == null || paintedMask == null) {

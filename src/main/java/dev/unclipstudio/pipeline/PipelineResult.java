@@ -11,11 +11,14 @@ import java.util.Map;
  *
  * @param images [B, 3, H, W] in [0, 1], before quantisation
  * @param imageEmbeddings [B, C] CLIP image embeddings decoded from, or null (inpainting)
- * @param intermediates named tensors along the way, named as in the reference fixtures ("image_embeddings",
- *     "decoder_output", "base_output"), for checks against a reference
+ * @param intermediates named tensors along the way, named as in the reference fixtures
+ *     ("image_embeddings", "decoder_output", "base_output"), for checks against a reference
  * @param settings the stages run, in order, with the settings they used
  */
-public record PipelineResult(FloatTensor images, FloatTensor imageEmbeddings, Map<String, FloatTensor> intermediates,
+public record PipelineResult(
+    FloatTensor images,
+    FloatTensor imageEmbeddings,
+    Map<String, FloatTensor> intermediates,
     List<StageSettings> settings) {
 
   /** 8-bit images: round(v · 255). */

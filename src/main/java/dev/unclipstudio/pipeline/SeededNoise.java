@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Noise from one seed per image: every (image, stage) pair has its own stream split off from the image's seed, so an
- * image depends only on its seed, whatever else shares its batch. Not thread-safe: one instance per request.
+ * Noise from one seed per image: every (image, stage) pair has its own stream split off from the
+ * image's seed, so an image depends only on its seed, whatever else shares its batch. Not
+ * thread-safe: one instance per request.
  */
 public final class SeededNoise implements NoiseSource {
 
@@ -30,15 +31,19 @@ public final class SeededNoise implements NoiseSource {
 
   private void draw(Stage stage, int batch, double[] into) {
     if (batch != seeds.size()) {
-      throw new IllegalArgumentException("noise for " + batch + " images requested, seeds given for " + seeds.size());
+      throw new IllegalArgumentException(
+          "noise for " + batch + " images requested, seeds given for " + seeds.size());
     }
-    SplittableRandom[] perStage = streams.computeIfAbsent(stage, s -> {
-      SplittableRandom[] r = new SplittableRandom[seeds.size()];
-      for (int b = 0; b < r.length; b++) {
-        r[b] = new SplittableRandom(mix(seeds.get(b), s.noiseStream()));
-      }
-      return r;
-    });
+    SplittableRandom[] perStage =
+        streams.computeIfAbsent(
+            stage,
+            s -> {
+              SplittableRandom[] r = new SplittableRandom[seeds.size()];
+              for (int b = 0; b < r.length; b++) {
+                r[b] = new SplittableRandom(mix(seeds.get(b), s.noiseStream()));
+              }
+              return r;
+            });
     int perImage = into.length / batch;
     for (int b = 0; b < batch; b++) {
       SplittableRandom random = perStage[b];
@@ -48,7 +53,9 @@ public final class SeededNoise implements NoiseSource {
     }
   }
 
-  /** SplitMix64 finaliser over seed and stage, so nearby seeds and stages give unrelated streams. */
+  /**
+   * SplitMix64 finaliser over seed and stage, so nearby seeds and stages give unrelated streams.
+   */
   private static long mix(long seed, int stage) {
     long z = seed * 0x9E3779B97F4A7C15L + stage;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

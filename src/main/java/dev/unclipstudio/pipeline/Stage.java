@@ -1,12 +1,13 @@
 package dev.unclipstudio.pipeline;
 
 /**
- * A diffusion stage of a request: what progress reports name and what a seed's noise streams are split by.
+ * A diffusion stage of a request: what progress reports name and what a seed's noise streams are
+ * split by.
  *
- * <p>The noise stream id is a fixed number of the stage, not derived from any name, so renaming a stage or its label
- * can never change the images stored seeds make. The ids are the values that {@code String.hashCode()} gave the stage
- * names when streams were first keyed by them, so images made before this type existed are made again exactly
- * ({@code PinnedImagesTest} pins them).
+ * <p>The noise stream id is a fixed number of the stage, not derived from any name, so renaming a
+ * stage or its label can never change the images stored seeds make. The ids are the values that
+ * {@code String.hashCode()} gave the stage names when streams were first keyed by them, so images
+ * made before this type existed are made again exactly ({@code PinnedImagesTest} pins them).
  */
 public enum Stage {
   PRIOR("prior", "Prior", 106934986, true),
@@ -27,7 +28,9 @@ public enum Stage {
     this.guided = guided;
   }
 
-  /** Stable machine name: stored with job progress, used as the metrics label and in fixture files. */
+  /**
+   * Stable machine name: stored with job progress, used as the metrics label and in fixture files.
+   */
   public String key() {
     return key;
   }
@@ -42,7 +45,10 @@ public enum Stage {
     return guided;
   }
 
-  /** The id a seed's noise stream for this stage is derived from; fixed forever (see the class comment). */
+  /**
+   * The id a seed's noise stream for this stage is derived from; fixed forever (see the class
+   * comment).
+   */
   public int noiseStream() {
     return noiseStream;
   }

@@ -4,7 +4,8 @@ import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import java.util.List;
 
 /** Text → image; one image per seed; null settings mean the pack's defaults. */
-public record TextToImageRequest(String prompt, List<Long> seeds, StageOverrides prior, StageOverrides decoder) {
+public record TextToImageRequest(
+    String prompt, List<Long> seeds, StageOverrides prior, StageOverrides decoder) {
 
   public TextToImageRequest {
     if (prompt == null) {

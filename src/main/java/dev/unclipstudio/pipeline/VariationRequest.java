@@ -4,8 +4,12 @@ import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import java.util.List;
 
-/** Variations of an image, given as the image or as its CLIP image embedding (exactly one of the two). */
-public record VariationRequest(RgbImage source, float[] sourceEmbedding, List<Long> seeds, StageOverrides decoder) {
+/**
+ * Variations of an image, given as the image or as its CLIP image embedding (exactly one of the
+ * two).
+ */
+public record VariationRequest(
+    RgbImage source, float[] sourceEmbedding, List<Long> seeds, StageOverrides decoder) {
 
   public VariationRequest {
     if ((source == null) == (sourceEmbedding == null)) {

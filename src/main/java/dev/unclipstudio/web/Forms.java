@@ -7,7 +7,10 @@ public final class Forms {
 
   private Forms() {}
 
-  /** NFC, no control characters, single spaces, trimmed: what the tokenizer would see anyway, stored once. */
+  /**
+   * NFC, no control characters, single spaces, trimmed: what the tokenizer would see anyway, stored
+   * once.
+   */
   public static String normalizeText(String text) {
     if (text == null) {
       return "";

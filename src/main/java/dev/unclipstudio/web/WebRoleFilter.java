@@ -7,8 +7,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * On instances without the web role, pages and the API answer 404; health and metrics (under /q) stay, so that
- * worker-only instances can still be watched.
+ * On instances without the web role, pages and the API answer 404; health and metrics (under /q)
+ * stay, so that worker-only instances can still be watched.
  */
 public class WebRoleFilter {
 
@@ -23,7 +23,9 @@ public class WebRoleFilter {
     if (config.roles().web()) {
       return null;
     }
-    return Response.status(Response.Status.NOT_FOUND).type(MediaType.TEXT_PLAIN)
-        .entity("This instance runs workers only (studio.roles.web=false).").build();
+    return Response.status(Response.Status.NOT_FOUND)
+        .type(MediaType.TEXT_PLAIN)
+        .entity("This instance runs workers only (studio.roles.web=false).")
+        .build();
   }
 }

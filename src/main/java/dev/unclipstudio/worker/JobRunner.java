@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.job.ClaimedJob;
 import dev.unclipstudio.job.JobInputs;
-import dev.unclipstudio.job.JobKind;
 import dev.unclipstudio.job.JobParams;
 import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.pipeline.CancellationToken;
@@ -27,7 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Runs one claimed job on an engine and turns its images into rows: PNG with parameters, thumbnail, embedding. */
+/**
+ * Runs one claimed job on an engine and turns its images into rows: PNG with parameters, thumbnail,
+ * embedding.
+ */
 final class JobRunner {
 
   private final ObjectMapper json;
@@ -40,39 +42,68 @@ final class JobRunner {
     this.inputs = inputs;
   }
 
-  List<ResultImage> run(ClaimedJob job, Engine engine, StepListener listener, CancellationToken cancel) {
+  List<ResultImage> run(
+      ClaimedJob job, Engine engine, StepListener listener, CancellationToken cancel) {
     JobParams p = job.params();
     StageOverrides decoder = new StageOverrides(p.decoderSteps(), p.decoderGuidanceScale());
-    List<GeneratedImage> images = switch (job.kind()) {
-      case TEXT_TO_IMAGE -> engine.textToImage(new TextToImageRequest(p.prompt(), p.seeds(),
-          new StageOverrides(p.priorSteps(), p.priorGuidanceScale()), decoder), listener, cancel);
-      case VARIATION -> engine.variations(variationOf(job, decoder), listener, cancel);
-      case INTERPOLATION -> engine.interpolate(new InterpolationRequest(embeddingOf(engine, p.sourceImageIds().get(0)),
-          embeddingOf(engine, p.sourceImageIds().get(1)), p.frames(), p.seeds().get(0), decoder), listener, cancel);
-      case INPAINT -> engine.inpaint(inpaintOf(job), listener, cancel);
-    };
+    List<GeneratedImage> images =
+        switch (job.kind()) {
+          case TEXT_TO_IMAGE ->
+              engine.textToImage(
+                  new TextToImageRequest(
+                      p.prompt(),
+                      p.seeds(),
+                      new StageOverrides(p.priorSteps(), p.priorGuidanceScale()),
+                      decoder),
+                  listener,
+                  cancel);
+          case VARIATION -> engine.variations(variationOf(job, decoder), listener, cancel);
+          case INTERPOLATION ->
+              engine.interpolate(
+                  new InterpolationRequest(
+                      embeddingOf(engine, p.sourceImageIds().get(0)),
+                      embeddingOf(engine, p.sourceImageIds().get(1)),
+                      p.frames(),
+                      p.seeds().get(0),
+                      decoder),
+                  listener,
+                  cancel);
+          case INPAINT -> engine.inpaint(inpaintOf(job), listener, cancel);
+        };
     List<Map<String, String>> texts = ImageMetadata.of(origin(job), images, engine.pack());
     List<ResultImage> results = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       GeneratedImage image = images.get(i);
       Map<String, String> text = texts.get(i);
       byte[] png = PngCodec.encode(image.image(), text);
-      results.add(new ResultImage(i, image.seed(), image.image().width(), image.image().height(), toJson(text),
-          p.sourceImageId(), image.imageEmbedding(), png, thumbnails.of(image.image())));
+      results.add(
+          new ResultImage(
+              i,
+              image.seed(),
+              image.image().width(),
+              image.image().height(),
+              toJson(text),
+              p.sourceImageId(),
+              image.imageEmbedding(),
+              png,
+              thumbnails.of(image.image())));
     }
     return results;
   }
 
   private static ImageMetadata.Origin origin(ClaimedJob job) {
     JobParams p = job.params();
-    RequestKind kind = switch (job.kind()) {
-      case TEXT_TO_IMAGE -> RequestKind.TEXT_TO_IMAGE;
-      case VARIATION -> RequestKind.VARIATION;
-      case INTERPOLATION -> RequestKind.INTERPOLATION;
-      case INPAINT -> RequestKind.INPAINT;
-    };
-    List<String> sources = p.sourceImageIds() == null ? List.of()
-        : p.sourceImageIds().stream().map(String::valueOf).toList();
+    RequestKind kind =
+        switch (job.kind()) {
+          case TEXT_TO_IMAGE -> RequestKind.TEXT_TO_IMAGE;
+          case VARIATION -> RequestKind.VARIATION;
+          case INTERPOLATION -> RequestKind.INTERPOLATION;
+          case INPAINT -> RequestKind.INPAINT;
+        };
+    List<String> sources =
+        p.sourceImageIds() == null
+            ? List.of()
+            : p.sourceImageIds().stream().map(String::valueOf).toList();
     return new ImageMetadata.Origin(kind, p.prompt(), sources);
   }
 
@@ -87,20 +118,27 @@ final class JobRunner {
   private InpaintRequest inpaintOf(ClaimedJob job) {
     JobParams p = job.params();
     RgbImage mask = decode(inputs.input(job.lease().jobId(), "mask"), "mask");
-    return new InpaintRequest(sourceImage(job), mask, p.prompt(), p.seeds(),
+    return new InpaintRequest(
+        sourceImage(job),
+        mask,
+        p.prompt(),
+        p.seeds(),
         new StageOverrides(p.inpaintSteps(), p.inpaintGuidanceScale()));
   }
 
   /** The gallery image the job names, else its uploaded "source" input. */
   private RgbImage sourceImage(ClaimedJob job) {
     Long sourceId = job.params().sourceImageId();
-    byte[] png = sourceId != null ? inputs.imagePng(sourceId) : inputs.input(job.lease().jobId(), "source");
+    byte[] png =
+        sourceId != null ? inputs.imagePng(sourceId) : inputs.input(job.lease().jobId(), "source");
     return decode(png, "source image");
   }
 
   private float[] embeddingOf(Engine engine, long imageId) {
     float[] embedding = inputs.embedding(imageId);
-    return embedding != null ? embedding : engine.imageEmbedding(decode(inputs.imagePng(imageId), "image " + imageId));
+    return embedding != null
+        ? embedding
+        : engine.imageEmbedding(decode(inputs.imagePng(imageId), "image " + imageId));
   }
 
   private static RgbImage decode(byte[] png, String what) {

@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Turns engine step events into job-row updates at most every {@code progressInterval}, with a preview at most every
- * {@code previewInterval}: writing every step would cost more than the tiny models' steps themselves.
+ * Turns engine step events into job-row updates at most every {@code progressInterval}, with a
+ * preview at most every {@code previewInterval}: writing every step would cost more than the tiny
+ * models' steps themselves.
  */
 final class ProgressReporter implements StepListener {
 
@@ -28,7 +29,11 @@ final class ProgressReporter implements StepListener {
   private Stage stage;
   private long stageStarted = System.nanoTime();
 
-  ProgressReporter(JobQueue queue, JobControl control, WorkerMetrics metrics, Duration progressInterval,
+  ProgressReporter(
+      JobQueue queue,
+      JobControl control,
+      WorkerMetrics metrics,
+      Duration progressInterval,
       Duration previewInterval) {
     this.metrics = metrics;
     this.queue = queue;
@@ -60,12 +65,21 @@ final class ProgressReporter implements StepListener {
       RgbImage image = event.preview().get();
       preview = image == null ? null : PngCodec.encode(image, Map.of());
     }
-    double progress = event.overallSteps() == 0 ? 0 : (double) event.overallStep() / event.overallSteps();
+    double progress =
+        event.overallSteps() == 0 ? 0 : (double) event.overallStep() / event.overallSteps();
     LeaseState state;
     try {
-      state = queue.reportProgress(control.lease(), event.stage().key(), event.step(), event.stageSteps(), progress, preview);
+      state =
+          queue.reportProgress(
+              control.lease(),
+              event.stage().key(),
+              event.step(),
+              event.stageSteps(),
+              progress,
+              preview);
     } catch (QueueException e) {
-      // Progress is best effort: a database blip must not cost the job. The lease decides who owns it.
+      // Progress is best effort: a database blip must not cost the job. The lease decides who owns
+      // it.
       return;
     }
     if (state == LeaseState.CANCEL_REQUESTED) {

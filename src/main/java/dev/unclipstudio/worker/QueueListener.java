@@ -9,8 +9,9 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * LISTENs for new jobs and cancellations on a connection of its own, so idle workers start at once and running jobs
- * stop within one step. Only a speed-up: workers poll as well, and the heartbeat also reports cancellation.
+ * LISTENs for new jobs and cancellations on a connection of its own, so idle workers start at once
+ * and running jobs stop within one step. Only a speed-up: workers poll as well, and the heartbeat
+ * also reports cancellation.
  */
 final class QueueListener extends Thread {
 
@@ -29,7 +30,8 @@ final class QueueListener extends Thread {
   public void run() {
     AgroalDataSource dataSource = Arc.container().instance(AgroalDataSource.class).get();
     while (open) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (Connection c = dataSource.getConnection();
+          Statement s = c.createStatement()) {
         s.execute("LISTEN job_queued");
         s.execute("LISTEN job_cancel");
         s.execute("LISTEN worker_command");
@@ -49,7 +51,9 @@ final class QueueListener extends Thread {
         }
       } catch (Exception e) {
         if (open) {
-          LOG.debugf("Queue notifications interrupted (%s); polling covers until they are back", e.getMessage());
+          LOG.debugf(
+              "Queue notifications interrupted (%s); polling covers until they are back",
+              e.getMessage());
           sleepQuietly();
         }
       }

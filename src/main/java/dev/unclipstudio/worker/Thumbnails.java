@@ -21,7 +21,8 @@ final class Thumbnails {
     int h = Math.max(1, image.height() * MAX / longest);
     BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = small.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     g.drawImage(image.toBufferedImage(), 0, 0, w, h, null);
     g.dispose();
     return PngCodec.encode(RgbImage.fromBufferedImage(small), Map.of());

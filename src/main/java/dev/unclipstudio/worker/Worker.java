@@ -11,8 +11,9 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * One worker thread on one device: claims a job, runs it on its own engine (sessions opened once), reports, repeats.
- * A job that fails frees what it held and fails alone; the worker goes on with the next.
+ * One worker thread on one device: claims a job, runs it on its own engine (sessions opened once),
+ * reports, repeats. A job that fails frees what it held and fails alone; the worker goes on with
+ * the next.
  */
 final class Worker implements Runnable {
 
@@ -28,8 +29,15 @@ final class Worker implements Runnable {
   private final Duration previewInterval;
   private volatile JobControl current;
 
-  Worker(String name, Engine engine, JobQueue queue, JobRunner runner, WorkerPool pool, WorkerMetrics metrics,
-      Duration progressInterval, Duration previewInterval) {
+  Worker(
+      String name,
+      Engine engine,
+      JobQueue queue,
+      JobRunner runner,
+      WorkerPool pool,
+      WorkerMetrics metrics,
+      Duration progressInterval,
+      Duration previewInterval) {
     this.metrics = metrics;
     this.name = name;
     this.engine = engine;
@@ -61,9 +69,11 @@ final class Worker implements Runnable {
         try {
           runJob(job.get());
         } catch (RuntimeException e) {
-          // The database went away while the job was ending: its lease will expire and the job will be rescued.
-          LOG.warnf("%s: could not record the end of job %d (%s); it will be rescued", name,
-              job.get().lease().jobId(), e.getMessage());
+          // The database went away while the job was ending: its lease will expire and the job will
+          // be rescued.
+          LOG.warnf(
+              "%s: could not record the end of job %d (%s); it will be rescued",
+              name, job.get().lease().jobId(), e.getMessage());
         }
       }
     } finally {
@@ -93,15 +103,22 @@ final class Worker implements Runnable {
     long started = System.nanoTime();
     metrics.waited(job.waited());
     try {
-      LOG.infof("%s: running job %d (%s, attempt %d)", name, job.lease().jobId(), job.kind(), job.attempt());
-      ProgressReporter progress = new ProgressReporter(queue, control, metrics, progressInterval, previewInterval);
+      LOG.infof(
+          "%s: running job %d (%s, attempt %d)",
+          name, job.lease().jobId(), job.kind(), job.attempt());
+      ProgressReporter progress =
+          new ProgressReporter(queue, control, metrics, progressInterval, previewInterval);
       List<ResultImage> images = runner.run(job, engine, progress, control);
       if (queue.complete(job.lease(), images)) {
         pool.finished(this, true, images.size());
         metrics.finished("succeeded");
-        LOG.infof("%s: job %d succeeded in %d ms", name, job.lease().jobId(), (System.nanoTime() - started) / 1_000_000);
+        LOG.infof(
+            "%s: job %d succeeded in %d ms",
+            name, job.lease().jobId(), (System.nanoTime() - started) / 1_000_000);
       } else {
-        LOG.infof("%s: job %d was taken over or cancelled meanwhile; its results were discarded", name, job.lease().jobId());
+        LOG.infof(
+            "%s: job %d was taken over or cancelled meanwhile; its results were discarded",
+            name, job.lease().jobId());
       }
     } catch (CancelledException e) {
       endStopped(control);
@@ -128,7 +145,10 @@ final class Worker implements Runnable {
         LOG.infof("%s: job %d cancelled", name, control.lease().jobId());
       }
       case SHUTDOWN -> queue.release(control.lease());
-      default -> LOG.infof("%s: lost the lease of job %d; stopped without writing", name, control.lease().jobId());
+      default ->
+          LOG.infof(
+              "%s: lost the lease of job %d; stopped without writing",
+              name, control.lease().jobId());
     }
   }
 

@@ -24,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * This instance's workers: one platform thread per device and configured thread (JNI pins virtual threads), each
- * with its own engine. The pack is checked once at start; a broken pack marks the workers UNHEALTHY with the reason
- * instead of failing every job one by one, and the jobs wait in the queue for a healthy worker.
+ * This instance's workers: one platform thread per device and configured thread (JNI pins virtual
+ * threads), each with its own engine. The pack is checked once at start; a broken pack marks the
+ * workers UNHEALTHY with the reason instead of failing every job one by one, and the jobs wait in
+ * the queue for a healthy worker.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -47,7 +48,12 @@ public class WorkerPool {
   private ScheduledExecutorService heartbeat;
   private QueueListener listener;
 
-  WorkerPool(StudioConfig config, JobQueue queue, WorkerRegistry registry, WorkerMetrics metrics, JobInputs inputs,
+  WorkerPool(
+      StudioConfig config,
+      JobQueue queue,
+      WorkerRegistry registry,
+      WorkerMetrics metrics,
+      JobInputs inputs,
       ObjectMapper json) {
     this.metrics = metrics;
     this.config = config;
@@ -78,10 +84,12 @@ public class WorkerPool {
     }
     ModelPack pack;
     try {
-      // Only the manifest here: each Engine.open below checks every file and signature on its own sessions.
+      // Only the manifest here: each Engine.open below checks every file and signature on its own
+      // sessions.
       pack = ModelPack.readManifest(packDir);
     } catch (ModelPackException | RuntimeException e) {
-      markUnhealthy("Model pack " + packDir.toAbsolutePath() + " cannot be used: " + e.getMessage());
+      markUnhealthy(
+          "Model pack " + packDir.toAbsolutePath() + " cannot be used: " + e.getMessage());
       return;
     }
     state = WorkerState.RUNNING;
@@ -99,8 +107,16 @@ public class WorkerPool {
           firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
           continue;
         }
-        Worker worker = new Worker(name, engine, queue, runner, this, metrics, config.worker().progressInterval(),
-            config.worker().previewInterval());
+        Worker worker =
+            new Worker(
+                name,
+                engine,
+                queue,
+                runner,
+                this,
+                metrics,
+                config.worker().progressInterval(),
+                config.worker().previewInterval());
         registry.register(name, instance, device, WorkerState.RUNNING, null);
         workers.add(worker);
         Thread thread = new Thread(worker, "worker-" + device + "-" + t);
@@ -117,11 +133,15 @@ public class WorkerPool {
     heartbeat.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
     listener = new QueueListener(this);
     listener.start();
-    LOG.infof("Started %d worker(s) on %s with pack %s %s", workers.size(), config.worker().devices(), pack.name(),
-        pack.version());
+    LOG.infof(
+        "Started %d worker(s) on %s with pack %s %s",
+        workers.size(), config.worker().devices(), pack.name(), pack.version());
   }
 
-  /** Stops claiming, lets running jobs finish within the grace period, then gives the rest back to the queue. */
+  /**
+   * Stops claiming, lets running jobs finish within the grace period, then gives the rest back to
+   * the queue.
+   */
   public void stop() {
     synchronized (this) {
       if (state == WorkerState.STOPPED) {
@@ -203,7 +223,10 @@ public class WorkerPool {
   /** A cancel notification: stop that job now if one of ours runs it. */
   void cancelRequested(long jobId) {
     for (Worker worker : workers) {
-      worker.current().filter(c -> c.lease().jobId() == jobId).ifPresent(c -> c.stop(JobControl.Reason.CANCELLED));
+      worker
+          .current()
+          .filter(c -> c.lease().jobId() == jobId)
+          .ifPresent(c -> c.stop(JobControl.Reason.CANCELLED));
     }
   }
 
@@ -221,14 +244,17 @@ public class WorkerPool {
 
   /** Applies what an admin asked for this instance in the console (pause, resume, drain). */
   void applyDesiredState() {
-    registry.desiredState(instance).ifPresent(desired -> {
-      switch (desired) {
-        case PAUSED -> pause();
-        case RUNNING -> resume();
-        case DRAINING -> drain();
-        default -> { }
-      }
-    });
+    registry
+        .desiredState(instance)
+        .ifPresent(
+            desired -> {
+              switch (desired) {
+                case PAUSED -> pause();
+                case RUNNING -> resume();
+                case DRAINING -> drain();
+                default -> {}
+              }
+            });
   }
 
   /** Finish running jobs, claim nothing new, and stay so until resumed. */
@@ -243,14 +269,17 @@ public class WorkerPool {
     try {
       applyDesiredState();
       for (Worker worker : workers) {
-        worker.current().ifPresent(control -> {
-          LeaseState lease = queue.heartbeat(control.lease());
-          if (lease == LeaseState.CANCEL_REQUESTED) {
-            control.stop(JobControl.Reason.CANCELLED);
-          } else if (lease == LeaseState.LOST) {
-            control.stop(JobControl.Reason.LEASE_LOST);
-          }
-        });
+        worker
+            .current()
+            .ifPresent(
+                control -> {
+                  LeaseState lease = queue.heartbeat(control.lease());
+                  if (lease == LeaseState.CANCEL_REQUESTED) {
+                    control.stop(JobControl.Reason.CANCELLED);
+                  } else if (lease == LeaseState.LOST) {
+                    control.stop(JobControl.Reason.LEASE_LOST);
+                  }
+                });
         registry.heartbeat(worker.name());
       }
     } catch (RuntimeException e) {
@@ -264,7 +293,8 @@ public class WorkerPool {
     for (String device : config.worker().devices()) {
       registry.register(instance + "/" + device, instance, device, WorkerState.UNHEALTHY, reason);
     }
-    LOG.error(reason + " — this instance runs no jobs; they wait in the queue for a healthy worker");
+    LOG.error(
+        reason + " — this instance runs no jobs; they wait in the queue for a healthy worker");
   }
 
   /** "cpu", or "cuda:N" (the engine falls back to CPU with a warning when CUDA is unavailable). */

@@ -9,7 +9,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
-/** The {@code worker} table: what every worker of every instance is doing, for the admin console and health. */
+/**
+ * The {@code worker} table: what every worker of every instance is doing, for the admin console and
+ * health.
+ */
 @ApplicationScoped
 public class WorkerRegistry {
 
@@ -22,12 +25,18 @@ public class WorkerRegistry {
   }
 
   void register(String name, String instance, String device, WorkerState state, String health) {
-    execute("""
+    execute(
+        """
         INSERT INTO worker (name, instance, device, state, health) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (name) DO UPDATE SET instance = excluded.instance, device = excluded.device,
             state = excluded.state, health = excluded.health, started_at = now(), heartbeat_at = now(),
             current_job_id = NULL
-        """, name, instance, device, state.name(), health);
+        """,
+        name,
+        instance,
+        device,
+        state.name(),
+        health);
   }
 
   void state(String name, WorkerState state) {
@@ -39,12 +48,16 @@ public class WorkerRegistry {
   }
 
   void currentJob(String name, Long jobId) {
-    execute("UPDATE worker SET current_job_id = ?, heartbeat_at = now() WHERE name = ?", jobId, name);
+    execute(
+        "UPDATE worker SET current_job_id = ?, heartbeat_at = now() WHERE name = ?", jobId, name);
   }
 
   void count(String name, boolean succeeded, int images) {
     if (succeeded) {
-      execute("UPDATE worker SET jobs_done = jobs_done + 1, images_done = images_done + ? WHERE name = ?", images, name);
+      execute(
+          "UPDATE worker SET jobs_done = jobs_done + 1, images_done = images_done + ? WHERE name = ?",
+          images,
+          name);
     } else {
       execute("UPDATE worker SET jobs_failed = jobs_failed + 1 WHERE name = ?", name);
     }
@@ -52,8 +65,10 @@ public class WorkerRegistry {
 
   /** What an admin asked of an instance's workers, if anything. */
   Optional<WorkerState> desiredState(String instance) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "SELECT desired_state FROM worker WHERE instance = ? AND desired_state IS NOT NULL LIMIT 1")) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT desired_state FROM worker WHERE instance = ? AND desired_state IS NOT NULL LIMIT 1")) {
       ps.setString(1, instance);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(WorkerState.valueOf(rs.getString(1))) : Optional.empty();
@@ -71,7 +86,8 @@ public class WorkerRegistry {
   }
 
   private void execute(String sql, Object... args) {
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         ps.setObject(i + 1, args[i]);
       }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class AdminConsoleTest {
 
-  static final List<String> PAGES = List.of("/admin/jobs", "/admin/workers", "/admin/users", "/admin/settings");
+  static final List<String> PAGES =
+      List.of("/admin/jobs", "/admin/workers", "/admin/users", "/admin/settings");
 
   @Inject TestData data;
   @Inject Sql sql;
@@ -56,11 +57,40 @@ class AdminConsoleTest {
       assertEquals(200, boss.get(page).statusCode(), page);
     }
     long job = data.textJob(user, "mine");
-    for (String action : List.of("/admin/jobs/" + job + "/cancel", "/admin/jobs/" + job + "/priority",
-        "/admin/jobs/purge", "/admin/users/" + user.id(), "/admin/users/" + user.id() + "/sign-out",
-        "/admin/settings/limits", "/admin/settings/blocklist", "/admin/workers/x/pause")) {
-      assertEquals(403, plain.post(action, Map.of("priority", "5", "days", "1", "pattern", "x", "role", "ADMIN",
-          "enabled", "true", "maxActivePerUser", "1", "dailyImageQuota", "1", "maxQueued", "1")).statusCode(), action);
+    for (String action :
+        List.of(
+            "/admin/jobs/" + job + "/cancel",
+            "/admin/jobs/" + job + "/priority",
+            "/admin/jobs/purge",
+            "/admin/users/" + user.id(),
+            "/admin/users/" + user.id() + "/sign-out",
+            "/admin/settings/limits",
+            "/admin/settings/blocklist",
+            "/admin/workers/x/pause")) {
+      assertEquals(
+          403,
+          plain
+              .post(
+                  action,
+                  Map.of(
+                      "priority",
+                      "5",
+                      "days",
+                      "1",
+                      "pattern",
+                      "x",
+                      "role",
+                      "ADMIN",
+                      "enabled",
+                      "true",
+                      "maxActivePerUser",
+                      "1",
+                      "dailyImageQuota",
+                      "1",
+                      "maxQueued",
+                      "1"))
+              .statusCode(),
+          action);
     }
     assertEquals("QUEUED", data.status(job));
     assertEquals("USER", sql.string("SELECT role FROM app_user WHERE id = " + user.id()));
@@ -75,18 +105,23 @@ class AdminConsoleTest {
     assertTrue(filtered.contains("first prompt"));
     assertFalse(filtered.contains("second prompt"));
 
-    assertEquals(303, boss.post("/admin/jobs/" + b + "/priority", Map.of("priority", "10")).statusCode());
-    assertEquals(b, queue.claim("w").orElseThrow().lease().jobId(), "the higher priority job must go first");
+    assertEquals(
+        303, boss.post("/admin/jobs/" + b + "/priority", Map.of("priority", "10")).statusCode());
+    assertEquals(
+        b, queue.claim("w").orElseThrow().lease().jobId(), "the higher priority job must go first");
     assertEquals(303, boss.post("/admin/jobs/" + a + "/cancel", Map.of()).statusCode());
     assertEquals("CANCELLED", data.status(a));
     assertTrue(boss.get("/admin/jobs?status=CANCELLED").asString().contains("first prompt"));
-    assertEquals(400, boss.post("/admin/jobs/" + a + "/priority", Map.of("priority", "1000")).statusCode());
+    assertEquals(
+        400, boss.post("/admin/jobs/" + a + "/priority", Map.of("priority", "1000")).statusCode());
   }
 
   @Test
   void purgeRemovesOldFailedJobsButNeverImages() {
     long old = data.textJob(user, "old failure");
-    sql.execute("UPDATE job SET status = 'FAILED', finished_at = now() - interval '40 days' WHERE id = " + old);
+    sql.execute(
+        "UPDATE job SET status = 'FAILED', finished_at = now() - interval '40 days' WHERE id = "
+            + old);
     long recent = data.textJob(user, "recent failure");
     sql.execute("UPDATE job SET status = 'FAILED', finished_at = now() WHERE id = " + recent);
     as(admin).post("/admin/jobs/purge", Map.of("days", "30"));
@@ -102,7 +137,9 @@ class AdminConsoleTest {
     assertEquals(302, victim.get("/jobs").statusCode());
 
     WebClient again = as(user);
-    boss.post("/admin/users/" + user.id(), Map.of("role", "USER", "maxActiveJobs", "", "dailyImageQuota", ""));
+    boss.post(
+        "/admin/users/" + user.id(),
+        Map.of("role", "USER", "maxActiveJobs", "", "dailyImageQuota", ""));
     assertEquals("f", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
     assertEquals(302, again.get("/jobs").statusCode());
   }
@@ -110,13 +147,17 @@ class AdminConsoleTest {
   @Test
   void queueLimitsAndTheBlocklistApplyToSubmissions() {
     WebClient boss = as(admin);
-    boss.post("/admin/settings/limits", Map.of("maxActivePerUser", "1", "dailyImageQuota", "100", "maxQueued", "50"));
+    boss.post(
+        "/admin/settings/limits",
+        Map.of("maxActivePerUser", "1", "dailyImageQuota", "100", "maxQueued", "50"));
     boss.post("/admin/settings/blocklist", Map.of("pattern", "Forbidden Shape"));
     WebClient plain = as(user);
 
-    Response blocked = plain.post("/jobs", Map.of("prompt", "a forbidden shape in blue", "images", "1"));
+    Response blocked =
+        plain.post("/jobs", Map.of("prompt", "a forbidden shape in blue", "images", "1"));
     assertEquals(400, blocked.statusCode());
-    assertTrue(blocked.asString().contains("does not accept prompts containing"), blocked.asString());
+    assertTrue(
+        blocked.asString().contains("does not accept prompts containing"), blocked.asString());
 
     data.textJob(user, "fills the one slot");
     Response limited = plain.post("/jobs", Map.of("prompt", "a red circle", "images", "1"));

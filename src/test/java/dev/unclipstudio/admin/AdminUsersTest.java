@@ -43,8 +43,11 @@ class AdminUsersTest {
   void emptyLimitsGoBackToTheDefaults() {
     users.update(user.id(), new UserSettings(true, Role.USER, 5, 50));
     users.update(user.id(), new UserSettings(true, Role.USER, null, null));
-    assertEquals("0", sql.string("SELECT count(*) FROM app_user WHERE max_active_jobs IS NOT NULL"
-        + " OR daily_image_quota IS NOT NULL"));
+    assertEquals(
+        "0",
+        sql.string(
+            "SELECT count(*) FROM app_user WHERE max_active_jobs IS NOT NULL"
+                + " OR daily_image_quota IS NOT NULL"));
   }
 
   @Test
@@ -59,7 +62,8 @@ class AdminUsersTest {
     assertFalse(new UserSettings(true, null, null, null).valid());
     assertFalse(new UserSettings(true, Role.USER, -1, null).valid());
     assertFalse(new UserSettings(true, Role.USER, null, -1).valid());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> users.update(user.id(), new UserSettings(false, Role.USER, -1, null)));
     assertEquals("t", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
   }

@@ -17,9 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Wall-clock timings of the engine on a pack with its default steps. Prints one line per measurement: what, images,
- * total ms, ms per image, the share of the time spent outside ONNX Runtime, and time per stage. A program, not a
- * test: bench/bench.sh runs it in a JVM of its own, since a build tool's JVM busy beside it skews the first rows.
+ * Wall-clock timings of the engine on a pack with its default steps. Prints one line per
+ * measurement: what, images, total ms, ms per image, the share of the time spent outside ONNX
+ * Runtime, and time per stage. A program, not a test: bench/bench.sh runs it in a JVM of its own,
+ * since a build tool's JVM busy beside it skews the first rows.
  */
 public final class EngineBenchmark {
 
@@ -31,14 +32,22 @@ public final class EngineBenchmark {
   public static void main(String[] args) throws Exception {
     String threads = System.getenv().getOrDefault("UNCLIP_BENCH_THREADS", "0");
     long start = System.nanoTime();
-    try (Engine engine = Engine.open(ModelPack.readManifest(Fixtures.requireTinyPack()),
-        EngineOptions.cpu().withIntraOpThreads(Integer.parseInt(threads)))) {
-      System.out.printf("BENCH open-engine pack=%s device=%s %.0f ms%n", engine.pack().name(), engine.device(),
-          (System.nanoTime() - start) / 1e6);
-      RgbImage source = engine.textToImage(new TextToImageRequest("a red circle", List.of(1L), null, null), null,
-          null).get(0).image();
+    try (Engine engine =
+        Engine.open(
+            ModelPack.readManifest(Fixtures.requireTinyPack()),
+            EngineOptions.cpu().withIntraOpThreads(Integer.parseInt(threads)))) {
+      System.out.printf(
+          "BENCH open-engine pack=%s device=%s %.0f ms%n",
+          engine.pack().name(), engine.device(), (System.nanoTime() - start) / 1e6);
+      RgbImage source =
+          engine
+              .textToImage(
+                  new TextToImageRequest("a red circle", List.of(1L), null, null), null, null)
+              .get(0)
+              .image();
       System.out.printf("BENCH peak-rss-before %s%n", peakRss());
-      // every pipeline a few times untimed first, so the JIT has compiled the shared code before anything is timed
+      // every pipeline a few times untimed first, so the JIT has compiled the shared code before
+      // anything is timed
       // (a studio worker runs warm)
       for (int i = 0; i < WARM_UP; i++) {
         pipelines(engine, source, 1).values().forEach(r -> r.run(null));
@@ -53,9 +62,17 @@ public final class EngineBenchmark {
   private static Map<String, Run> pipelines(Engine engine, RgbImage source, int batch) {
     List<Long> seeds = java.util.stream.LongStream.range(0, batch).boxed().toList();
     Map<String, Run> runs = new LinkedHashMap<>();
-    runs.put("text-to-image", l -> engine.textToImage(
-        new TextToImageRequest("a large red circle in the top left corner", seeds, null, null), l, null));
-    runs.put("variations", l -> engine.variations(new VariationRequest(source, null, seeds, null), l, null));
+    runs.put(
+        "text-to-image",
+        l ->
+            engine.textToImage(
+                new TextToImageRequest(
+                    "a large red circle in the top left corner", seeds, null, null),
+                l,
+                null));
+    runs.put(
+        "variations",
+        l -> engine.variations(new VariationRequest(source, null, seeds, null), l, null));
     if (engine.pack().hasInpainting()) {
       int size = engine.pack().imageSize();
       boolean[] keep = new boolean[size * size];
@@ -63,8 +80,11 @@ public final class EngineBenchmark {
         keep[i] = i % size < size / 2;
       }
       RgbImage mask = Fixtures.paintedMask(keep, size);
-      runs.put("inpaint", l -> engine.inpaint(new InpaintRequest(source, mask, "a blue square", seeds, null), l,
-          null));
+      runs.put(
+          "inpaint",
+          l ->
+              engine.inpaint(
+                  new InpaintRequest(source, mask, "a blue square", seeds, null), l, null));
     }
     return runs;
   }
@@ -73,7 +93,10 @@ public final class EngineBenchmark {
   static String peakRss() {
     try {
       return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
-          .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("VmHWM: ?").replaceAll("\\s+", " ");
+          .filter(l -> l.startsWith("VmHWM"))
+          .findFirst()
+          .orElse("VmHWM: ?")
+          .replaceAll("\\s+", " ");
     } catch (java.io.IOException e) {
       return "VmHWM: ?";
     }
@@ -84,8 +107,9 @@ public final class EngineBenchmark {
   }
 
   /**
-   * Mean wall time over the runs; the share outside ONNX Runtime as the median of the runs' shares with their range,
-   * since on a shared 2-core machine one descheduled run can double one run's share.
+   * Mean wall time over the runs; the share outside ONNX Runtime as the median of the runs' shares
+   * with their range, since on a shared 2-core machine one descheduled run can double one run's
+   * share.
    */
   private static void time(String what, int batch, Run run) {
     run.run(null); // warm-up
@@ -96,11 +120,12 @@ public final class EngineBenchmark {
       long[] last = {System.nanoTime()};
       long begin = last[0];
       long ortBefore = OrtTime.nanos();
-      run.run((StepEvent e) -> {
-        long now = System.nanoTime();
-        stageMs.merge(e.stage().key(), (now - last[0]) / 1e6 / REPEATS, Double::sum);
-        last[0] = now;
-      });
+      run.run(
+          (StepEvent e) -> {
+            long now = System.nanoTime();
+            stageMs.merge(e.stage().key(), (now - last[0]) / 1e6 / REPEATS, Double::sum);
+            last[0] = now;
+          });
       long wall = System.nanoTime() - begin;
       total += wall;
       outside[r] = 100 * (1 - (OrtTime.nanos() - ortBefore) / (double) wall);
@@ -109,8 +134,17 @@ public final class EngineBenchmark {
     double ms = total / 1e6 / REPEATS;
     StringBuilder stages = new StringBuilder();
     stageMs.forEach((k, v) -> stages.append(String.format(" %s=%.0fms", k, v)));
-    System.out.printf("BENCH %-14s images=%d total=%.0f ms per-image=%.0f ms images/s=%.2f outside-ort=%.1f%%"
-        + " (%.1f-%.1f)%s%n", what, batch, ms, ms / batch, batch * 1000 / ms, outside[REPEATS / 2], outside[0],
-        outside[REPEATS - 1], stages);
+    System.out.printf(
+        "BENCH %-14s images=%d total=%.0f ms per-image=%.0f ms images/s=%.2f outside-ort=%.1f%%"
+            + " (%.1f-%.1f)%s%n",
+        what,
+        batch,
+        ms,
+        ms / batch,
+        batch * 1000 / ms,
+        outside[REPEATS / 2],
+        outside[0],
+        outside[REPEATS - 1],
+        stages);
   }
 }

@@ -16,8 +16,9 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * Debian's Chromium, headless, driven through Debian's chromedriver: nothing is downloaded, and Chromium is kept
- * off the network except for the studio on localhost. Screenshots go to {@code target/screenshots}.
+ * Debian's Chromium, headless, driven through Debian's chromedriver: nothing is downloaded, and
+ * Chromium is kept off the network except for the studio on localhost. Screenshots go to {@code
+ * target/screenshots}.
  */
 final class Browser implements AutoCloseable {
 
@@ -32,18 +33,29 @@ final class Browser implements AutoCloseable {
   }
 
   static Browser start() {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "Skipped: browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
     try {
       ChromeOptions options = new ChromeOptions();
       options.setBinary(CHROMIUM.toFile());
-      options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-          "--disable-dev-shm-usage", "--window-size=1100,1400",
+      options.addArguments(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--disable-dev-shm-usage",
+          "--window-size=1100,1400",
           "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
           "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
-      ChromeDriverService service = new ChromeDriverService.Builder()
-          .usingDriverExecutable(new File(CHROMEDRIVER.toString())).build();
+      ChromeDriverService service =
+          new ChromeDriverService.Builder()
+              .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+              .build();
       WebDriver driver = new ChromeDriver(service, options);
       driver.manage().timeouts().implicitlyWait(Duration.ofMillis(200));
       return new Browser(driver);
@@ -56,7 +68,8 @@ final class Browser implements AutoCloseable {
     try {
       Files.createDirectories(SCREENSHOTS);
       File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-      Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

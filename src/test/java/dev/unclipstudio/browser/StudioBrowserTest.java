@@ -25,8 +25,9 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The studio as a person uses it, in real headless Chromium: sign up, create, watch the job, share to the gallery,
- * ask for variations, paint a mask and repaint it, and an admin cancelling someone's running job.
+ * The studio as a person uses it, in real headless Chromium: sign up, create, watch the job, share
+ * to the gallery, ask for variations, paint a mask and repaint it, and an admin cancelling
+ * someone's running job.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
@@ -77,7 +78,9 @@ class StudioBrowserTest {
       String imagePage = d.getCurrentUrl();
       d.findElement(By.xpath("//button[text()='Share in the gallery']")).click();
       d.get(base + "gallery");
-      assertTrue(d.findElements(By.cssSelector(".grid img")).size() >= 1, "the shared image is in the gallery");
+      assertTrue(
+          d.findElements(By.cssSelector(".grid img")).size() >= 1,
+          "the shared image is in the gallery");
       browser.screenshot("03-gallery");
 
       d.get(imagePage);
@@ -89,9 +92,15 @@ class StudioBrowserTest {
 
       d.get(imagePage);
       d.findElement(By.linkText("Repaint a region")).click();
-      WebElement canvas = waitFor(d, ExpectedConditions.visibilityOfElementLocated(By.id("editor-canvas")));
-      new Actions(d).moveToElement(canvas, -150, -150).clickAndHold().moveByOffset(120, 120).moveByOffset(60, -20)
-          .release().perform();
+      WebElement canvas =
+          waitFor(d, ExpectedConditions.visibilityOfElementLocated(By.id("editor-canvas")));
+      new Actions(d)
+          .moveToElement(canvas, -150, -150)
+          .clickAndHold()
+          .moveByOffset(120, 120)
+          .moveByOffset(60, -20)
+          .release()
+          .perform();
       d.findElement(By.id("tool-undo")).click();
       d.findElement(By.id("tool-redo")).click();
       d.findElement(By.id("prompt")).sendKeys("a blue star");
@@ -107,8 +116,12 @@ class StudioBrowserTest {
   @Test
   void anAdminCancelsSomeonesRunningJob() {
     CurrentUser user = data.user("patient");
-    long id = data.rawJob(user, "a long job",
-        "{\"prompt\":\"a long job\",\"seeds\":[1,2,3,4,5,6,7,8],\"decoderSteps\":1000}", 8);
+    long id =
+        data.rawJob(
+            user,
+            "a long job",
+            "{\"prompt\":\"a long job\",\"seeds\":[1,2,3,4,5,6,7,8],\"decoderSteps\":1000}",
+            8);
     pool.start();
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
@@ -130,19 +143,22 @@ class StudioBrowserTest {
     }
   }
 
-  private static WebElement waitFor(WebDriver d,
-      org.openqa.selenium.support.ui.ExpectedCondition<WebElement> condition) {
+  private static WebElement waitFor(
+      WebDriver d, org.openqa.selenium.support.ui.ExpectedCondition<WebElement> condition) {
     return new WebDriverWait(d, Duration.ofSeconds(30)).until(condition);
   }
 
   /** The job page updates itself over SSE and reloads when the job ends. */
   private static void awaitStatus(WebDriver d, String status) {
-    new WebDriverWait(d, Duration.ofSeconds(120)).until(x -> {
-      try {
-        return status.equals(x.findElement(By.id("job-status")).getText());
-      } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
-        return false;
-      }
-    });
+    new WebDriverWait(d, Duration.ofSeconds(120))
+        .until(
+            x -> {
+              try {
+                return status.equals(x.findElement(By.id("job-status")).getText());
+              } catch (org.openqa.selenium.StaleElementReferenceException
+                  | org.openqa.selenium.NoSuchElementException e) {
+                return false;
+              }
+            });
   }
 }

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One request, two front doors: the command line and the studio give the same PNG, byte for byte — the same keep
- * rule, the same resolved settings and the same metadata writer.
+ * One request, two front doors: the command line and the studio give the same PNG, byte for byte —
+ * the same keep rule, the same resolved settings and the same metadata writer.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
@@ -54,20 +54,52 @@ class CliMatchesStudioTest {
     CurrentUser user = data.user("twin");
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
     pool.start();
-    Response submitted = browser.post("/jobs", Map.of("prompt", PROMPT, "images", "1", "seed", "41",
-        "priorSteps", "3", "decoderSteps", "4"));
+    Response submitted =
+        browser.post(
+            "/jobs",
+            Map.of(
+                "prompt",
+                PROMPT,
+                "images",
+                "1",
+                "seed",
+                "41",
+                "priorSteps",
+                "3",
+                "decoderSteps",
+                "4"));
     assertEquals(303, submitted.statusCode(), submitted.asString());
-    long job = Long.parseLong(URI.create(submitted.header("Location")).getPath().substring("/jobs/".length()));
-    Await.until(Duration.ofSeconds(120), () -> "SUCCEEDED".equals(data.status(job))
-        || "FAILED".equals(data.status(job)));
-    assertEquals("SUCCEEDED", data.status(job), sql.string("SELECT error FROM job WHERE id = " + job));
+    long job =
+        Long.parseLong(
+            URI.create(submitted.header("Location")).getPath().substring("/jobs/".length()));
+    Await.until(
+        Duration.ofSeconds(120),
+        () -> "SUCCEEDED".equals(data.status(job)) || "FAILED".equals(data.status(job)));
+    assertEquals(
+        "SUCCEEDED", data.status(job), sql.string("SELECT error FROM job WHERE id = " + job));
     String image = sql.string("SELECT id FROM image WHERE job_id = " + job);
     byte[] studio = browser.get("/images/" + image + ".png").asByteArray();
 
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()),
-        Map.of()).execute("generate", PROMPT, "--images", "1", "--seed", "41", "--prior-steps", "3", "--steps", "4",
-        "--out", temp.toString(), "--quiet");
+    int code =
+        new Cli(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()),
+                Map.of())
+            .execute(
+                "generate",
+                PROMPT,
+                "--images",
+                "1",
+                "--seed",
+                "41",
+                "--prior-steps",
+                "3",
+                "--steps",
+                "4",
+                "--out",
+                temp.toString(),
+                "--quiet");
     assertEquals(0, code);
     byte[] cli = Files.readAllBytes(Path.of(out.toString(StandardCharsets.UTF_8).strip()));
 

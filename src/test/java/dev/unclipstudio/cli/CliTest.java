@@ -30,8 +30,11 @@ class CliTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    Cli cli = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
-        StandardCharsets.UTF_8), Map.of("UNCLIP_PACK", Fixtures.requireTinyPack().toString()));
+    Cli cli =
+        new Cli(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            Map.of("UNCLIP_PACK", Fixtures.requireTinyPack().toString()));
     return cli.execute(args);
   }
 
@@ -42,8 +45,22 @@ class CliTest {
   @Test
   void generateWritesOnePngPerImageWithItsParameters() throws Exception {
     Path dir = temp.resolve("gen");
-    assertEquals(0, run("generate", "a red circle", "--images", "2", "--seed", "7", "--out", dir.toString(),
-        "--prior-steps", "2", "--steps", "2"), err.toString());
+    assertEquals(
+        0,
+        run(
+            "generate",
+            "a red circle",
+            "--images",
+            "2",
+            "--seed",
+            "7",
+            "--out",
+            dir.toString(),
+            "--prior-steps",
+            "2",
+            "--steps",
+            "2"),
+        err.toString());
     List<Path> files = written();
     assertEquals(2, files.size());
     Map<String, String> text = PngCodec.readText(Files.readAllBytes(files.get(1)));
@@ -52,7 +69,8 @@ class CliTest {
     assertEquals("TEXT_TO_IMAGE", text.get("kind"));
     assertEquals("2", text.get("prior_steps"), "the value used, never \"default\"");
     assertEquals("2", text.get("decoder_steps"));
-    assertNotNull(text.get("decoder_guidance_scale"), "the pack's default guidance, written as a number");
+    assertNotNull(
+        text.get("decoder_guidance_scale"), "the pack's default guidance, written as a number");
     Double.parseDouble(text.get("decoder_guidance_scale"));
     assertEquals("7", text.get("super_res_steps"), "the tiny pack's fixed super-resolution steps");
     assertContains(err.toString(StandardCharsets.UTF_8), "Decoder 2/2");
@@ -63,23 +81,68 @@ class CliTest {
     Path source = temp.resolve("source.png");
     Path other = temp.resolve("other.png");
     Path dir = temp.resolve("out");
-    assertEquals(0, run("generate", "a red circle", "--seed", "1", "--out", dir.toString(), "--prior-steps", "2",
-        "--steps", "2", "--quiet"));
+    assertEquals(
+        0,
+        run(
+            "generate",
+            "a red circle",
+            "--seed",
+            "1",
+            "--out",
+            dir.toString(),
+            "--prior-steps",
+            "2",
+            "--steps",
+            "2",
+            "--quiet"));
     Files.copy(written().get(0), source);
     out.reset();
-    assertEquals(0, run("generate", "a blue square", "--seed", "2", "--out", dir.toString(), "--prior-steps", "2",
-        "--steps", "2", "--quiet"));
+    assertEquals(
+        0,
+        run(
+            "generate",
+            "a blue square",
+            "--seed",
+            "2",
+            "--out",
+            dir.toString(),
+            "--prior-steps",
+            "2",
+            "--steps",
+            "2",
+            "--quiet"));
     Files.copy(written().get(0), other);
     ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
 
     if (pack.hasImageEncoder()) {
       out.reset();
-      assertEquals(0, run("variations", source.toString(), "--images", "2", "--steps", "2", "--out",
-          dir.toString()), err.toString());
+      assertEquals(
+          0,
+          run(
+              "variations",
+              source.toString(),
+              "--images",
+              "2",
+              "--steps",
+              "2",
+              "--out",
+              dir.toString()),
+          err.toString());
       assertEquals(2, written().size());
       out.reset();
-      assertEquals(0, run("interpolate", source.toString(), other.toString(), "--frames", "3", "--steps", "2",
-          "--out", dir.toString()), err.toString());
+      assertEquals(
+          0,
+          run(
+              "interpolate",
+              source.toString(),
+              other.toString(),
+              "--frames",
+              "3",
+              "--steps",
+              "2",
+              "--out",
+              dir.toString()),
+          err.toString());
       assertEquals(3, written().size());
     }
     Assumptions.assumeTrue(pack.hasInpainting(), "pack has no inpainting stage");
@@ -93,9 +156,21 @@ class CliTest {
     Path mask = temp.resolve("mask.png");
     Files.write(mask, PngCodec.encode(new RgbImage(size, size, maskRgb), Map.of()));
     out.reset();
-    assertEquals(0, run("inpaint", source.toString(), "--mask", mask.toString(), "a green triangle", "--steps", "2",
-        "--out", dir.toString()), err.toString());
-    RgbImage result = ImageDecoder.decode(Files.readAllBytes(written().get(0)), ImageLimits.defaults());
+    assertEquals(
+        0,
+        run(
+            "inpaint",
+            source.toString(),
+            "--mask",
+            mask.toString(),
+            "a green triangle",
+            "--steps",
+            "2",
+            "--out",
+            dir.toString()),
+        err.toString());
+    RgbImage result =
+        ImageDecoder.decode(Files.readAllBytes(written().get(0)), ImageLimits.defaults());
     RgbImage original = ImageDecoder.decode(Files.readAllBytes(source), ImageLimits.defaults());
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size / 2; x++) {
@@ -114,17 +189,21 @@ class CliTest {
 
   @Test
   void badUsageExitsWithTwoAndExplains() {
-    assertEquals(2, new Cli(new PrintStream(out), new PrintStream(err), Map.of()).execute("generate"));
+    assertEquals(
+        2, new Cli(new PrintStream(out), new PrintStream(err), Map.of()).execute("generate"));
     assertContains(err.toString(), "expected a prompt");
-    assertEquals(2, new Cli(new PrintStream(out), new PrintStream(err), Map.of()).execute("generate", "x",
-        "--images", "two"));
+    assertEquals(
+        2,
+        new Cli(new PrintStream(out), new PrintStream(err), Map.of())
+            .execute("generate", "x", "--images", "two"));
     assertContains(err.toString(), "--images expects a whole number");
   }
 
   @Test
   void missingPackExitsWithOne() {
-    int code = new Cli(new PrintStream(out), new PrintStream(err), Map.of()).execute("pack-info",
-        temp.resolve("nope").toString());
+    int code =
+        new Cli(new PrintStream(out), new PrintStream(err), Map.of())
+            .execute("pack-info", temp.resolve("nope").toString());
     assertEquals(1, code);
     assertTrue(err.toString().contains("not a model pack"));
   }

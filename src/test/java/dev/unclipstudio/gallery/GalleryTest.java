@@ -46,7 +46,9 @@ class GalleryTest {
   private long finishedImage(String prompt) {
     data.textJob(user, prompt);
     ClaimedJob job = queue.claim("w").orElseThrow();
-    queue.complete(job.lease(), List.of(new ResultImage(0, 1, 1, 1, "{}", null, null, Pngs.onePixel(), Pngs.onePixel())));
+    queue.complete(
+        job.lease(),
+        List.of(new ResultImage(0, 1, 1, 1, "{}", null, null, Pngs.onePixel(), Pngs.onePixel())));
     long id = sql.number("SELECT id FROM image WHERE job_id = " + job.lease().jobId());
     sql.execute("UPDATE image SET visibility = 'SHARED' WHERE id = " + id);
     return id;
@@ -81,8 +83,10 @@ class GalleryTest {
   void searchFindsPromptsRegardlessOfCase() {
     long circle = finishedImage("A Red Circle at the top");
     long square = finishedImage("a blue square");
-    String html = WebClient.signedIn(user.username(), "password-" + user.username()).get("/gallery?q=red+circle")
-        .asString();
+    String html =
+        WebClient.signedIn(user.username(), "password-" + user.username())
+            .get("/gallery?q=red+circle")
+            .asString();
     assertTrue(html.contains("/images/" + circle + "/thumb.png"));
     assertFalse(html.contains("/images/" + square + "/thumb.png"));
   }
@@ -90,7 +94,10 @@ class GalleryTest {
   @Test
   void searchTreatsWildcardsLiterally() {
     finishedImage("a green star");
-    String html = WebClient.signedIn(user.username(), "password-" + user.username()).get("/gallery?q=%25").asString();
+    String html =
+        WebClient.signedIn(user.username(), "password-" + user.username())
+            .get("/gallery?q=%25")
+            .asString();
     assertTrue(html.contains("No images here yet"));
   }
 
@@ -110,13 +117,19 @@ class GalleryTest {
   @Test
   void theApiShowsAnImageOnlyToThoseWhoMaySeeIt() {
     long id = finishedImage("an api moon");
-    given().header("Authorization", "Bearer " + tokens.create(user.id(), "test")).get("/api/v1/images/" + id)
-        .then().statusCode(200)
+    given()
+        .header("Authorization", "Bearer " + tokens.create(user.id(), "test"))
+        .get("/api/v1/images/" + id)
+        .then()
+        .statusCode(200)
         .body("prompt", equalTo("an api moon"))
         .body("png", equalTo("/api/v1/images/" + id + "/png"));
     sql.execute("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + id);
     CurrentUser viewer = data.user("viewer");
-    given().header("Authorization", "Bearer " + tokens.create(viewer.id(), "test")).get("/api/v1/images/" + id)
-        .then().statusCode(404);
+    given()
+        .header("Authorization", "Bearer " + tokens.create(viewer.id(), "test"))
+        .get("/api/v1/images/" + id)
+        .then()
+        .statusCode(404);
   }
 }

@@ -8,6 +8,7 @@ import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.RgbImage;
+import dev.unclipstudio.testing.Await;
 import dev.unclipstudio.testing.Pngs;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
@@ -16,7 +17,6 @@ import dev.unclipstudio.testing.WebClient;
 import dev.unclipstudio.worker.WorkerPool;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import dev.unclipstudio.testing.Await;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Variations, interpolation and inpainting through the pages, on the real tiny pack; and every bad upload. */
+/**
+ * Variations, interpolation and inpainting through the pages, on the real tiny pack; and every bad
+ * upload.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class ImageJobsTest {
@@ -55,15 +58,23 @@ class ImageJobsTest {
 
   private long finishedJob(Response submitted) throws InterruptedException {
     assertEquals(303, submitted.statusCode(), submitted.asString());
-    long id = Long.parseLong(URI.create(submitted.header("Location")).getPath().substring("/jobs/".length()));
-    Await.until(Duration.ofSeconds(120), () -> !"QUEUED".equals(data.status(id)) && !"RUNNING".equals(data.status(id)));
-    assertEquals("SUCCEEDED", data.status(id), sql.string("SELECT error FROM job WHERE id = " + id));
+    long id =
+        Long.parseLong(
+            URI.create(submitted.header("Location")).getPath().substring("/jobs/".length()));
+    Await.until(
+        Duration.ofSeconds(120),
+        () -> !"QUEUED".equals(data.status(id)) && !"RUNNING".equals(data.status(id)));
+    assertEquals(
+        "SUCCEEDED", data.status(id), sql.string("SELECT error FROM job WHERE id = " + id));
     return id;
   }
 
   private long generatedImage() throws InterruptedException {
-    long job = finishedJob(browser.post("/jobs", Map.of("prompt", "a large red circle in the centre", "images", "1",
-        "seed", "3")));
+    long job =
+        finishedJob(
+            browser.post(
+                "/jobs",
+                Map.of("prompt", "a large red circle in the centre", "images", "1", "seed", "3")));
     return sql.number("SELECT id FROM image WHERE job_id = " + job);
   }
 
@@ -71,18 +82,24 @@ class ImageJobsTest {
   void variationsOfAGalleryImageLinkBackToTheirSource() throws Exception {
     pool.start();
     long source = generatedImage();
-    long job = finishedJob(browser.post("/images/" + source + "/variations", Map.of("images", "3")));
+    long job =
+        finishedJob(browser.post("/images/" + source + "/variations", Map.of("images", "3")));
     assertEquals(3, sql.count("image WHERE job_id = " + job));
     assertEquals(3, sql.count("image WHERE job_id = " + job + " AND source_image_id = " + source));
     long variation = sql.number("SELECT min(id) FROM image WHERE job_id = " + job);
-    assertTrue(browser.get("/images/" + variation).asString().contains("href=\"/images/" + source + "\""));
+    assertTrue(
+        browser.get("/images/" + variation).asString().contains("href=\"/images/" + source + "\""));
   }
 
   @Test
   void variationsOfAnUploadedImage() throws Exception {
     pool.start();
-    long job = finishedJob(browser.postMultipart("/variations", Map.of("images", "2"),
-        Map.of("image", Pngs.solid(200, 120, 0x3355ff))));
+    long job =
+        finishedJob(
+            browser.postMultipart(
+                "/variations",
+                Map.of("images", "2"),
+                Map.of("image", Pngs.solid(200, 120, 0x3355ff))));
     assertEquals(2, sql.count("image WHERE job_id = " + job));
   }
 
@@ -90,19 +107,30 @@ class ImageJobsTest {
   void interpolationMakesOneFramePerStepInOrder() throws Exception {
     pool.start();
     long a = generatedImage();
-    long b = finishedJob(browser.post("/jobs", Map.of("prompt", "a small blue square at the bottom", "images", "1",
-        "seed", "9")));
+    long b =
+        finishedJob(
+            browser.post(
+                "/jobs",
+                Map.of("prompt", "a small blue square at the bottom", "images", "1", "seed", "9")));
     long imageB = sql.number("SELECT id FROM image WHERE job_id = " + b);
-    long job = finishedJob(browser.post("/interpolate", Map.of("a", a, "b", imageB, "frames", "4", "seed", "11")));
+    long job =
+        finishedJob(
+            browser.post("/interpolate", Map.of("a", a, "b", imageB, "frames", "4", "seed", "11")));
     assertEquals(4, sql.count("image WHERE job_id = " + job));
-    assertEquals("11", sql.string("SELECT string_agg(DISTINCT seed::text, ',') FROM image WHERE job_id = " + job));
+    assertEquals(
+        "11",
+        sql.string("SELECT string_agg(DISTINCT seed::text, ',') FROM image WHERE job_id = " + job));
     assertTrue(browser.get("/jobs/" + job).asString().contains("/jobs/" + job + "/strip.png"));
-    RgbImage strip = ImageDecoder.decode(browser.get("/jobs/" + job + "/strip.png").asByteArray(),
-        ImageLimits.defaults());
+    RgbImage strip =
+        ImageDecoder.decode(
+            browser.get("/jobs/" + job + "/strip.png").asByteArray(), ImageLimits.defaults());
     assertEquals(4 * 64, strip.width());
     CurrentUser nosy = data.user("nosy");
-    assertEquals(404, WebClient.signedIn(nosy.username(), "password-" + nosy.username())
-        .get("/jobs/" + job + "/strip.png").statusCode());
+    assertEquals(
+        404,
+        WebClient.signedIn(nosy.username(), "password-" + nosy.username())
+            .get("/jobs/" + job + "/strip.png")
+            .statusCode());
   }
 
   @Test
@@ -110,19 +138,34 @@ class ImageJobsTest {
     pool.start();
     long source = generatedImage();
     byte[] sourcePng = browser.get("/images/" + source + ".png").asByteArray();
-    long job = finishedJob(browser.postMultipart("/inpaint",
-        Map.of("sourceImageId", Long.toString(source), "prompt", "a green star", "images", "2"),
-        Map.of("mask", Pngs.leftHalfMask(64, 64))));
+    long job =
+        finishedJob(
+            browser.postMultipart(
+                "/inpaint",
+                Map.of(
+                    "sourceImageId",
+                    Long.toString(source),
+                    "prompt",
+                    "a green star",
+                    "images",
+                    "2"),
+                Map.of("mask", Pngs.leftHalfMask(64, 64))));
     RgbImage original = ImageDecoder.decode(sourcePng, ImageLimits.defaults());
-    for (long imageId : new long[] {sql.number("SELECT min(id) FROM image WHERE job_id = " + job),
-        sql.number("SELECT max(id) FROM image WHERE job_id = " + job)}) {
-      RgbImage result = ImageDecoder.decode(browser.get("/images/" + imageId + ".png").asByteArray(),
-          ImageLimits.defaults());
+    for (long imageId :
+        new long[] {
+          sql.number("SELECT min(id) FROM image WHERE job_id = " + job),
+          sql.number("SELECT max(id) FROM image WHERE job_id = " + job)
+        }) {
+      RgbImage result =
+          ImageDecoder.decode(
+              browser.get("/images/" + imageId + ".png").asByteArray(), ImageLimits.defaults());
       assertEquals(original.width(), result.width());
       for (int y = 0; y < result.height(); y++) {
         int from = (y * result.width() + result.width() / 2) * 3;
         int to = (y + 1) * result.width() * 3;
-        assertArrayEquals(Arrays.copyOfRange(original.rgb(), from, to), Arrays.copyOfRange(result.rgb(), from, to),
+        assertArrayEquals(
+            Arrays.copyOfRange(original.rgb(), from, to),
+            Arrays.copyOfRange(result.rgb(), from, to),
             "kept pixels of row " + y + " changed");
       }
     }
@@ -130,21 +173,29 @@ class ImageJobsTest {
 
   @Test
   void badUploadsGetAClearErrorAndLeaveNothingBehind() {
-    Map<String, byte[]> bad = Map.of(
-        "not an image", "just some text pretending to be a PNG".getBytes(StandardCharsets.UTF_8),
-        "truncated", Arrays.copyOf(Pngs.solid(64, 64, 0x00ff00), 60),
-        "huge dimensions", Pngs.claimingDimensions(50_000, 50_000),
-        "decompression bomb", Pngs.claimingDimensions(4000, 4000));
-    bad.forEach((what, bytes) -> {
-      Response r = browser.postMultipart("/variations", Map.of("images", "1"), Map.of("image", bytes));
-      assertEquals(400, r.statusCode(), what);
-      assertTrue(r.asString().contains("field-error"), what + ": " + r.asString());
-      Response inpaint = browser.postMultipart("/inpaint", Map.of("prompt", "x", "images", "1"),
-          Map.of("source", Pngs.solid(64, 64, 0), "mask", bytes));
-      assertEquals(400, inpaint.statusCode(), what);
-    });
-    Response oversized = browser.postMultipart("/variations", Map.of("images", "1"),
-        Map.of("image", new byte[13 * 1024 * 1024]));
+    Map<String, byte[]> bad =
+        Map.of(
+            "not an image",
+                "just some text pretending to be a PNG".getBytes(StandardCharsets.UTF_8),
+            "truncated", Arrays.copyOf(Pngs.solid(64, 64, 0x00ff00), 60),
+            "huge dimensions", Pngs.claimingDimensions(50_000, 50_000),
+            "decompression bomb", Pngs.claimingDimensions(4000, 4000));
+    bad.forEach(
+        (what, bytes) -> {
+          Response r =
+              browser.postMultipart("/variations", Map.of("images", "1"), Map.of("image", bytes));
+          assertEquals(400, r.statusCode(), what);
+          assertTrue(r.asString().contains("field-error"), what + ": " + r.asString());
+          Response inpaint =
+              browser.postMultipart(
+                  "/inpaint",
+                  Map.of("prompt", "x", "images", "1"),
+                  Map.of("source", Pngs.solid(64, 64, 0), "mask", bytes));
+          assertEquals(400, inpaint.statusCode(), what);
+        });
+    Response oversized =
+        browser.postMultipart(
+            "/variations", Map.of("images", "1"), Map.of("image", new byte[13 * 1024 * 1024]));
     assertEquals(413, oversized.statusCode());
     assertEquals(0, sql.count("job"));
     assertEquals(0, sql.count("job_input"));
@@ -154,11 +205,15 @@ class ImageJobsTest {
   void othersPrivateImagesCannotBeUsedAsSources() {
     CurrentUser stranger = data.user("stranger");
     long theirJob = data.textJob(stranger, "theirs");
-    sql.execute("""
+    sql.execute(
+        """
         INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params)
-        VALUES (%d, %d, 0, 1, 1, 1, '{}')""".formatted(theirJob, stranger.id()));
+        VALUES (%d, %d, 0, 1, 1, 1, '{}')"""
+            .formatted(theirJob, stranger.id()));
     long theirImage = sql.number("SELECT id FROM image WHERE job_id = " + theirJob);
-    assertEquals(404, browser.post("/images/" + theirImage + "/variations", Map.of("images", "1")).statusCode());
+    assertEquals(
+        404,
+        browser.post("/images/" + theirImage + "/variations", Map.of("images", "1")).statusCode());
     assertEquals(404, browser.get("/inpaint?image=" + theirImage).statusCode());
     assertEquals(1, sql.count("job"));
   }

@@ -62,14 +62,17 @@ class JobQueueTest {
     List<Future<?>> workers = new ArrayList<>();
     for (int w = 0; w < 8; w++) {
       String name = "worker-" + w;
-      workers.add(pool.submit(() -> {
-        Optional<ClaimedJob> job;
-        while ((job = queue.claim(name)).isPresent()) {
-          runs.computeIfAbsent(job.get().lease().jobId(), id -> new AtomicInteger()).incrementAndGet();
-          assertTrue(queue.complete(job.get().lease(), List.of()));
-        }
-        return null;
-      }));
+      workers.add(
+          pool.submit(
+              () -> {
+                Optional<ClaimedJob> job;
+                while ((job = queue.claim(name)).isPresent()) {
+                  runs.computeIfAbsent(job.get().lease().jobId(), id -> new AtomicInteger())
+                      .incrementAndGet();
+                  assertTrue(queue.complete(job.get().lease(), List.of()));
+                }
+                return null;
+              }));
     }
     for (Future<?> worker : workers) {
       worker.get(2, TimeUnit.MINUTES);
@@ -124,14 +127,17 @@ class JobQueueTest {
     long id = data.textJob(data.user("carol"), "poison");
     int maxAttempts = config.queue().maxAttempts();
     for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-      ClaimedJob job = queue.claim("crashing-" + attempt).orElseThrow(() -> new AssertionError("not claimable"));
+      ClaimedJob job =
+          queue.claim("crashing-" + attempt).orElseThrow(() -> new AssertionError("not claimable"));
       assertEquals(attempt, job.attempt());
       clock.advance(config.queue().lease().plusSeconds(1));
       queue.rescueExpired();
       clock.advance(config.queue().retryBackoff().multipliedBy(1L << attempt));
     }
     assertEquals("FAILED", data.status(id));
-    assertTrue(sql.string("SELECT error FROM job WHERE id = " + id).contains("Gave up after " + maxAttempts));
+    assertTrue(
+        sql.string("SELECT error FROM job WHERE id = " + id)
+            .contains("Gave up after " + maxAttempts));
     assertTrue(queue.claim("another").isEmpty());
   }
 
@@ -160,7 +166,8 @@ class JobQueueTest {
     long id = data.textJob(data.user("frank"), "stop me");
     ClaimedJob job = queue.claim("w").orElseThrow();
     assertEquals(CancelOutcome.REQUESTED, queue.cancel(id));
-    assertEquals(LeaseState.CANCEL_REQUESTED, queue.reportProgress(job.lease(), "prior", 1, 25, 0.1, null));
+    assertEquals(
+        LeaseState.CANCEL_REQUESTED, queue.reportProgress(job.lease(), "prior", 1, 25, 0.1, null));
     assertFalse(queue.complete(job.lease(), List.of(image(0))), "a cancelled job must not succeed");
     assertTrue(queue.markCancelled(job.lease()));
     assertEquals("CANCELLED", data.status(id));
@@ -202,7 +209,8 @@ class JobQueueTest {
     for (int i = 0; i < cap; i++) {
       data.textJob(user, "job " + i);
     }
-    LimitExceededException e = assertThrows(LimitExceededException.class, () -> data.textJob(user, "one more"));
+    LimitExceededException e =
+        assertThrows(LimitExceededException.class, () -> data.textJob(user, "one more"));
     assertTrue(e.getMessage().contains("already have " + cap + " jobs"));
     data.textJob(data.user("someone-else"), "others are not affected");
   }
@@ -213,7 +221,8 @@ class JobQueueTest {
     sql.execute("UPDATE app_user SET daily_image_quota = 2 WHERE id = " + user.id());
     data.textJob(user, "one");
     data.textJob(user, "two");
-    LimitExceededException e = assertThrows(LimitExceededException.class, () -> data.textJob(user, "three"));
+    LimitExceededException e =
+        assertThrows(LimitExceededException.class, () -> data.textJob(user, "three"));
     assertTrue(e.getMessage().contains("daily quota of 2 images"));
   }
 
@@ -237,6 +246,7 @@ class JobQueueTest {
   }
 
   private static ResultImage image(int index) {
-    return new ResultImage(index, 42, 64, 64, "{}", null, new float[] {1f, 2f}, new byte[] {1}, new byte[] {2});
+    return new ResultImage(
+        index, 42, 64, 64, "{}", null, new float[] {1f, 2f}, new byte[] {1}, new byte[] {2});
   }
 }

@@ -22,7 +22,8 @@ class RequestRulesTest {
   void aPackWithoutInpaintingRefusesInpaintingOnlyAndWithOneStatusForEveryChannel() {
     Optional<String> problem = RequestRules.packProblem("plain", false, JobKind.INPAINT);
     assertEquals(Optional.of("The model pack plain has no inpainting model."), problem);
-    for (JobKind kind : new JobKind[] {JobKind.TEXT_TO_IMAGE, JobKind.VARIATION, JobKind.INTERPOLATION}) {
+    for (JobKind kind :
+        new JobKind[] {JobKind.TEXT_TO_IMAGE, JobKind.VARIATION, JobKind.INTERPOLATION}) {
       assertTrue(RequestRules.packProblem("plain", false, kind).isEmpty(), kind.name());
     }
     assertTrue(RequestRules.packProblem("tiny", true, JobKind.INPAINT).isEmpty());
@@ -37,40 +38,60 @@ class RequestRulesTest {
     assertEquals(Optional.of("Use a number from 1 to 250."), RequestRules.STEPS.problem(0));
     assertEquals(Optional.of("Use a number from 1 to 250."), RequestRules.STEPS.problem(251));
     assertTrue(RequestRules.STEPS.problem(null).isEmpty());
-    assertEquals(Optional.of("Use a number from 0 to 30."), RequestRules.GUIDANCE.problem(Double.NaN));
+    assertEquals(
+        Optional.of("Use a number from 0 to 30."), RequestRules.GUIDANCE.problem(Double.NaN));
     assertEquals(Optional.of("Use a number from 0 to 30."), RequestRules.GUIDANCE.problem(30.5));
     assertTrue(RequestRules.GUIDANCE.problem(30.0).isEmpty());
-    assertEquals(Map.of("steps", "Use a number from 1 to 250.", "guidanceScale", "Use a number from 0 to 30."),
+    assertEquals(
+        Map.of(
+            "steps", "Use a number from 1 to 250.", "guidanceScale", "Use a number from 0 to 30."),
         problemsOf(new InpaintCommand(1L, null, new byte[1], "a star", 1, 0, 31.0)));
-    assertEquals(Map.of("decoderSteps", "Use a number from 1 to 250.",
-        "decoderGuidanceScale", "Use a number from 0 to 30."),
+    assertEquals(
+        Map.of(
+            "decoderSteps",
+            "Use a number from 1 to 250.",
+            "decoderGuidanceScale",
+            "Use a number from 0 to 30."),
         problemsOf(VariationCommand.ofGalleryImage(1, 1, 0, 31.0)));
   }
 
   @Test
   void promptsAreCheckedAfterNormalisation() {
-    assertEquals(Map.of("prompt", RequestRules.PROMPT_EMPTY),
+    assertEquals(
+        Map.of("prompt", RequestRules.PROMPT_EMPTY),
         problemsOf(new TextToImageCommand(" \t\n ", 1, null, null, null, null, null)));
-    assertEquals(Map.of("prompt", "Use at most 300 characters (this one has 301)."),
+    assertEquals(
+        Map.of("prompt", "Use at most 300 characters (this one has 301)."),
         problemsOf(new InpaintCommand(1L, null, new byte[1], "b".repeat(301), 1, null, null)));
   }
 
   @Test
   void interpolationNeedsTwoDifferentImagesAndSensibleFrames() {
-    assertEquals(Map.of("images", RequestRules.TWO_IMAGES, "frames", "Use a number from 2 to 16."),
+    assertEquals(
+        Map.of("images", RequestRules.TWO_IMAGES, "frames", "Use a number from 2 to 16."),
         problemsOf(new InterpolationCommand(1L, null, 17, null)));
-    assertEquals(Map.of("images", RequestRules.TWO_DIFFERENT_IMAGES, "seed", RequestRules.SEED_NEGATIVE),
+    assertEquals(
+        Map.of("images", RequestRules.TWO_DIFFERENT_IMAGES, "seed", RequestRules.SEED_NEGATIVE),
         problemsOf(new InterpolationCommand(3L, 3L, 5, -1L)));
   }
 
   @Test
   void aFormFieldThatCouldNotBeReadKeepsItsOwnMessage() {
     FormFields fields = new FormFields(LIMITS);
-    TextToImageCommand command = new SubmitForm("a cross", "two", "x", "ten", "", "", "NaN").toCommand(fields);
+    TextToImageCommand command =
+        new SubmitForm("a cross", "two", "x", "ten", "", "", "NaN").toCommand(fields);
     RequestProblems problems = new RequestProblems(LIMITS, fields.problems());
     command.check(problems);
-    assertEquals(Map.of("images", "Use a whole number from 1 to 8.", "seed", RequestRules.SEED_UNPARSABLE,
-        "priorSteps", "Use a whole number from 1 to 250.", "decoderGuidanceScale", "Use a number from 0 to 30."),
+    assertEquals(
+        Map.of(
+            "images",
+            "Use a whole number from 1 to 8.",
+            "seed",
+            RequestRules.SEED_UNPARSABLE,
+            "priorSteps",
+            "Use a whole number from 1 to 250.",
+            "decoderGuidanceScale",
+            "Use a number from 0 to 30."),
         problems.asMap());
   }
 }

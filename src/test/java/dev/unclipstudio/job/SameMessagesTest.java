@@ -19,7 +19,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The create page and the API refuse the same bad input with the same status and the same message. */
+/**
+ * The create page and the API refuse the same bad input with the same status and the same message.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class SameMessagesTest {
@@ -45,8 +47,12 @@ class SameMessagesTest {
     Map<String, Object> form = new HashMap<>(Map.of("prompt", "a red circle", "images", "1"));
     form.put(field, formValue);
     Response page = browser.post("/jobs", form);
-    Response api = given().header("Authorization", "Bearer " + token).contentType("application/json")
-        .body("{\"prompt\": \"a red circle\", \"" + field + "\": " + jsonValue + "}").post("/api/v1/jobs");
+    Response api =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"prompt\": \"a red circle\", \"" + field + "\": " + jsonValue + "}")
+            .post("/api/v1/jobs");
     assertEquals(400, page.statusCode());
     assertEquals(400, api.statusCode(), api.asString());
     String message = api.jsonPath().getString("fields." + field);
@@ -65,8 +71,10 @@ class SameMessagesTest {
   @Test
   void notANumberIsRefusedWithTheRangesMessage() {
     // JSON has no NaN: the page's "NaN" must read like the API's out-of-range value
-    Response page = browser.post("/jobs", Map.of("prompt", "a red circle", "images", "1",
-        "decoderGuidanceScale", "NaN"));
+    Response page =
+        browser.post(
+            "/jobs",
+            Map.of("prompt", "a red circle", "images", "1", "decoderGuidanceScale", "NaN"));
     assertEquals(400, page.statusCode());
     assertTrue(page.asString().contains(sameMessage("decoderGuidanceScale", "31", "31")));
   }
@@ -75,11 +83,17 @@ class SameMessagesTest {
   void aTooLongPromptReadsTheSame() {
     String prompt = "b".repeat(400);
     Response page = browser.post("/jobs", Map.of("prompt", prompt, "images", "1"));
-    Response api = given().header("Authorization", "Bearer " + token).contentType("application/json")
-        .body("{\"prompt\": \"" + prompt + "\"}").post("/api/v1/jobs");
+    Response api =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"prompt\": \"" + prompt + "\"}")
+            .post("/api/v1/jobs");
     assertEquals(400, page.statusCode());
     assertEquals(400, api.statusCode());
-    assertEquals("Use at most 300 characters (this one has 400).", api.jsonPath().getString("fields.prompt"));
+    assertEquals(
+        "Use at most 300 characters (this one has 400).",
+        api.jsonPath().getString("fields.prompt"));
     assertTrue(page.asString().contains("Use at most 300 characters (this one has 400)."));
     assertEquals(0, sql.count("job"));
   }
@@ -88,8 +102,12 @@ class SameMessagesTest {
   void tooManyImagesReadTheSameForTextAndInpainting() {
     String message = sameMessage("images", "9", "9");
     assertEquals("Use a number from 1 to 8.", message);
-    Response inpaint = given().header("Authorization", "Bearer " + token).contentType("application/json")
-        .body("{\"sourceImageId\": 1, \"prompt\": \"a star\", \"images\": 9}").post("/api/v1/jobs/inpaint");
+    Response inpaint =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"sourceImageId\": 1, \"prompt\": \"a star\", \"images\": 9}")
+            .post("/api/v1/jobs/inpaint");
     assertEquals(400, inpaint.statusCode());
     assertEquals(message, inpaint.jsonPath().getString("fields.images"));
   }

@@ -43,13 +43,35 @@ class SubmitPageTest {
 
   @Test
   void everyBadFieldGetsItsOwnMessageAndNothingIsQueued() {
-    Response r = browser.post("/jobs", Map.of("prompt", "   ", "images", "0", "seed", "-4", "priorSteps", "x",
-        "priorGuidanceScale", "99", "decoderSteps", "1000", "decoderGuidanceScale", "NaN"));
+    Response r =
+        browser.post(
+            "/jobs",
+            Map.of(
+                "prompt",
+                "   ",
+                "images",
+                "0",
+                "seed",
+                "-4",
+                "priorSteps",
+                "x",
+                "priorGuidanceScale",
+                "99",
+                "decoderSteps",
+                "1000",
+                "decoderGuidanceScale",
+                "NaN"));
     assertEquals(400, r.statusCode());
     String html = r.asString();
-    for (String message : new String[] {"Describe the image you want.", "Use a number from 1 to 8.",
-        "Use a seed of 0 or more.", "Use a whole number from 1 to 250.", "Use a number from 0 to 30.",
-        "Use a number from 1 to 250."}) {
+    for (String message :
+        new String[] {
+          "Describe the image you want.",
+          "Use a number from 1 to 8.",
+          "Use a seed of 0 or more.",
+          "Use a whole number from 1 to 250.",
+          "Use a number from 0 to 30.",
+          "Use a number from 1 to 250."
+        }) {
       assertTrue(html.contains(message), message);
     }
     assertEquals(0, sql.count("job"));
@@ -64,8 +86,10 @@ class SubmitPageTest {
 
   @Test
   void promptsAreNormalisedAndSeedsCountUp() {
-    Response r = browser.post("/jobs", Map.of("prompt", "  a   red\tcircle \n at the top ", "images", "3",
-        "seed", "40"));
+    Response r =
+        browser.post(
+            "/jobs",
+            Map.of("prompt", "  a   red\tcircle \n at the top ", "images", "3", "seed", "40"));
     assertEquals(303, r.statusCode());
     assertEquals("a red circle at the top", sql.string("SELECT prompt FROM job"));
     assertEquals("[40, 41, 42]", sql.string("SELECT params->'seeds' FROM job"));

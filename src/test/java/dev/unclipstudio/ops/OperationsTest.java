@@ -18,7 +18,10 @@ class OperationsTest {
 
   @Test
   void healthReportsDatabasePackAndWorkers() {
-    given().get("/q/health").then().statusCode(200)
+    given()
+        .get("/q/health")
+        .then()
+        .statusCode(200)
         .body(containsString("\"model-pack\""))
         .body(containsString("\"workers\""))
         .body(containsString("Database connections health check"));
@@ -28,7 +31,10 @@ class OperationsTest {
   void prometheusMetricsShowTheQueue() {
     data.reset();
     data.textJob(data.user("metrics"), "counted");
-    given().get("/q/metrics").then().statusCode(200)
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
         .body(containsString("studio_jobs{status=\"QUEUED\"}"))
         .body(containsString("studio_queue_oldest_wait_seconds"))
         .body(containsString("studio_workers"));

@@ -13,8 +13,14 @@ import org.junit.jupiter.api.Test;
 /** The engine is plain Java + ONNX Runtime: no framework may leak into it. */
 class EngineIsolationTest {
 
-  private static final List<String> FORBIDDEN = List.of("io.quarkus", "jakarta.enterprise", "jakarta.persistence",
-      "jakarta.inject", "io.smallrye", "org.hibernate");
+  private static final List<String> FORBIDDEN =
+      List.of(
+          "io.quarkus",
+          "jakarta.enterprise",
+          "jakarta.persistence",
+          "jakarta.inject",
+          "io.smallrye",
+          "org.hibernate");
 
   @Test
   void pipelineSourcesImportNoQuarkusCdiOrJpa() throws IOException {
@@ -30,8 +36,15 @@ class EngineIsolationTest {
             continue;
           }
           for (String prefix : FORBIDDEN) {
-            if (line.matches("import\\s+(static\\s+)?" + java.util.regex.Pattern.quote(prefix) + "\\..*")) {
-              offences.append(file).append(':').append(i + 1).append(": ").append(line).append('\n');
+            if (line.matches(
+                "import\\s+(static\\s+)?" + java.util.regex.Pattern.quote(prefix) + "\\..*")) {
+              offences
+                  .append(file)
+                  .append(':')
+                  .append(i + 1)
+                  .append(": ")
+                  .append(line)
+                  .append('\n');
             }
           }
         }

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The facade on the tiny pack with few steps: shapes, seeds, progress, cancellation, variations, inpainting. */
+/**
+ * The facade on the tiny pack with few steps: shapes, seeds, progress, cancellation, variations,
+ * inpainting.
+ */
 class EngineTest {
 
   private static final StageOverrides THREE_STEPS = new StageOverrides(3, null);
@@ -58,7 +61,8 @@ class EngineTest {
   @Test
   void anImageDependsOnlyOnItsSeedNotOnItsBatch() {
     RgbImage alone = TINY.engine().textToImage(request(List.of(8L)), null, null).get(0).image();
-    RgbImage inBatch = TINY.engine().textToImage(request(List.of(9L, 8L)), null, null).get(1).image();
+    RgbImage inBatch =
+        TINY.engine().textToImage(request(List.of(9L, 8L)), null, null).get(1).image();
     int worst = 0;
     for (int i = 0; i < alone.rgb().length; i++) {
       worst = Math.max(worst, Math.abs((alone.rgb()[i] & 0xFF) - (inBatch.rgb()[i] & 0xFF)));
@@ -68,16 +72,27 @@ class EngineTest {
 
   @Test
   void embeddingsOfTheWrongLengthAreRejectedClearly() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TINY.engine().variations(
-        new VariationRequest(null, new float[3], List.of(1L), new StageOverrides(2, null)), null, null));
-    dev.unclipstudio.testing.Fixtures.assertContains(e.getMessage(), "image embedding has 3 values");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TINY.engine()
+                    .variations(
+                        new VariationRequest(
+                            null, new float[3], List.of(1L), new StageOverrides(2, null)),
+                        null,
+                        null));
+    dev.unclipstudio.testing.Fixtures.assertContains(
+        e.getMessage(), "image embedding has 3 values");
   }
 
   @Test
   void cudaRequestFallsBackToCpuWhenUnavailable() throws Exception {
-    Assumptions.assumeFalse(System.getenv().containsKey("CUDA_VISIBLE_DEVICES"), "a GPU may be present");
-    try (var session = dev.unclipstudio.pipeline.onnx.StageSession.open(
-        TINY.engine().pack().stage(ModelPack.TEXT_ENCODER), EngineOptions.cuda(0))) {
+    Assumptions.assumeFalse(
+        System.getenv().containsKey("CUDA_VISIBLE_DEVICES"), "a GPU may be present");
+    try (var session =
+        dev.unclipstudio.pipeline.onnx.StageSession.open(
+            TINY.engine().pack().stage(ModelPack.TEXT_ENCODER), EngineOptions.cuda(0))) {
       assertEquals("cpu", session.device());
     }
   }
@@ -103,8 +118,11 @@ class EngineTest {
   void cancellationStopsWithinOneStep() {
     AtomicInteger seen = new AtomicInteger();
     CancellationToken afterFour = () -> seen.get() >= 4;
-    assertThrows(CancelledException.class,
-        () -> TINY.engine().textToImage(request(List.of(1L)), e -> seen.incrementAndGet(), afterFour));
+    assertThrows(
+        CancelledException.class,
+        () ->
+            TINY.engine()
+                .textToImage(request(List.of(1L)), e -> seen.incrementAndGet(), afterFour));
     assertEquals(4, seen.get(), "no step may run after cancellation is seen");
   }
 
@@ -114,14 +132,18 @@ class EngineTest {
     RgbImage source = TINY.engine().textToImage(request(List.of(11L)), null, null).get(0).image();
     float[] a = TINY.engine().imageEmbedding(source);
     assertEquals(TINY.engine().pack().clip().embedDim(), a.length);
-    float[] b = TINY.engine().textToImage(request(List.of(12L)), null, null).get(0).imageEmbedding();
+    float[] b =
+        TINY.engine().textToImage(request(List.of(12L)), null, null).get(0).imageEmbedding();
 
-    List<GeneratedImage> variations = TINY.engine().variations(new VariationRequest(null, a, List.of(5L, 6L), THREE_STEPS),
-        null, null);
+    List<GeneratedImage> variations =
+        TINY.engine()
+            .variations(new VariationRequest(null, a, List.of(5L, 6L), THREE_STEPS), null, null);
     assertEquals(2, variations.size());
-    List<GeneratedImage> frames = TINY.engine().interpolate(new InterpolationRequest(a, b, 3, 5L, THREE_STEPS), null, null);
+    List<GeneratedImage> frames =
+        TINY.engine().interpolate(new InterpolationRequest(a, b, 3, 5L, THREE_STEPS), null, null);
     assertEquals(3, frames.size());
-    // θ = 0 is embedding A itself, decoded from seed 5's noise: the same image as the variation with seed 5
+    // θ = 0 is embedding A itself, decoded from seed 5's noise: the same image as the variation
+    // with seed 5
     assertEquals(variations.get(0).image(), frames.get(0).image());
     assertArrayEquals(a, frames.get(0).imageEmbedding());
     assertArrayEquals(b, frames.get(2).imageEmbedding(), 1e-5f);
@@ -129,15 +151,22 @@ class EngineTest {
 
   @Test
   void textDiffStartsAtTheImageAndMovesItsEmbedding() {
-    float[] z = TINY.engine().textToImage(request(List.of(13L)), null, null).get(0).imageEmbedding();
+    float[] z =
+        TINY.engine().textToImage(request(List.of(13L)), null, null).get(0).imageEmbedding();
     Progress.Factory silent = Progress.Factory.of(null, null);
-    PipelineResult diff = TINY.engine().unclipPipeline().textDiff(
-        new UnclipPipeline.TextDiff(z, "a red circle", "a blue circle", 0.5), THREE_STEPS,
-        new Batch(3, new SeededNoise(List.of(4L, 4L, 4L)), silent));
+    PipelineResult diff =
+        TINY.engine()
+            .unclipPipeline()
+            .textDiff(
+                new UnclipPipeline.TextDiff(z, "a red circle", "a blue circle", 0.5),
+                THREE_STEPS,
+                new Batch(3, new SeededNoise(List.of(4L, 4L, 4L)), silent));
     assertEquals(3, diff.images().rows());
     assertArrayEquals(z, diff.imageEmbeddings().rows(0, 1).data(), 1e-6f);
-    PipelineResult same = TINY.engine().unclipPipeline().variations(z, THREE_STEPS,
-        new Batch(1, new SeededNoise(List.of(4L)), silent));
+    PipelineResult same =
+        TINY.engine()
+            .unclipPipeline()
+            .variations(z, THREE_STEPS, new Batch(1, new SeededNoise(List.of(4L)), silent));
     assertEquals(same.rgbImages().get(0), diff.rgbImages().get(0));
     float[] last = diff.imageEmbeddings().rows(2, 3).data();
     assertTrue(!java.util.Arrays.equals(z, last), "θ = maxTheta must move the embedding");
@@ -154,8 +183,17 @@ class EngineTest {
         keep[y * size + x] = x < size / 2 || y < size / 4;
       }
     }
-    List<GeneratedImage> out = TINY.engine().inpaint(new InpaintRequest(source, Fixtures.paintedMask(keep, size), "a blue square",
-        List.of(1L, 2L), THREE_STEPS), null, null);
+    List<GeneratedImage> out =
+        TINY.engine()
+            .inpaint(
+                new InpaintRequest(
+                    source,
+                    Fixtures.paintedMask(keep, size),
+                    "a blue square",
+                    List.of(1L, 2L),
+                    THREE_STEPS),
+                null,
+                null);
     assertEquals(2, out.size());
     for (GeneratedImage g : out) {
       assertNotNull(g.image());
@@ -165,7 +203,10 @@ class EngineTest {
             continue;
           }
           for (int c = 0; c < 3; c++) {
-            assertEquals(source.get(x, y, c), g.image().get(x, y, c), "kept pixel " + x + "," + y + " channel " + c);
+            assertEquals(
+                source.get(x, y, c),
+                g.image().get(x, y, c),
+                "kept pixel " + x + "," + y + " channel " + c);
           }
         }
       }

@@ -8,7 +8,6 @@ import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.PngCodec;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.sampling.StageOverrides;
-import dev.unclipstudio.testing.Fixtures;
 import dev.unclipstudio.testing.TinyEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Pins the pixels that a few (request, seed) pairs give on the tiny pack, for every stage that draws noise (prior,
- * decoder, super-resolution, inpainting), so that any change to how seeds become noise fails here loudly: a stored
- * seed must keep making its image. The PNGs were written by the engine before stages had fixed noise stream ids (when
- * streams were keyed by the stage names' hash codes) and have not been rewritten since.
+ * Pins the pixels that a few (request, seed) pairs give on the tiny pack, for every stage that
+ * draws noise (prior, decoder, super-resolution, inpainting), so that any change to how seeds
+ * become noise fails here loudly: a stored seed must keep making its image. The PNGs were written
+ * by the engine before stages had fixed noise stream ids (when streams were keyed by the stage
+ * names' hash codes) and have not been rewritten since.
  *
- * <p>To pin a deliberate change (which breaks every stored seed: say so in the release notes), run with
- * {@code -Dpinned.record=true} and commit the PNGs under src/test/resources/pinned.
+ * <p>To pin a deliberate change (which breaks every stored seed: say so in the release notes), run
+ * with {@code -Dpinned.record=true} and commit the PNGs under src/test/resources/pinned.
  */
 class PinnedImagesTest {
 
@@ -35,8 +35,16 @@ class PinnedImagesTest {
 
   @Test
   void textToImageKeepsItsPixelsPerSeed() throws Exception {
-    List<GeneratedImage> images = TINY.engine().textToImage(new TextToImageRequest("a red circle in the top left corner",
-        List.of(7L, 8L), StageOverrides.DEFAULTS, StageOverrides.DEFAULTS), StepListener.NONE, CancellationToken.NEVER);
+    List<GeneratedImage> images =
+        TINY.engine()
+            .textToImage(
+                new TextToImageRequest(
+                    "a red circle in the top left corner",
+                    List.of(7L, 8L),
+                    StageOverrides.DEFAULTS,
+                    StageOverrides.DEFAULTS),
+                StepListener.NONE,
+                CancellationToken.NEVER);
     check("text-7.png", images.get(0).image());
     check("text-8.png", images.get(1).image());
   }
@@ -44,8 +52,12 @@ class PinnedImagesTest {
   @Test
   void variationsKeepTheirPixelsPerSeed() throws Exception {
     RgbImage source = pinned("text-7.png");
-    List<GeneratedImage> images = TINY.engine().variations(new VariationRequest(source, null, List.of(11L), StageOverrides.DEFAULTS),
-        StepListener.NONE, CancellationToken.NEVER);
+    List<GeneratedImage> images =
+        TINY.engine()
+            .variations(
+                new VariationRequest(source, null, List.of(11L), StageOverrides.DEFAULTS),
+                StepListener.NONE,
+                CancellationToken.NEVER);
     check("variation-11.png", images.get(0).image());
   }
 
@@ -57,8 +69,17 @@ class PinnedImagesTest {
     for (int i = 0; i < mask.length; i++) {
       mask[i] = (byte) ((i / 3) % size < size / 2 ? 255 : 0); // repaint the left half
     }
-    List<GeneratedImage> images = TINY.engine().inpaint(new InpaintRequest(source, new RgbImage(size, size, mask),
-        "a blue square", List.of(5L), StageOverrides.DEFAULTS), StepListener.NONE, CancellationToken.NEVER);
+    List<GeneratedImage> images =
+        TINY.engine()
+            .inpaint(
+                new InpaintRequest(
+                    source,
+                    new RgbImage(size, size, mask),
+                    "a blue square",
+                    List.of(5L),
+                    StageOverrides.DEFAULTS),
+                StepListener.NONE,
+                CancellationToken.NEVER);
     check("inpaint-5.png", images.get(0).image());
   }
 
@@ -87,7 +108,17 @@ class PinnedImagesTest {
         largest = Math.max(largest, d);
       }
     }
-    assertEquals(0, differing, name + ": " + differing + " of " + e.length + " bytes differ from the pinned image"
-        + " (largest difference " + largest + " levels): did the noise a seed gives change?");
+    assertEquals(
+        0,
+        differing,
+        name
+            + ": "
+            + differing
+            + " of "
+            + e.length
+            + " bytes differ from the pinned image"
+            + " (largest difference "
+            + largest
+            + " levels): did the noise a seed gives change?");
   }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.glide.KeepMask;
+import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.sampling.Batch;
 import dev.unclipstudio.pipeline.sampling.Progress;
 import dev.unclipstudio.pipeline.sampling.StageOverrides;
@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Whole pipelines against the PyTorch reference (fixtures/tiny/pipeline_*.json) with its initial latents and per-step
- * noise injected: the final float image before quantisation within 1e-3.
+ * Whole pipelines against the PyTorch reference (fixtures/tiny/pipeline_*.json) with its initial
+ * latents and per-step noise injected: the final float image before quantisation within 1e-3.
  */
 class PipelineParityTest {
 
@@ -40,7 +40,10 @@ class PipelineParityTest {
   }
 
   private static void assertTimesteps(FixtureNoise noise, Stage stage, String respacing) {
-    assertArrayEquals(noise.timesteps(stage), TimestepRespacing.samplingOrder(respacing, 1000), stage.key() + " timesteps");
+    assertArrayEquals(
+        noise.timesteps(stage),
+        TimestepRespacing.samplingOrder(respacing, 1000),
+        stage.key() + " timesteps");
   }
 
   @Test
@@ -50,15 +53,34 @@ class PipelineParityTest {
     FixtureNoise noise = new FixtureNoise(f.get("stages"));
     assertTimesteps(noise, Stage.PRIOR, r.get("prior_steps").asText());
     assertTimesteps(noise, Stage.DECODER, r.get("decoder_steps").asText());
-    PipelineResult result = TINY.engine().unclipPipeline().textToImage(r.get("prompt").asText(),
-        new StageOverrides(r.get("prior_steps").asInt(), r.get("prior_guidance").asDouble()),
-        new StageOverrides(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
-        new Batch(r.get("batch").asInt(), noise, SILENT));
-    assertClose(tensor(f, "image_embeddings").data(), result.imageEmbeddings().data(), EMBEDDING_ATOL, 0,
+    PipelineResult result =
+        TINY.engine()
+            .unclipPipeline()
+            .textToImage(
+                r.get("prompt").asText(),
+                new StageOverrides(
+                    r.get("prior_steps").asInt(), r.get("prior_guidance").asDouble()),
+                new StageOverrides(
+                    r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
+                new Batch(r.get("batch").asInt(), noise, SILENT));
+    assertClose(
+        tensor(f, "image_embeddings").data(),
+        result.imageEmbeddings().data(),
+        EMBEDDING_ATOL,
+        0,
         "image embeddings after the prior");
-    assertClose(tensor(f, "decoder_output").data(), result.intermediates().get("decoder_output").data(), IMAGE_ATOL,
-        0, "decoder output");
-    assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");
+    assertClose(
+        tensor(f, "decoder_output").data(),
+        result.intermediates().get("decoder_output").data(),
+        IMAGE_ATOL,
+        0,
+        "decoder output");
+    assertClose(
+        FixtureTensor.of(f.get("image")).floats(),
+        result.images().data(),
+        IMAGE_ATOL,
+        0,
+        "final image");
   }
 
   @Test
@@ -67,13 +89,28 @@ class PipelineParityTest {
     JsonNode r = f.get("request");
     RgbImage source = sourceImage(f, r.get("source").asText());
     float[] embedding = TINY.engine().imageEmbedding(source);
-    assertClose(tensor(f, "image_embeddings").data(), embedding, 1e-4, 0, "image encoder embedding");
-    PipelineResult result = TINY.engine().unclipPipeline().variations(embedding,
-        new StageOverrides(r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
-        new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
-    assertClose(tensor(f, "decoder_output").data(), result.intermediates().get("decoder_output").data(), IMAGE_ATOL,
-        0, "decoder output");
-    assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");
+    assertClose(
+        tensor(f, "image_embeddings").data(), embedding, 1e-4, 0, "image encoder embedding");
+    PipelineResult result =
+        TINY.engine()
+            .unclipPipeline()
+            .variations(
+                embedding,
+                new StageOverrides(
+                    r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
+                new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
+    assertClose(
+        tensor(f, "decoder_output").data(),
+        result.intermediates().get("decoder_output").data(),
+        IMAGE_ATOL,
+        0,
+        "decoder output");
+    assertClose(
+        FixtureTensor.of(f.get("image")).floats(),
+        result.images().data(),
+        IMAGE_ATOL,
+        0,
+        "final image");
   }
 
   @Test
@@ -86,13 +123,28 @@ class PipelineParityTest {
     for (int i = 0; i < keep.length; i++) {
       keep[i] = mask64[i] > 0.5f;
     }
-    PipelineResult result = TINY.engine().inpaintPipeline().inpaint(source, new KeepMask(keep, source.width()),
-        r.get("prompt").asText(),
-        new StageOverrides(r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble()),
-        new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
-    assertClose(tensor(f, "base_output").data(), result.intermediates().get("base_output").data(),
-        IMAGE_ATOL, 0, "base output");
-    assertClose(FixtureTensor.of(f.get("image")).floats(), result.images().data(), IMAGE_ATOL, 0, "final image");
+    PipelineResult result =
+        TINY.engine()
+            .inpaintPipeline()
+            .inpaint(
+                source,
+                new KeepMask(keep, source.width()),
+                r.get("prompt").asText(),
+                new StageOverrides(
+                    r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble()),
+                new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
+    assertClose(
+        tensor(f, "base_output").data(),
+        result.intermediates().get("base_output").data(),
+        IMAGE_ATOL,
+        0,
+        "base output");
+    assertClose(
+        FixtureTensor.of(f.get("image")).floats(),
+        result.images().data(),
+        IMAGE_ATOL,
+        0,
+        "final image");
     RgbImage out = result.rgbImages().get(0);
     int size = source.width();
     for (int p = 0; p < keep.length; p++) {
@@ -100,7 +152,8 @@ class PipelineParityTest {
         continue;
       }
       for (int c = 0; c < 3; c++) {
-        assertEquals(source.get(p % size, p / size, c), out.get(p % size, p / size, c), "kept pixel " + p);
+        assertEquals(
+            source.get(p % size, p / size, c), out.get(p % size, p / size, c), "kept pixel " + p);
       }
     }
   }

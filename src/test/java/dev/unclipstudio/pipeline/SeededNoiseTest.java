@@ -19,7 +19,8 @@ class SeededNoiseTest {
   @Test
   void eachImagesNoiseDependsOnlyOnItsSeed() {
     double[] alone = initial(new SeededNoise(List.of(42L)), Stage.DECODER, 1, 5);
-    double[] second = Arrays.copyOfRange(initial(new SeededNoise(List.of(7L, 42L)), Stage.DECODER, 2, 5), 5, 10);
+    double[] second =
+        Arrays.copyOfRange(initial(new SeededNoise(List.of(7L, 42L)), Stage.DECODER, 2, 5), 5, 10);
     assertArrayEquals(alone, second);
   }
 
@@ -37,13 +38,16 @@ class SeededNoiseTest {
 
   @Test
   void streamIdsAreFixedNumbersAndDistinct() {
-    // Every stored seed's images depend on these: they may never change (PinnedImagesTest checks the pixels).
+    // Every stored seed's images depend on these: they may never change (PinnedImagesTest checks
+    // the pixels).
     assertEquals(106934986, Stage.PRIOR.noiseStream());
     assertEquals(1542433860, Stage.DECODER.noiseStream());
     assertEquals(-332520996, Stage.SUPER_RES.noiseStream());
     assertEquals(1372910839, Stage.INPAINT_BASE.noiseStream());
     assertEquals(-850946393, Stage.INPAINT_UPSAMPLER.noiseStream());
-    assertEquals(Stage.values().length, Arrays.stream(Stage.values()).mapToInt(Stage::noiseStream).distinct().count());
+    assertEquals(
+        Stage.values().length,
+        Arrays.stream(Stage.values()).mapToInt(Stage::noiseStream).distinct().count());
   }
 
   @Test

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition with a deadline: tests wait on what they expect, never on a fixed sleep. */
+/**
+ * Waits for a condition with a deadline: tests wait on what they expect, never on a fixed sleep.
+ */
 public final class Await {
 
   private Await() {}
@@ -17,8 +19,9 @@ public final class Await {
   }
 
   /**
-   * As {@link #until}, for a condition that cannot be checked yet, such as a query on a database that is still
-   * starting or not yet migrated: an exception counts as "not yet", and the last one is the cause if time runs out.
+   * As {@link #until}, for a condition that cannot be checked yet, such as a query on a database
+   * that is still starting or not yet migrated: an exception counts as "not yet", and the last one
+   * is the cause if time runs out.
    */
   public static void untilIgnoringErrors(Duration timeout, BooleanSupplier condition) {
     Instant deadline = Instant.now().plus(timeout);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.NoiseSource;
 import dev.unclipstudio.pipeline.Stage;
 
-/** Replays the initial latents and per-step noise recorded in a pipeline fixture's {@code stages}. */
+/**
+ * Replays the initial latents and per-step noise recorded in a pipeline fixture's {@code stages}.
+ */
 public final class FixtureNoise implements NoiseSource {
 
   private final JsonNode stages;
@@ -39,8 +41,13 @@ public final class FixtureNoise implements NoiseSource {
 
   private static void copy(double[] values, Stage stage, double[] into) {
     if (values.length != into.length) {
-      throw new IllegalStateException("fixture noise for " + stage + " has " + values.length + " values, expected "
-          + into.length);
+      throw new IllegalStateException(
+          "fixture noise for "
+              + stage
+              + " has "
+              + values.length
+              + " values, expected "
+              + into.length);
     }
     System.arraycopy(values, 0, into, 0, values.length);
   }

@@ -8,9 +8,10 @@ import java.nio.ByteOrder;
 import java.util.Base64;
 
 /**
- * A tensor of the tiny-pack fixtures: {@code {"dtype", "shape", "b64"}}, row-major little-endian values (bool = one
- * byte each), as docs/model-packs.md describes. Noise and stage inputs are stored as float16 where the reference drew
- * them on that grid, which halves the fixtures without losing a bit.
+ * A tensor of the tiny-pack fixtures: {@code {"dtype", "shape", "b64"}}, row-major little-endian
+ * values (bool = one byte each), as docs/model-packs.md describes. Noise and stage inputs are
+ * stored as float16 where the reference drew them on that grid, which halves the fixtures without
+ * losing a bit.
  */
 public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
 
@@ -20,8 +21,9 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
     for (int i = 0; i < shape.length; i++) {
       shape[i] = s.get(i).asLong();
     }
-    ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(node.get("b64").asText()))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer bytes =
+        ByteBuffer.wrap(Base64.getDecoder().decode(node.get("b64").asText()))
+            .order(ByteOrder.LITTLE_ENDIAN);
     return new FixtureTensor(node.get("dtype").asText(), shape, bytes);
   }
 
@@ -66,12 +68,13 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
     long[] out = new long[size()];
     ByteBuffer b = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < out.length; i++) {
-      out[i] = switch (dtype) {
-        case "int64" -> b.getLong(i * 8);
-        case "int32" -> b.getInt(i * 4);
-        case "bool", "uint8" -> b.get(i);
-        default -> throw new IllegalStateException("not an integer tensor: " + dtype);
-      };
+      out[i] =
+          switch (dtype) {
+            case "int64" -> b.getLong(i * 8);
+            case "int32" -> b.getInt(i * 4);
+            case "bool", "uint8" -> b.get(i);
+            default -> throw new IllegalStateException("not an integer tensor: " + dtype);
+          };
     }
     return out;
   }

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.Engine;
+import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
@@ -22,8 +22,10 @@ public final class Fixtures {
 
   /** {@code ../shared} beside the checkout: real vocabularies, reference fixtures. */
   public static final Path SHARED = Path.of("../shared");
+
   /** The tiny model pack (repo-relative). */
   public static final Path TINY_PACK = Path.of("models/tiny");
+
   /** PyTorch fixtures of the tiny pack (repo-relative). */
   public static final Path TINY_FIXTURES = Path.of("src/test/resources/fixtures/tiny");
 
@@ -33,20 +35,27 @@ public final class Fixtures {
 
   /** Skips the calling test with a clear message when {@code path} is absent. */
   public static Path requireFile(Path path, String what) {
-    assumeTrue(Files.exists(path), () -> what + " not found at " + path.toAbsolutePath() + "; skipping");
+    assumeTrue(
+        Files.exists(path), () -> what + " not found at " + path.toAbsolutePath() + "; skipping");
     return path;
   }
 
-  /** The tiny pack, or the pack named by $UNCLIP_TEST_PACK (for trying the engine on another pack). */
+  /**
+   * The tiny pack, or the pack named by $UNCLIP_TEST_PACK (for trying the engine on another pack).
+   */
   public static Path requireTinyPack() {
     String override = System.getenv("UNCLIP_TEST_PACK");
     Path dir = override != null && !override.isBlank() ? Path.of(override) : TINY_PACK;
     return requireFile(dir.resolve("pack.json"), "model pack (" + dir + "/pack.json)").getParent();
   }
 
-  /** The engine on the test pack, CPU, two intra-op threads (this machine's cores), as the engine tests run it. */
+  /**
+   * The engine on the test pack, CPU, two intra-op threads (this machine's cores), as the engine
+   * tests run it.
+   */
   public static Engine openTinyEngine() throws ModelPackException {
-    return Engine.open(ModelPack.readManifest(requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
+    return Engine.open(
+        ModelPack.readManifest(requireTinyPack()), EngineOptions.cpu().withIntraOpThreads(2));
   }
 
   /** A fixture of the tiny pack, or from $UNCLIP_TEST_FIXTURES when testing another pack. */
@@ -92,8 +101,12 @@ public final class Fixtures {
     return out;
   }
 
-  /** Fails unless |expected − actual| ≤ atol + rtol·|expected| element-wise; reports the worst element. */
-  public static void assertClose(double[] expected, double[] actual, double atol, double rtol, String what) {
+  /**
+   * Fails unless |expected − actual| ≤ atol + rtol·|expected| element-wise; reports the worst
+   * element.
+   */
+  public static void assertClose(
+      double[] expected, double[] actual, double atol, double rtol, String what) {
     assertEquals(expected.length, actual.length, what + ": length");
     int worst = -1;
     double worstExcess = 0;
@@ -106,12 +119,21 @@ public final class Fixtures {
       }
     }
     if (worst >= 0) {
-      fail(String.format("%s: element %d expected %.9g but was %.9g (|diff| %.3g > atol %.1g + rtol %.1g·|e|)",
-          what, worst, expected[worst], actual[worst], Math.abs(expected[worst] - actual[worst]), atol, rtol));
+      fail(
+          String.format(
+              "%s: element %d expected %.9g but was %.9g (|diff| %.3g > atol %.1g + rtol %.1g·|e|)",
+              what,
+              worst,
+              expected[worst],
+              actual[worst],
+              Math.abs(expected[worst] - actual[worst]),
+              atol,
+              rtol));
     }
   }
 
-  public static void assertClose(float[] expected, float[] actual, double atol, double rtol, String what) {
+  public static void assertClose(
+      float[] expected, float[] actual, double atol, double rtol, String what) {
     assertClose(toDoubles(expected), toDoubles(actual), atol, rtol, what);
   }
 

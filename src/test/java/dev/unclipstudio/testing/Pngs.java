@@ -8,7 +8,10 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 
-/** Images for tests that need image bytes but not a model: good ones, and the bad kinds uploads must refuse. */
+/**
+ * Images for tests that need image bytes but not a model: good ones, and the bad kinds uploads must
+ * refuse.
+ */
 public final class Pngs {
 
   private Pngs() {}
@@ -38,11 +41,15 @@ public final class Pngs {
     return encode(image);
   }
 
-  /** A valid small PNG whose header claims other dimensions: what a decompression bomb looks like up front. */
+  /**
+   * A valid small PNG whose header claims other dimensions: what a decompression bomb looks like up
+   * front.
+   */
   public static byte[] claimingDimensions(int width, int height) {
     byte[] png = onePixel();
     ByteBuffer buffer = ByteBuffer.wrap(png);
-    // Signature (8) + IHDR length (4) + "IHDR" (4) = 16: width and height follow, then 5 bytes, then the CRC.
+    // Signature (8) + IHDR length (4) + "IHDR" (4) = 16: width and height follow, then 5 bytes,
+    // then the CRC.
     buffer.putInt(16, width);
     buffer.putInt(20, height);
     CRC32 crc = new CRC32();

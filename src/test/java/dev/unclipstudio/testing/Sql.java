@@ -10,7 +10,8 @@ import javax.sql.DataSource;
 
 /**
  * Plain SQL against a test database: statements to run and single values to read back. Injected in
- * {@code @QuarkusTest}s (the studio's datasource); built on the server's own datasource in the packaged-app ITs.
+ * {@code @QuarkusTest}s (the studio's datasource); built on the server's own datasource in the
+ * packaged-app ITs.
  */
 @Singleton
 public final class Sql {
@@ -24,7 +25,8 @@ public final class Sql {
 
   /** Runs the statements in order on one connection (auto-commit: each one commits). */
   public void execute(String... statements) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       for (String statement : statements) {
         s.execute(statement);
       }
@@ -33,7 +35,10 @@ public final class Sql {
     }
   }
 
-  /** How many rows {@code FROM rows} holds, counted by the database: {@code count("job WHERE status = 'QUEUED'")}. */
+  /**
+   * How many rows {@code FROM rows} holds, counted by the database: {@code count("job WHERE status
+   * = 'QUEUED'")}.
+   */
   public long count(String rows) {
     return number("SELECT count(*) FROM " + rows);
   }
@@ -49,7 +54,8 @@ public final class Sql {
 
   /** The first column of the first row as text; null when there is no row or the value is NULL. */
   public String string(String query) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(query)) {
       return rs.next() ? rs.getString(1) : null;
     } catch (SQLException e) {

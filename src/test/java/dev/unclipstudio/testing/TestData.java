@@ -29,7 +29,8 @@ public class TestData {
 
   /** Removes every job and image, and every user but the administrator created at start. */
   public void reset() {
-    sql.execute("TRUNCATE job, image, image_data, worker, user_session CASCADE",
+    sql.execute(
+        "TRUNCATE job, image, image_data, worker, user_session CASCADE",
         "DELETE FROM app_user WHERE username <> 'admin'",
         "UPDATE app_user SET last_served_at = NULL");
   }
@@ -45,20 +46,27 @@ public class TestData {
   }
 
   public long textJob(CurrentUser owner, String prompt) {
-    return submission.submit(owner, JobKind.TEXT_TO_IMAGE,
-        JobParams.textToImage(prompt, List.of(1L), null, null, null, null), "tiny", "test");
+    return submission.submit(
+        owner,
+        JobKind.TEXT_TO_IMAGE,
+        JobParams.textToImage(prompt, List.of(1L), null, null, null, null),
+        "tiny",
+        "test");
   }
 
   /**
-   * Queues a text → image job straight into the table, bypassing the form's limits (for very long jobs) and the
-   * NOTIFY (for the polling test); returns its id.
+   * Queues a text → image job straight into the table, bypassing the form's limits (for very long
+   * jobs) and the NOTIFY (for the polling test); returns its id.
    */
   public long rawJob(CurrentUser owner, String prompt, String paramsJson, int images) {
-    return sql.number("""
+    return sql.number(
+        """
         INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
         VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '%s', '%s', %d, 3, 'tiny', 'test')
         RETURNING id
-        """.formatted(owner.id(), paramsJson.replace("'", "''"), prompt.replace("'", "''"), images));
+        """
+            .formatted(
+                owner.id(), paramsJson.replace("'", "''"), prompt.replace("'", "''"), images));
   }
 
   public String status(long jobId) {

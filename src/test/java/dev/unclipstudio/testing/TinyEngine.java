@@ -7,7 +7,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The tiny-pack engine of one test class, opened before its first test and closed after its last:
- * {@code @RegisterExtension static final TinyEngine TINY = new TinyEngine();} then {@code TINY.engine()}.
+ * {@code @RegisterExtension static final TinyEngine TINY = new TinyEngine();} then {@code
+ * TINY.engine()}.
  */
 public final class TinyEngine implements BeforeAllCallback, AfterAllCallback {
 

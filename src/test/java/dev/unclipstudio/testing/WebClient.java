@@ -10,8 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A browser-like HTTP client for page tests: keeps cookies, and posts forms with the CSRF token the way a page
- * would (read from the form it renders). {@link #postWithoutCsrf} posts as a forged cross-site form would.
+ * A browser-like HTTP client for page tests: keeps cookies, and posts forms with the CSRF token the
+ * way a page would (read from the form it renders). {@link #postWithoutCsrf} posts as a forged
+ * cross-site form would.
  */
 public final class WebClient {
 
@@ -39,21 +40,34 @@ public final class WebClient {
     return r;
   }
 
-  /** Posts a form with the CSRF token of the page at {@code formPage} (default: the sign-in page). */
+  /**
+   * Posts a form with the CSRF token of the page at {@code formPage} (default: the sign-in page).
+   */
   public Response post(String path, Map<String, ?> form) {
     String token = csrfToken();
     Map<String, Object> fields = new HashMap<>(form);
     fields.put("csrf-token", token);
-    Response r = given().redirects().follow(false).cookies(cookies).contentType("application/x-www-form-urlencoded")
-        .formParams(fields).post(path);
+    Response r =
+        given()
+            .redirects()
+            .follow(false)
+            .cookies(cookies)
+            .contentType("application/x-www-form-urlencoded")
+            .formParams(fields)
+            .post(path);
     remember(r);
     return r;
   }
 
-  /** Posts a multipart form (files as name → PNG/JPEG bytes) with the CSRF token, as the upload pages do. */
-  public Response postMultipart(String path, Map<String, String> fields, Map<String, byte[]> files) {
+  /**
+   * Posts a multipart form (files as name → PNG/JPEG bytes) with the CSRF token, as the upload
+   * pages do.
+   */
+  public Response postMultipart(
+      String path, Map<String, String> fields, Map<String, byte[]> files) {
     String token = csrfToken();
-    RequestSpecification spec = given().redirects().follow(false).cookies(cookies).multiPart("csrf-token", token);
+    RequestSpecification spec =
+        given().redirects().follow(false).cookies(cookies).multiPart("csrf-token", token);
     for (Map.Entry<String, String> field : fields.entrySet()) {
       spec = spec.multiPart(field.getKey(), field.getValue());
     }
@@ -66,8 +80,13 @@ public final class WebClient {
   }
 
   public Response postWithoutCsrf(String path, Map<String, ?> form) {
-    return given().redirects().follow(false).cookies(cookies).contentType("application/x-www-form-urlencoded")
-        .formParams(form).post(path);
+    return given()
+        .redirects()
+        .follow(false)
+        .cookies(cookies)
+        .contentType("application/x-www-form-urlencoded")
+        .formParams(form)
+        .post(path);
   }
 
   public String cookie(String name) {
@@ -93,12 +112,14 @@ public final class WebClient {
   }
 
   private void remember(Response r) {
-    r.getDetailedCookies().forEach(c -> {
-      if (c.getMaxAge() == 0 || c.getValue().isEmpty()) {
-        cookies.remove(c.getName());
-      } else {
-        cookies.put(c.getName(), c.getValue());
-      }
-    });
+    r.getDetailedCookies()
+        .forEach(
+            c -> {
+              if (c.getMaxAge() == 0 || c.getValue().isEmpty()) {
+                cookies.remove(c.getName());
+              } else {
+                cookies.put(c.getName(), c.getValue());
+              }
+            });
   }
 }

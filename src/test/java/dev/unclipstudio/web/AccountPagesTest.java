@@ -32,7 +32,8 @@ class AccountPagesTest {
   @Test
   void signUpSignsInAndStoresABcryptHash() {
     WebClient browser = WebClient.anonymous();
-    Response r = browser.post("/signup", Map.of("username", "newcomer", "password", "correct horse"));
+    Response r =
+        browser.post("/signup", Map.of("username", "newcomer", "password", "correct horse"));
     assertEquals(303, r.statusCode());
     assertNotNull(browser.cookie("studio_session"));
     assertEquals(200, browser.get("/jobs").statusCode());
@@ -42,7 +43,8 @@ class AccountPagesTest {
 
   @Test
   void signUpShowsAnErrorPerField() {
-    Response r = WebClient.anonymous().post("/signup", Map.of("username", "x", "password", "short"));
+    Response r =
+        WebClient.anonymous().post("/signup", Map.of("username", "x", "password", "short"));
     assertEquals(400, r.statusCode());
     assertTrue(r.asString().contains("Use 3 to 40 letters"));
     assertTrue(r.asString().contains("Use at least 8 characters"));
@@ -52,7 +54,9 @@ class AccountPagesTest {
   void usernamesAreUniqueRegardlessOfCase() {
     data.user("Taken");
     String name = sql.string("SELECT username FROM app_user WHERE username LIKE 'Taken%'");
-    Response r = WebClient.anonymous().post("/signup", Map.of("username", name.toLowerCase(), "password", "long enough"));
+    Response r =
+        WebClient.anonymous()
+            .post("/signup", Map.of("username", name.toLowerCase(), "password", "long enough"));
     assertEquals(400, r.statusCode());
     assertTrue(r.asString().contains("That name is taken"));
   }
@@ -60,7 +64,9 @@ class AccountPagesTest {
   @Test
   void wrongPasswordIsRefused() {
     CurrentUser user = data.user("pw");
-    Response r = WebClient.anonymous().post("/login", Map.of("username", user.username(), "password", "wrong"));
+    Response r =
+        WebClient.anonymous()
+            .post("/login", Map.of("username", user.username(), "password", "wrong"));
     assertEquals(401, r.statusCode());
     assertTrue(r.asString().contains("Wrong username or password"));
   }
@@ -72,8 +78,13 @@ class AccountPagesTest {
     String session = browser.cookie("studio_session");
     assertEquals(303, browser.post("/logout", Map.of()).statusCode());
     WebClient replay = WebClient.anonymous();
-    io.restassured.RestAssured.given().redirects().follow(false).cookie("studio_session", session)
-        .get("/jobs").then().statusCode(302);
+    io.restassured.RestAssured.given()
+        .redirects()
+        .follow(false)
+        .cookie("studio_session", session)
+        .get("/jobs")
+        .then()
+        .statusCode(302);
   }
 
   @Test
@@ -93,8 +104,11 @@ class AccountPagesTest {
     assertEquals(200, browser.get("/jobs").statusCode());
     sql.execute("UPDATE app_user SET enabled = false WHERE id = " + user.id());
     assertEquals(302, browser.get("/jobs").statusCode());
-    Response again = WebClient.anonymous().post("/login",
-        Map.of("username", user.username(), "password", "password-" + user.username()));
+    Response again =
+        WebClient.anonymous()
+            .post(
+                "/login",
+                Map.of("username", user.username(), "password", "password-" + user.username()));
     assertEquals(401, again.statusCode());
   }
 
@@ -102,8 +116,16 @@ class AccountPagesTest {
   void signInRedirectsOnlyWithinTheSite() {
     CurrentUser user = data.user("redir");
     WebClient browser = WebClient.anonymous();
-    Response r = browser.post("/login", Map.of("username", user.username(), "password", "password-" + user.username(),
-        "next", "//evil.example/steal"));
+    Response r =
+        browser.post(
+            "/login",
+            Map.of(
+                "username",
+                user.username(),
+                "password",
+                "password-" + user.username(),
+                "next",
+                "//evil.example/steal"));
     assertEquals(303, r.statusCode());
     assertTrue(r.header("Location").endsWith("/"), r.header("Location"));
   }

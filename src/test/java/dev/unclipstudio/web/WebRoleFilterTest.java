@@ -20,9 +20,16 @@ class WebRoleFilterTest {
   }
 
   private static StudioConfig config(boolean web) {
-    StudioConfig.Roles roles = (StudioConfig.Roles) Proxy.newProxyInstance(StudioConfig.class.getClassLoader(),
-        new Class<?>[] {StudioConfig.Roles.class}, (proxy, method, args) -> method.getName().equals("web") && web);
-    return (StudioConfig) Proxy.newProxyInstance(StudioConfig.class.getClassLoader(),
-        new Class<?>[] {StudioConfig.class}, (proxy, method, args) -> method.getName().equals("roles") ? roles : null);
+    StudioConfig.Roles roles =
+        (StudioConfig.Roles)
+            Proxy.newProxyInstance(
+                StudioConfig.class.getClassLoader(),
+                new Class<?>[] {StudioConfig.Roles.class},
+                (proxy, method, args) -> method.getName().equals("web") && web);
+    return (StudioConfig)
+        Proxy.newProxyInstance(
+            StudioConfig.class.getClassLoader(),
+            new Class<?>[] {StudioConfig.class},
+            (proxy, method, args) -> method.getName().equals("roles") ? roles : null);
   }
 }

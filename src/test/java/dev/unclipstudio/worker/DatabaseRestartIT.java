@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL restarted under load: the packaged studio keeps running, and every queued job ends SUCCEEDED exactly
- * once with one set of images — none is lost, none is doubled.
+ * PostgreSQL restarted under load: the packaged studio keeps running, and every queued job ends
+ * SUCCEEDED exactly once with one set of images — none is lost, none is doubled.
  */
 class DatabaseRestartIT {
 
@@ -43,48 +43,59 @@ class DatabaseRestartIT {
     Sql sql = new Sql(pg.getPostgresDatabase());
     studio = startStudio(pg.getJdbcUrl("postgres", "postgres"));
     // The schema appears once the studio has migrated it.
-    Await.untilIgnoringErrors(Duration.ofSeconds(90), () -> sql.count("worker WHERE state = 'RUNNING'") > 0
-        && sql.count("app_user WHERE username = 'admin'") == 1);
+    Await.untilIgnoringErrors(
+        Duration.ofSeconds(90),
+        () ->
+            sql.count("worker WHERE state = 'RUNNING'") > 0
+                && sql.count("app_user WHERE username = 'admin'") == 1);
     long admin = sql.number("SELECT id FROM app_user WHERE username = 'admin'");
     for (int i = 0; i < 6; i++) {
-      sql.execute("""
+      sql.execute(
+          """
           INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
           VALUES (%d, 'TEXT_TO_IMAGE', 'QUEUED', '{"prompt":"job %d","seeds":[%d,%d],"decoderSteps":60}',
-                  'job %d', 2, 5, 'tiny', 'x')""".formatted(admin, i, i, i + 100, i));
+                  'job %d', 2, 5, 'tiny', 'x')"""
+              .formatted(admin, i, i, i + 100, i));
     }
     sql.execute("NOTIFY job_queued");
     Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING'") > 0);
 
-    pg.close();                                   // the database goes away in the middle of the work
+    pg.close(); // the database goes away in the middle of the work
     Thread.sleep(3000);
-    pg = start(dataDir, port);                    // and comes back on the same address with the same data
+    pg = start(dataDir, port); // and comes back on the same address with the same data
 
     Await.until(Duration.ofSeconds(240), () -> sql.count("job WHERE status = 'SUCCEEDED'") == 6);
     assertTrue(studio.isAlive(), "the studio must survive the restart");
     assertEquals(12, sql.count("image"));
-    assertEquals(0, sql.count("(SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) uneven"));
+    assertEquals(
+        0, sql.count("(SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) uneven"));
   }
 
   private static EmbeddedPostgres start(Path dataDir, int port) throws Exception {
-    return EmbeddedPostgres.builder().setDataDirectory(dataDir.toFile()).setCleanDataDirectory(false).setPort(port)
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir.toFile())
+        .setCleanDataDirectory(false)
+        .setPort(port)
         .start();
   }
 
   private static Process startStudio(String jdbcUrl) throws Exception {
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
     assertTrue(Files.exists(jar), "run after package: " + jar.toAbsolutePath());
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
-        "-Dquarkus.datasource.username=postgres",
-        "-Dquarkus.http.port=0",
-        "-Dstudio.pack=" + Path.of("models/tiny").toAbsolutePath(),
-        "-Dstudio.accounts.admin-password=restart-test-admin",
-        "-Dstudio.queue.lease=5s",
-        "-Dstudio.queue.reaper-interval=1s",
-        "-Dstudio.queue.retry-backoff=0s",
-        "-Dstudio.worker.intra-op-threads=1",
-        "-Dstudio.worker.poll-interval=500ms",
-        "-jar", jar.toString())
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
+            "-Dquarkus.datasource.username=postgres",
+            "-Dquarkus.http.port=0",
+            "-Dstudio.pack=" + Path.of("models/tiny").toAbsolutePath(),
+            "-Dstudio.accounts.admin-password=restart-test-admin",
+            "-Dstudio.queue.lease=5s",
+            "-Dstudio.queue.reaper-interval=1s",
+            "-Dstudio.queue.retry-backoff=0s",
+            "-Dstudio.worker.intra-op-threads=1",
+            "-Dstudio.worker.poll-interval=500ms",
+            "-jar",
+            jar.toString())
         .redirectErrorStream(true)
         .redirectOutput(Path.of("target", "db-restart.log").toFile())
         .start();

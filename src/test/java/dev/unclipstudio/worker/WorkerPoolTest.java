@@ -52,9 +52,21 @@ class WorkerPoolTest {
   void signUpSubmitWatchProgressAndFindTheImageInTheGallery() throws Exception {
     pool.start();
     WebClient browser = WebClient.anonymous();
-    assertEquals(303, browser.post("/signup", Map.of("username", "painter", "password", "paint all day")).statusCode());
-    Response submitted = browser.post("/jobs", Map.of("prompt", "a small red circle in the top left corner",
-        "images", "2", "seed", "1234"));
+    assertEquals(
+        303,
+        browser
+            .post("/signup", Map.of("username", "painter", "password", "paint all day"))
+            .statusCode());
+    Response submitted =
+        browser.post(
+            "/jobs",
+            Map.of(
+                "prompt",
+                "a small red circle in the top left corner",
+                "images",
+                "2",
+                "seed",
+                "1234"));
     assertEquals(303, submitted.statusCode(), submitted.asString());
     String jobPath = java.net.URI.create(submitted.header("Location")).getPath();
     long jobId = Long.parseLong(jobPath.substring("/jobs/".length()));
@@ -64,10 +76,13 @@ class WorkerPoolTest {
     assertTrue(events.contains("\"status\":\"SUCCEEDED\""), events);
 
     String page = browser.get(jobPath).asString();
-    long imageId = sql.number("SELECT id FROM image WHERE job_id = " + jobId + " AND index_in_job = 0");
+    long imageId =
+        sql.number("SELECT id FROM image WHERE job_id = " + jobId + " AND index_in_job = 0");
     assertTrue(page.contains("/images/" + imageId + "/thumb.png"), page);
     assertEquals(2, sql.count("image WHERE job_id = " + jobId));
-    assertEquals("1235", sql.string("SELECT seed FROM image WHERE job_id = " + jobId + " AND index_in_job = 1"));
+    assertEquals(
+        "1235",
+        sql.string("SELECT seed FROM image WHERE job_id = " + jobId + " AND index_in_job = 1"));
 
     byte[] png = browser.get("/images/" + imageId + ".png").asByteArray();
     Map<String, String> text = PngCodec.readText(png);
@@ -75,7 +90,11 @@ class WorkerPoolTest {
     assertEquals("1234", text.get("seed"));
 
     browser.post("/images/" + imageId + "/visibility", Map.of("visibility", "SHARED"));
-    assertTrue(browser.get("/gallery?q=red+circle").asString().contains("/images/" + imageId + "/thumb.png"));
+    assertTrue(
+        browser
+            .get("/gallery?q=red+circle")
+            .asString()
+            .contains("/images/" + imageId + "/thumb.png"));
     assertTrue(sql.number("SELECT images_done FROM worker") >= 2);
   }
 
@@ -91,14 +110,21 @@ class WorkerPoolTest {
   void cancellingARunningJobStopsItPartWayAndStoresNothing() throws Exception {
     pool.start();
     CurrentUser user = data.user("impatient");
-    long id = data.rawJob(user, "a green star",
-        "{\"prompt\":\"a green star\",\"seeds\":[1,2,3,4],\"decoderSteps\":1000}", 4);
+    long id =
+        data.rawJob(
+            user,
+            "a green star",
+            "{\"prompt\":\"a green star\",\"seeds\":[1,2,3,4],\"decoderSteps\":1000}",
+            4);
     queue.notifyQueued();
-    Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING' AND step > 0") == 1);
+    Await.until(
+        Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING' AND step > 0") == 1);
     queue.cancel(id);
     Await.until(Duration.ofSeconds(10), () -> "CANCELLED".equals(data.status(id)));
-    // Its worker ended it part way: the step it reached is kept and progress is short of 1. A worker that ignored
-    // the request would run all four images, and the job would end only through the reaper, which clears the step.
+    // Its worker ended it part way: the step it reached is kept and progress is short of 1. A
+    // worker that ignored
+    // the request would run all four images, and the job would end only through the reaper, which
+    // clears the step.
     assertEquals(1, sql.count("job WHERE id = " + id + " AND step IS NOT NULL AND progress < 1"));
     assertEquals(0, sql.count("image"));
   }
@@ -110,7 +136,9 @@ class WorkerPoolTest {
     data.rawJob(user, "bad", "{\"prompt\":\"bad\",\"seeds\":[1],\"priorSteps\":-3}", 1);
     data.rawJob(user, "good", "{\"prompt\":\"good\",\"seeds\":[1]}", 1);
     queue.notifyQueued();
-    Await.until(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(sql.string("SELECT status FROM job WHERE prompt = 'good'")));
+    Await.until(
+        Duration.ofSeconds(60),
+        () -> "SUCCEEDED".equals(sql.string("SELECT status FROM job WHERE prompt = 'good'")));
     assertEquals("FAILED", sql.string("SELECT status FROM job WHERE prompt = 'bad'"));
     assertTrue(sql.string("SELECT error FROM job WHERE prompt = 'bad'").length() > 0);
   }
@@ -119,8 +147,12 @@ class WorkerPoolTest {
   void shutdownGivesARunningJobBackWithoutSpendingAnAttempt() throws Exception {
     pool.start();
     CurrentUser user = data.user("late");
-    long id = data.rawJob(user, "endless",
-        "{\"prompt\":\"endless\",\"seeds\":[1,2,3,4,5,6,7,8],\"decoderSteps\":1000,\"priorSteps\":1000}", 8);
+    long id =
+        data.rawJob(
+            user,
+            "endless",
+            "{\"prompt\":\"endless\",\"seeds\":[1,2,3,4,5,6,7,8],\"decoderSteps\":1000,\"priorSteps\":1000}",
+            8);
     queue.notifyQueued();
     Await.until(Duration.ofSeconds(60), () -> "RUNNING".equals(data.status(id)));
     pool.stop();
@@ -139,7 +171,8 @@ class WorkerPoolTest {
     Await.until(Duration.ofSeconds(10), () -> pausedPolls() > pausedLooks);
     long id = data.textJob(data.user("paused"), "waits while paused");
     double looks = polls();
-    // Two more looks: the first may have begun before the job was queued, the second surely began after. A worker
+    // Two more looks: the first may have begun before the job was queued, the second surely began
+    // after. A worker
     // that claims while paused takes the job on that look, as it is the only one queued.
     Await.until(Duration.ofSeconds(10), () -> polls() >= looks + 2);
     assertEquals("QUEUED", data.status(id), "a paused worker must not claim");
@@ -154,13 +187,17 @@ class WorkerPoolTest {
     pool.start(broken);
     assertEquals(WorkerState.UNHEALTHY, pool.state());
     assertTrue(pool.health().contains("pack.json"), pool.health());
-    // Workers are registered before their thread starts: an UNHEALTHY row alone means no worker here can claim.
+    // Workers are registered before their thread starts: an UNHEALTHY row alone means no worker
+    // here can claim.
     assertEquals("UNHEALTHY", sql.string("SELECT string_agg(DISTINCT state, ',') FROM worker"));
     long id = data.textJob(data.user("waiting"), "a red ring");
     assertEquals("QUEUED", data.status(id));
     pool.start();
     Await.until(Duration.ofSeconds(60), () -> "SUCCEEDED".equals(data.status(id)));
-    assertEquals(1, sql.number("SELECT attempts FROM job WHERE id = " + id), "only the healthy worker ran it");
+    assertEquals(
+        1,
+        sql.number("SELECT attempts FROM job WHERE id = " + id),
+        "only the healthy worker ran it");
   }
 
   @Test
@@ -189,6 +226,7 @@ class WorkerPoolTest {
   /** Times they looked and found themselves paused. */
   private double pausedPolls() {
     return meters.find("studio.worker.polls").tag("outcome", "paused").counters().stream()
-        .mapToDouble(Counter::count).sum();
+        .mapToDouble(Counter::count)
+        .sum();
   }
 }

@@ -4,8 +4,8 @@ import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 
 /**
- * A square keep mask (true = keep the source pixel) and its resampling between the full image size and a model's
- * resolution.
+ * A square keep mask (true = keep the source pixel) and its resampling between the full image size
+ * and a model's resolution.
  */
 public final class KeepMask {
 
@@ -14,17 +14,18 @@ public final class KeepMask {
 
   public KeepMask(boolean[] keep, int size) {
     if (keep.length != size * size) {
-      throw new IllegalArgumentException("keep mask has " + keep.length + " values; expected " + size + "x" + size);
+      throw new IllegalArgumentException(
+          "keep mask has " + keep.length + " values; expected " + size + "x" + size);
     }
     this.keep = keep.clone();
     this.size = size;
   }
 
   /**
-   * The one rule for masks as people paint them, used by the studio and the command line alike: light pixels (luma
-   * ≥ 128, ITU-R BT.601 weights) mark the region to repaint, dark pixels the region to keep. A mask of another size
-   * is sampled at the centres of the target's pixels (nearest neighbour), so it stays two-valued and a mask of the
-   * target size is taken as it is.
+   * The one rule for masks as people paint them, used by the studio and the command line alike:
+   * light pixels (luma ≥ 128, ITU-R BT.601 weights) mark the region to repaint, dark pixels the
+   * region to keep. A mask of another size is sampled at the centres of the target's pixels
+   * (nearest neighbour), so it stays two-valued and a mask of the target size is taken as it is.
    */
   public static KeepMask fromPainted(RgbImage mask, int size) {
     boolean[] keep = new boolean[size * size];
@@ -32,7 +33,9 @@ public final class KeepMask {
       int sy = Math.min(mask.height() - 1, (int) ((y + 0.5) * mask.height() / size));
       for (int x = 0; x < size; x++) {
         int sx = Math.min(mask.width() - 1, (int) ((x + 0.5) * mask.width() / size));
-        int luma = (299 * mask.get(sx, sy, 0) + 587 * mask.get(sx, sy, 1) + 114 * mask.get(sx, sy, 2)) / 1000;
+        int luma =
+            (299 * mask.get(sx, sy, 0) + 587 * mask.get(sx, sy, 1) + 114 * mask.get(sx, sy, 2))
+                / 1000;
         keep[y * size + x] = luma < 128;
       }
     }
@@ -48,9 +51,9 @@ public final class KeepMask {
   }
 
   /**
-   * The mask at a lower (or equal) resolution: a pixel is kept only if every full-size pixel it covers is kept, so
-   * the model never treats a partly regenerated pixel as known. Pixel x covers full-size columns
-   * [⌊x·F/S⌋, ⌈(x+1)·F/S⌉).
+   * The mask at a lower (or equal) resolution: a pixel is kept only if every full-size pixel it
+   * covers is kept, so the model never treats a partly regenerated pixel as known. Pixel x covers
+   * full-size columns [⌊x·F/S⌋, ⌈(x+1)·F/S⌉).
    */
   public KeepMask downsample(int target) {
     if (target == size) {
@@ -75,7 +78,10 @@ public final class KeepMask {
     return new KeepMask(out, target);
   }
 
-  /** Nearest-neighbour upsampling (pixel replication for integer factors), as GLIDE builds m256 from m64. */
+  /**
+   * Nearest-neighbour upsampling (pixel replication for integer factors), as GLIDE builds m256 from
+   * m64.
+   */
   public KeepMask upsampleNearest(int target) {
     boolean[] out = new boolean[target * target];
     for (int y = 0; y < target; y++) {

@@ -4,8 +4,9 @@ import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import java.nio.FloatBuffer;
 
 /**
- * Classifier-free guidance for one stage: {@code guided = uncond + s·(cond − uncond)} on the predicted channels, the
- * variance channels taken from the conditional half. Off when s ≤ 1: then only the B conditional rows are fed.
+ * Classifier-free guidance for one stage: {@code guided = uncond + s·(cond − uncond)} on the
+ * predicted channels, the variance channels taken from the conditional half. Off when s ≤ 1: then
+ * only the B conditional rows are fed.
  *
  * @param scale guidance scale s
  * @param layout where the unconditional half sits
@@ -26,11 +27,14 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
     if (!enabled()) {
       return cond;
     }
-    return layout == GuidanceLayout.UNCOND_FIRST ? uncond.concatRows(cond) : cond.concatRows(uncond);
+    return layout == GuidanceLayout.UNCOND_FIRST
+        ? uncond.concatRows(cond)
+        : cond.concatRows(uncond);
   }
 
   /**
-   * Splits and guides a network output, read where ONNX Runtime wrote it, into buffers reused step after step.
+   * Splits and guides a network output, read where ONNX Runtime wrote it, into buffers reused step
+   * after step.
    *
    * @param output {@link #rows(int)} rows laid out as {@code channels} says
    * @param into B rows of the guided channels, and of the variance channels when there are any
@@ -75,7 +79,10 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
    */
   public record Guided(double[] prediction, double[] varianceValues) {
 
-    /** Buffers for {@code values} predicted values, and as many variance values when the network has them. */
+    /**
+     * Buffers for {@code values} predicted values, and as many variance values when the network has
+     * them.
+     */
     public static Guided allocate(int values, boolean withVariance) {
       return new Guided(new double[values], withVariance ? new double[values] : null);
     }
@@ -93,8 +100,15 @@ public record ClassifierFreeGuidance(double scale, GuidanceLayout layout) {
     private void requireSizes(int values, int variance) {
       int haveVariance = varianceValues == null ? 0 : varianceValues.length;
       if (prediction.length != values || haveVariance != variance) {
-        throw new IllegalArgumentException("guidance buffers hold " + prediction.length + " + " + haveVariance
-            + " values, the network gave " + values + " + " + variance);
+        throw new IllegalArgumentException(
+            "guidance buffers hold "
+                + prediction.length
+                + " + "
+                + haveVariance
+                + " values, the network gave "
+                + values
+                + " + "
+                + variance);
       }
     }
   }

@@ -1,9 +1,10 @@
 package dev.unclipstudio.pipeline.image;
 
 /**
- * Antialiased bicubic resizing with Keys a = −0.5, as PIL's {@code Image.resize(BICUBIC)} and PyTorch's
- * {@code interpolate(mode="bicubic", antialias=True, align_corners=False)} do it (spec §5.2): a separable filter whose
- * support widens by the scale when shrinking, windows renormalised at the borders, horizontal pass first.
+ * Antialiased bicubic resizing with Keys a = −0.5, as PIL's {@code Image.resize(BICUBIC)} and
+ * PyTorch's {@code interpolate(mode="bicubic", antialias=True, align_corners=False)} do it (spec
+ * §5.2): a separable filter whose support widens by the scale when shrinking, windows renormalised
+ * at the borders, horizontal pass first.
  */
 public final class BicubicResize {
 
@@ -25,7 +26,10 @@ public final class BicubicResize {
     return 0.0;
   }
 
-  /** Source window [start, start + weights.length) and normalised weights of every output position on one axis. */
+  /**
+   * Source window [start, start + weights.length) and normalised weights of every output position
+   * on one axis.
+   */
   record Taps(int[] start, double[][] weights) {
 
     static Taps of(int inSize, int outSize) {
@@ -63,7 +67,8 @@ public final class BicubicResize {
    * @param planes [planes, inH, inW] row-major, e.g. a [B, 3, 16, 16] tensor seen as 3B planes
    * @return [planes, outH, outW]
    */
-  public static float[] resizePlanes(float[] planes, int count, int inH, int inW, int outH, int outW) {
+  public static float[] resizePlanes(
+      float[] planes, int count, int inH, int inW, int outH, int outW) {
     if (planes.length != count * inH * inW) {
       throw new IllegalArgumentException("expected " + count + " planes of " + inH + "x" + inW);
     }
@@ -81,7 +86,8 @@ public final class BicubicResize {
           for (int j = 0; j < w.length; j++) {
             acc += w[j] * planes[s + j];
           }
-          temp[y * outW + x] = (float) acc; // PyTorch keeps the intermediate in the tensor's float type
+          temp[y * outW + x] =
+              (float) acc; // PyTorch keeps the intermediate in the tensor's float type
         }
       }
       int outBase = p * outH * outW;
@@ -100,7 +106,10 @@ public final class BicubicResize {
     return out;
   }
 
-  /** Resizes an 8-bit image exactly as PIL does (fixed-point weights, each pass rounded and clamped to 0..255). */
+  /**
+   * Resizes an 8-bit image exactly as PIL does (fixed-point weights, each pass rounded and clamped
+   * to 0..255).
+   */
   public static RgbImage resize(RgbImage image, int outW, int outH) {
     if (outW == image.width() && outH == image.height()) {
       return image;

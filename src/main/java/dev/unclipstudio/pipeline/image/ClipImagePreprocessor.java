@@ -3,9 +3,9 @@ package dev.unclipstudio.pipeline.image;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 
 /**
- * CLIP image preprocessing (spec §5.1, the {@code CLIPImageProcessor} steps): /255, shortest side → image size with
- * antialiased bicubic on the float values (as the tiny pack's PyTorch reference does; PIL would round to 8 bits
- * in between), centre crop, per-channel mean/std, NCHW.
+ * CLIP image preprocessing (spec §5.1, the {@code CLIPImageProcessor} steps): /255, shortest side →
+ * image size with antialiased bicubic on the float values (as the tiny pack's PyTorch reference
+ * does; PIL would round to 8 bits in between), centre crop, per-channel mean/std, NCHW.
  */
 public final class ClipImagePreprocessor {
 

@@ -9,9 +9,9 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes untrusted uploads: the format is recognised by its magic bytes (PNG or JPEG only), the dimensions are read
- * from the header and checked against the limits before any pixel is decoded, so a small file declaring a huge
- * image (a decompression bomb) is rejected cheaply.
+ * Decodes untrusted uploads: the format is recognised by its magic bytes (PNG or JPEG only), the
+ * dimensions are read from the header and checked against the limits before any pixel is decoded,
+ * so a small file declaring a huge image (a decompression bomb) is rejected cheaply.
  */
 public final class ImageDecoder {
 
@@ -25,9 +25,11 @@ public final class ImageDecoder {
       throw new InvalidImageException("the image is empty");
     }
     if (data.length > limits.maxBytes()) {
-      throw new InvalidImageException("the image is " + data.length + " bytes; the limit is " + limits.maxBytes());
+      throw new InvalidImageException(
+          "the image is " + data.length + " bytes; the limit is " + limits.maxBytes());
     }
-    String format = startsWith(data, PNG_MAGIC) ? "png" : startsWith(data, JPEG_MAGIC) ? "jpeg" : null;
+    String format =
+        startsWith(data, PNG_MAGIC) ? "png" : startsWith(data, JPEG_MAGIC) ? "jpeg" : null;
     if (format == null) {
       throw new InvalidImageException("unsupported image format: only PNG and JPEG are accepted");
     }
@@ -49,23 +51,39 @@ public final class ImageDecoder {
     } catch (InvalidImageException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new InvalidImageException("the " + format.toUpperCase() + " file is corrupt or truncated", e);
+      throw new InvalidImageException(
+          "the " + format.toUpperCase() + " file is corrupt or truncated", e);
     } finally {
       reader.dispose();
     }
   }
 
-  private static void checkDimensions(int width, int height, ImageLimits limits) throws InvalidImageException {
+  private static void checkDimensions(int width, int height, ImageLimits limits)
+      throws InvalidImageException {
     if (width <= 0 || height <= 0) {
       throw new InvalidImageException("the image has no pixels");
     }
     if (width > limits.maxDimension() || height > limits.maxDimension()) {
-      throw new InvalidImageException("the image is " + width + "x" + height + "; each side may be at most "
-          + limits.maxDimension() + " pixels");
+      throw new InvalidImageException(
+          "the image is "
+              + width
+              + "x"
+              + height
+              + "; each side may be at most "
+              + limits.maxDimension()
+              + " pixels");
     }
     if ((long) width * height > limits.maxPixels()) {
-      throw new InvalidImageException("the image is " + width + "x" + height + " (" + (long) width * height
-          + " pixels); the limit is " + limits.maxPixels() + " pixels");
+      throw new InvalidImageException(
+          "the image is "
+              + width
+              + "x"
+              + height
+              + " ("
+              + (long) width * height
+              + " pixels); the limit is "
+              + limits.maxPixels()
+              + " pixels");
     }
   }
 

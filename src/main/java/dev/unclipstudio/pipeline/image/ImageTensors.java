@@ -20,7 +20,9 @@ public final class ImageTensors {
     return FloatTensor.of(out, 1, 3, image.height(), image.width());
   }
 
-  /** Row b of a [B, 3, H, W] tensor in [-1, 1] as an 8-bit image: round(clamp(x/2 + 0.5, 0, 1)·255). */
+  /**
+   * Row b of a [B, 3, H, W] tensor in [-1, 1] as an 8-bit image: round(clamp(x/2 + 0.5, 0, 1)·255).
+   */
   public static RgbImage toImage(float[] nchw, int b, int height, int width) {
     int hw = height * width;
     byte[] rgb = new byte[3 * hw];
@@ -32,7 +34,6 @@ public final class ImageTensors {
     }
     return new RgbImage(width, height, rgb);
   }
-
 
   /** clamp(x/2 + 0.5, 0, 1): the float image before quantisation. */
   public static float[] toUnitRange(float[] signed) {

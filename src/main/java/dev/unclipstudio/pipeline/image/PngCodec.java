@@ -19,8 +19,8 @@ import javax.imageio.stream.ImageOutputStream;
 import org.w3c.dom.Node;
 
 /**
- * Writes PNGs carrying their generation parameters as text chunks (prompt, seed, steps, guidance, pack): tEXt for
- * Latin-1 values, iTXt (UTF-8) for anything else so prompts in any script survive.
+ * Writes PNGs carrying their generation parameters as text chunks (prompt, seed, steps, guidance,
+ * pack): tEXt for Latin-1 values, iTXt (UTF-8) for anything else so prompts in any script survive.
  */
 public final class PngCodec {
 
@@ -33,8 +33,9 @@ public final class PngCodec {
     try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
       var buffered = image.toBufferedImage();
-      IIOMetadata metadata = writer.getDefaultImageMetadata(
-          ImageTypeSpecifier.createFromRenderedImage(buffered), writer.getDefaultWriteParam());
+      IIOMetadata metadata =
+          writer.getDefaultImageMetadata(
+              ImageTypeSpecifier.createFromRenderedImage(buffered), writer.getDefaultWriteParam());
       if (!text.isEmpty()) {
         metadata.mergeTree(FORMAT, textTree(text));
       }
@@ -94,7 +95,8 @@ public final class PngCodec {
         }
         for (Node entry = chunk.getFirstChild(); entry != null; entry = entry.getNextSibling()) {
           var attributes = entry.getAttributes();
-          out.put(attributes.getNamedItem("keyword").getNodeValue(),
+          out.put(
+              attributes.getNamedItem("keyword").getNodeValue(),
               attributes.getNamedItem(plain ? "value" : "text").getNodeValue());
         }
       }

@@ -3,9 +3,7 @@ package dev.unclipstudio.pipeline.image;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
-/**
- * An 8-bit RGB image, pixels interleaved row by row ({@code rgb[(y·width + x)·3 + c]}).
- */
+/** An 8-bit RGB image, pixels interleaved row by row ({@code rgb[(y·width + x)·3 + c]}). */
 public record RgbImage(int width, int height, byte[] rgb) {
 
   public RgbImage {
@@ -13,8 +11,15 @@ public record RgbImage(int width, int height, byte[] rgb) {
       throw new IllegalArgumentException("empty image " + width + "x" + height);
     }
     if (rgb.length != width * height * 3) {
-      throw new IllegalArgumentException("expected " + width * height * 3 + " bytes for " + width + "x" + height
-          + ", got " + rgb.length);
+      throw new IllegalArgumentException(
+          "expected "
+              + width * height * 3
+              + " bytes for "
+              + width
+              + "x"
+              + height
+              + ", got "
+              + rgb.length);
     }
   }
 
@@ -57,7 +62,9 @@ public record RgbImage(int width, int height, byte[] rgb) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RgbImage other && other.width == width && other.height == height
+    return o instanceof RgbImage other
+        && other.width == width
+        && other.height == height
         && Arrays.equals(other.rgb, rgb);
   }
 

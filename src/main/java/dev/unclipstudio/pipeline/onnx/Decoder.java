@@ -27,16 +27,19 @@ public final class Decoder implements AutoCloseable {
    * @param attentionMask [N, 4 + L]: four true image-token positions, then the token mask
    * @return steps whose output is [N, 6, S, S] ε ‖ v
    */
-  public StageSteps steps(int side, FloatTensor encoderHiddenStates, FloatTensor classLabels,
-      boolean[] attentionMask) {
+  public StageSteps steps(
+      int side, FloatTensor encoderHiddenStates, FloatTensor classLabels, boolean[] attentionMask) {
     int n = classLabels.rows();
-    return session.steps(Map.of(
-        "sample", new StageInput.Floats(FloatTensor.zeros(n, 3, side, side)),
-        "timestep", StageInput.Ints.timestep(0, n),
-        "encoder_hidden_states", new StageInput.Floats(encoderHiddenStates),
-        "class_labels", new StageInput.Floats(classLabels),
-        "attention_mask", new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})),
-        "sample", "timestep");
+    return session.steps(
+        Map.of(
+            "sample", new StageInput.Floats(FloatTensor.zeros(n, 3, side, side)),
+            "timestep", StageInput.Ints.timestep(0, n),
+            "encoder_hidden_states", new StageInput.Floats(encoderHiddenStates),
+            "class_labels", new StageInput.Floats(classLabels),
+            "attention_mask",
+                new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})),
+        "sample",
+        "timestep");
   }
 
   @Override

@@ -3,15 +3,19 @@ package dev.unclipstudio.pipeline.onnx;
 /**
  * Where and how the stage sessions run.
  *
- * @param device CPU, or CUDA (needs the onnxruntime_gpu artifact: {@code mvn -Pcuda}); falls back to CPU with a
- *     warning when CUDA is unavailable
+ * @param device CPU, or CUDA (needs the onnxruntime_gpu artifact: {@code mvn -Pcuda}); falls back
+ *     to CPU with a warning when CUDA is unavailable
  * @param deviceId CUDA device index
  * @param intraOpThreads threads per operator, 0 = ONNX Runtime's default (all cores)
- * @param memoryArena whether ONNX Runtime keeps freed CPU buffers in its arena for reuse (faster, holds memory)
+ * @param memoryArena whether ONNX Runtime keeps freed CPU buffers in its arena for reuse (faster,
+ *     holds memory)
  */
 public record EngineOptions(Device device, int deviceId, int intraOpThreads, boolean memoryArena) {
 
-  public enum Device { CPU, CUDA }
+  public enum Device {
+    CPU,
+    CUDA
+  }
 
   public EngineOptions {
     if (deviceId < 0) {

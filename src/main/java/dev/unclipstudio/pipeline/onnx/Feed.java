@@ -14,8 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The input tensors of one call or loop, each over a direct buffer of ours that ONNX Runtime reads in place, in the
- * element type the model declares; closed together.
+ * The input tensors of one call or loop, each over a direct buffer of ours that ONNX Runtime reads
+ * in place, in the element type the model declares; closed together.
  */
 final class Feed implements AutoCloseable {
 
@@ -27,11 +27,15 @@ final class Feed implements AutoCloseable {
   private Feed() {}
 
   /**
-   * Binds {@code inputs} to tensors of the types in {@code inputTypes}; on failure the tensors already created are
-   * closed again.
+   * Binds {@code inputs} to tensors of the types in {@code inputTypes}; on failure the tensors
+   * already created are closed again.
    */
-  static Feed bind(OrtEnvironment env, Map<String, OnnxJavaType> inputTypes, Map<String, StageInput> inputs,
-      String stage) throws OrtException {
+  static Feed bind(
+      OrtEnvironment env,
+      Map<String, OnnxJavaType> inputTypes,
+      Map<String, StageInput> inputs,
+      String stage)
+      throws OrtException {
     Feed feed = new Feed();
     try {
       for (Map.Entry<String, StageInput> e : inputs.entrySet()) {
@@ -81,15 +85,16 @@ final class Feed implements AutoCloseable {
   }
 
   /** A tensor over a new direct buffer of the element type the model takes for an input. */
-  private static Bound allocate(OrtEnvironment env, StageInput input, OnnxJavaType type, String what)
-      throws OrtException {
+  private static Bound allocate(
+      OrtEnvironment env, StageInput input, OnnxJavaType type, String what) throws OrtException {
     long[] shape = input.shape();
     int n = Math.toIntExact(elements(shape));
     if (input instanceof StageInput.Bools) {
       ByteBuffer b = direct(n);
       return new Bound(OnnxTensor.createTensor(env, b, shape, OnnxJavaType.BOOL), b);
     }
-    if (input instanceof StageInput.Floats || type == OnnxJavaType.FLOAT) { // integers fed to a float input too
+    if (input instanceof StageInput.Floats
+        || type == OnnxJavaType.FLOAT) { // integers fed to a float input too
       FloatBuffer b = direct(n * 4).asFloatBuffer();
       return new Bound(OnnxTensor.createTensor(env, b, shape), b);
     }
@@ -102,12 +107,16 @@ final class Feed implements AutoCloseable {
         IntBuffer b = direct(n * 4).asIntBuffer();
         yield new Bound(OnnxTensor.createTensor(env, b, shape), b);
       }
-      default -> throw new IllegalArgumentException(what + " takes " + type
-          + ", which integer values cannot be fed as");
+      default ->
+          throw new IllegalArgumentException(
+              what + " takes " + type + ", which integer values cannot be fed as");
     };
   }
 
-  /** Writes an input's values into its buffer (absolute puts: the tensor's view of the buffer never moves). */
+  /**
+   * Writes an input's values into its buffer (absolute puts: the tensor's view of the buffer never
+   * moves).
+   */
   private static void write(StageInput input, Buffer buffer) {
     if (input instanceof StageInput.Floats f) {
       ((FloatBuffer) buffer).put(0, f.tensor().data());

@@ -5,9 +5,10 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A session's ended loops, kept with their bound tensors for the next loop of the same shapes: a worker repeats one
- * batch size, so it allocates no native memory per request. The two most recently ended are kept; older ones and
- * everything after the session closes are freed. Thread-safe.
+ * A session's ended loops, kept with their bound tensors for the next loop of the same shapes: a
+ * worker repeats one batch size, so it allocates no native memory per request. The two most
+ * recently ended are kept; older ones and everything after the session closes are freed.
+ * Thread-safe.
  */
 final class IdleLoops {
 

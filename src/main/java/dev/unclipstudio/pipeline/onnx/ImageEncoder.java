@@ -20,7 +20,9 @@ public final class ImageEncoder implements AutoCloseable {
 
   /** [N, 3, S, S] preprocessed pixels → [N, C] raw image embeddings. */
   public FloatTensor encode(FloatTensor pixelValues) {
-    return session.run(Map.of("pixel_values", new StageInput.Floats(pixelValues))).get("image_embeds");
+    return session
+        .run(Map.of("pixel_values", new StageInput.Floats(pixelValues)))
+        .get("image_embeds");
   }
 
   @Override

@@ -6,7 +6,10 @@ import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A GLIDE-style text-conditional inpainting UNet ({@code inpaint_base} or {@code inpaint_upsampler} stage). */
+/**
+ * A GLIDE-style text-conditional inpainting UNet ({@code inpaint_base} or {@code inpaint_upsampler}
+ * stage).
+ */
 public final class InpaintModel implements AutoCloseable {
 
   private final StageSession session;
@@ -27,7 +30,8 @@ public final class InpaintModel implements AutoCloseable {
    * @param inpaintImage [N, 3, S, S] source (the graph multiplies it by the mask)
    * @param inpaintMask [N, 1, S, S] 1 = keep
    */
-  public record Conditioning(int[] tokens, boolean[] tokenMask, FloatTensor inpaintImage, FloatTensor inpaintMask) {}
+  public record Conditioning(
+      int[] tokens, boolean[] tokenMask, FloatTensor inpaintImage, FloatTensor inpaintMask) {}
 
   /**
    * The calls of a base model's sampling loop at side S; each step feeds x_t as {@code x}.

@@ -3,9 +3,10 @@ package dev.unclipstudio.pipeline.onnx;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Time spent inside {@code OrtSession.run} by every session of this JVM, for benchmarks that report how much of a
- * pipeline's time is ours (tensor preparation, scheduler, guidance) rather than ONNX Runtime's. One per JVM because
- * sessions of every engine and worker add to it; a sum of nanoseconds costs a few nanoseconds per model call.
+ * Time spent inside {@code OrtSession.run} by every session of this JVM, for benchmarks that report
+ * how much of a pipeline's time is ours (tensor preparation, scheduler, guidance) rather than ONNX
+ * Runtime's. One per JVM because sessions of every engine and worker add to it; a sum of
+ * nanoseconds costs a few nanoseconds per model call.
  */
 public final class OrtTime {
 

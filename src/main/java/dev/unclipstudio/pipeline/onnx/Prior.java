@@ -19,23 +19,27 @@ public final class Prior implements AutoCloseable {
   }
 
   /**
-   * The calls of one sampling loop, the text conditioning fixed; each step feeds x_t as {@code hidden_states}.
+   * The calls of one sampling loop, the text conditioning fixed; each step feeds x_t as {@code
+   * hidden_states}.
    *
    * @param projEmbedding [N, C] text_embeds
    * @param encoderHiddenStates [N, L, W]
    * @param attentionMask [N, L] token mask
    * @return steps whose output is [N, C], the predicted x0 (normalised space)
    */
-  public StageSteps steps(FloatTensor projEmbedding, FloatTensor encoderHiddenStates,
-      boolean[] attentionMask) {
+  public StageSteps steps(
+      FloatTensor projEmbedding, FloatTensor encoderHiddenStates, boolean[] attentionMask) {
     int n = projEmbedding.rows();
-    return session.steps(Map.of(
-        "hidden_states", new StageInput.Floats(FloatTensor.zeros(projEmbedding.shape())),
-        "timestep", StageInput.Ints.timestep(0, n),
-        "proj_embedding", new StageInput.Floats(projEmbedding),
-        "encoder_hidden_states", new StageInput.Floats(encoderHiddenStates),
-        "attention_mask", new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})),
-        "hidden_states", "timestep");
+    return session.steps(
+        Map.of(
+            "hidden_states", new StageInput.Floats(FloatTensor.zeros(projEmbedding.shape())),
+            "timestep", StageInput.Ints.timestep(0, n),
+            "proj_embedding", new StageInput.Floats(projEmbedding),
+            "encoder_hidden_states", new StageInput.Floats(encoderHiddenStates),
+            "attention_mask",
+                new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})),
+        "hidden_states",
+        "timestep");
   }
 
   @Override

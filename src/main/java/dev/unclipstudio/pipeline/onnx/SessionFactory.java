@@ -8,8 +8,9 @@ import dev.unclipstudio.pipeline.pack.StageSignature;
 import dev.unclipstudio.pipeline.pack.StageSpec;
 
 /**
- * Creates a stage's ONNX Runtime session on the requested device, falling back to the CPU (and saying why) when CUDA
- * cannot be used, and checks the loaded model's signature against the manifest. Never leaks a half-opened session.
+ * Creates a stage's ONNX Runtime session on the requested device, falling back to the CPU (and
+ * saying why) when CUDA cannot be used, and checks the loaded model's signature against the
+ * manifest. Never leaks a half-opened session.
  */
 final class SessionFactory {
 
@@ -36,15 +37,21 @@ final class SessionFactory {
       }
     } catch (OrtException e) {
       options.close();
-      throw new ModelPackException(spec.file().getFileName() + " (stage " + spec.name()
-          + "): cannot create an ONNX Runtime session: " + e.getMessage(), e);
+      throw new ModelPackException(
+          spec.file().getFileName()
+              + " (stage "
+              + spec.name()
+              + "): cannot create an ONNX Runtime session: "
+              + e.getMessage(),
+          e);
     } catch (ModelPackException | RuntimeException e) {
       options.close();
       throw e;
     }
   }
 
-  private static String configure(OrtSession.SessionOptions options, EngineOptions engine) throws OrtException {
+  private static String configure(OrtSession.SessionOptions options, EngineOptions engine)
+      throws OrtException {
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     if (engine.intraOpThreads() > 0) {
       options.setIntraOpNumThreads(engine.intraOpThreads());
@@ -55,9 +62,14 @@ final class SessionFactory {
         options.addCUDA(engine.deviceId());
         return "cuda:" + engine.deviceId();
       } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-        LOG.log(System.Logger.Level.WARNING, "CUDA device " + engine.deviceId() + " is not usable ("
-            + e.getMessage() + "); running on CPU. The CUDA build of ONNX Runtime needs `mvn -Pcuda` and a"
-            + " matching CUDA/cuDNN installation.");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "CUDA device "
+                + engine.deviceId()
+                + " is not usable ("
+                + e.getMessage()
+                + "); running on CPU. The CUDA build of ONNX Runtime needs `mvn -Pcuda` and a"
+                + " matching CUDA/cuDNN installation.");
       }
     }
     return "cpu";

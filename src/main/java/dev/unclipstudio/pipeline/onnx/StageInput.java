@@ -3,7 +3,9 @@ package dev.unclipstudio.pipeline.onnx;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import java.util.Arrays;
 
-/** A value for one model input, converted to the element type the loaded model actually declares. */
+/**
+ * A value for one model input, converted to the element type the loaded model actually declares.
+ */
 public sealed interface StageInput {
 
   long[] shape();

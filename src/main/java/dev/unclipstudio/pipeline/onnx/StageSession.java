@@ -17,9 +17,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The ONNX Runtime session of one stage, opened once ({@link SessionFactory}) with its signature checked against the
- * manifest: single calls ({@link #run}) and sampling loops ({@link #steps}). Thread-safe: ONNX Runtime allows
- * concurrent {@code run} calls.
+ * The ONNX Runtime session of one stage, opened once ({@link SessionFactory}) with its signature
+ * checked against the manifest: single calls ({@link #run}) and sampling loops ({@link #steps}).
+ * Thread-safe: ONNX Runtime allows concurrent {@code run} calls.
  */
 public final class StageSession implements AutoCloseable {
 
@@ -42,14 +42,20 @@ public final class StageSession implements AutoCloseable {
   }
 
   /** Loads the stage's model; never leaks a half-opened session. */
-  public static StageSession open(StageSpec spec, EngineOptions engineOptions) throws ModelPackException {
+  public static StageSession open(StageSpec spec, EngineOptions engineOptions)
+      throws ModelPackException {
     SessionFactory.Opened opened = SessionFactory.open(spec, engineOptions);
     try {
       return new StageSession(spec, opened);
     } catch (OrtException | RuntimeException e) {
       closeQuietly(spec, opened);
-      throw new ModelPackException(spec.file().getFileName() + " (stage " + spec.name()
-          + "): cannot read the model's inputs: " + e.getMessage(), e);
+      throw new ModelPackException(
+          spec.file().getFileName()
+              + " (stage "
+              + spec.name()
+              + "): cannot read the model's inputs: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -62,7 +68,10 @@ public final class StageSession implements AutoCloseable {
     return opened.device();
   }
 
-  /** Runs the model once; every output is copied into a {@link FloatTensor} before the result is closed. */
+  /**
+   * Runs the model once; every output is copied into a {@link FloatTensor} before the result is
+   * closed.
+   */
   public Map<String, FloatTensor> run(Map<String, StageInput> inputs) {
     try (Feed feed = Feed.bind(env, inputTypes, inputs, spec.name());
         OrtSession.Result result = timed(feed.tensors(), Map.of())) {
@@ -81,15 +90,21 @@ public final class StageSession implements AutoCloseable {
   }
 
   /**
-   * Prepares the calls of a sampling loop, which repeat with the same shapes (see {@link StageSteps}). {@code inputs}
-   * are the first values; all but the sample (x_t) and the timestep stay as given (the conditioning). A loop that
-   * ended with the same input shapes serves again, so a worker repeating one batch size allocates no native memory
-   * per request.
+   * Prepares the calls of a sampling loop, which repeat with the same shapes (see {@link
+   * StageSteps}). {@code inputs} are the first values; all but the sample (x_t) and the timestep
+   * stay as given (the conditioning). A loop that ended with the same input shapes serves again, so
+   * a worker repeating one batch size allocates no native memory per request.
    */
-  public StageSteps steps(Map<String, StageInput> inputs, String sampleInput, String timestepInput) {
+  public StageSteps steps(
+      Map<String, StageInput> inputs, String sampleInput, String timestepInput) {
     if (spec.outputs().size() != 1) {
-      throw new IllegalStateException("stage " + spec.name() + " has " + spec.outputs().size() + " outputs; a"
-          + " sampling loop needs exactly one");
+      throw new IllegalStateException(
+          "stage "
+              + spec.name()
+              + " has "
+              + spec.outputs().size()
+              + " outputs; a"
+              + " sampling loop needs exactly one");
     }
     StageSteps kept = idleLoops.take(inputs, sampleInput, timestepInput);
     if (kept != null) {
@@ -106,7 +121,8 @@ public final class StageSession implements AutoCloseable {
     Feed feed = null;
     try {
       feed = Feed.bind(env, inputTypes, inputs, spec.name());
-      return new StageSteps(this, feed, output.name(), Feed.floatOutput(env, shape), sampleInput, timestepInput);
+      return new StageSteps(
+          this, feed, output.name(), Feed.floatOutput(env, shape), sampleInput, timestepInput);
     } catch (OrtException | RuntimeException e) {
       if (feed != null) {
         feed.close();
@@ -129,12 +145,13 @@ public final class StageSession implements AutoCloseable {
   }
 
   private IllegalStateException failure(OrtException e) {
-    return new IllegalStateException("stage " + spec.name() + " (" + spec.file().getFileName() + ") failed: "
-        + e.getMessage(), e);
+    return new IllegalStateException(
+        "stage " + spec.name() + " (" + spec.file().getFileName() + ") failed: " + e.getMessage(),
+        e);
   }
 
-  private OrtSession.Result timed(Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> pinnedOutputs)
-      throws OrtException {
+  private OrtSession.Result timed(
+      Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> pinnedOutputs) throws OrtException {
     long start = System.nanoTime();
     try {
       OrtSession session = opened.session();

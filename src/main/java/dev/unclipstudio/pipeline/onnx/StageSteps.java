@@ -9,10 +9,10 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * One sampling loop's worth of calls to a stage ({@link StageSession#steps}): the inputs stay bound between steps and
- * the single output is pinned to a buffer of ours, so a step copies only x_t in and the prediction out. Not
- * thread-safe: one per running loop. Closing hands the bound buffers back to the session for the next loop of the
- * same shapes.
+ * One sampling loop's worth of calls to a stage ({@link StageSession#steps}): the inputs stay bound
+ * between steps and the single output is pinned to a buffer of ours, so a step copies only x_t in
+ * and the prediction out. Not thread-safe: one per running loop. Closing hands the bound buffers
+ * back to the session for the next loop of the same shapes.
  */
 public final class StageSteps implements AutoCloseable {
 
@@ -26,7 +26,12 @@ public final class StageSteps implements AutoCloseable {
   private final String sampleInput;
   private final String timestepInput;
 
-  StageSteps(StageSession session, Feed feed, String outputName, Feed.Bound output, String sampleInput,
+  StageSteps(
+      StageSession session,
+      Feed feed,
+      String outputName,
+      Feed.Bound output,
+      String sampleInput,
       String timestepInput) {
     this.session = session;
     this.feed = feed;
@@ -40,9 +45,10 @@ public final class StageSteps implements AutoCloseable {
   }
 
   /**
-   * One step: writes x_t of B images into the sample input, whose N = copies·B rows may be longer than one image
-   * (the super-res input holds the low-res channels after x_t; image r goes to the start of rows r, B + r, …, and
-   * the rest of each row keeps its values), sets the timestep of every row and runs the model.
+   * One step: writes x_t of B images into the sample input, whose N = copies·B rows may be longer
+   * than one image (the super-res input holds the low-res channels after x_t; image r goes to the
+   * start of rows r, B + r, …, and the rest of each row keeps its values), sets the timestep of
+   * every row and runs the model.
    *
    * @return the output, valid until the next step
    */
@@ -83,14 +89,22 @@ public final class StageSteps implements AutoCloseable {
         b.put(i, timestep);
       }
     } else {
-      throw new IllegalArgumentException("stage " + session.spec().name() + " input " + timestepInput
-          + " does not take a timestep");
+      throw new IllegalArgumentException(
+          "stage "
+              + session.spec().name()
+              + " input "
+              + timestepInput
+              + " does not take a timestep");
     }
   }
 
-  /** Whether a loop with these inputs can reuse this one's tensors (same names, roles and shapes). */
+  /**
+   * Whether a loop with these inputs can reuse this one's tensors (same names, roles and shapes).
+   */
   boolean fits(Map<String, StageInput> values, String sample, String timestep) {
-    if (!sampleInput.equals(sample) || !timestepInput.equals(timestep) || !values.keySet().equals(inputs.keySet())) {
+    if (!sampleInput.equals(sample)
+        || !timestepInput.equals(timestep)
+        || !values.keySet().equals(inputs.keySet())) {
       return false;
     }
     for (Map.Entry<String, StageInput> e : values.entrySet()) {

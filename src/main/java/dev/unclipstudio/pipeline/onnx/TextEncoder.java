@@ -21,8 +21,11 @@ public final class TextEncoder implements AutoCloseable {
 
   /** [N, L] ids → [N, C] text_embeds, [N, L, W] last_hidden_state. */
   public TextEncoding encode(TokenizedBatch tokens) {
-    Map<String, FloatTensor> out = session.run(Map.of(
-        "input_ids", StageInput.Ints.of(tokens.ids(), tokens.rows(), tokens.contextLength())));
+    Map<String, FloatTensor> out =
+        session.run(
+            Map.of(
+                "input_ids",
+                StageInput.Ints.of(tokens.ids(), tokens.rows(), tokens.contextLength())));
     return new TextEncoding(out.get("text_embeds"), out.get("last_hidden_state"));
   }
 

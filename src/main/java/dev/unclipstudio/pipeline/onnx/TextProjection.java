@@ -5,7 +5,10 @@ import dev.unclipstudio.pipeline.pack.StageSpec;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import java.util.Map;
 
-/** unCLIP text projection ({@code text_proj} stage): builds the decoder's conditioning from text and image. */
+/**
+ * unCLIP text projection ({@code text_proj} stage): builds the decoder's conditioning from text and
+ * image.
+ */
 public final class TextProjection implements AutoCloseable {
 
   private final StageSession session;
@@ -14,7 +17,8 @@ public final class TextProjection implements AutoCloseable {
     this.session = session;
   }
 
-  public static TextProjection open(StageSpec spec, EngineOptions options) throws ModelPackException {
+  public static TextProjection open(StageSpec spec, EngineOptions options)
+      throws ModelPackException {
     return new TextProjection(StageSession.open(spec, options));
   }
 
@@ -24,12 +28,17 @@ public final class TextProjection implements AutoCloseable {
    */
   public record Conditioning(FloatTensor encoderHiddenStates, FloatTensor classLabels) {}
 
-  /** [N, C] image embeddings, [N, C] text_embeds, [N, L, W] hidden states → decoder conditioning. */
-  public Conditioning project(FloatTensor imageEmbeddings, FloatTensor promptEmbeds, FloatTensor textHiddenStates) {
-    Map<String, FloatTensor> out = session.run(Map.of(
-        "image_embeddings", new StageInput.Floats(imageEmbeddings),
-        "prompt_embeds", new StageInput.Floats(promptEmbeds),
-        "text_encoder_hidden_states", new StageInput.Floats(textHiddenStates)));
+  /**
+   * [N, C] image embeddings, [N, C] text_embeds, [N, L, W] hidden states → decoder conditioning.
+   */
+  public Conditioning project(
+      FloatTensor imageEmbeddings, FloatTensor promptEmbeds, FloatTensor textHiddenStates) {
+    Map<String, FloatTensor> out =
+        session.run(
+            Map.of(
+                "image_embeddings", new StageInput.Floats(imageEmbeddings),
+                "prompt_embeds", new StageInput.Floats(promptEmbeds),
+                "text_encoder_hidden_states", new StageInput.Floats(textHiddenStates)));
     return new Conditioning(out.get("encoder_hidden_states"), out.get("class_labels"));
   }
 

@@ -19,17 +19,23 @@ public final class Upsampler implements AutoCloseable {
   }
 
   /**
-   * The calls of one sampling loop; each step feeds x_t into channels 0–2 of {@code sample}, next to the fixed
-   * upsampled low-res image.
+   * The calls of one sampling loop; each step feeds x_t into channels 0–2 of {@code sample}, next
+   * to the fixed upsampled low-res image.
    *
    * @param upsampled [N, 3, U, U] the low-res image, bicubic-upsampled to U
    * @return steps whose output is [N, 3, U, U] ε
    */
   public StageSteps steps(FloatTensor upsampled) {
-    FloatTensor sample = FloatTensor.zeros(upsampled.shape()).concatChannels(upsampled); // [N, 6, U, U]
-    return session.steps(Map.of(
-        "sample", new StageInput.Floats(sample),
-        "timestep", StageInput.Ints.timestep(0, upsampled.rows())), "sample", "timestep");
+    FloatTensor sample =
+        FloatTensor.zeros(upsampled.shape()).concatChannels(upsampled); // [N, 6, U, U]
+    return session.steps(
+        Map.of(
+            "sample",
+            new StageInput.Floats(sample),
+            "timestep",
+            StageInput.Ints.timestep(0, upsampled.rows())),
+        "sample",
+        "timestep");
   }
 
   @Override

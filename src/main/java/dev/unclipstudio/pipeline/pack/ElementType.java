@@ -31,7 +31,8 @@ public enum ElementType {
         return t;
       }
     }
-    throw new IllegalArgumentException("unknown element type \"" + name + "\" (float32 | int32 | int64 | bool)");
+    throw new IllegalArgumentException(
+        "unknown element type \"" + name + "\" (float32 | int32 | int64 | bool)");
   }
 
   /** The manifest name of an ONNX Runtime type, or its raw name when the manifest has none. */

@@ -22,8 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A model pack read from {@code pack.json} (format 1, docs/model-packs.md). Immutable apart from a cache of loaded
- * tokenizers; thread-safe.
+ * A model pack read from {@code pack.json} (format 1, docs/model-packs.md). Immutable apart from a
+ * cache of loaded tokenizers; thread-safe.
  */
 public final class ModelPack {
 
@@ -71,8 +71,8 @@ public final class ModelPack {
   }
 
   /**
-   * Reads the manifest, checks that every file exists, and loads every ONNX file once to check its input and output
-   * names, element types and static dimensions against the manifest.
+   * Reads the manifest, checks that every file exists, and loads every ONNX file once to check its
+   * input and output names, element types and static dimensions against the manifest.
    */
   public static ModelPack open(Path dir) throws ModelPackException {
     ModelPack pack = readManifest(dir);
@@ -80,17 +80,22 @@ public final class ModelPack {
     return pack;
   }
 
-  /** Reads the manifest and checks that every file exists, without loading any model (fast: for listings). */
+  /**
+   * Reads the manifest and checks that every file exists, without loading any model (fast: for
+   * listings).
+   */
   public static ModelPack readManifest(Path dir) throws ModelPackException {
     Path manifest = dir.resolve("pack.json");
     if (!Files.isRegularFile(manifest)) {
-      throw new ModelPackException("not a model pack: " + manifest.toAbsolutePath() + " does not exist");
+      throw new ModelPackException(
+          "not a model pack: " + manifest.toAbsolutePath() + " does not exist");
     }
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(manifest.toFile());
     } catch (IOException e) {
-      throw new ModelPackException("pack.json in " + dir + " is not valid JSON: " + e.getMessage(), e);
+      throw new ModelPackException(
+          "pack.json in " + dir + " is not valid JSON: " + e.getMessage(), e);
     }
     ModelPack pack;
     try {
@@ -117,8 +122,16 @@ public final class ModelPack {
       try {
         long size = Files.size(e.getValue());
         if (clip != null && size != 4L * clip.embedDim()) {
-          throw new ModelPackException(dir.relativize(e.getValue()) + " (side data " + e.getKey() + "): expected "
-              + 4L * clip.embedDim() + " bytes (" + clip.embedDim() + " float32) but the file has " + size);
+          throw new ModelPackException(
+              dir.relativize(e.getValue())
+                  + " (side data "
+                  + e.getKey()
+                  + "): expected "
+                  + 4L * clip.embedDim()
+                  + " bytes ("
+                  + clip.embedDim()
+                  + " float32) but the file has "
+                  + size);
         }
       } catch (IOException ex) {
         throw new ModelPackException("cannot read " + e.getValue() + ": " + ex.getMessage(), ex);
@@ -126,15 +139,22 @@ public final class ModelPack {
     }
     for (StageSpec stage : stages.values()) {
       if (stage.tokenizer() != null && !tokenizers.containsKey(stage.tokenizer())) {
-        throw new ModelPackException("stage " + stage.name() + " names tokenizer \"" + stage.tokenizer()
-            + "\", which pack.json does not define (defined: " + tokenizers.keySet() + ")");
+        throw new ModelPackException(
+            "stage "
+                + stage.name()
+                + " names tokenizer \""
+                + stage.tokenizer()
+                + "\", which pack.json does not define (defined: "
+                + tokenizers.keySet()
+                + ")");
       }
     }
   }
 
   private void requireFile(Path file, String what) throws ModelPackException {
     if (!Files.isRegularFile(file)) {
-      throw new ModelPackException("missing file " + dir.relativize(file) + " (" + what + ") in pack " + dir);
+      throw new ModelPackException(
+          "missing file " + dir.relativize(file) + " (" + what + ") in pack " + dir);
     }
   }
 
@@ -148,8 +168,8 @@ public final class ModelPack {
           StageSignature.verify(stage, session);
         }
       } catch (OrtException e) {
-        throw new ModelPackException(StageSignature.where(stage) + ": not a loadable ONNX model: "
-            + e.getMessage(), e);
+        throw new ModelPackException(
+            StageSignature.where(stage) + ": not a loadable ONNX model: " + e.getMessage(), e);
       }
     }
   }
@@ -171,13 +191,20 @@ public final class ModelPack {
       JsonNode t = e.getValue();
       String kind = required(t, "kind").asText();
       if (!kind.equals("clip-bpe") && !kind.equals("gpt2-bpe")) {
-        throw new IllegalArgumentException("tokenizer " + e.getKey() + ": unknown kind \"" + kind
-            + "\" (clip-bpe | gpt2-bpe)");
+        throw new IllegalArgumentException(
+            "tokenizer " + e.getKey() + ": unknown kind \"" + kind + "\" (clip-bpe | gpt2-bpe)");
       }
       Path encoder = kind.equals("gpt2-bpe") ? dir.resolve(required(t, "encoder").asText()) : null;
       Integer maxMerges = t.hasNonNull("max_merges") ? t.get("max_merges").asInt() : null;
-      out.put(e.getKey(), new TokenizerSpec(e.getKey(), kind, dir.resolve(required(t, "merges").asText()), encoder,
-          maxMerges, required(t, "context_length").asInt()));
+      out.put(
+          e.getKey(),
+          new TokenizerSpec(
+              e.getKey(),
+              kind,
+              dir.resolve(required(t, "merges").asText()),
+              encoder,
+              maxMerges,
+              required(t, "context_length").asInt()));
     }
     return Collections.unmodifiableMap(out);
   }
@@ -186,7 +213,9 @@ public final class ModelPack {
     if (node.isMissingNode() || node.isNull()) {
       return null;
     }
-    return new ClipImageSpec(required(node, "embed_dim").asInt(), node.path("image_size").asInt(224),
+    return new ClipImageSpec(
+        required(node, "embed_dim").asInt(),
+        node.path("image_size").asInt(224),
         floats(node.path("image_mean"), new float[] {0.48145466f, 0.4578275f, 0.40821073f}),
         floats(node.path("image_std"), new float[] {0.26862954f, 0.26130258f, 0.27577711f}));
   }
@@ -218,12 +247,17 @@ public final class ModelPack {
       String stage = e.getKey();
       JsonNode s = e.getValue();
       try {
-        out.put(stage, new StageSpec(stage, dir.resolve(required(s, "file").asText()),
-            s.hasNonNull("tokenizer") ? s.get("tokenizer").asText() : null,
-            s.hasNonNull("image_size") ? s.get("image_size").asInt() : null,
-            readTensors(required(s, "inputs")), readTensors(required(s, "outputs")),
-            s.hasNonNull("scheduler") ? readScheduler(s.get("scheduler")) : null,
-            s.hasNonNull("guidance_scale") ? s.get("guidance_scale").asDouble() : null));
+        out.put(
+            stage,
+            new StageSpec(
+                stage,
+                dir.resolve(required(s, "file").asText()),
+                s.hasNonNull("tokenizer") ? s.get("tokenizer").asText() : null,
+                s.hasNonNull("image_size") ? s.get("image_size").asInt() : null,
+                readTensors(required(s, "inputs")),
+                readTensors(required(s, "outputs")),
+                s.hasNonNull("scheduler") ? readScheduler(s.get("scheduler")) : null,
+                s.hasNonNull("guidance_scale") ? s.get("guidance_scale").asDouble() : null));
       } catch (IllegalArgumentException ex) {
         throw new IllegalArgumentException("stage " + stage + ": " + ex.getMessage(), ex);
       }
@@ -241,20 +275,26 @@ public final class ModelPack {
         JsonNode d = shapeNode.get(i);
         shape[i] = d.isNumber() ? d.asLong() : TensorSpec.BATCH;
         if (!d.isNumber() && !d.asText().equals("batch")) {
-          throw new IllegalArgumentException(e.getKey() + ": shape entries are numbers or \"batch\", got " + d);
+          throw new IllegalArgumentException(
+              e.getKey() + ": shape entries are numbers or \"batch\", got " + d);
         }
       }
-      out.put(e.getKey(), new TensorSpec(e.getKey(), ElementType.named(required(e.getValue(), "type").asText()),
-          shape));
+      out.put(
+          e.getKey(),
+          new TensorSpec(
+              e.getKey(), ElementType.named(required(e.getValue(), "type").asText()), shape));
     }
     return Collections.unmodifiableMap(out);
   }
 
   private static DiffusionConfig readScheduler(JsonNode s) {
-    return new DiffusionConfig(BetaSchedule.named(s.path("beta_schedule").asText("cosine")),
-        s.path("num_train_timesteps").asInt(1000), PredictionType.named(s.path("prediction_type").asText("epsilon")),
+    return new DiffusionConfig(
+        BetaSchedule.named(s.path("beta_schedule").asText("cosine")),
+        s.path("num_train_timesteps").asInt(1000),
+        PredictionType.named(s.path("prediction_type").asText("epsilon")),
         VarianceType.named(s.path("variance_type").asText("fixed_small_log")),
-        s.path("clip_sample_range").asDouble(1.0), required(s, "respacing").asText());
+        s.path("clip_sample_range").asDouble(1.0),
+        required(s, "respacing").asText());
   }
 
   // ---- accessors ----
@@ -325,13 +365,16 @@ public final class ModelPack {
     if (tokenizerName == null) {
       throw new IllegalStateException("stage " + stage + " names no tokenizer");
     }
-    return loadedTokenizers.computeIfAbsent(tokenizerName, n -> {
-      try {
-        return tokenizers.get(n).load();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot load tokenizer " + n + " of pack " + name, e);
-      }
-    });
+    return loadedTokenizers.computeIfAbsent(
+        tokenizerName,
+        n -> {
+          try {
+            return tokenizers.get(n).load();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(
+                "cannot load tokenizer " + n + " of pack " + name, e);
+          }
+        });
   }
 
   /** A float32 side vector (clip_mean, clip_std, null_image_embedding). */
@@ -350,7 +393,9 @@ public final class ModelPack {
     }
   }
 
-  /** Most prompt tokens the text encoder sees (its context length, including start and end tokens). */
+  /**
+   * Most prompt tokens the text encoder sees (its context length, including start and end tokens).
+   */
   public int maxPromptTokens() {
     return contextLength();
   }

@@ -28,7 +28,8 @@ public record StageSpec(
     if (scheduler == null) {
       return 0;
     }
-    return dev.unclipstudio.pipeline.schedule.TimestepRespacing
-        .samplingOrder(scheduler.respacing(), scheduler.numTrainTimesteps()).length;
+    return dev.unclipstudio.pipeline.schedule.TimestepRespacing.samplingOrder(
+            scheduler.respacing(), scheduler.numTrainTimesteps())
+        .length;
   }
 }

@@ -25,7 +25,10 @@ public record TensorSpec(String name, ElementType type, long[] shape) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorSpec t && t.name.equals(name) && t.type == type && Arrays.equals(t.shape, shape);
+    return o instanceof TensorSpec t
+        && t.name.equals(name)
+        && t.type == type
+        && Arrays.equals(t.shape, shape);
   }
 
   @Override

@@ -14,8 +14,8 @@ import java.nio.file.Path;
  * @param encoder GPT-2 {@code encoder.json.gz}, null for CLIP
  * @param maxMerges CLIP: how many merges to use, null for all
  */
-public record TokenizerSpec(String name, String kind, Path merges, Path encoder, Integer maxMerges,
-    int contextLength) {
+public record TokenizerSpec(
+    String name, String kind, Path merges, Path encoder, Integer maxMerges, int contextLength) {
 
   public Tokenizer load() throws IOException {
     return switch (kind) {

@@ -3,8 +3,8 @@ package dev.unclipstudio.pipeline.sampling;
 import dev.unclipstudio.pipeline.NoiseSource;
 
 /**
- * The images one pipeline call makes together and what they share: their noise (one stream per image and stage) and
- * the progress listener and cancellation of the request.
+ * The images one pipeline call makes together and what they share: their noise (one stream per
+ * image and stage) and the progress listener and cancellation of the request.
  *
  * @param size B images
  */

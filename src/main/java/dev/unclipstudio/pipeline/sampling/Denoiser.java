@@ -2,7 +2,9 @@ package dev.unclipstudio.pipeline.sampling;
 
 import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance.Guided;
 
-/** One network evaluation inside a loop: x_t of B images → the guided prediction for those B images. */
+/**
+ * One network evaluation inside a loop: x_t of B images → the guided prediction for those B images.
+ */
 @FunctionalInterface
 public interface Denoiser {
 

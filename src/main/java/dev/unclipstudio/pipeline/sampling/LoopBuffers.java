@@ -5,9 +5,9 @@ import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * The Java arrays of one sampling loop. Kept between loops by a {@link Pool}, so that a worker repeating one batch
- * size allocates none per request: fresh arrays of this size cost page faults on the order of the sampler arithmetic
- * itself (docs/benchmarks.md).
+ * The Java arrays of one sampling loop. Kept between loops by a {@link Pool}, so that a worker
+ * repeating one batch size allocates none per request: fresh arrays of this size cost page faults
+ * on the order of the sampler arithmetic itself (docs/benchmarks.md).
  *
  * @param sample x_t, advanced in place by the scheduler; x_0 when the loop ends
  * @param noise z of the current step
@@ -21,8 +21,9 @@ record LoopBuffers(double[] sample, double[] noise, double[] predOriginal, Guide
   }
 
   /**
-   * Buffers of loops that ended, for the next loop of the same sizes; the two most recently used are kept (a
-   * worker's next request most likely repeats its last batch size). Thread-safe: each loop takes its own.
+   * Buffers of loops that ended, for the next loop of the same sizes; the two most recently used
+   * are kept (a worker's next request most likely repeats its last batch size). Thread-safe: each
+   * loop takes its own.
    */
   static final class Pool {
 
@@ -36,7 +37,10 @@ record LoopBuffers(double[] sample, double[] noise, double[] predOriginal, Guide
           return b;
         }
       }
-      return new LoopBuffers(new double[values], new double[values], new double[values],
+      return new LoopBuffers(
+          new double[values],
+          new double[values],
+          new double[values],
           Guided.allocate(values, withVariance));
     }
 

@@ -7,7 +7,10 @@ import dev.unclipstudio.pipeline.StepListener;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import java.util.function.Supplier;
 
-/** Counts steps over a whole request, reports each to the listener and checks for cancellation before each. */
+/**
+ * Counts steps over a whole request, reports each to the listener and checks for cancellation
+ * before each.
+ */
 public final class Progress {
 
   private final StepListener listener;

@@ -6,9 +6,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * One stage's ancestral sampling loop: noise → network → scheduler step, reporting after every step. An instance
- * belongs to one stage of a pipeline and keeps the loop's arrays between requests; it is thread-safe (each running
- * loop has arrays of its own).
+ * One stage's ancestral sampling loop: noise → network → scheduler step, reporting after every
+ * step. An instance belongs to one stage of a pipeline and keeps the loop's arrays between
+ * requests; it is thread-safe (each running loop has arrays of its own).
  */
 public final class SamplingLoop {
 
@@ -17,10 +17,11 @@ public final class SamplingLoop {
   private final LoopBuffers.Pool buffers = new LoopBuffers.Pool();
 
   /**
-   * Runs the loop and hands x_0 [B · valuesPerImage] to {@code result}, whose return value this returns; x_0 is
-   * valid only during that call (its array serves the next loop).
+   * Runs the loop and hands x_0 [B · valuesPerImage] to {@code result}, whose return value this
+   * returns; x_0 is valid only during that call (its array serves the next loop).
    */
-  public <T> T run(LoopSpec spec, Denoiser denoiser, RequestContext request, Function<double[], T> result) {
+  public <T> T run(
+      LoopSpec spec, Denoiser denoiser, RequestContext request, Function<double[], T> result) {
     LoopBuffers b = buffers.take(spec.values(), spec.learnedVariance());
     try {
       sample(spec, denoiser, request, b);
@@ -30,7 +31,8 @@ public final class SamplingLoop {
     }
   }
 
-  private static void sample(LoopSpec spec, Denoiser denoiser, RequestContext request, LoopBuffers b) {
+  private static void sample(
+      LoopSpec spec, Denoiser denoiser, RequestContext request, LoopBuffers b) {
     Stage stage = spec.stage();
     int batch = spec.batch();
     double[] x = b.sample();
@@ -47,15 +49,27 @@ public final class SamplingLoop {
     Progress progress = request.progress();
     for (int k = 0; k < timesteps.length; k++) {
       progress.checkCancelled(stage, k);
-      LOG.log(System.Logger.Level.DEBUG, "{0} step {1}/{2} t={3}", stage.key(), k + 1, timesteps.length,
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "{0} step {1}/{2} t={3}",
+          stage.key(),
+          k + 1,
+          timesteps.length,
           timesteps[k]);
       denoiser.predict(x, k, timesteps[k], b.guided());
       boolean last = k == timesteps.length - 1;
       if (!last) {
         request.noise().step(stage, k, batch, z); // the last step adds no noise
       }
-      spec.scheduler().step(k, b.guided().prediction(), b.guided().varianceValues(), x, last ? null : z, spec.hook(),
-          x0);
+      spec.scheduler()
+          .step(
+              k,
+              b.guided().prediction(),
+              b.guided().varianceValues(),
+              x,
+              last ? null : z,
+              spec.hook(),
+              x0);
       progress.stepDone(stage, k, timesteps.length, preview);
     }
   }

@@ -2,9 +2,14 @@ package dev.unclipstudio.pipeline.schedule;
 
 import java.util.Locale;
 
-/** Noise schedules by name ({@code get_named_beta_schedule} in Karlo/GLIDE, spec §3.1), in double precision. */
+/**
+ * Noise schedules by name ({@code get_named_beta_schedule} in Karlo/GLIDE, spec §3.1), in double
+ * precision.
+ */
 public enum BetaSchedule {
-  /** diffusers' {@code squaredcos_cap_v2}: ᾱ(s) = cos²((s + 0.008)/1.008 · π/2), β capped at 0.999. */
+  /**
+   * diffusers' {@code squaredcos_cap_v2}: ᾱ(s) = cos²((s + 0.008)/1.008 · π/2), β capped at 0.999.
+   */
   COSINE {
     @Override
     public double[] betas(int numTrainTimesteps) {
@@ -47,7 +52,9 @@ public enum BetaSchedule {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "cosine", "squaredcos_cap_v2" -> COSINE;
       case "linear" -> LINEAR;
-      default -> throw new IllegalArgumentException("unknown beta schedule: " + name + " (cosine | linear)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown beta schedule: " + name + " (cosine | linear)");
     };
   }
 }

@@ -1,8 +1,8 @@
 package dev.unclipstudio.pipeline.schedule;
 
 /**
- * Rewrites the predicted x0 in place before it is clipped (GLIDE's {@code denoised_fn}); used by inpainting to
- * re-insert the known region at every step.
+ * Rewrites the predicted x0 in place before it is clipped (GLIDE's {@code denoised_fn}); used by
+ * inpainting to re-insert the known region at every step.
  */
 @FunctionalInterface
 public interface DenoisedHook {

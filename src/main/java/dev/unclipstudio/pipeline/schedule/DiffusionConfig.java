@@ -22,7 +22,12 @@ public record DiffusionConfig(
     if (steps < 1) {
       throw new IllegalArgumentException("steps must be at least 1: " + steps);
     }
-    return new DiffusionConfig(betaSchedule, numTrainTimesteps, predictionType, varianceType, clipSampleRange,
+    return new DiffusionConfig(
+        betaSchedule,
+        numTrainTimesteps,
+        predictionType,
+        varianceType,
+        clipSampleRange,
         Integer.toString(steps));
   }
 }

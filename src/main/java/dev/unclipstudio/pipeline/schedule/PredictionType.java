@@ -11,7 +11,9 @@ public enum PredictionType {
     return switch (name) {
       case "epsilon" -> EPSILON;
       case "sample" -> SAMPLE;
-      default -> throw new IllegalArgumentException("unknown prediction_type: " + name + " (epsilon | sample)");
+      default ->
+          throw new IllegalArgumentException(
+              "unknown prediction_type: " + name + " (epsilon | sample)");
     };
   }
 }

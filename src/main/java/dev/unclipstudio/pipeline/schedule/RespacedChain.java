@@ -1,8 +1,8 @@
 package dev.unclipstudio.pipeline.schedule;
 
 /**
- * The diffusion process restricted to the kept timesteps (Karlo/GLIDE {@code SpacedDiffusion}, spec §3.3), indexed
- * by respaced step i with s_0 &lt; … &lt; s_{K−1}.
+ * The diffusion process restricted to the kept timesteps (Karlo/GLIDE {@code SpacedDiffusion}, spec
+ * §3.3), indexed by respaced step i with s_0 &lt; … &lt; s_{K−1}.
  *
  * <p>Per-step coefficients are rounded to float32, as the reference does when it applies them
  * ({@code _extract_into_tensor(...).float()}); the arithmetic around them stays in double.
@@ -76,11 +76,17 @@ final class RespacedChain {
   }
 
   /**
-   * Predicted x0 at respaced index i into {@code x0}: from ε or taken as is, then the hook, then the clamp (Karlo
-   * {@code p_mean_variance}: {@code process_xstart}).
+   * Predicted x0 at respaced index i into {@code x0}: from ε or taken as is, then the hook, then
+   * the clamp (Karlo {@code p_mean_variance}: {@code process_xstart}).
    */
-  void predictOriginal(int i, PredictionType prediction, double[] modelOutput, double[] sample, DenoisedHook hook,
-      double clipRange, double[] x0) {
+  void predictOriginal(
+      int i,
+      PredictionType prediction,
+      double[] modelOutput,
+      double[] sample,
+      DenoisedHook hook,
+      double clipRange,
+      double[] x0) {
     requireLength("x0 buffer", x0, sample.length);
     if (prediction == PredictionType.SAMPLE) {
       System.arraycopy(modelOutput, 0, x0, 0, x0.length);
@@ -100,8 +106,13 @@ final class RespacedChain {
 
   static void requireLength(String what, double[] values, int expected) {
     if (values == null || values.length != expected) {
-      throw new IllegalArgumentException("Unexpected " + what + " length, got "
-          + (values == null ? "null" : values.length) + ", expected " + expected);
+      throw new IllegalArgumentException(
+          "Unexpected "
+              + what
+              + " length, got "
+              + (values == null ? "null" : values.length)
+              + ", expected "
+              + expected);
     }
   }
 

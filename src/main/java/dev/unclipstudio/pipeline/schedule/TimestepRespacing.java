@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Karlo/GLIDE {@code space_timesteps}: which of the training timesteps a respaced sampler keeps. Specs: "25",
- * "10,10,3,2,2" (sections), "fast27" (GLIDE upsampler), "ddim25" (evenly strided).
+ * Karlo/GLIDE {@code space_timesteps}: which of the training timesteps a respaced sampler keeps.
+ * Specs: "25", "10,10,3,2,2" (sections), "fast27" (GLIDE upsampler), "ddim25" (evenly strided).
  */
 public final class TimestepRespacing {
 
@@ -30,7 +30,8 @@ public final class TimestepRespacing {
           return steps;
         }
       }
-      throw new IllegalArgumentException("cannot create exactly " + desired + " steps with an integer stride");
+      throw new IllegalArgumentException(
+          "cannot create exactly " + desired + " steps with an integer stride");
     }
     if (spec.equals("fast27")) {
       // GLIDE: drop the noisiest step, which causes artifacts, for one slightly less noisy
@@ -56,7 +57,8 @@ public final class TimestepRespacing {
       int size = sizePer + (i < extra ? 1 : 0);
       int count = counts.get(i);
       if (count < 1 || size < count) {
-        throw new IllegalArgumentException("cannot divide a section of " + size + " steps into " + count);
+        throw new IllegalArgumentException(
+            "cannot divide a section of " + size + " steps into " + count);
       }
       double stride = count <= 1 ? 1 : (double) (size - 1) / (count - 1);
       double cur = 0.0;

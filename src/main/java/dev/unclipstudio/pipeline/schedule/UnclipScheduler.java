@@ -1,9 +1,10 @@
 package dev.unclipstudio.pipeline.schedule;
 
 /**
- * Respaced ancestral DDPM sampling as used by every unCLIP and GLIDE stage (Karlo/GLIDE {@code p_sample}, diffusers
- * {@code UnCLIPScheduler}; spec §3.4): ε- or x0-prediction, fixed-small or learned-range variance, x0 clamp and an
- * optional hook on x0 before clamping. Immutable and thread-safe.
+ * Respaced ancestral DDPM sampling as used by every unCLIP and GLIDE stage (Karlo/GLIDE {@code
+ * p_sample}, diffusers {@code UnCLIPScheduler}; spec §3.4): ε- or x0-prediction, fixed-small or
+ * learned-range variance, x0 clamp and an optional hook on x0 before clamping. Immutable and
+ * thread-safe.
  */
 public final class UnclipScheduler {
 
@@ -13,8 +14,10 @@ public final class UnclipScheduler {
 
   private UnclipScheduler(DiffusionConfig config) {
     this.config = config;
-    this.samplingOrder = TimestepRespacing.samplingOrder(config.respacing(), config.numTrainTimesteps());
-    this.chain = new RespacedChain(config.betaSchedule(), config.numTrainTimesteps(), samplingOrder);
+    this.samplingOrder =
+        TimestepRespacing.samplingOrder(config.respacing(), config.numTrainTimesteps());
+    this.chain =
+        new RespacedChain(config.betaSchedule(), config.numTrainTimesteps(), samplingOrder);
   }
 
   public static UnclipScheduler create(DiffusionConfig config) {
@@ -35,7 +38,8 @@ public final class UnclipScheduler {
   }
 
   /**
-   * One denoising step, in place: {@code sample} goes from x_t to x_{t−1}, so a loop allocates nothing per step.
+   * One denoising step, in place: {@code sample} goes from x_t to x_{t−1}, so a loop allocates
+   * nothing per step.
    *
    * @param step position in sampling order (0 = noisiest)
    * @param modelOutput ε or x0 (after guidance), same length as {@code sample}
@@ -45,8 +49,14 @@ public final class UnclipScheduler {
    * @param hook applied to x0 before clamping
    * @param predOriginal receives the clipped x0 the step was based on (for previews)
    */
-  public void step(int step, double[] modelOutput, double[] varianceValues, double[] sample, double[] noise,
-      DenoisedHook hook, double[] predOriginal) {
+  public void step(
+      int step,
+      double[] modelOutput,
+      double[] varianceValues,
+      double[] sample,
+      double[] noise,
+      DenoisedHook hook,
+      double[] predOriginal) {
     int n = sample.length;
     RespacedChain.requireLength("model output", modelOutput, n);
     int i = chain.size() - 1 - step;
@@ -61,7 +71,8 @@ public final class UnclipScheduler {
 
     // 1-3. x0 from the model output, the hook (inpainting re-insertion), then the clamp
     double[] x0 = predOriginal;
-    chain.predictOriginal(i, config.predictionType(), modelOutput, sample, hook, config.clipSampleRange(), x0);
+    chain.predictOriginal(
+        i, config.predictionType(), modelOutput, sample, hook, config.clipSampleRange(), x0);
     double coef1 = chain.posteriorMeanCoef1[i];
     double coef2 = chain.posteriorMeanCoef2[i];
     double minLog = chain.posteriorLogVarianceClipped[i];
@@ -74,7 +85,8 @@ public final class UnclipScheduler {
         sample[j] = mean; // 6. no noise at the final step
         continue;
       }
-      // 5. σ: fixed small, or the log variance interpolated between log σ̃² and log β (Improved DDPM eq. 15)
+      // 5. σ: fixed small, or the log variance interpolated between log σ̃² and log β (Improved
+      // DDPM eq. 15)
       double sigma = fixedSigma;
       if (learned) {
         double frac = (varianceValues[j] + 1) / 2;

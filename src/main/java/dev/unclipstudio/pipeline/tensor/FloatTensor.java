@@ -3,8 +3,8 @@ package dev.unclipstudio.pipeline.tensor;
 import java.util.Arrays;
 
 /**
- * A row-major float32 tensor. Axis 0 is the batch ("row") axis everywhere in the engine. The data array is shared,
- * not copied: treat it as read-only once the tensor is handed on.
+ * A row-major float32 tensor. Axis 0 is the batch ("row") axis everywhere in the engine. The data
+ * array is shared, not copied: treat it as read-only once the tensor is handed on.
  */
 public record FloatTensor(float[] data, long[] shape) {
 
@@ -65,10 +65,11 @@ public record FloatTensor(float[] data, long[] shape) {
 
   /** This tensor's rows followed by {@code other}'s ([a, ...] ++ [b, ...] → [a + b, ...]). */
   public FloatTensor concatRows(FloatTensor other) {
-    if (!Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length),
+    if (!Arrays.equals(
+        Arrays.copyOfRange(shape, 1, shape.length),
         Arrays.copyOfRange(other.shape, 1, other.shape.length))) {
-      throw new IllegalArgumentException("cannot stack " + Arrays.toString(shape) + " and "
-          + Arrays.toString(other.shape));
+      throw new IllegalArgumentException(
+          "cannot stack " + Arrays.toString(shape) + " and " + Arrays.toString(other.shape));
     }
     float[] d = Arrays.copyOf(data, data.length + other.data.length);
     System.arraycopy(other.data, 0, d, data.length, other.data.length);
@@ -96,16 +97,15 @@ public record FloatTensor(float[] data, long[] shape) {
     return repeatBatch(n);
   }
 
-  /**
-   * Channels [from, to) of a [B, C, ...] tensor: [B, C, ...] → [B, to − from, ...].
-   */
+  /** Channels [from, to) of a [B, C, ...] tensor: [B, C, ...] → [B, to − from, ...]. */
   public FloatTensor channels(int from, int to) {
     int b = rows();
     int c = (int) shape[1];
     int inner = data.length / (b * c);
     float[] d = new float[b * (to - from) * inner];
     for (int r = 0; r < b; r++) {
-      System.arraycopy(data, (r * c + from) * inner, d, r * (to - from) * inner, (to - from) * inner);
+      System.arraycopy(
+          data, (r * c + from) * inner, d, r * (to - from) * inner, (to - from) * inner);
     }
     long[] s = shape.clone();
     s[1] = to - from;

@@ -1,2 +1,5 @@
-/** Plain float tensors (row-major data plus a shape) and the few batch operations the pipelines need. */
+/**
+ * Plain float tensors (row-major data plus a shape) and the few batch operations the pipelines
+ * need.
+ */
 package dev.unclipstudio.pipeline.tensor;

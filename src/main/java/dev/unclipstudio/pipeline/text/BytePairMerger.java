@@ -7,15 +7,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Byte-pair merging of one pre-token by merge rank, as in CLIP's and GPT-2's {@code bpe()}: repeatedly merge every
- * occurrence of the adjacent pair with the lowest rank until no ranked pair is left. Thread-safe; results are cached.
+ * Byte-pair merging of one pre-token by merge rank, as in CLIP's and GPT-2's {@code bpe()}:
+ * repeatedly merge every occurrence of the adjacent pair with the lowest rank until no ranked pair
+ * is left. Thread-safe; results are cached.
  */
 final class BytePairMerger {
 
   private final Map<String, Integer> ranks;
   private final Map<String, List<String>> cache = new ConcurrentHashMap<>();
 
-  /** @param merges merge pairs in rank order, each {first, second} */
+  /**
+   * @param merges merge pairs in rank order, each {first, second}
+   */
   BytePairMerger(List<String[]> merges) {
     Map<String, Integer> r = new HashMap<>(merges.size() * 2);
     for (int i = 0; i < merges.size(); i++) {

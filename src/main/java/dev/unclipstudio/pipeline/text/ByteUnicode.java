@@ -3,8 +3,8 @@ package dev.unclipstudio.pipeline.text;
 import java.nio.charset.StandardCharsets;
 
 /**
- * GPT-2's reversible byte → printable character map ({@code bytes_to_unicode()}), shared by CLIP and GPT-2 BPE so
- * that BPE merges never see whitespace or control characters.
+ * GPT-2's reversible byte → printable character map ({@code bytes_to_unicode()}), shared by CLIP
+ * and GPT-2 BPE so that BPE merges never see whitespace or control characters.
  */
 final class ByteUnicode {
 
@@ -31,7 +31,10 @@ final class ByteUnicode {
     return table;
   }
 
-  /** Characters in {@code bytes_to_unicode().values()} order: printable bytes first, then the remapped ones. */
+  /**
+   * Characters in {@code bytes_to_unicode().values()} order: printable bytes first, then the
+   * remapped ones.
+   */
   static char[] alphabet() {
     char[] out = new char[256];
     int n = 0;

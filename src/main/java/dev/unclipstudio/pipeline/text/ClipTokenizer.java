@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * CLIP's byte-level BPE ({@code clip/simple_tokenizer.py} + {@code clip.tokenize}, spec §4.1): rows are
- * {@code [SOT] ids [EOT]}, cut to the context length with the last id forced to EOT, padded with 0, mask true for
- * SOT..EOT. Thread-safe.
+ * CLIP's byte-level BPE ({@code clip/simple_tokenizer.py} + {@code clip.tokenize}, spec §4.1): rows
+ * are {@code [SOT] ids [EOT]}, cut to the context length with the last id forced to EOT, padded
+ * with 0, mask true for SOT..EOT. Thread-safe.
  */
 public final class ClipTokenizer implements Tokenizer {
 
@@ -29,9 +29,12 @@ public final class ClipTokenizer implements Tokenizer {
 
   private static final int FLAGS =
       Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.UNICODE_CHARACTER_CLASS;
-  private static final Pattern PRE_TOKEN = Pattern.compile(
-      "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+", FLAGS);
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+  private static final Pattern PRE_TOKEN =
+      Pattern.compile(
+          "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+",
+          FLAGS);
+  private static final Pattern WHITESPACE =
+      Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
 
   private final Map<String, Integer> encoder;
   private final BytePairMerger merger;
@@ -68,7 +71,8 @@ public final class ClipTokenizer implements Tokenizer {
    *
    * @param maxMerges how many merges to use, or null for all (real CLIP: 48894)
    */
-  public static ClipTokenizer fromMergesFile(Path mergesGz, int contextLength, Integer maxMerges) throws IOException {
+  public static ClipTokenizer fromMergesFile(Path mergesGz, int contextLength, Integer maxMerges)
+      throws IOException {
     List<String> lines;
     try (InputStream in = new GZIPInputStream(Files.newInputStream(mergesGz))) {
       lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();

@@ -16,14 +16,16 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * GLIDE's GPT-2 byte-level BPE ({@code glide_text2im/tokenizer/bpe.py}, spec §4.3): lowercase only, no start/end
- * tokens, cut to the context length, padded with the end token, mask true for real tokens. Thread-safe.
+ * GLIDE's GPT-2 byte-level BPE ({@code glide_text2im/tokenizer/bpe.py}, spec §4.3): lowercase only,
+ * no start/end tokens, cut to the context length, padded with the end token, mask true for real
+ * tokens. Thread-safe.
  */
 public final class Gpt2Tokenizer implements Tokenizer {
 
-  private static final Pattern PRE_TOKEN = Pattern.compile(
-      "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-      Pattern.UNICODE_CHARACTER_CLASS);
+  private static final Pattern PRE_TOKEN =
+      Pattern.compile(
+          "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+          Pattern.UNICODE_CHARACTER_CLASS);
 
   private final Map<String, Integer> encoder;
   private final BytePairMerger merger;
@@ -37,8 +39,12 @@ public final class Gpt2Tokenizer implements Tokenizer {
     this.endId = encoder.size() - 1; // bpe.py: end_token = n_vocab - 1
   }
 
-  /** Reads {@code encoder.json.gz} (symbol → id) and {@code vocab.bpe.gz} (a header line, then merges). */
-  public static Gpt2Tokenizer fromFiles(Path encoderJsonGz, Path vocabBpeGz, int contextLength) throws IOException {
+  /**
+   * Reads {@code encoder.json.gz} (symbol → id) and {@code vocab.bpe.gz} (a header line, then
+   * merges).
+   */
+  public static Gpt2Tokenizer fromFiles(Path encoderJsonGz, Path vocabBpeGz, int contextLength)
+      throws IOException {
     Map<String, Integer> encoder;
     try (InputStream in = new GZIPInputStream(Files.newInputStream(encoderJsonGz))) {
       encoder = new ObjectMapper().readValue(in, new TypeReference<Map<String, Integer>>() {});

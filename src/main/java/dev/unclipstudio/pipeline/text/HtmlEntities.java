@@ -13,20 +13,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Python's {@code html.unescape} (CPython 3.11), which CLIP's tokenizer applies to every prompt: all HTML5 named
- * references, including the legacy names that need no ';' and the longest-prefix rule ({@code &notit;} is
- * U+00AC then {@code it;}), and numeric references with HTML5's replacements for invalid code points.
+ * Python's {@code html.unescape} (CPython 3.11), which CLIP's tokenizer applies to every prompt:
+ * all HTML5 named references, including the legacy names that need no ';' and the longest-prefix
+ * rule ({@code &notit;} is U+00AC then {@code it;}), and numeric references with HTML5's
+ * replacements for invalid code points.
  *
  * <p>The tables come from {@code html5-entities.tsv} beside this class, generated from Python by
- * {@code tools/html_entities.py}; {@code HtmlEntitiesTest} checks this class against Python's output.
+ * {@code tools/html_entities.py}; {@code HtmlEntitiesTest} checks this class against Python's
+ * output.
  *
- * <p>One known difference: Python raises {@code ValueError} for a decimal reference of more than 4,300 digits
- * (its int-from-string limit); here it becomes U+FFFD like any other reference beyond U+10FFFF.
+ * <p>One known difference: Python raises {@code ValueError} for a decimal reference of more than
+ * 4,300 digits (its int-from-string limit); here it becomes U+FFFD like any other reference beyond
+ * U+10FFFF.
  */
 final class HtmlEntities {
 
   /** Python's name pattern takes at most this many code points ({@code [^\t\n\f <&#;]{1,32}}). */
   private static final int MAX_NAME_CODE_POINTS = 32;
+
   /** Where numeric values saturate: anything above U+10FFFF gives U+FFFD, however large. */
   private static final int BEYOND_UNICODE = Character.MAX_CODE_POINT + 1;
 
@@ -60,8 +64,8 @@ final class HtmlEntities {
   }
 
   /**
-   * The end of the reference that Python's {@code _charref} regex matches at {@code amp}, or -1 when it matches
-   * nothing there: {@code &(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)}.
+   * The end of the reference that Python's {@code _charref} regex matches at {@code amp}, or -1
+   * when it matches nothing there: {@code &(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)}.
    */
   private static int referenceEnd(String text, int amp) {
     int n = text.length();
@@ -71,7 +75,9 @@ final class HtmlEntities {
       if (i < n && isDigit(text.charAt(i), 10)) {
         return optionalSemicolon(text, skipDigits(text, i, 10));
       }
-      if (i + 1 < n && (text.charAt(i) == 'x' || text.charAt(i) == 'X') && isDigit(text.charAt(i + 1), 16)) {
+      if (i + 1 < n
+          && (text.charAt(i) == 'x' || text.charAt(i) == 'X')
+          && isDigit(text.charAt(i + 1), 16)) {
         return optionalSemicolon(text, skipDigits(text, i + 1, 16));
       }
       // a name cannot start with '#'
@@ -80,7 +86,14 @@ final class HtmlEntities {
     int count = 0;
     while (i < n && count < MAX_NAME_CODE_POINTS) {
       int cp = text.codePointAt(i);
-      if (cp == '\t' || cp == '\n' || cp == '\f' || cp == ' ' || cp == '<' || cp == '&' || cp == '#' || cp == ';') {
+      if (cp == '\t'
+          || cp == '\n'
+          || cp == '\f'
+          || cp == ' '
+          || cp == '<'
+          || cp == '&'
+          || cp == '#'
+          || cp == ';') {
         break;
       }
       // Python counts code points, so a character outside the BMP is one of the 32
@@ -101,12 +114,18 @@ final class HtmlEntities {
     return i;
   }
 
-  /** ASCII digits only, as in the regex; {@link Character#digit} would also accept other scripts' digits. */
+  /**
+   * ASCII digits only, as in the regex; {@link Character#digit} would also accept other scripts'
+   * digits.
+   */
   private static boolean isDigit(char c, int radix) {
     return c < 128 && Character.digit(c, radix) >= 0;
   }
 
-  /** {@code body} is {@code #65}, {@code #x41;} and the like, already validated by {@link #referenceEnd}. */
+  /**
+   * {@code body} is {@code #65}, {@code #x41;} and the like, already validated by {@link
+   * #referenceEnd}.
+   */
   private static void appendNumeric(String body, StringBuilder out) {
     boolean hex = body.charAt(1) == 'x' || body.charAt(1) == 'X';
     int radix = hex ? 16 : 10;
@@ -117,7 +136,8 @@ final class HtmlEntities {
     String replacement = Table.INSTANCE.charrefs().get(value);
     if (replacement != null) {
       out.append(replacement);
-    } else if ((value >= Character.MIN_SURROGATE && value <= Character.MAX_SURROGATE) || value == BEYOND_UNICODE) {
+    } else if ((value >= Character.MIN_SURROGATE && value <= Character.MAX_SURROGATE)
+        || value == BEYOND_UNICODE) {
       out.append('\ufffd');
     } else if (Arrays.binarySearch(Table.INSTANCE.invalid(), value) < 0) {
       out.appendCodePoint(value);
@@ -133,8 +153,10 @@ final class HtmlEntities {
       out.append(exact);
       return;
     }
-    // The longest proper prefix of two or more characters that is a name: only the legacy names without ';'
-    // can match, e.g. "ampx" -> "&" + "x". Python slices code points, but every name is ASCII, so slicing chars
+    // The longest proper prefix of two or more characters that is a name: only the legacy names
+    // without ';'
+    // can match, e.g. "ampx" -> "&" + "x". Python slices code points, but every name is ASCII, so
+    // slicing chars
     // finds the same prefix.
     for (int x = body.length() - 1; x >= 2; x--) {
       String value = entities.get(body.substring(0, x));
@@ -147,10 +169,12 @@ final class HtmlEntities {
   }
 
   /**
-   * The generated tables, read once, on the first {@code '&'} rather than when the tokenizer loads (the holder idiom).
+   * The generated tables, read once, on the first {@code '&'} rather than when the tokenizer loads
+   * (the holder idiom).
    *
    * @param entities HTML5 names, with ';' or (legacy) without, to their one or two code points
-   * @param charrefs numeric references HTML5 maps to another character (0x80 is the euro sign, as in windows-1252)
+   * @param charrefs numeric references HTML5 maps to another character (0x80 is the euro sign, as
+   *     in windows-1252)
    * @param invalid sorted numeric references that unescape to nothing
    */
   private record Table(Map<String, String> entities, Map<Integer, String> charrefs, int[] invalid) {
@@ -161,12 +185,14 @@ final class HtmlEntities {
     private static Table load() {
       InputStream in = HtmlEntities.class.getResourceAsStream(RESOURCE);
       if (in == null) {
-        throw new IllegalStateException("missing class-path resource " + RESOURCE + " beside HtmlEntities");
+        throw new IllegalStateException(
+            "missing class-path resource " + RESOURCE + " beside HtmlEntities");
       }
       Map<String, String> entities = new HashMap<>(4096);
       Map<Integer, String> charrefs = new HashMap<>();
       List<Integer> invalid = new ArrayList<>();
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
         int lineNumber = 0;
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           lineNumber++;
@@ -176,20 +202,25 @@ final class HtmlEntities {
           String[] columns = line.split("\t", -1);
           switch (columns[0]) {
             case "entity" -> entities.put(columns[1], codePoints(columns, lineNumber));
-            case "charref" -> charrefs.put(Integer.parseInt(columns[1], 16), codePoints(columns, lineNumber));
+            case "charref" ->
+                charrefs.put(Integer.parseInt(columns[1], 16), codePoints(columns, lineNumber));
             case "invalid" -> invalid.add(Integer.parseInt(columns[1], 16));
-            default -> throw new IllegalStateException(RESOURCE + ":" + lineNumber + ": unknown kind " + columns[0]);
+            default ->
+                throw new IllegalStateException(
+                    RESOURCE + ":" + lineNumber + ": unknown kind " + columns[0]);
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException("reading " + RESOURCE, e);
       }
-      return new Table(entities, charrefs, invalid.stream().mapToInt(Integer::intValue).sorted().toArray());
+      return new Table(
+          entities, charrefs, invalid.stream().mapToInt(Integer::intValue).sorted().toArray());
     }
 
     private static String codePoints(String[] columns, int lineNumber) {
       if (columns.length != 3 || columns[2].isEmpty()) {
-        throw new IllegalStateException(RESOURCE + ":" + lineNumber + ": expected kind, key and code points");
+        throw new IllegalStateException(
+            RESOURCE + ":" + lineNumber + ": expected kind, key and code points");
       }
       StringBuilder sb = new StringBuilder(2);
       for (String hex : columns[2].split(" ")) {

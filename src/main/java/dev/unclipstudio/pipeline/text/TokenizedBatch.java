@@ -14,7 +14,12 @@ public record TokenizedBatch(int[] ids, boolean[] mask, int contextLength) {
   public TokenizedBatch {
     if (ids.length != mask.length || ids.length % contextLength != 0) {
       throw new IllegalArgumentException(
-          "ids (" + ids.length + ") and mask (" + mask.length + ") must be rows of " + contextLength);
+          "ids ("
+              + ids.length
+              + ") and mask ("
+              + mask.length
+              + ") must be rows of "
+              + contextLength);
     }
   }
 

@@ -2,7 +2,10 @@ package dev.unclipstudio.pipeline.text;
 
 import java.util.List;
 
-/** Turns prompts into fixed-length rows of token ids plus a mask of the positions a model should attend to. */
+/**
+ * Turns prompts into fixed-length rows of token ids plus a mask of the positions a model should
+ * attend to.
+ */
 public interface Tokenizer {
 
   /** Length every row is cut or padded to. */

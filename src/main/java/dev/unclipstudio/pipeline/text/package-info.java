@@ -1,2 +1,5 @@
-/** Text tokenizers (CLIP BPE and GPT-2 BPE) that turn prompts into fixed-length id rows and attention masks. */
+/**
+ * Text tokenizers (CLIP BPE and GPT-2 BPE) that turn prompts into fixed-length id rows and
+ * attention masks.
+ */
 package dev.unclipstudio.pipeline.text;

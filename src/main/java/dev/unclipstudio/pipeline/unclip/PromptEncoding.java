@@ -5,17 +5,20 @@ import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import dev.unclipstudio.pipeline.text.TokenizedBatch;
 
 /**
- * The encoded empty prompt and the encoded prompt (one row each), expanded on demand to the rows a stage feeds.
+ * The encoded empty prompt and the encoded prompt (one row each), expanded on demand to the rows a
+ * stage feeds.
  *
  * @param uncond "" : text_embeds [1, C], last_hidden_state [1, L, W]
  * @param cond the prompt, same shapes
  * @param uncondMask [L] token mask of ""
  * @param condMask [L] token mask of the prompt
  */
-record PromptEncoding(TextEncoding uncond, TextEncoding cond, boolean[] uncondMask, boolean[] condMask) {
+record PromptEncoding(
+    TextEncoding uncond, TextEncoding cond, boolean[] uncondMask, boolean[] condMask) {
 
   static PromptEncoding of(TextEncoding both, TokenizedBatch tokens) {
-    return new PromptEncoding(both.rows(0, 1), both.rows(1, 2), tokens.maskOfRow(0), tokens.maskOfRow(1));
+    return new PromptEncoding(
+        both.rows(0, 1), both.rows(1, 2), tokens.maskOfRow(0), tokens.maskOfRow(1));
   }
 
   /** [uncond × B ; cond × B] when guided, else [cond × B]. */
@@ -25,11 +28,15 @@ record PromptEncoding(TextEncoding uncond, TextEncoding cond, boolean[] uncondMa
     if (!guided) {
       return new TextEncoding(te, th);
     }
-    return new TextEncoding(uncond.textEmbeds().broadcastRows(batch).concatRows(te),
+    return new TextEncoding(
+        uncond.textEmbeds().broadcastRows(batch).concatRows(te),
         uncond.lastHiddenState().broadcastRows(batch).concatRows(th));
   }
 
-  /** Token masks in the same row order, each row optionally prefixed with {@code prefix} true positions. */
+  /**
+   * Token masks in the same row order, each row optionally prefixed with {@code prefix} true
+   * positions.
+   */
   boolean[] mask(int batch, boolean guided, int prefix) {
     int l = condMask.length + prefix;
     int rows = guided ? 2 * batch : batch;

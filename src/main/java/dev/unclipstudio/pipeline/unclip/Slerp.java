@@ -1,8 +1,8 @@
 package dev.unclipstudio.pipeline.unclip;
 
 /**
- * Spherical interpolation between two vectors (spec §1c): the angle comes from the dot product of the normalised
- * vectors, not element-wise as in the diffusers community example.
+ * Spherical interpolation between two vectors (spec §1c): the angle comes from the dot product of
+ * the normalised vectors, not element-wise as in the diffusers community example.
  */
 public final class Slerp {
 
@@ -23,7 +23,8 @@ public final class Slerp {
     double sin = Math.sin(omega);
     double wa;
     double wb;
-    if (Math.abs(sin) < 1e-6) { // (anti)parallel: the arc is undefined, fall back to a straight line
+    if (Math.abs(sin)
+        < 1e-6) { // (anti)parallel: the arc is undefined, fall back to a straight line
       wa = 1 - theta;
       wb = theta;
     } else {

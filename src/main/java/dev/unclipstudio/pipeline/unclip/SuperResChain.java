@@ -14,9 +14,9 @@ import dev.unclipstudio.pipeline.schedule.UnclipScheduler;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 
 /**
- * Karlo's improved super-resolution (spec §3.6): the clamped base image is bicubic-upsampled (antialiased, a = −0.5)
- * and fed beside x_t; every step but the last uses {@code super_res_first}, the last {@code super_res_last}. No
- * guidance, fixed respacing from the pack. Thread-safe.
+ * Karlo's improved super-resolution (spec §3.6): the clamped base image is bicubic-upsampled
+ * (antialiased, a = −0.5) and fed beside x_t; every step but the last uses {@code super_res_first},
+ * the last {@code super_res_last}. No guidance, fixed respacing from the pack. Thread-safe.
  */
 public final class SuperResChain {
 
@@ -25,7 +25,10 @@ public final class SuperResChain {
   private final Upsampler last;
   private final SamplingLoop loop = new SamplingLoop();
 
-  /** @param last the model of the last step; the same object as {@code first} when the pack has one model */
+  /**
+   * @param last the model of the last step; the same object as {@code first} when the pack has one
+   *     model
+   */
   public SuperResChain(ModelPack pack, Upsampler first, Upsampler last) {
     this.spec = pack.stage(ModelPack.SUPER_RES_FIRST);
     this.first = first;
@@ -51,18 +54,28 @@ public final class SuperResChain {
     int batch = lowRes.rows();
     int s = (int) lowRes.shape()[2];
     int u = spec.imageSize();
-    FloatTensor upsampled = FloatTensor.of(BicubicResize.resizePlanes(lowRes.data(), 3 * batch, s, s, u, u),
-        batch, 3, u, u); // [B, 3, U, U]
+    FloatTensor upsampled =
+        FloatTensor.of(
+            BicubicResize.resizePlanes(lowRes.data(), 3 * batch, s, s, u, u),
+            batch,
+            3,
+            u,
+            u); // [B, 3, U, U]
     UnclipScheduler scheduler = UnclipScheduler.create(spec.scheduler());
     int lastStep = scheduler.numSteps() - 1;
-    LoopSpec loopSpec = LoopSpec.of(Stage.SUPER_RES, scheduler, batch, 3 * u * u).previewingImages(u);
-    // one bound loop serves both when the pack uses one model for every step (null resources are not closed)
+    LoopSpec loopSpec =
+        LoopSpec.of(Stage.SUPER_RES, scheduler, batch, 3 * u * u).previewingImages(u);
+    // one bound loop serves both when the pack uses one model for every step (null resources are
+    // not closed)
     try (StageSteps firstSteps = first.steps(upsampled);
         StageSteps lastSteps = last == first ? null : last.steps(upsampled)) {
       StageSteps finalSteps = lastSteps == null ? firstSteps : lastSteps;
-      return loop.run(loopSpec, // ε [B, 3, U, U]
-          (xt, k, t, into) -> into.readUnguided((k == lastStep ? finalSteps : firstSteps).step(xt, 1, t)),
-          request, x -> FloatTensor.fromDoubles(x, batch, 3, u, u));
+      return loop.run(
+          loopSpec, // ε [B, 3, U, U]
+          (xt, k, t, into) ->
+              into.readUnguided((k == lastStep ? finalSteps : firstSteps).step(xt, 1, t)),
+          request,
+          x -> FloatTensor.fromDoubles(x, batch, 3, u, u));
     }
   }
 }

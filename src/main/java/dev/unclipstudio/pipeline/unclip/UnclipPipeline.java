@@ -32,15 +32,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Karlo-style unCLIP (spec §1a–1c, §3.10): encodePrompt → runPrior → textProjection → runDecoder → runSuperRes →
- * toImages. Guidance layout {@code [uncond ; cond]} for prior and decoder. Stateless apart from the sessions it is
- * handed (which it does not close) and the loops' reusable buffers: thread-safe.
+ * Karlo-style unCLIP (spec §1a–1c, §3.10): encodePrompt → runPrior → textProjection → runDecoder →
+ * runSuperRes → toImages. Guidance layout {@code [uncond ; cond]} for prior and decoder. Stateless
+ * apart from the sessions it is handed (which it does not close) and the loops' reusable buffers:
+ * thread-safe.
  */
 public final class UnclipPipeline {
 
   /** The pack's stages this pipeline samples with. */
-  public record Stages(TextEncoder textEncoder, ImageEncoder imageEncoder, Prior prior, TextProjection textProj,
-      Decoder decoder, SuperResChain superRes) {}
+  public record Stages(
+      TextEncoder textEncoder,
+      ImageEncoder imageEncoder,
+      Prior prior,
+      TextProjection textProj,
+      Decoder decoder,
+      SuperResChain superRes) {}
 
   private final ModelPack pack;
   private final Stages stages;
@@ -52,8 +58,9 @@ public final class UnclipPipeline {
   private final SamplingLoop decoderLoop = new SamplingLoop();
 
   /**
-   * @param stages the image encoder is null when the pack has none (variations then need an embedding), the prior
-   *     null when the pack has none (no text-to-image), super-res null when the decoder output is final
+   * @param stages the image encoder is null when the pack has none (variations then need an
+   *     embedding), the prior null when the pack has none (no text-to-image), super-res null when
+   *     the decoder output is final
    */
   public UnclipPipeline(ModelPack pack, Stages stages) {
     this.pack = pack;
@@ -67,8 +74,8 @@ public final class UnclipPipeline {
   // ---------------------------------------------------------------- requests
 
   /** Text → image for the batch's images. */
-  public PipelineResult textToImage(String prompt, StageOverrides priorSettings, StageOverrides decoderSettings,
-      Batch batch) {
+  public PipelineResult textToImage(
+      String prompt, StageOverrides priorSettings, StageOverrides decoderSettings, Batch batch) {
     if (stages.prior() == null) {
       throw new IllegalStateException("pack " + pack.name() + " has no prior stage");
     }
@@ -81,32 +88,40 @@ public final class UnclipPipeline {
     return decodeEmbeddings(text, imageEmbeds, decoder, request, List.of(prior.settings()));
   }
 
-  /** Variations of an image embedding [C]: the decoder with "" text in both halves, one image per batch row. */
-  public PipelineResult variations(float[] imageEmbedding, StageOverrides decoderSettings, Batch batch) {
-    FloatTensor embeds = FloatTensor.of(imageEmbedding.clone(), 1, imageEmbedding.length)
-        .broadcastRows(batch.size());
+  /**
+   * Variations of an image embedding [C]: the decoder with "" text in both halves, one image per
+   * batch row.
+   */
+  public PipelineResult variations(
+      float[] imageEmbedding, StageOverrides decoderSettings, Batch batch) {
+    FloatTensor embeds =
+        FloatTensor.of(imageEmbedding.clone(), 1, imageEmbedding.length)
+            .broadcastRows(batch.size());
     return decode(embeds, decoderSettings, batch);
   }
 
   /**
-   * Frames along the slerp between two image embeddings, θ = 0 … 1, one frame per batch image; the caller supplies
-   * the same noise for every frame so only the embedding changes.
+   * Frames along the slerp between two image embeddings, θ = 0 … 1, one frame per batch image; the
+   * caller supplies the same noise for every frame so only the embedding changes.
    */
-  public PipelineResult interpolate(float[] embeddingA, float[] embeddingB, StageOverrides decoderSettings,
-      Batch batch) {
+  public PipelineResult interpolate(
+      float[] embeddingA, float[] embeddingB, StageOverrides decoderSettings, Batch batch) {
     return decode(path(embeddingA, embeddingB, batch.size(), 1.0), decoderSettings, batch);
   }
 
   /** A text diff: from an image embedding towards the change between two captions. */
-  public record TextDiff(float[] imageEmbedding, String currentCaption, String newCaption, double maxTheta) {}
+  public record TextDiff(
+      float[] imageEmbedding, String currentCaption, String newCaption, double maxTheta) {}
 
   /**
-   * A text diff (unCLIP paper §3.3): moves an image embedding towards the direction between two captions,
-   * z_d = normalise(z_t(new) − z_t(current)), scaled to |z_i| (Karlo conditions on raw embeddings; the scaling is
-   * our choice), frames at θ = 0 … maxTheta, one per batch image.
+   * A text diff (unCLIP paper §3.3): moves an image embedding towards the direction between two
+   * captions, z_d = normalise(z_t(new) − z_t(current)), scaled to |z_i| (Karlo conditions on raw
+   * embeddings; the scaling is our choice), frames at θ = 0 … maxTheta, one per batch image.
    */
-  public PipelineResult textDiff(TextDiff diffRequest, StageOverrides decoderSettings, Batch batch) {
-    TokenizedBatch tokens = tokenizer.tokenize(List.of(diffRequest.currentCaption(), diffRequest.newCaption()));
+  public PipelineResult textDiff(
+      TextDiff diffRequest, StageOverrides decoderSettings, Batch batch) {
+    TokenizedBatch tokens =
+        tokenizer.tokenize(List.of(diffRequest.currentCaption(), diffRequest.newCaption()));
     FloatTensor te = stages.textEncoder().encode(tokens).textEmbeds(); // [2, C]
     float[] imageEmbedding = diffRequest.imageEmbedding();
     int c = imageEmbedding.length;
@@ -118,7 +133,8 @@ public final class UnclipPipeline {
     for (int i = 0; i < c; i++) {
       diff[i] *= (float) scale;
     }
-    return decode(path(imageEmbedding, diff, batch.size(), diffRequest.maxTheta()), decoderSettings, batch);
+    return decode(
+        path(imageEmbedding, diff, batch.size(), diffRequest.maxTheta()), decoderSettings, batch);
   }
 
   /** CLIP image embedding [C] of an image (CLIP preprocessing, then the image encoder). */
@@ -127,8 +143,9 @@ public final class UnclipPipeline {
       throw new IllegalStateException("pack " + pack.name() + " has no image encoder");
     }
     var clip = pack.clip();
-    FloatTensor pixels = new ClipImagePreprocessor(clip.imageSize(), clip.imageMean(), clip.imageStd())
-        .preprocess(image); // [1, 3, S, S]
+    FloatTensor pixels =
+        new ClipImagePreprocessor(clip.imageSize(), clip.imageMean(), clip.imageStd())
+            .preprocess(image); // [1, 3, S, S]
     return stages.imageEncoder().encode(pixels).data();
   }
 
@@ -147,17 +164,24 @@ public final class UnclipPipeline {
   }
 
   /** The prior loop; returns un-normalised image embeddings z = x0·std + mean, [B, C]. */
-  private FloatTensor runPrior(PromptEncoding text, int batch, ResolvedStage prior, RequestContext request) {
+  private FloatTensor runPrior(
+      PromptEncoding text, int batch, ResolvedStage prior, RequestContext request) {
     int c = clipMean.length;
     ClassifierFreeGuidance cfg = prior.guidance();
     TextEncoding rows = text.rows(batch, cfg.enabled()); // [N, C], [N, L, W]
     boolean[] mask = text.mask(batch, cfg.enabled(), 0); // [N, L]
     try (StageSteps steps = stages.prior().steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
       LoopSpec spec = LoopSpec.of(Stage.PRIOR, prior.scheduler(), batch, c);
-      return priorLoop.run(spec, // [N, C] -> [B, C]
-          (x, k, t, into) -> cfg.combine(steps.step(x, cfg.rows(batch) / batch, t), batch,
-              OutputChannels.PREDICTION_ONLY, into),
-          request, x0 -> {
+      return priorLoop.run(
+          spec, // [N, C] -> [B, C]
+          (x, k, t, into) ->
+              cfg.combine(
+                  steps.step(x, cfg.rows(batch) / batch, t),
+                  batch,
+                  OutputChannels.PREDICTION_ONLY,
+                  into),
+          request,
+          x0 -> {
             float[] z = new float[x0.length];
             for (int i = 0; i < z.length; i++) {
               z[i] = (float) (x0[i] * clipStd[i % c] + clipMean[i % c]);
@@ -168,8 +192,12 @@ public final class UnclipPipeline {
   }
 
   /** text_proj → decoder → super-res; the images [B, 3, H, W] in [0, 1] with what made them. */
-  private PipelineResult decodeEmbeddings(PromptEncoding text, FloatTensor imageEmbeds, ResolvedStage decoder,
-      RequestContext request, List<StageSettings> earlier) {
+  private PipelineResult decodeEmbeddings(
+      PromptEncoding text,
+      FloatTensor imageEmbeds,
+      ResolvedStage decoder,
+      RequestContext request,
+      List<StageSettings> earlier) {
     Map<String, FloatTensor> intermediates = new LinkedHashMap<>();
     intermediates.put("image_embeddings", imageEmbeds);
     FloatTensor x64 = runDecoder(text, imageEmbeds, decoder, request); // [B, 3, S, S]
@@ -185,24 +213,38 @@ public final class UnclipPipeline {
     return new PipelineResult(images, imageEmbeds, intermediates, settings);
   }
 
-  private FloatTensor runDecoder(PromptEncoding text, FloatTensor imageEmbeds, ResolvedStage decoder,
-      RequestContext request) {
+  private FloatTensor runDecoder(
+      PromptEncoding text, FloatTensor imageEmbeds, ResolvedStage decoder, RequestContext request) {
     int batch = imageEmbeds.rows();
     int c = imageEmbeds.rowSize();
     int s = pack.stage(ModelPack.DECODER).imageSize();
     ClassifierFreeGuidance cfg = decoder.guidance();
     TextEncoding rows = text.rows(batch, cfg.enabled());
     FloatTensor nullEmbeds = FloatTensor.of(nullImageEmbedding.clone(), 1, c).broadcastRows(batch);
-    TextProjection.Conditioning cond = stages.textProj().project(cfg.stack(nullEmbeds, imageEmbeds),
-        rows.textEmbeds(), rows.lastHiddenState()); // [N, 4 + L, D], [N, E]
+    TextProjection.Conditioning cond =
+        stages
+            .textProj()
+            .project(
+                cfg.stack(nullEmbeds, imageEmbeds),
+                rows.textEmbeds(),
+                rows.lastHiddenState()); // [N, 4 + L, D], [N, E]
     boolean[] mask = text.mask(batch, cfg.enabled(), 4); // [N, 4 + L]
-    try (StageSteps steps = stages.decoder().steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
-      LoopSpec spec = LoopSpec.of(Stage.DECODER, decoder.scheduler(), batch, 3 * s * s).withLearnedVariance()
-          .previewingImages(s);
-      return decoderLoop.run(spec, // ε, v of the cond half
-          (xt, k, t, into) -> cfg.combine(steps.step(xt, cfg.rows(batch) / batch, t), batch,
-              OutputChannels.RGB_EPSILON_AND_VARIANCE, into),
-          request, x -> {
+    try (StageSteps steps =
+        stages.decoder().steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
+      LoopSpec spec =
+          LoopSpec.of(Stage.DECODER, decoder.scheduler(), batch, 3 * s * s)
+              .withLearnedVariance()
+              .previewingImages(s);
+      return decoderLoop.run(
+          spec, // ε, v of the cond half
+          (xt, k, t, into) ->
+              cfg.combine(
+                  steps.step(xt, cfg.rows(batch) / batch, t),
+                  batch,
+                  OutputChannels.RGB_EPSILON_AND_VARIANCE,
+                  into),
+          request,
+          x -> {
             float[] clamped = new float[x.length];
             for (int i = 0; i < x.length; i++) {
               clamped[i] = (float) Math.max(-1, Math.min(1, x[i]));

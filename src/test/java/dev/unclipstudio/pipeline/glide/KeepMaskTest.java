@@ -35,7 +35,8 @@ class KeepMaskTest {
     assertTrue(up.keeps(1, 1));
     assertFalse(up.keeps(2, 1));
     assertTrue(up.keeps(3, 3));
-    assertArrayEquals(new KeepMask(new boolean[] {true, false, false, true}, 2).toTensor().data(),
+    assertArrayEquals(
+        new KeepMask(new boolean[] {true, false, false, true}, 2).toTensor().data(),
         up.downsample(2).toTensor().data());
   }
 }

@@ -19,7 +19,9 @@ class ClassifierFreeGuidanceTest {
   @Test
   void uncondFirstGuidesEpsAndTakesVarianceFromTheSecondHalf() {
     var cfg = new ClassifierFreeGuidance(4.0, GuidanceLayout.UNCOND_FIRST);
-    var g = cfg.combine(FloatBuffer.wrap(OUTPUT), 1, new OutputChannels(2, 1), Guided.allocate(1, true));
+    var g =
+        cfg.combine(
+            FloatBuffer.wrap(OUTPUT), 1, new OutputChannels(2, 1), Guided.allocate(1, true));
     assertArrayEquals(new double[] {1 + 4 * (3 - 1)}, g.prediction());
     assertArrayEquals(new double[] {30}, g.varianceValues());
   }
@@ -27,7 +29,9 @@ class ClassifierFreeGuidanceTest {
   @Test
   void condFirstIsTheGlideLayout() {
     var cfg = new ClassifierFreeGuidance(5.0, GuidanceLayout.COND_FIRST);
-    var g = cfg.combine(FloatBuffer.wrap(OUTPUT), 1, new OutputChannels(2, 1), Guided.allocate(1, true));
+    var g =
+        cfg.combine(
+            FloatBuffer.wrap(OUTPUT), 1, new OutputChannels(2, 1), Guided.allocate(1, true));
     assertArrayEquals(new double[] {3 + 5 * (1 - 3)}, g.prediction());
     assertArrayEquals(new double[] {10}, g.varianceValues());
   }
@@ -38,7 +42,9 @@ class ClassifierFreeGuidanceTest {
     assertEquals(3, cfg.rows(3));
     FloatTensor cond = FloatTensor.of(new float[] {7, 70}, 1, 2, 1);
     assertSame(cond, cfg.stack(FloatTensor.of(new float[] {0, 0}, 1, 2, 1), cond));
-    var g = cfg.combine(FloatBuffer.wrap(cond.data()), 1, new OutputChannels(2, 2), Guided.allocate(2, false));
+    var g =
+        cfg.combine(
+            FloatBuffer.wrap(cond.data()), 1, new OutputChannels(2, 2), Guided.allocate(2, false));
     assertArrayEquals(new double[] {7, 70}, g.prediction());
     assertNull(g.varianceValues());
   }
@@ -56,7 +62,12 @@ class ClassifierFreeGuidanceTest {
   @Test
   void priorOutputsWithoutChannelsAreGuidedWhole() {
     var cfg = new ClassifierFreeGuidance(2.0, GuidanceLayout.UNCOND_FIRST);
-    var g = cfg.combine(FloatBuffer.wrap(new float[] {1, 2, 3, 5}), 1, new OutputChannels(2, 2), Guided.allocate(2, false)); // [2B, C]
+    var g =
+        cfg.combine(
+            FloatBuffer.wrap(new float[] {1, 2, 3, 5}),
+            1,
+            new OutputChannels(2, 2),
+            Guided.allocate(2, false)); // [2B, C]
     assertArrayEquals(new double[] {1 + 2 * 2, 2 + 2 * 3}, g.prediction());
   }
 
@@ -64,19 +75,28 @@ class ClassifierFreeGuidanceTest {
   void theSameBuffersServeEveryStepAndMustFitTheOutput() {
     var cfg = new ClassifierFreeGuidance(2.0, GuidanceLayout.UNCOND_FIRST);
     Guided buffers = Guided.allocate(1, true);
-    assertSame(buffers, cfg.combine(FloatBuffer.wrap(OUTPUT), 1, new OutputChannels(2, 1), buffers));
+    assertSame(
+        buffers, cfg.combine(FloatBuffer.wrap(OUTPUT), 1, new OutputChannels(2, 1), buffers));
     cfg.combine(FloatBuffer.wrap(new float[] {0, 1, 1, 2}), 1, new OutputChannels(2, 1), buffers);
     assertArrayEquals(new double[] {2}, buffers.prediction());
     assertArrayEquals(new double[] {2}, buffers.varianceValues());
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> cfg.combine(FloatBuffer.wrap(OUTPUT), 1, new OutputChannels(2, 1), Guided.allocate(2, true)));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                cfg.combine(
+                    FloatBuffer.wrap(OUTPUT),
+                    1,
+                    new OutputChannels(2, 1),
+                    Guided.allocate(2, true)));
     assertEquals("guidance buffers hold 2 + 2 values, the network gave 1 + 1", e.getMessage());
   }
 
   @Test
   void unguidedPredictionsAreReadAsTheyAre() {
     Guided buffers = Guided.allocate(2, false);
-    assertSame(buffers, buffers.readUnguided(FloatBuffer.wrap(new float[] {9, 1.5f, -2}).position(1)));
+    assertSame(
+        buffers, buffers.readUnguided(FloatBuffer.wrap(new float[] {9, 1.5f, -2}).position(1)));
     assertArrayEquals(new double[] {1.5, -2}, buffers.prediction());
   }
 }

@@ -48,28 +48,36 @@ class ImageCodecTest {
   @Test
   void unknownFormatsAreRejectedByContentNotByName() {
     byte[] gif = "GIF89a....".getBytes();
-    InvalidImageException e = assertThrows(InvalidImageException.class,
-        () -> ImageDecoder.decode(gif, ImageLimits.defaults()));
+    InvalidImageException e =
+        assertThrows(
+            InvalidImageException.class, () -> ImageDecoder.decode(gif, ImageLimits.defaults()));
     assertContains(e.getMessage(), "only PNG and JPEG");
   }
 
   @Test
   void oversizedFilesAreRejectedBeforeDecoding() {
     byte[] png = PngCodec.encode(gradient(4, 4), Map.of());
-    InvalidImageException e = assertThrows(InvalidImageException.class,
-        () -> ImageDecoder.decode(png, new ImageLimits(10, 100, 100)));
+    InvalidImageException e =
+        assertThrows(
+            InvalidImageException.class,
+            () -> ImageDecoder.decode(png, new ImageLimits(10, 100, 100)));
     assertContains(e.getMessage(), "bytes");
   }
 
   @Test
   void decompressionBombIsRejectedFromItsHeader() throws IOException {
     byte[] bomb = withDeclaredSize(PngCodec.encode(gradient(4, 4), Map.of()), 60_000, 60_000);
-    InvalidImageException e = assertThrows(InvalidImageException.class,
-        () -> ImageDecoder.decode(bomb, ImageLimits.defaults()));
+    InvalidImageException e =
+        assertThrows(
+            InvalidImageException.class, () -> ImageDecoder.decode(bomb, ImageLimits.defaults()));
     assertContains(e.getMessage(), "60000x60000");
-    InvalidImageException pixels = assertThrows(InvalidImageException.class,
-        () -> ImageDecoder.decode(withDeclaredSize(PngCodec.encode(gradient(4, 4), Map.of()), 8000, 8000),
-            ImageLimits.defaults()));
+    InvalidImageException pixels =
+        assertThrows(
+            InvalidImageException.class,
+            () ->
+                ImageDecoder.decode(
+                    withDeclaredSize(PngCodec.encode(gradient(4, 4), Map.of()), 8000, 8000),
+                    ImageLimits.defaults()));
     assertContains(pixels.getMessage(), "pixels");
   }
 
@@ -77,8 +85,10 @@ class ImageCodecTest {
   void truncatedPngIsReportedAsCorrupt() {
     byte[] png = PngCodec.encode(gradient(16, 16), Map.of());
     byte[] truncated = Arrays.copyOf(png, png.length / 2);
-    InvalidImageException e = assertThrows(InvalidImageException.class,
-        () -> ImageDecoder.decode(truncated, ImageLimits.defaults()));
+    InvalidImageException e =
+        assertThrows(
+            InvalidImageException.class,
+            () -> ImageDecoder.decode(truncated, ImageLimits.defaults()));
     assertContains(e.getMessage(), "corrupt or truncated");
   }
 

@@ -19,7 +19,10 @@ import java.util.Map;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** Each stage's ONNX model in Java against the PyTorch module on the same inputs (fixtures/tiny/stage_*.json). */
+/**
+ * Each stage's ONNX model in Java against the PyTorch module on the same inputs
+ * (fixtures/tiny/stage_*.json).
+ */
 class StageParityTest {
 
   private static final double ATOL = 1e-4;
@@ -29,28 +32,34 @@ class StageParityTest {
     ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
     List<DynamicTest> tests = new ArrayList<>();
     for (StageSpec stage : pack.stages().values()) {
-      tests.add(DynamicTest.dynamicTest(stage.name(), () -> {
-        Path fixture = Fixtures.requireTinyFixture("stage_" + stage.name() + ".json");
-        check(stage, Fixtures.readJson(fixture));
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              stage.name(),
+              () -> {
+                Path fixture = Fixtures.requireTinyFixture("stage_" + stage.name() + ".json");
+                check(stage, Fixtures.readJson(fixture));
+              }));
     }
     return tests;
   }
 
   private static void check(StageSpec stage, JsonNode fixture) throws Exception {
     Map<String, StageInput> inputs = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = fixture.get("inputs").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = fixture.get("inputs").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       inputs.put(e.getKey(), FixtureTensor.of(e.getValue()).toStageInput());
     }
     try (StageSession session = StageSession.open(stage, EngineOptions.cpu())) {
       Map<String, FloatTensor> actual = session.run(inputs);
-      for (Iterator<Map.Entry<String, JsonNode>> it = fixture.get("outputs").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = fixture.get("outputs").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         FixtureTensor expected = FixtureTensor.of(e.getValue());
         FloatTensor got = actual.get(e.getKey());
         assertNotNull(got, stage.name() + " produced no output " + e.getKey());
-        assertArrayEquals(expected.shape(), got.shape(), stage.name() + "." + e.getKey() + " shape");
+        assertArrayEquals(
+            expected.shape(), got.shape(), stage.name() + "." + e.getKey() + " shape");
         assertClose(expected.floats(), got.data(), ATOL, 0, stage.name() + "." + e.getKey());
       }
     }

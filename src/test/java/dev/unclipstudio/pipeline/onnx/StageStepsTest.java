@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A sampling loop's bound calls ({@link StageSession#steps}) give exactly what one-off calls give on the same values,
- * step after step: x_t lands in every guidance copy and beside the constant channels, the timestep in every row, and
- * the pinned output is the new one each time.
+ * A sampling loop's bound calls ({@link StageSession#steps}) give exactly what one-off calls give
+ * on the same values, step after step: x_t lands in every guidance copy and beside the constant
+ * channels, the timestep in every row, and the pinned output is the new one each time.
  */
 class StageStepsTest {
 
@@ -27,8 +27,10 @@ class StageStepsTest {
   void decoderStepsEqualOneOffRunsWithTheSampleInBothGuidanceHalves() throws Exception {
     ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
     StageSpec spec = pack.stage(ModelPack.DECODER);
-    JsonNode in = Fixtures.readJson(Fixtures.requireTinyFixture("stage_decoder.json")).get("inputs");
-    FloatTensor hidden = FixtureTensor.of(in.get("encoder_hidden_states")).toFloatTensor(); // [2, 4 + L, D]
+    JsonNode in =
+        Fixtures.readJson(Fixtures.requireTinyFixture("stage_decoder.json")).get("inputs");
+    FloatTensor hidden =
+        FixtureTensor.of(in.get("encoder_hidden_states")).toFloatTensor(); // [2, 4 + L, D]
     FloatTensor labels = FixtureTensor.of(in.get("class_labels")).toFloatTensor(); // [2, E]
     boolean[] mask = FixtureTensor.of(in.get("attention_mask")).booleans();
     int side = spec.imageSize();
@@ -41,13 +43,19 @@ class StageStepsTest {
         for (int i = 0; i < twice.length; i++) {
           twice[i] = (float) x[i % x.length];
         }
-        FloatTensor expected = session.run(Map.of(
-            "sample", new StageInput.Floats(FloatTensor.of(twice, 2, 3, side, side)),
-            "timestep", StageInput.Ints.timestep(timestep, 2),
-            "encoder_hidden_states", new StageInput.Floats(hidden),
-            "class_labels", new StageInput.Floats(labels),
-            "attention_mask", new StageInput.Bools(mask, new long[] {2, mask.length / 2}))).get("out_sample");
-        assertArrayEquals(expected.data(), values(steps.step(x, 2, timestep)), "decoder at t=" + timestep);
+        FloatTensor expected =
+            session
+                .run(
+                    Map.of(
+                        "sample", new StageInput.Floats(FloatTensor.of(twice, 2, 3, side, side)),
+                        "timestep", StageInput.Ints.timestep(timestep, 2),
+                        "encoder_hidden_states", new StageInput.Floats(hidden),
+                        "class_labels", new StageInput.Floats(labels),
+                        "attention_mask",
+                            new StageInput.Bools(mask, new long[] {2, mask.length / 2})))
+                .get("out_sample");
+        assertArrayEquals(
+            expected.data(), values(steps.step(x, 2, timestep)), "decoder at t=" + timestep);
       }
     }
   }
@@ -61,7 +69,9 @@ class StageStepsTest {
         StageSteps steps = upsampler.steps(upsampled)) {
       for (int timestep : new int[] {999, 0}) {
         double[] x = noise(2 * upsampled.rowSize(), timestep);
-        assertArrayEquals(oneOff(session, x, upsampled, timestep), values(steps.step(x, 1, timestep)),
+        assertArrayEquals(
+            oneOff(session, x, upsampled, timestep),
+            values(steps.step(x, 1, timestep)),
             "super-res at t=" + timestep);
       }
     }
@@ -86,7 +96,9 @@ class StageStepsTest {
       }
       try (StageSteps steps = upsampler.steps(second)) {
         assertSame(reused, steps, "same shapes: the closed loop's buffers");
-        assertArrayEquals(oneOff(session, x, second, 500), values(steps.step(x, 1, 500)),
+        assertArrayEquals(
+            oneOff(session, x, second, 500),
+            values(steps.step(x, 1, 500)),
             "the second loop's low-res channels");
         try (StageSteps oneImage = upsampler.steps(second.rows(0, 1))) {
           assertNotSame(steps, oneImage, "other shapes: new buffers");
@@ -101,15 +113,27 @@ class StageStepsTest {
 
   /** The low-res channels of the tiny pack's super-res fixture: [2, 3, U, U]. */
   private static FloatTensor fixtureLowRes() {
-    return FixtureTensor.of(Fixtures.readJson(Fixtures.requireTinyFixture("stage_super_res_first.json"))
-        .get("inputs").get("sample")).toFloatTensor().channels(3, 6);
+    return FixtureTensor.of(
+            Fixtures.readJson(Fixtures.requireTinyFixture("stage_super_res_first.json"))
+                .get("inputs")
+                .get("sample"))
+        .toFloatTensor()
+        .channels(3, 6);
   }
 
   /** The super-res output of one plain call on x_t beside {@code lowRes} (two images). */
-  private static float[] oneOff(StageSession session, double[] x, FloatTensor lowRes, int timestep) {
-    return session.run(Map.of(
-        "sample", new StageInput.Floats(FloatTensor.fromDoubles(x, lowRes.shape()).concatChannels(lowRes)),
-        "timestep", StageInput.Ints.timestep(timestep, 2))).get("out_sample").data();
+  private static float[] oneOff(
+      StageSession session, double[] x, FloatTensor lowRes, int timestep) {
+    return session
+        .run(
+            Map.of(
+                "sample",
+                new StageInput.Floats(
+                    FloatTensor.fromDoubles(x, lowRes.shape()).concatChannels(lowRes)),
+                "timestep",
+                StageInput.Ints.timestep(timestep, 2)))
+        .get("out_sample")
+        .data();
   }
 
   private static double[] noise(int n, long seed) {

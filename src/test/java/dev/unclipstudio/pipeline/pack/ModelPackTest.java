@@ -17,7 +17,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The tiny pack is consistent; broken copies of it fail fast with messages naming file, expected and actual. */
+/**
+ * The tiny pack is consistent; broken copies of it fail fast with messages naming file, expected
+ * and actual.
+ */
 class ModelPackTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,7 +33,8 @@ class ModelPackTest {
     ModelPack pack = ModelPack.open(dir);
     assertFalse(pack.name().isBlank());
     assertTrue(pack.imageSize() > 0);
-    for (String stage : new String[] {ModelPack.TEXT_ENCODER, ModelPack.TEXT_PROJ, ModelPack.DECODER}) {
+    for (String stage :
+        new String[] {ModelPack.TEXT_ENCODER, ModelPack.TEXT_PROJ, ModelPack.DECODER}) {
       assertTrue(pack.hasStage(stage), "the pack needs stage " + stage);
     }
     assertEquals(pack.clip().embedDim(), pack.sideVector(ModelPack.NULL_IMAGE_EMBEDDING).length);
@@ -58,7 +62,8 @@ class ModelPackTest {
     write(copy, root);
     ModelPackException e = assertThrows(ModelPackException.class, () -> ModelPack.open(copy));
     assertContains(e.getMessage(), "(stage decoder)");
-    assertContains(e.getMessage(), "input \"noisy_sample\" declared in pack.json is missing from the model");
+    assertContains(
+        e.getMessage(), "input \"noisy_sample\" declared in pack.json is missing from the model");
     assertContains(e.getMessage(), "sample");
   }
 
@@ -66,7 +71,8 @@ class ModelPackTest {
   void wrongStaticDimensionShowsExpectedAndActual() throws Exception {
     Path copy = copyTinyPack();
     ObjectNode root = manifest(copy);
-    ArrayNode shape = (ArrayNode) root.with("stages").with("decoder").with("inputs").with("sample").get("shape");
+    ArrayNode shape =
+        (ArrayNode) root.with("stages").with("decoder").with("inputs").with("sample").get("shape");
     long real = shape.get(2).asLong();
     shape.set(2, JSON.getNodeFactory().numberNode(real + 1));
     write(copy, root);
@@ -79,7 +85,8 @@ class ModelPackTest {
   void wrongElementTypeIsReported() throws Exception {
     Path copy = copyTinyPack();
     ObjectNode root = manifest(copy);
-    ((ObjectNode) root.with("stages").with("decoder").with("inputs").with("timestep")).put("type", "float32");
+    ((ObjectNode) root.with("stages").with("decoder").with("inputs").with("timestep"))
+        .put("type", "float32");
     write(copy, root);
     ModelPackException e = assertThrows(ModelPackException.class, () -> ModelPack.open(copy));
     assertContains(e.getMessage(), "input \"timestep\" expected float32");
@@ -92,7 +99,8 @@ class ModelPackTest {
     byte[] bytes = Files.readAllBytes(decoder);
     Files.write(decoder, java.util.Arrays.copyOf(bytes, bytes.length / 3));
     ModelPackException e = assertThrows(ModelPackException.class, () -> ModelPack.open(copy));
-    assertContains(e.getMessage(), decoder.getFileName() + " (stage decoder): not a loadable ONNX model");
+    assertContains(
+        e.getMessage(), decoder.getFileName() + " (stage decoder): not a loadable ONNX model");
   }
 
   @Test
@@ -111,12 +119,16 @@ class ModelPackTest {
   @Test
   void gpt2TokenizersAreDeclaredWithEncoderAndMerges() throws Exception {
     Path glide = Fixtures.SHARED.resolve("data/glide").toAbsolutePath();
-    Fixtures.requireFile(glide.resolve("encoder.json.gz"), "GLIDE vocabulary (../shared/data/glide)");
-    Files.writeString(temp.resolve("pack.json"), """
+    Fixtures.requireFile(
+        glide.resolve("encoder.json.gz"), "GLIDE vocabulary (../shared/data/glide)");
+    Files.writeString(
+        temp.resolve("pack.json"),
+        """
         {"format": 1, "name": "glide-only", "version": "0", "image_size": 64,
          "tokenizers": {"glide": {"kind": "gpt2-bpe", "encoder": "%s", "merges": "%s", "context_length": 128}},
          "stages": {}}
-        """.formatted(glide.resolve("encoder.json.gz"), glide.resolve("vocab.bpe.gz")));
+        """
+            .formatted(glide.resolve("encoder.json.gz"), glide.resolve("vocab.bpe.gz")));
     ModelPack pack = ModelPack.open(temp);
     var tokens = pack.tokenizers().get("glide").load().tokenize(java.util.List.of("a red circle"));
     assertEquals(50256, tokens.ids()[127]);

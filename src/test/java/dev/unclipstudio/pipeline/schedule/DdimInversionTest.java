@@ -8,8 +8,14 @@ class DdimInversionTest {
 
   @Test
   void inversionThenSamplingReturnsTheStartWhenTheNetworkIgnoresItsInput() {
-    DiffusionConfig config = new DiffusionConfig(BetaSchedule.COSINE, 1000, PredictionType.EPSILON,
-        VarianceType.FIXED_SMALL_LOG, 1e9, "ddim25");
+    DiffusionConfig config =
+        new DiffusionConfig(
+            BetaSchedule.COSINE,
+            1000,
+            PredictionType.EPSILON,
+            VarianceType.FIXED_SMALL_LOG,
+            1e9,
+            "ddim25");
     DdimScheduler ddim = DdimScheduler.create(config, 0.0);
     double[] start = {0.3, -0.2, 0.1, 0.05};
     double[] eps = {0.1, 0.2, -0.3, 0.4}; // a constant ε makes η = 0 DDIM exactly invertible

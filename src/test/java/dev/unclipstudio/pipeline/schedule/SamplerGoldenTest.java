@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every step of every loop in {@code sampler_golden.json} (Karlo's float64 {@code p_sample} / {@code ddim_sample}
- * with the network replaced by a closed-form function of x and the original timestep).
+ * Every step of every loop in {@code sampler_golden.json} (Karlo's float64 {@code p_sample} /
+ * {@code ddim_sample} with the network replaced by a closed-form function of x and the original
+ * timestep).
  */
 class SamplerGoldenTest {
 
@@ -28,8 +29,9 @@ class SamplerGoldenTest {
 
   @Test
   void betaSchedulesAndCumulativeProductsMatch() {
-    for (Map.Entry<String, BetaSchedule> e : Map.of("squaredcos_cap_v2", BetaSchedule.COSINE, "linear",
-        BetaSchedule.LINEAR).entrySet()) {
+    for (Map.Entry<String, BetaSchedule> e :
+        Map.of("squaredcos_cap_v2", BetaSchedule.COSINE, "linear", BetaSchedule.LINEAR)
+            .entrySet()) {
       JsonNode s = GOLDEN.get("schedules").get(e.getKey());
       double[] betas = e.getValue().betas(1000);
       assertClose(doubles(s.get("betas")), betas, 1e-15, 1e-12, e.getKey() + " betas");
@@ -38,7 +40,8 @@ class SamplerGoldenTest {
       for (int t = 0; t < 1000; t++) {
         acp[t] = acc *= 1 - betas[t];
       }
-      assertClose(doubles(s.get("alphas_cumprod")), acp, 1e-15, 1e-12, e.getKey() + " alphas_cumprod");
+      assertClose(
+          doubles(s.get("alphas_cumprod")), acp, 1e-15, 1e-12, e.getKey() + " alphas_cumprod");
     }
   }
 
@@ -47,7 +50,8 @@ class SamplerGoldenTest {
     Iterator<Map.Entry<String, JsonNode>> it = GOLDEN.get("schedules").get("respacing").fields();
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
-      assertArrayEquals(ints(e.getValue()), TimestepRespacing.samplingOrder(e.getKey(), 1000), e.getKey());
+      assertArrayEquals(
+          ints(e.getValue()), TimestepRespacing.samplingOrder(e.getKey(), 1000), e.getKey());
     }
   }
 
@@ -70,18 +74,23 @@ class SamplerGoldenTest {
   }
 
   private static DiffusionConfig configOf(JsonNode c, String variance) {
-    return new DiffusionConfig(BetaSchedule.named(c.get("schedule").asText()), 1000,
-        PredictionType.named(c.get("prediction").asText()), VarianceType.named(variance),
-        c.get("clip_x0").asDouble(), c.get("respacing").asText());
+    return new DiffusionConfig(
+        BetaSchedule.named(c.get("schedule").asText()),
+        1000,
+        PredictionType.named(c.get("prediction").asText()),
+        VarianceType.named(variance),
+        c.get("clip_x0").asDouble(),
+        c.get("respacing").asText());
   }
 
   private static void runAncestral(JsonNode c) {
     UnclipScheduler scheduler = UnclipScheduler.create(configOf(c, c.get("variance").asText()));
     assertArrayEquals(ints(c.get("timesteps")), scheduler.timesteps());
     boolean learned = scheduler.config().varianceType() == VarianceType.LEARNED_RANGE;
-    DenoisedHook hook = c.has("inpaint_keep_mask")
-        ? keepRegion(doubles(c.get("inpaint_source")), doubles(c.get("inpaint_keep_mask")))
-        : DenoisedHook.NONE;
+    DenoisedHook hook =
+        c.has("inpaint_keep_mask")
+            ? keepRegion(doubles(c.get("inpaint_source")), doubles(c.get("inpaint_keep_mask")))
+            : DenoisedHook.NONE;
     double[] x = doubles(c.get("x_T"));
     double[] x0 = new double[x.length];
     JsonNode steps = c.get("steps");
@@ -92,12 +101,14 @@ class SamplerGoldenTest {
       double[] modelOutput = new double[x.length];
       double[] variance = new double[x.length];
       for (int j = 0; j < x.length; j++) {
-        modelOutput[j] = scheduler.config().predictionType() == PredictionType.SAMPLE
-            ? 3 * Math.tanh(0.5 * x[j] + t / 1000.0)
-            : 0.5 * Math.sin(x[j] + t / 500.0);
+        modelOutput[j] =
+            scheduler.config().predictionType() == PredictionType.SAMPLE
+                ? 3 * Math.tanh(0.5 * x[j] + t / 1000.0)
+                : 0.5 * Math.sin(x[j] + t / 500.0);
         variance[j] = Math.tanh(0.3 * x[j] - 0.1);
       }
-      scheduler.step(k, modelOutput, learned ? variance : null, x, doubles(s.get("noise")), hook, x0);
+      scheduler.step(
+          k, modelOutput, learned ? variance : null, x, doubles(s.get("noise")), hook, x0);
       String where = c.get("name").asText() + " step " + k + " (t=" + t + ")";
       assertClose(doubles(s.get("pred_x0")), x0, ATOL, RTOL, where + " pred_x0");
       assertClose(doubles(s.get("x_prev")), x, ATOL, RTOL, where + " x_prev");
@@ -105,7 +116,8 @@ class SamplerGoldenTest {
   }
 
   private static void runDdim(JsonNode c) {
-    DdimScheduler scheduler = DdimScheduler.create(configOf(c, "fixed_small_log"), c.get("eta").asDouble());
+    DdimScheduler scheduler =
+        DdimScheduler.create(configOf(c, "fixed_small_log"), c.get("eta").asDouble());
     assertArrayEquals(ints(c.get("timesteps")), scheduler.timesteps());
     double[] x = doubles(c.get("x_T"));
     double[] x0 = new double[x.length];

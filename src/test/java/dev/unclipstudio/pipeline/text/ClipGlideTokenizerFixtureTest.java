@@ -16,18 +16,23 @@ import org.junit.jupiter.api.TestFactory;
 /** Real CLIP and GLIDE vocabularies against ids and masks from openai/CLIP and glide-text2im. */
 class ClipGlideTokenizerFixtureTest {
 
-  private static final JsonNode CASES = Fixtures.resourceJson("fixtures/clip_glide_tokens.json").get("cases");
+  private static final JsonNode CASES =
+      Fixtures.resourceJson("fixtures/clip_glide_tokens.json").get("cases");
 
   private static ClipTokenizer realClip() throws IOException {
-    Path merges = Fixtures.requireFile(
-        Fixtures.SHARED.resolve("data/clip/bpe_simple_vocab_16e6.txt.gz"), "CLIP vocabulary (../shared/data/clip)");
+    Path merges =
+        Fixtures.requireFile(
+            Fixtures.SHARED.resolve("data/clip/bpe_simple_vocab_16e6.txt.gz"),
+            "CLIP vocabulary (../shared/data/clip)");
     return ClipTokenizer.fromMergesFile(merges, 77, 48894);
   }
 
   private static Gpt2Tokenizer realGlide() throws IOException {
     Path dir = Fixtures.SHARED.resolve("data/glide");
-    Fixtures.requireFile(dir.resolve("encoder.json.gz"), "GLIDE encoder.json.gz (../shared/data/glide)");
-    return Gpt2Tokenizer.fromFiles(dir.resolve("encoder.json.gz"), dir.resolve("vocab.bpe.gz"), 128);
+    Fixtures.requireFile(
+        dir.resolve("encoder.json.gz"), "GLIDE encoder.json.gz (../shared/data/glide)");
+    return Gpt2Tokenizer.fromFiles(
+        dir.resolve("encoder.json.gz"), dir.resolve("vocab.bpe.gz"), 128);
   }
 
   @Test
@@ -43,11 +48,14 @@ class ClipGlideTokenizerFixtureTest {
     ClipTokenizer clip = realClip();
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : CASES) {
-      tests.add(DynamicTest.dynamicTest("clip: \"" + c.get("text").asText() + "\"", () -> {
-        TokenizedBatch batch = clip.tokenize(List.of(c.get("text").asText()));
-        assertArrayEquals(Fixtures.ints(c.get("clip_ids")), batch.ids(), "ids");
-        assertArrayEquals(booleans(c.get("clip_mask")), batch.mask(), "mask");
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              "clip: \"" + c.get("text").asText() + "\"",
+              () -> {
+                TokenizedBatch batch = clip.tokenize(List.of(c.get("text").asText()));
+                assertArrayEquals(Fixtures.ints(c.get("clip_ids")), batch.ids(), "ids");
+                assertArrayEquals(booleans(c.get("clip_mask")), batch.mask(), "mask");
+              }));
     }
     return tests;
   }
@@ -57,11 +65,14 @@ class ClipGlideTokenizerFixtureTest {
     Gpt2Tokenizer glide = realGlide();
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : CASES) {
-      tests.add(DynamicTest.dynamicTest("glide: \"" + c.get("text").asText() + "\"", () -> {
-        TokenizedBatch batch = glide.tokenize(List.of(c.get("text").asText()));
-        assertArrayEquals(Fixtures.ints(c.get("glide_ids")), batch.ids(), "ids");
-        assertArrayEquals(booleans(c.get("glide_mask")), batch.mask(), "mask");
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              "glide: \"" + c.get("text").asText() + "\"",
+              () -> {
+                TokenizedBatch batch = glide.tokenize(List.of(c.get("text").asText()));
+                assertArrayEquals(Fixtures.ints(c.get("glide_ids")), batch.ids(), "ids");
+                assertArrayEquals(booleans(c.get("glide_mask")), batch.mask(), "mask");
+              }));
     }
     return tests;
   }

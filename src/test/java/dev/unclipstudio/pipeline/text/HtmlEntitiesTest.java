@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link HtmlEntities#unescape} against Python's {@code html.unescape} on the corpus that
- * {@code tools/html_entities.py --fixture} recorded: every HTML5 name, legacy names without ';', numeric edge cases
- * and seeded random strings.
+ * {@link HtmlEntities#unescape} against Python's {@code html.unescape} on the corpus that {@code
+ * tools/html_entities.py --fixture} recorded: every HTML5 name, legacy names without ';', numeric
+ * edge cases and seeded random strings.
  */
 class HtmlEntitiesTest {
 
@@ -33,8 +33,14 @@ class HtmlEntitiesTest {
       }
     }
     // one report of all mismatches reads better than thousands of separate test cases
-    assertEquals(List.of(), failures.subList(0, Math.min(failures.size(), 50)),
-        failures.size() + " of " + cases.size() + " cases differ from Python " + fixture.get("python").asText());
+    assertEquals(
+        List.of(),
+        failures.subList(0, Math.min(failures.size(), 50)),
+        failures.size()
+            + " of "
+            + cases.size()
+            + " cases differ from Python "
+            + fixture.get("python").asText());
   }
 
   @Test

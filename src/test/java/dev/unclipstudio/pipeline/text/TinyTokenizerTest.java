@@ -20,23 +20,32 @@ class TinyTokenizerTest {
     ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
     ClipTokenizer tokenizer = (ClipTokenizer) pack.tokenizerFor(ModelPack.TEXT_ENCODER);
     List<DynamicTest> tests = new ArrayList<>();
-    tests.add(DynamicTest.dynamicTest("vocabulary", () -> {
-      assertEquals(fixture.get("context_length").asInt(), tokenizer.contextLength());
-      assertEquals(fixture.get("vocab_size").asInt(), tokenizer.vocabularySize());
-      assertEquals(fixture.get("sot").asInt(), tokenizer.startId());
-      assertEquals(fixture.get("eot").asInt(), tokenizer.endId());
-    }));
+    tests.add(
+        DynamicTest.dynamicTest(
+            "vocabulary",
+            () -> {
+              assertEquals(fixture.get("context_length").asInt(), tokenizer.contextLength());
+              assertEquals(fixture.get("vocab_size").asInt(), tokenizer.vocabularySize());
+              assertEquals(fixture.get("sot").asInt(), tokenizer.startId());
+              assertEquals(fixture.get("eot").asInt(), tokenizer.endId());
+            }));
     for (JsonNode c : fixture.get("cases")) {
       String text = c.get("text").asText();
-      tests.add(DynamicTest.dynamicTest("\"" + text + "\"", () -> {
-        if (c.has("bpe")) {
-          assertArrayEquals(Fixtures.ints(c.get("bpe")),
-              tokenizer.encode(text).stream().mapToInt(Integer::intValue).toArray(), "bpe");
-        }
-        TokenizedBatch batch = tokenizer.tokenize(List.of(text));
-        assertArrayEquals(Fixtures.ints(c.get("ids")), batch.ids(), "ids");
-        assertArrayEquals(ClipGlideTokenizerFixtureTest.booleans(c.get("mask")), batch.mask(), "mask");
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              "\"" + text + "\"",
+              () -> {
+                if (c.has("bpe")) {
+                  assertArrayEquals(
+                      Fixtures.ints(c.get("bpe")),
+                      tokenizer.encode(text).stream().mapToInt(Integer::intValue).toArray(),
+                      "bpe");
+                }
+                TokenizedBatch batch = tokenizer.tokenize(List.of(text));
+                assertArrayEquals(Fixtures.ints(c.get("ids")), batch.ids(), "ids");
+                assertArrayEquals(
+                    ClipGlideTokenizerFixtureTest.booleans(c.get("mask")), batch.mask(), "mask");
+              }));
     }
     return tests;
   }

@@ -24,6 +24,7 @@ class SlerpTest {
 
   @Test
   void parallelVectorsFallBackToLerp() {
-    assertArrayEquals(new float[] {1.5f, 3}, Slerp.slerp(new float[] {1, 2}, new float[] {2, 4}, 0.5), 1e-6f);
+    assertArrayEquals(
+        new float[] {1.5f, 3}, Slerp.slerp(new float[] {1, 2}, new float[] {2, 4}, 0.5), 1e-6f);
   }
 }
