@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.unclipstudio.testing.Await;
 import dev.unclipstudio.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,13 +40,11 @@ class DatabaseRestartIT {
   @Test
   void jobsSurviveADatabaseRestart() throws Exception {
     Path dataDir = Files.createTempDirectory("pg-restart");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
+    int httpPort = freePort();
     pg = start(dataDir, port);
     Sql sql = new Sql(pg.getPostgresDatabase());
-    studio = startStudio(pg.getJdbcUrl("postgres", "postgres"));
+    studio = startStudio(pg.getJdbcUrl("postgres", "postgres"), httpPort);
     // The schema appears once the studio has migrated it.
     Await.untilIgnoringErrors(
         Duration.ofSeconds(90),
@@ -59,9 +62,15 @@ class DatabaseRestartIT {
     }
     sql.execute("NOTIFY job_queued");
     Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING'") > 0);
+    assertEquals(200, readiness(httpPort));
 
     pg.close(); // the database goes away in the middle of the work
-    Thread.sleep(3000);
+    // Back only once the studio has met the outage, not after a fixed pause: its connection pool,
+    // which the workers
+    // share, fails the readiness check. (A worker's failed claim would be a poor signal: with the
+    // database away,
+    // the job it is running takes minutes to reach its end.)
+    Await.until(Duration.ofSeconds(60), () -> readiness(httpPort) == 503);
     pg = start(dataDir, port); // and comes back on the same address with the same data
 
     Await.until(Duration.ofSeconds(240), () -> sql.count("job WHERE status = 'SUCCEEDED'") == 6);
@@ -69,6 +78,13 @@ class DatabaseRestartIT {
     assertEquals(12, sql.count("image"));
     assertEquals(
         0, sql.count("(SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) uneven"));
+    assertEquals(200, readiness(httpPort), "the studio is ready again");
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private static EmbeddedPostgres start(Path dataDir, int port) throws Exception {
@@ -79,14 +95,14 @@ class DatabaseRestartIT {
         .start();
   }
 
-  private static Process startStudio(String jdbcUrl) throws Exception {
+  private static Process startStudio(String jdbcUrl, int httpPort) throws Exception {
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
     assertTrue(Files.exists(jar), "run after package: " + jar.toAbsolutePath());
     return new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
             "-Dquarkus.datasource.username=postgres",
-            "-Dquarkus.http.port=0",
+            "-Dquarkus.http.port=" + httpPort,
             "-Dstudio.pack=" + Path.of("models/tiny").toAbsolutePath(),
             "-Dstudio.accounts.admin-password=restart-test-admin",
             "-Dstudio.queue.lease=5s",
@@ -99,5 +115,26 @@ class DatabaseRestartIT {
         .redirectErrorStream(true)
         .redirectOutput(Path.of("target", "db-restart.log").toFile())
         .start();
+  }
+
+  /**
+   * The studio's readiness status code: 200 when it can serve, 503 when a check (the database)
+   * fails.
+   */
+  private static int readiness(int httpPort) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    try {
+      return HttpClient.newHttpClient()
+          .send(request, HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      throw new IllegalStateException("the studio did not answer on port " + httpPort, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking the studio", e);
+    }
   }
 }
