@@ -1,9 +1,19 @@
 package dev.unclipstudio.gallery;
 
-/** One image in the gallery grid: enough for its thumbnail, link and caption. */
+/** One image in a grid or form: enough for its thumbnail, link and caption. */
 public record ImageCard(long id, String prompt) {
 
-  static ImageCard of(Image image) {
+  public static ImageCard of(Image image) {
     return new ImageCard(image.id, image.prompt);
+  }
+
+  /** The prompt, or "Image #id" for images made without one (variations, interpolations). */
+  public String caption() {
+    return ImageText.caption(id, prompt);
+  }
+
+  /** What a screen reader says for the thumbnail. */
+  public String altText() {
+    return ImageText.altText(id, prompt);
   }
 }

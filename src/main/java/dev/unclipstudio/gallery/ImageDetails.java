@@ -19,6 +19,16 @@ public record ImageDetails(
     boolean mayEdit,
     Long sourceId) {
 
+  /** The prompt, or "Image #id" for images made without one. */
+  public String caption() {
+    return ImageText.caption(id, prompt);
+  }
+
+  /** What a screen reader says for the picture. */
+  public String altText() {
+    return ImageText.altText(id, prompt);
+  }
+
   public boolean shared() {
     return visibility == Visibility.SHARED;
   }

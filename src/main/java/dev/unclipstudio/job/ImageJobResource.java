@@ -2,7 +2,7 @@ package dev.unclipstudio.job;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
-import dev.unclipstudio.gallery.Image;
+import dev.unclipstudio.gallery.ImageCard;
 import dev.unclipstudio.job.SubmitOutcome.Result;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.pack.ModelPack;
@@ -44,10 +44,10 @@ public class ImageJobResource {
     static native TemplateInstance variations(Map<String, String> errors);
 
     static native TemplateInstance interpolate(
-        Image a, Image b, List<Image> choices, Map<String, String> errors);
+        ImageCard a, ImageCard b, List<ImageCard> choices, Map<String, String> errors);
 
     static native TemplateInstance inpaint(
-        Image source,
+        ImageCard source,
         String prompt,
         Map<String, String> errors,
         String formError,

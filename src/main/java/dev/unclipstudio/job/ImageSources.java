@@ -2,6 +2,7 @@ package dev.unclipstudio.job;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.gallery.Image;
+import dev.unclipstudio.gallery.ImageCard;
 import dev.unclipstudio.gallery.Visibility;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -15,8 +16,8 @@ public class ImageSources {
 
   /** The image, or {@code NotFoundException} when it is missing or the user may not see it. */
   @Transactional
-  public Image visible(long id, CurrentUser user) {
-    return Image.findVisible(id, user);
+  public ImageCard visible(long id, CurrentUser user) {
+    return ImageCard.of(Image.findVisible(id, user));
   }
 
   /** Whether the user may see every one of these images (shared, their own, or any for admins). */
@@ -36,14 +37,14 @@ public class ImageSources {
    * refused.
    */
   @Transactional
-  public Image visibleOrNull(Long id, CurrentUser user) {
+  public ImageCard visibleOrNull(Long id, CurrentUser user) {
     Image image = id == null ? null : Image.<Image>findById(id);
-    return image != null && image.visibleTo(user) ? image : null;
+    return image != null && image.visibleTo(user) ? ImageCard.of(image) : null;
   }
 
   /** The user's own recent images and the newest shared ones, to choose from. */
   @Transactional
-  public List<Image> choices(CurrentUser user) {
+  public List<ImageCard> choices(CurrentUser user) {
     List<Image> images =
         new ArrayList<>(
             Image.<Image>find("ownerId = ?1 order by id desc", user.id()).page(0, 24).list());
@@ -52,6 +53,6 @@ public class ImageSources {
                 "visibility = ?1 and ownerId <> ?2 order by id desc", Visibility.SHARED, user.id())
             .page(0, 24)
             .list());
-    return images;
+    return images.stream().map(ImageCard::of).toList();
   }
 }

@@ -132,4 +132,24 @@ class GalleryTest {
         .then()
         .statusCode(404);
   }
+
+  @Test
+  void anImagePageNamesItsImageOnceInTitleHeadingAndAltText() {
+    long id = finishedImage("a small red circle in the top left corner");
+    String html =
+        WebClient.signedIn(user.username(), "password-" + user.username())
+            .get("/images/" + id)
+            .asString();
+    assertTrue(
+        html.contains(
+            "<title>a small red circle in the top left corner (image #"
+                + id
+                + ") · Unclip Studio</title>"),
+        html);
+    assertTrue(html.contains("<h1>a small red circle in the top left corner</h1>"), html);
+    assertTrue(
+        html.contains("alt=\"Image #" + id + ": a small red circle in the top left corner\""),
+        html);
+    assertFalse(html.contains("corner" + id), "the number never runs onto the prompt");
+  }
 }
