@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Starts the studio, or runs a command-line tool when the first argument names one ({@code
- * generate}, {@code variations}, {@code interpolate}, {@code inpaint}, {@code pack-info}): those
- * use the engine alone, without Quarkus or a database.
+ * Starts the studio when given no arguments; otherwise runs the command line ({@code generate},
+ * {@code variations}, {@code interpolate}, {@code inpaint}, {@code pack-info}, {@code help}), which
+ * uses the engine alone, without Quarkus or a database.
  *
  * <p>The embedded PostgreSQL must be up before Quarkus boots: the datasource and Flyway start
  * before any startup event could start it, so it is started here and its URL handed over as system
@@ -24,7 +24,9 @@ import java.util.Properties;
 public class Main {
 
   public static void main(String... args) throws Exception {
-    if (args.length > 0 && Cli.isCommand(args[0])) {
+    // Any argument means the command line: a mistyped command or --help must never start the
+    // server and its database.
+    if (args.length > 0) {
       System.exit(Cli.run(args));
     }
     EmbeddedPostgres pg = startEmbeddedDatabaseUnlessConfigured();

@@ -40,12 +40,13 @@ import java.util.Set;
  */
 public final class Cli {
 
-  public static final Set<String> COMMANDS =
+  private static final Set<String> COMMANDS =
       Set.of("generate", "variations", "interpolate", "inpaint", "pack-info");
 
   private static final Set<String> COMMON =
       Set.of("pack", "out", "seed", "images", "steps", "guidance", "device", "threads");
   private static final Set<String> FLAGS = Set.of("quiet");
+  private static final Set<String> HELP = Set.of("help", "--help", "-h");
 
   private final PrintStream out;
   private final PrintStream err;
@@ -62,13 +63,14 @@ public final class Cli {
     return new Cli(System.out, System.err, System.getenv()).execute(args);
   }
 
-  public static boolean isCommand(String word) {
-    return COMMANDS.contains(word);
-  }
-
   int execute(String... args) {
+    if (args.length > 0 && HELP.contains(args[0])) {
+      out.println(usage());
+      return 0;
+    }
     if (args.length == 0 || !COMMANDS.contains(args[0])) {
-      err.println(usage());
+      err.println(
+          args.length == 0 ? usage() : "error: unknown command " + args[0] + "\n" + usage());
       return 2;
     }
     List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -115,7 +117,8 @@ public final class Cli {
   static String usage() {
     return String.join(
         "\n",
-        "usage:",
+        "usage: bin/studio                 start the studio (no arguments)",
+        "       bin/studio COMMAND [...]   run the engine from the command line, without the studio:",
         "  generate \"prompt\" [--images N] [--seed S] [--out DIR] [--steps N] [--guidance X]"
             + " [--prior-steps N] [--prior-guidance X]",
         "  variations IMAGE [--images N] [--seed S] [--out DIR] [--steps N] [--guidance X]",
@@ -123,6 +126,7 @@ public final class Cli {
         "  inpaint IMAGE --mask MASK \"prompt\" [--images N] [--seed S] [--out DIR] [--steps N] [--guidance X]",
         "      MASK: white = regenerate, black = keep (resized to the pack's image size)",
         "  pack-info [DIR]",
+        "  help                             this text",
         "common: [--pack DIR] (default $UNCLIP_PACK or models/tiny) [--device cpu|cuda[:N]] [--threads N] [--quiet]");
   }
 

@@ -2,6 +2,7 @@ package dev.unclipstudio.job;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.unclipstudio.gallery.Image;
+import dev.unclipstudio.pipeline.Stage;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -54,6 +55,17 @@ public record JobView(
         job.createdAt,
         job.cancelRequested,
         images);
+  }
+
+  /** The stage as people read it ("Decoder", "Upscaling"), or null before the first step. */
+  @JsonProperty
+  public String stageLabel() {
+    return stage == null ? null : Stage.labelOf(stage);
+  }
+
+  /** The prompt, or the job's kind for jobs made without one. */
+  public String caption() {
+    return prompt == null || prompt.isBlank() ? kind.label() : prompt;
   }
 
   @JsonProperty

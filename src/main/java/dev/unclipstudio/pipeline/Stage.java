@@ -35,6 +35,19 @@ public enum Stage {
     return key;
   }
 
+  /**
+   * The label of the stage with this {@link #key()}; the key itself for a stage this version does
+   * not know.
+   */
+  public static String labelOf(String key) {
+    for (Stage stage : values()) {
+      if (stage.key.equals(key)) {
+        return stage.label;
+      }
+    }
+    return key;
+  }
+
   /** What a person reads in progress displays. */
   public String label() {
     return label;

@@ -20,7 +20,7 @@
     if (job.status === 'QUEUED') {
       detail.textContent = 'Waiting in the queue: position ' + job.queuePosition + '.';
     } else if (job.stage) {
-      detail.textContent = 'Stage ' + job.stage + ', step ' + job.step + ' of ' + job.stageSteps + ' · ' + job.percent + '%'
+      detail.textContent = job.stageLabel + ', step ' + job.step + ' of ' + job.stageSteps + ' · ' + job.percent + '%'
         + (job.eta ? ' · about ' + job.eta + ' left' : '');
     }
     if (job.status === 'RUNNING' && (job.step !== null || job.stage !== lastStage)) {

@@ -207,4 +207,16 @@ class CliTest {
     assertEquals(1, code);
     assertTrue(err.toString().contains("not a model pack"));
   }
+
+  @Test
+  void helpIsACommandAndAMistypedCommandIsRefusedWithoutStartingAnything() {
+    for (String help : new String[] {"--help", "-h", "help"}) {
+      out.reset();
+      assertEquals(0, run(help), help);
+      assertContains(out.toString(StandardCharsets.UTF_8), "start the studio (no arguments)");
+    }
+    err.reset();
+    assertEquals(2, run("gnerate", "a red circle"));
+    assertContains(err.toString(StandardCharsets.UTF_8), "unknown command gnerate");
+  }
 }
