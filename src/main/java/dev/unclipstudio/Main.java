@@ -3,7 +3,6 @@ package dev.unclipstudio;
 import dev.unclipstudio.cli.Cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,36 +28,32 @@ public class Main {
     if (args.length > 0) {
       System.exit(Cli.run(args));
     }
-    EmbeddedPostgres pg = startEmbeddedDatabaseUnlessConfigured();
+    EmbeddedDatabase db = startEmbeddedDatabaseUnlessConfigured();
     try {
       Quarkus.run(args);
     } finally {
-      if (pg != null) {
-        pg.close();
+      if (db != null) {
+        db.close();
       }
     }
   }
 
-  private static EmbeddedPostgres startEmbeddedDatabaseUnlessConfigured() throws IOException {
+  private static EmbeddedDatabase startEmbeddedDatabaseUnlessConfigured() throws IOException {
     if (setting("quarkus.datasource.jdbc.url").isPresent()
         && System.getProperty("unclip-studio.embedded-db-active") == null) {
       return null;
     }
-    Path dir = Path.of(setting("studio.data-dir").orElse("data")).resolve("postgres");
-    Files.createDirectories(dir);
-    EmbeddedPostgres pg =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(dir.toFile())
-            .setCleanDataDirectory(false)
-            .setPort(Integer.parseInt(setting("studio.embedded-db.port").orElse("0")))
-            .start();
+    EmbeddedDatabase db =
+        EmbeddedDatabase.start(
+            Path.of(setting("studio.data-dir").orElse("data")),
+            Integer.parseInt(setting("studio.embedded-db.port").orElse("0")));
     // Marks the URL as ours, so that a dev-mode restart starts the database again instead of
     // reusing a dead URL.
     System.setProperty("unclip-studio.embedded-db-active", "true");
-    System.setProperty("quarkus.datasource.jdbc.url", pg.getJdbcUrl("postgres", "postgres"));
+    System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
     System.setProperty("quarkus.datasource.username", "postgres");
     System.setProperty("quarkus.datasource.password", "");
-    return pg;
+    return db;
   }
 
   /**

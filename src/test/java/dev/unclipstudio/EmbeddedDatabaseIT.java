@@ -11,6 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,6 +60,73 @@ class EmbeddedDatabaseIT {
     } finally {
       stop(second);
     }
+  }
+
+  /**
+   * The crash drill: kill -9 leaves the database running under the dead studio; starting the studio
+   * again adopts it, on the same port, without stopping it under a client that is still using it.
+   */
+  @Test
+  void aRestartAfterAKillAdoptsTheSurvivingDatabaseOnTheSamePort() throws Exception {
+    Path dataDir = Files.createTempDirectory("studio-crash");
+    Path firstLog = Path.of("target", "embedded-crash-first.log");
+    Process first = start(dataDir, firstLog);
+    int dbPort;
+    try (Connection other = awaitDatabase(dataDir, firstLog)) {
+      dbPort = Integer.parseInt(Files.readString(dataDir.resolve("embedded-db.port")).strip());
+      first.destroyForcibly().waitFor();
+      assertEquals(1, selectOne(other), "the database outlives the killed studio");
+
+      Path secondLog = Path.of("target", "embedded-crash-second.log");
+      Process second = start(dataDir, secondLog);
+      try {
+        int port = awaitPort(secondLog);
+        assertEquals(200, get(port, "/q/health"));
+        assertTrue(
+            Files.readString(secondLog).contains("is still running on"), "adoption is logged");
+        assertEquals(
+            dbPort,
+            Integer.parseInt(Files.readString(dataDir.resolve("embedded-db.port")).strip()),
+            "the same port");
+        assertEquals(1, selectOne(other), "the other client was never cut off");
+      } finally {
+        stop(second);
+      }
+      assertEquals(1, selectOne(other), "an adopted database is left running for its other users");
+    } finally {
+      stopOrphanedServer(dataDir);
+    }
+  }
+
+  private static Connection awaitDatabase(Path dataDir, Path log) throws Exception {
+    awaitPort(log); // the studio listens only once its database is up
+    int port = Integer.parseInt(Files.readString(dataDir.resolve("embedded-db.port")).strip());
+    return DriverManager.getConnection(
+        "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres");
+  }
+
+  private static int selectOne(Connection c) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT 1")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  /** The test's own clean-up: fast shutdown of the server the killed studio left behind. */
+  private static void stopOrphanedServer(Path dataDir) throws Exception {
+    Path pidFile = dataDir.resolve("postgres").resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+    ProcessHandle.of(pid)
+        .ifPresent(
+            p -> {
+              // SIGTERM is PostgreSQL's smart shutdown: it waits for clients, and ours are closed
+              p.destroy();
+              p.onExit().join();
+            });
   }
 
   private static Process start(Path dataDir, Path log) throws Exception {
