@@ -2,6 +2,7 @@ package dev.unclipstudio.job;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
+import dev.unclipstudio.web.Problem;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -79,11 +80,6 @@ public class JobApi {
   /** Inpainting: a gallery image or a base64 source, a base64 mask (white = repaint), a prompt. */
   public record Inpaint(
       Long sourceImageId, String source, String mask, String prompt, Integer images) {}
-
-  /**
-   * An error as the API reports it: a message, and a message per field where a field is at fault.
-   */
-  public record ApiError(String error, Map<String, String> fields) {}
 
   private final JobRequests requests;
   private final JobService jobs;
@@ -223,10 +219,7 @@ public class JobApi {
   }
 
   private static Response error(int status, String message, Map<String, String> fields) {
-    return Response.status(status)
-        .type(MediaType.APPLICATION_JSON)
-        .entity(new ApiError(message, fields))
-        .build();
+    return Problem.of(status, message, fields).toResponse();
   }
 
   private CurrentUser user() {

@@ -1,5 +1,6 @@
 package dev.unclipstudio.job;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -10,6 +11,8 @@ import java.util.List;
  * sources are named by id.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Stored rows are read leniently; API input is strict (quarkus.jackson.fail-on-unknown-properties).
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record JobParams(
     String prompt,
     List<Long> seeds,

@@ -1,0 +1,104 @@
+package dev.unclipstudio.web;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.account.ApiTokens;
+import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
+import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.testing.WebClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Errors that help: problem details from the API, the studio's own pages everywhere else. */
+@QuarkusTest
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
+class ErrorResponsesTest {
+
+  @Inject TestData data;
+  @Inject Sql sql;
+  @Inject ApiTokens tokens;
+
+  CurrentUser user;
+  String token;
+
+  @BeforeEach
+  void setUp() {
+    data.reset();
+    user = data.user("erring");
+    token = tokens.create(user.id(), "test");
+  }
+
+  private Response post(String contentType, String body) {
+    return given()
+        .header("Authorization", "Bearer " + token)
+        .contentType(contentType)
+        .body(body)
+        .post("/api/v1/jobs");
+  }
+
+  private static void assertProblem(Response r, int status, String detailFragment) {
+    assertEquals(status, r.statusCode(), r.asString());
+    assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+    assertEquals(status, r.jsonPath().getInt("status"));
+    assertTrue(r.jsonPath().getString("title").length() > 0);
+    assertTrue(r.jsonPath().getString("detail").contains(detailFragment), r.asString());
+  }
+
+  @Test
+  void malformedJsonWrongTypesAndUnknownFieldsAreRefusedWithTheFieldNamed() {
+    assertProblem(post("application/json", "{\"prompt\": "), 400, "not valid JSON");
+    Response wrongType =
+        post("application/json", "{\"prompt\": \"a red circle\", \"images\": \"x\"}");
+    assertProblem(wrongType, 400, "\"images\"");
+    assertTrue(wrongType.jsonPath().getString("fields.images").contains("wrong type"));
+    assertProblem(
+        post("application/json", "{\"prompt\": \"a red circle\", \"sed\": 5}"), 400, "\"sed\"");
+    assertEquals(0, sql.count("job"), "nothing was queued");
+  }
+
+  @Test
+  void theApiAnswersProblemDetailsForValidationUnknownJobsAndMediaTypes() {
+    Response invalid = post("application/json", "{\"prompt\": \"\"}");
+    assertProblem(invalid, 400, "invalid fields");
+    assertEquals("Describe the image you want.", invalid.jsonPath().getString("fields.prompt"));
+    assertProblem(
+        given().header("Authorization", "Bearer " + token).get("/api/v1/jobs/999999"),
+        404,
+        "No such job");
+    assertProblem(post("text/plain", "a red circle"), 415, "application/json");
+  }
+
+  @Test
+  void unknownPagesAndOthersPrivateThingsGetTheStudiosPageWithItsNavigation() {
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    Response missing = browser.get("/no-such-page");
+    assertEquals(404, missing.statusCode());
+    assertTrue(missing.contentType().startsWith("text/html"), missing.contentType());
+    String html = missing.asString();
+    assertTrue(html.contains("<h1>Not Found</h1>"), html);
+    assertTrue(html.contains("href=\"/gallery\""), "navigation to go on from");
+    assertEquals(404, browser.get("/jobs/999999").statusCode());
+  }
+
+  @Test
+  void anUnreachableDatabaseIsATemporaryFailure() {
+    assertTrue(
+        ErrorResponses.databaseUnreachable(
+            new IllegalStateException(new SQLTransientConnectionException("refused", "08001"))));
+    assertTrue(
+        ErrorResponses.databaseUnreachable(
+            new RuntimeException(new java.sql.SQLException("connection lost", "08006"))));
+    assertTrue(
+        !ErrorResponses.databaseUnreachable(
+            new RuntimeException(new java.sql.SQLException("syntax", "42601"))));
+  }
+}
