@@ -13,6 +13,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,17 @@ class AccountPagesTest {
     assertEquals(400, r.statusCode());
     assertTrue(r.asString().contains("Use 3 to 40 letters"));
     assertTrue(r.asString().contains("Use at least 8 characters"));
+  }
+
+  @Test
+  void signUpRefusesEasilyGuessedPasswords() {
+    for (String weak : List.of("password", "12345678", "        ", "weakling99")) {
+      Response r =
+          WebClient.anonymous().post("/signup", Map.of("username", "weakling99", "password", weak));
+      assertEquals(400, r.statusCode(), weak);
+      assertTrue(r.asString().contains("This password is too easy to guess."), weak);
+    }
+    assertEquals(0, sql.count("app_user WHERE username = 'weakling99'"));
   }
 
   @Test
