@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
@@ -24,6 +25,7 @@ class AccountPagesTest {
 
   @Inject TestData data;
   @Inject Sql sql;
+  @Inject ApiTokens apiTokens;
 
   @BeforeEach
   void clean() {
@@ -107,6 +109,33 @@ class AccountPagesTest {
     assertEquals(200, phone.get("/jobs").statusCode());
     laptop.post("/account/sign-out-everywhere", Map.of());
     assertEquals(302, phone.get("/jobs").statusCode());
+  }
+
+  @Test
+  void signOutEverywhereSaysTokensStayAndRevokesThemOnlyWhenAsked() {
+    CurrentUser user = data.user("tokens");
+    String kept = apiTokens.create(user.id(), "kept");
+    WebClient laptop = WebClient.signedIn(user.username(), "password-" + user.username());
+    assertTrue(laptop.get("/account").asString().contains("Your API tokens keep"));
+
+    laptop.post("/account/sign-out-everywhere", Map.of());
+    assertEquals(200, apiStatus(kept), "without the box ticked, tokens keep working");
+
+    WebClient again = WebClient.signedIn(user.username(), "password-" + user.username());
+    String second = apiTokens.create(user.id(), "second");
+    assertEquals(
+        303,
+        again.post("/account/sign-out-everywhere", Map.of("revokeTokens", "true")).statusCode());
+    assertEquals(401, apiStatus(kept));
+    assertEquals(401, apiStatus(second));
+    assertEquals(302, again.get("/jobs").statusCode());
+  }
+
+  private static int apiStatus(String token) {
+    return io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/jobs")
+        .statusCode();
   }
 
   @Test
