@@ -6,7 +6,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -69,11 +68,7 @@ public class AccountService {
     } else if (AppUser.findByUsername(username).isPresent()) {
       errors.put("username", "That name is taken.");
     }
-    if (password == null || password.length() < 8) {
-      errors.put("password", "Use at least 8 characters.");
-    } else if (password.getBytes(StandardCharsets.UTF_8).length > 72) {
-      errors.put("password", "Use at most 72 bytes (bcrypt ignores the rest).");
-    }
+    PasswordPolicy.problem(password, username).ifPresent(p -> errors.put("password", p));
     return errors;
   }
 

@@ -85,6 +85,12 @@ public class ApiTokens {
         > 0;
   }
 
+  /** Revokes every live token of the user ("sign out everywhere, API tokens too"). */
+  public int revokeAll(long userId) {
+    return execute(
+        "UPDATE api_token SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL", userId);
+  }
+
   /** The enabled user of a live token. */
   public Optional<CurrentUser> resolve(String token) {
     String sql =

@@ -175,8 +175,14 @@ public class AuthResource {
   @POST
   @Path("account/sign-out-everywhere")
   @Authenticated
-  public Response signOutEverywhere() {
-    sessions.closeAll(CurrentUser.of(identity).id());
+  public Response signOutEverywhere(@FormParam("revokeTokens") boolean revokeTokens) {
+    long userId = CurrentUser.of(identity).id();
+    sessions.closeAll(userId);
+    // API tokens are separate credentials for scripts; they go only when asked, so that signing out
+    // a lost laptop does not also stop a render farm's scripts
+    if (revokeTokens) {
+      apiTokens.revokeAll(userId);
+    }
     return Response.seeOther(URI.create("/login")).cookie(sessionCookie("", true)).build();
   }
 

@@ -3,6 +3,7 @@ package dev.unclipstudio.admin;
 import dev.unclipstudio.account.Role;
 import dev.unclipstudio.account.SessionStore;
 import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.JobSubmission;
 import dev.unclipstudio.job.PromptBlocklist;
 import dev.unclipstudio.job.QueueSettings;
 import dev.unclipstudio.worker.WorkerRegistry;
@@ -52,6 +53,7 @@ public class AdminResource {
   private final AdminWorkers workers;
   private final AdminUsers users;
   private final JobQueue queue;
+  private final JobSubmission submission;
   private final WorkerRegistry registry;
   private final SessionStore sessions;
   private final QueueSettings settings;
@@ -62,6 +64,7 @@ public class AdminResource {
       AdminWorkers workers,
       AdminUsers users,
       JobQueue queue,
+      JobSubmission submission,
       WorkerRegistry registry,
       SessionStore sessions,
       QueueSettings settings,
@@ -70,6 +73,7 @@ public class AdminResource {
     this.workers = workers;
     this.users = users;
     this.queue = queue;
+    this.submission = submission;
     this.registry = registry;
     this.sessions = sessions;
     this.settings = settings;
@@ -104,7 +108,7 @@ public class AdminResource {
   @POST
   @Path("jobs/{id}/retry")
   public Response retry(@PathParam("id") long id) {
-    queue.retry(id);
+    submission.retryOverridingLimits(id);
     return backToJobs();
   }
 

@@ -97,7 +97,8 @@ public final class Cli {
     Set<String> allowed = new HashSet<>(COMMON);
     allowed.addAll(List.of(extra));
     Arguments arguments = Arguments.parse(words, allowed, FLAGS);
-    // the studio's step and guidance ranges and messages: the CLI refuses what the pages and the
+    // the studio's step, guidance and seed ranges and messages: the CLI refuses what the pages and
+    // the
     // API refuse
     for (String name : List.of("steps", "prior-steps")) {
       refuseIf(name, RequestRules.STEPS.problem(arguments.intOption(name)));
@@ -105,6 +106,7 @@ public final class Cli {
     for (String name : List.of("guidance", "prior-guidance")) {
       refuseIf(name, RequestRules.GUIDANCE.problem(arguments.doubleOption(name)));
     }
+    refuseIf("seed", RequestRules.seedProblem(arguments.longOption("seed")));
     return arguments;
   }
 

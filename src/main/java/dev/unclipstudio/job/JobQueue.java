@@ -318,22 +318,22 @@ public class JobQueue {
     }
   }
 
-  /** Puts a FAILED or CANCELLED job back in the queue with fresh attempts. */
-  public boolean retry(long jobId) {
+  /**
+   * Puts a FAILED or CANCELLED job back in the queue with fresh attempts, inside the caller's
+   * transaction ({@link JobSubmission#retry} checks the limits first and sends the NOTIFY). The job
+   * counts as requested now: {@code created_at} moves to now, so it joins the back of the queue and
+   * today's image quota, as a new submission would.
+   */
+  boolean retry(Connection c, long jobId) throws SQLException {
     String sql =
         """
         UPDATE job SET status = 'QUEUED', attempts = 0, cancel_requested = FALSE, error = NULL, run_after = %1$s,
                        finished_at = NULL, started_at = NULL, stage = NULL, step = NULL, stage_steps = NULL,
-                       progress = 0, preview = NULL, updated_at = %1$s
+                       progress = 0, preview = NULL, created_at = %1$s, updated_at = %1$s
         WHERE id = ? AND status IN ('FAILED', 'CANCELLED')
         """
             .formatted(clock.now());
-    try (Connection c = dataSource.getConnection()) {
-      boolean retried = update(c, sql, jobId) > 0;
-      return retried && notifyQueued();
-    } catch (SQLException e) {
-      throw new QueueException("Could not retry job " + jobId, e);
-    }
+    return update(c, sql, jobId) > 0;
   }
 
   /** The latest preview PNG of a job, or null. */

@@ -73,4 +73,21 @@ public class JobRequests {
       return SubmitOutcome.blocked(e.getMessage());
     }
   }
+
+  /**
+   * The user's retry of a failed or cancelled job, refused like a new submission when it would go
+   * over the blocklist or the limits.
+   */
+  public SubmitOutcome retry(long jobId) {
+    try {
+      return submission.retry(jobId)
+          ? SubmitOutcome.queued(jobId)
+          : SubmitOutcome.refused(
+              Result.INVALID, "Only a failed or cancelled job can be retried; this one is not.");
+    } catch (LimitExceededException e) {
+      return SubmitOutcome.refused(Result.OVER_LIMIT, e.getMessage());
+    } catch (BlockedPromptException e) {
+      return SubmitOutcome.refused(Result.INVALID, e.getMessage());
+    }
+  }
 }

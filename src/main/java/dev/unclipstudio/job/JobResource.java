@@ -49,7 +49,7 @@ public class JobResource {
 
     static native TemplateInstance jobs(List<JobView> jobs);
 
-    static native TemplateInstance job(JobView job, String owner);
+    static native TemplateInstance job(JobView job, String owner, String retryProblem);
   }
 
   private final JobRequests requests;
@@ -107,7 +107,7 @@ public class JobResource {
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance job(@PathParam("id") long id) {
     JobView job = visibleJob(id);
-    return Templates.job(job, jobs.ownerNameFor(id, user()));
+    return Templates.job(job, jobs.ownerNameFor(id, user()), null);
   }
 
   @POST
@@ -120,10 +120,17 @@ public class JobResource {
 
   @POST
   @Path("jobs/{id}/retry")
+  @Produces(MediaType.TEXT_HTML)
   public Response retry(@PathParam("id") long id) {
     checkVisible(id);
-    queue.retry(id);
-    return Response.seeOther(URI.create("/jobs/" + id)).build();
+    SubmitOutcome outcome = requests.retry(id);
+    if (outcome.queued()) {
+      return Response.seeOther(URI.create("/jobs/" + id)).build();
+    }
+    JobView job = visibleJob(id);
+    return Response.status(outcome.result().status())
+        .entity(Templates.job(job, jobs.ownerNameFor(id, user()), outcome.message()))
+        .build();
   }
 
   /**

@@ -10,11 +10,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * Puts validated jobs in the queue, within the per-user, daily and global limits. The user's row is
- * locked while counting, so two submissions at once cannot both slip under a limit.
+ * Puts validated jobs in the queue, within the per-user, daily and global limits; retries go
+ * through the same limits, so that cancelling and retrying cannot pile up more work than submitting
+ * could. The user's row is locked while counting, so two submissions at once cannot both slip under
+ * a limit.
  */
 @ApplicationScoped
 public class JobSubmission {
@@ -24,18 +27,21 @@ public class JobSubmission {
   private final QueueSettings settings;
   private final PromptBlocklist blocklist;
   private final ObjectMapper json;
+  private final JobQueue queue;
 
   JobSubmission(
       DataSource dataSource,
       StudioConfig config,
       QueueSettings settings,
       PromptBlocklist blocklist,
-      ObjectMapper json) {
+      ObjectMapper json,
+      JobQueue queue) {
     this.dataSource = dataSource;
     this.config = config;
     this.settings = settings;
     this.blocklist = blocklist;
     this.json = json;
+    this.queue = queue;
   }
 
   /**
@@ -57,19 +63,12 @@ public class JobSubmission {
       String packName,
       String packVersion,
       Map<String, byte[]> inputs) {
-    blocklist
-        .match(params.prompt())
-        .ifPresent(
-            phrase -> {
-              throw new BlockedPromptException(
-                  "This studio does not accept prompts containing \"%s\". Please rephrase."
-                      .formatted(phrase));
-            });
+    refuseBlocked(params.prompt());
     QueueSettings.Limits limits = settings.limits();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        checkLimits(c, user.id(), params.imageCount(), limits);
+        checkLimits(c, user.id(), params.imageCount(), 0, limits);
         long id = insert(c, user.id(), kind, params, packName, packVersion);
         try (PreparedStatement ps =
             c.prepareStatement("INSERT INTO job_input (job_id, name, png) VALUES (?, ?, ?)")) {
@@ -95,7 +94,89 @@ public class JobSubmission {
     }
   }
 
-  private void checkLimits(Connection c, long userId, int images, QueueSettings.Limits limits)
+  /**
+   * A user's retry of their FAILED or CANCELLED job: the blocklist, their active-job cap, their
+   * daily quota and the queue's size apply as to a new submission. Returns false when the job is
+   * not retryable (any more).
+   */
+  public boolean retry(long jobId) {
+    return retry(jobId, true);
+  }
+
+  /**
+   * An administrator's retry: the owner's limits and the blocklist are not applied. Admins retry to
+   * repair (jobs failed by an outage or a broken pack); they set those limits themselves and can
+   * see the queue, so refusing them would only make them raise a user's limit and put it back.
+   */
+  public boolean retryOverridingLimits(long jobId) {
+    return retry(jobId, false);
+  }
+
+  private boolean retry(long jobId, boolean enforceLimits) {
+    QueueSettings.Limits limits = settings.limits();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        if (enforceLimits) {
+          Optional<RetriedJob> job = retryable(c, jobId);
+          if (job.isEmpty()) {
+            c.rollback();
+            return false;
+          }
+          refuseBlocked(job.get().prompt());
+          checkLimits(c, job.get().ownerId(), job.get().images(), jobId, limits);
+        }
+        boolean retried = queue.retry(c, jobId);
+        if (retried) {
+          try (PreparedStatement ps = c.prepareStatement("NOTIFY job_queued")) {
+            ps.execute();
+          }
+        }
+        c.commit();
+        return retried;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new QueueException("Could not retry job " + jobId, e);
+    }
+  }
+
+  private record RetriedJob(long ownerId, int images, String prompt) {}
+
+  private static Optional<RetriedJob> retryable(Connection c, long jobId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT owner_id, image_count, prompt FROM job"
+                + " WHERE id = ? AND status IN ('FAILED', 'CANCELLED')")) {
+      ps.setLong(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new RetriedJob(rs.getLong(1), rs.getInt(2), rs.getString(3)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private void refuseBlocked(String prompt) {
+    blocklist
+        .match(prompt)
+        .ifPresent(
+            phrase -> {
+              throw new BlockedPromptException(
+                  "This studio does not accept prompts containing \"%s\". Please rephrase."
+                      .formatted(phrase));
+            });
+  }
+
+  /**
+   * Refuses when the user's active jobs, today's images with these {@code images} added, or the
+   * queue are at their limit. {@code retriedJobId} (0 for a new job) is left out of today's count,
+   * since a retried job is counted once, with its own images.
+   */
+  private void checkLimits(
+      Connection c, long userId, int images, long retriedJobId, QueueSettings.Limits limits)
       throws SQLException {
     String sql =
         """
@@ -104,15 +185,16 @@ public class JobSubmission {
                (SELECT count(*) FROM job WHERE owner_id = u.id AND status IN ('QUEUED', 'RUNNING')),
                (SELECT coalesce(sum(image_count), 0) FROM job
                  WHERE owner_id = u.id AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                   AND status <> 'CANCELLED'),
+                   AND status <> 'CANCELLED' AND id <> ?),                             -- 3: the retried job
                (SELECT count(*) FROM job WHERE status = 'QUEUED')
-        FROM app_user u WHERE u.id = ?                                                 -- 3: the user
+        FROM app_user u WHERE u.id = ?                                                 -- 4: the user
         FOR UPDATE OF u
         """;
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setInt(1, limits.maxActivePerUser());
       ps.setInt(2, limits.dailyImageQuota());
-      ps.setLong(3, userId);
+      ps.setLong(3, retriedJobId);
+      ps.setLong(4, userId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           throw new IllegalArgumentException("No user " + userId);

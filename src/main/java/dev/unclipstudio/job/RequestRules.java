@@ -20,7 +20,16 @@ public final class RequestRules {
 
   public static final String REQUIRED = "Required.";
   public static final String PROMPT_EMPTY = "Describe the image you want.";
-  public static final String SEED_NEGATIVE = "Use a seed of 0 or more.";
+
+  /**
+   * The largest first seed, 2^52. Image i of a job gets seed + i, so with any image count a seed
+   * never wraps round to a negative number, and every seed stays below 2^53, an integer that
+   * JavaScript (and so JSON readers in browsers) holds exactly.
+   */
+  public static final long MAX_SEED = 1L << 52;
+
+  public static final String SEED_OUT_OF_RANGE =
+      "Use a seed from 0 to %d, or leave it empty for a random seed.".formatted(MAX_SEED);
   public static final String SEED_UNPARSABLE =
       "Use a whole number, or leave it empty for a random seed.";
   public static final String TWO_IMAGES = "Choose two images.";
@@ -45,8 +54,11 @@ public final class RequestRules {
     return Optional.empty();
   }
 
+  /** A first seed from 0 to {@link #MAX_SEED}; null (a random seed) always passes. */
   public static Optional<String> seedProblem(Long seed) {
-    return seed != null && seed < 0 ? Optional.of(SEED_NEGATIVE) : Optional.empty();
+    return seed != null && (seed < 0 || seed > MAX_SEED)
+        ? Optional.of(SEED_OUT_OF_RANGE)
+        : Optional.empty();
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.job.RequestRules;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.PngCodec;
@@ -197,6 +198,15 @@ class CliTest {
         new Cli(new PrintStream(out), new PrintStream(err), Map.of())
             .execute("generate", "x", "--images", "two"));
     assertContains(err.toString(), "--images expects a whole number");
+  }
+
+  @Test
+  void aSeedThatWouldWrapIsRefusedWithTheStudiosMessage() {
+    int code =
+        new Cli(new PrintStream(out), new PrintStream(err), Map.of())
+            .execute("generate", "x", "--images", "8", "--seed", "9223372036854775805");
+    assertEquals(2, code);
+    assertContains(err.toString(), "--seed: " + RequestRules.SEED_OUT_OF_RANGE);
   }
 
   @Test

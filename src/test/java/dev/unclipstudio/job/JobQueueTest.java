@@ -231,7 +231,7 @@ class JobQueueTest {
     long id = data.textJob(data.user("retry"), "flaky");
     ClaimedJob job = queue.claim("w").orElseThrow();
     assertTrue(queue.fail(job.lease(), "out of memory"));
-    assertTrue(queue.retry(id));
+    assertTrue(submission.retry(id));
     assertEquals("QUEUED", data.status(id));
     assertEquals(1, queue.claim("w").orElseThrow().attempt());
   }

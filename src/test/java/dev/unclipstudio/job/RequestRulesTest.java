@@ -71,8 +71,28 @@ class RequestRulesTest {
         Map.of("images", RequestRules.TWO_IMAGES, "frames", "Use a number from 2 to 16."),
         problemsOf(new InterpolationCommand(1L, null, 17, null)));
     assertEquals(
-        Map.of("images", RequestRules.TWO_DIFFERENT_IMAGES, "seed", RequestRules.SEED_NEGATIVE),
+        Map.of("images", RequestRules.TWO_DIFFERENT_IMAGES, "seed", RequestRules.SEED_OUT_OF_RANGE),
         problemsOf(new InterpolationCommand(3L, 3L, 5, -1L)));
+  }
+
+  @Test
+  void seedsStayInARangeWhereSeedPlusTheImageIndexNeverWraps() {
+    String message = "Use a seed from 0 to 4503599627370496, or leave it empty for a random seed.";
+    assertEquals(Optional.of(message), RequestRules.seedProblem(-1L));
+    assertEquals(Optional.of(message), RequestRules.seedProblem(Long.MAX_VALUE - 3));
+    assertEquals(Optional.of(message), RequestRules.seedProblem(RequestRules.MAX_SEED + 1));
+    assertTrue(RequestRules.seedProblem(0L).isEmpty());
+    assertTrue(RequestRules.seedProblem(null).isEmpty());
+    assertEquals(
+        Map.of("seed", message),
+        problemsOf(
+            new TextToImageCommand("a star", 8, Long.MAX_VALUE - 3, null, null, null, null)));
+    TextToImageCommand highest =
+        new TextToImageCommand("a star", 8, RequestRules.MAX_SEED, null, null, null, null);
+    assertTrue(problemsOf(highest).isEmpty());
+    for (long seed : highest.toParams().seeds()) {
+      assertTrue(seed >= RequestRules.MAX_SEED && seed < 1L << 53, "seed " + seed);
+    }
   }
 
   @Test

@@ -2,8 +2,14 @@ package dev.unclipstudio.testing;
 
 import static io.restassured.RestAssured.given;
 
+import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -87,6 +93,27 @@ public final class WebClient {
         .contentType("application/x-www-form-urlencoded")
         .formParams(form)
         .post(path);
+  }
+
+  /**
+   * Posts nothing at all, no body and no content type, as {@code curl -X POST} or a forged {@code
+   * fetch} would (REST Assured would add a form content type, so this goes through the JDK client).
+   */
+  public HttpResponse<String> postEmptyWithoutCsrf(String path) {
+    StringBuilder cookieHeader = new StringBuilder();
+    cookies.forEach(
+        (name, value) -> cookieHeader.append(name).append('=').append(value).append("; "));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port + path))
+            .POST(HttpRequest.BodyPublishers.noBody());
+    if (!cookies.isEmpty()) {
+      request.header("Cookie", cookieHeader.toString());
+    }
+    try {
+      return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("POST " + path + " failed", e);
+    }
   }
 
   public String cookie(String name) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
@@ -13,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ class AccountPagesTest {
 
   @Inject TestData data;
   @Inject Sql sql;
+  @Inject ApiTokens apiTokens;
 
   @BeforeEach
   void clean() {
@@ -48,6 +51,17 @@ class AccountPagesTest {
     assertEquals(400, r.statusCode());
     assertTrue(r.asString().contains("Use 3 to 40 letters"));
     assertTrue(r.asString().contains("Use at least 8 characters"));
+  }
+
+  @Test
+  void signUpRefusesEasilyGuessedPasswords() {
+    for (String weak : List.of("password", "12345678", "        ", "weakling99")) {
+      Response r =
+          WebClient.anonymous().post("/signup", Map.of("username", "weakling99", "password", weak));
+      assertEquals(400, r.statusCode(), weak);
+      assertTrue(r.asString().contains("This password is too easy to guess."), weak);
+    }
+    assertEquals(0, sql.count("app_user WHERE username = 'weakling99'"));
   }
 
   @Test
@@ -95,6 +109,33 @@ class AccountPagesTest {
     assertEquals(200, phone.get("/jobs").statusCode());
     laptop.post("/account/sign-out-everywhere", Map.of());
     assertEquals(302, phone.get("/jobs").statusCode());
+  }
+
+  @Test
+  void signOutEverywhereSaysTokensStayAndRevokesThemOnlyWhenAsked() {
+    CurrentUser user = data.user("tokens");
+    String kept = apiTokens.create(user.id(), "kept");
+    WebClient laptop = WebClient.signedIn(user.username(), "password-" + user.username());
+    assertTrue(laptop.get("/account").asString().contains("Your API tokens keep"));
+
+    laptop.post("/account/sign-out-everywhere", Map.of());
+    assertEquals(200, apiStatus(kept), "without the box ticked, tokens keep working");
+
+    WebClient again = WebClient.signedIn(user.username(), "password-" + user.username());
+    String second = apiTokens.create(user.id(), "second");
+    assertEquals(
+        303,
+        again.post("/account/sign-out-everywhere", Map.of("revokeTokens", "true")).statusCode());
+    assertEquals(401, apiStatus(kept));
+    assertEquals(401, apiStatus(second));
+    assertEquals(302, again.get("/jobs").statusCode());
+  }
+
+  private static int apiStatus(String token) {
+    return io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/jobs")
+        .statusCode();
   }
 
   @Test

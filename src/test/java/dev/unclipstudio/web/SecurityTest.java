@@ -16,6 +16,7 @@ import dev.unclipstudio.testing.WebClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -172,35 +173,99 @@ class SecurityTest {
   }
 
   @Test
-  void everyFormRejectsAPostWithoutTheCsrfToken() {
+  void everyStateChangingPageRouteRefusesAPostWithoutTheCsrfToken() {
+    long queued = data.textJob(owner, "queued");
+    long cancelled = data.textJob(owner, "cancelled");
+    sql.execute("UPDATE job SET status = 'CANCELLED' WHERE id = " + cancelled);
+    long token =
+        sql.number(
+            "INSERT INTO api_token (user_id, name, token_hash) VALUES (%d, 'cli', '%s') RETURNING id"
+                .formatted(owner.id(), "a".repeat(64)));
+    long blocked =
+        sql.number("INSERT INTO prompt_block (pattern) VALUES ('forbidden') RETURNING id");
+    sql.execute(
+        "INSERT INTO worker (name, instance, device, state) VALUES ('i1/cpu/0', 'i1', 'cpu', 'RUNNING')");
+    Map<String, Map<String, String>> ownerRoutes =
+        Map.ofEntries(
+            Map.entry(
+                "/login",
+                Map.of("username", owner.username(), "password", "password-" + owner.username())),
+            Map.entry("/signup", Map.of("username", "csrfvictim", "password", "long enough pw")),
+            Map.entry("/logout", Map.of()),
+            Map.entry("/jobs", Map.of("prompt", "forged", "images", "1")),
+            Map.entry("/jobs/" + queued + "/cancel", Map.of()),
+            Map.entry("/jobs/" + cancelled + "/retry", Map.of()),
+            Map.entry("/images/" + privateImage + "/visibility", Map.of("visibility", "SHARED")),
+            Map.entry("/images/" + privateImage + "/variations", Map.of("images", "1")),
+            Map.entry("/variations", Map.of("images", "1")),
+            Map.entry("/interpolate", Map.of("a", "" + privateImage, "b", "" + privateImage)),
+            Map.entry("/inpaint", Map.of("prompt", "forged")),
+            Map.entry("/account/tokens", Map.of("name", "forged")),
+            Map.entry("/account/tokens/" + token + "/revoke", Map.of()),
+            Map.entry("/account/sign-out-everywhere", Map.of()));
+    Map<String, Map<String, String>> adminRoutes =
+        Map.ofEntries(
+            Map.entry("/admin/jobs/" + queued + "/cancel", Map.of()),
+            Map.entry("/admin/jobs/" + cancelled + "/retry", Map.of()),
+            Map.entry("/admin/jobs/" + queued + "/priority", Map.of("priority", "50")),
+            Map.entry("/admin/jobs/purge", Map.of("days", "1")),
+            Map.entry("/admin/workers/i1/pause", Map.of()),
+            Map.entry("/admin/users/" + owner.id(), Map.of("enabled", "false", "role", "ADMIN")),
+            Map.entry("/admin/users/" + owner.id() + "/sign-out", Map.of()),
+            Map.entry(
+                "/admin/settings/limits",
+                Map.of("maxActivePerUser", "99", "dailyImageQuota", "99", "maxQueued", "99")),
+            Map.entry("/admin/settings/blocklist", Map.of("pattern", "forged")),
+            Map.entry("/admin/settings/blocklist/" + blocked + "/delete", Map.of()));
     WebClient me = as(owner);
-    Map<String, Map<String, String>> forms =
-        Map.of(
-            "/login",
-            Map.of("username", owner.username(), "password", "password-" + owner.username()),
-            "/signup",
-            Map.of("username", "csrfvictim", "password", "long enough pw"),
-            "/jobs",
-            Map.of("prompt", "forged", "images", "1"),
-            "/jobs/" + jobId + "/cancel",
-            Map.of(),
-            "/jobs/" + jobId + "/retry",
-            Map.of(),
-            "/images/" + privateImage + "/visibility",
-            Map.of("visibility", "SHARED"),
-            "/logout",
-            Map.of(),
-            "/account/sign-out-everywhere",
-            Map.of());
-    forms.forEach(
-        (path, form) -> {
-          int status = me.postWithoutCsrf(path, form).statusCode();
-          assertTrue(status == 400 || status == 403, path + " accepted a forged form: " + status);
-        });
-    assertEquals(1, sql.count("job WHERE owner_id = " + owner.id()));
-    assertEquals("PRIVATE", sql.string("SELECT visibility FROM image WHERE id = " + privateImage));
-    assertEquals(
-        200, me.get("/jobs").statusCode(), "the forged sign-out must not have signed us out");
+    WebClient boss = as(admin);
+    String before = everythingAPostCouldChange();
+
+    ownerRoutes.forEach((path, form) -> assertRefused(me, path, form));
+    adminRoutes.forEach((path, form) -> assertRefused(boss, path, form));
+
+    assertEquals(before, everythingAPostCouldChange());
+    assertEquals(200, me.get("/jobs").statusCode(), "a forged sign-out must not sign us out");
+    assertEquals(200, boss.get("/admin/jobs").statusCode());
+  }
+
+  private static void assertRefused(WebClient client, String path, Map<String, String> form) {
+    int empty = client.postEmptyWithoutCsrf(path).statusCode();
+    assertTrue(refused(empty), path + " accepted a forged empty POST: " + empty);
+    int withForm = client.postWithoutCsrf(path, form).statusCode();
+    assertTrue(refused(withForm), path + " accepted a forged form: " + withForm);
+  }
+
+  /** 400 and 403 from the CSRF checks; 415 where a page takes multipart uploads only. */
+  private static boolean refused(int status) {
+    return status == 400 || status == 403 || status == 415;
+  }
+
+  /** The rows that any page POST could change, as one comparable string. */
+  private String everythingAPostCouldChange() {
+    return sql.string(
+        """
+        SELECT concat_ws(' | ',
+          (SELECT string_agg(concat_ws(',', id, status, priority, cancel_requested), ';' ORDER BY id) FROM job),
+          (SELECT string_agg(concat_ws(',', id, visibility), ';' ORDER BY id) FROM image),
+          (SELECT string_agg(concat_ws(',', id, username, role, enabled, max_active_jobs,
+                                       daily_image_quota), ';' ORDER BY id) FROM app_user),
+          (SELECT string_agg(token_hash, ';' ORDER BY token_hash) FROM user_session),
+          (SELECT string_agg(concat_ws(',', id, revoked_at), ';' ORDER BY id) FROM api_token),
+          (SELECT string_agg(concat_ws(',', name, desired_state), ';' ORDER BY name) FROM worker),
+          (SELECT string_agg(concat_ws(',', key, value), ';' ORDER BY key) FROM studio_setting),
+          (SELECT string_agg(pattern, ';' ORDER BY id) FROM prompt_block))
+        """);
+  }
+
+  @Test
+  void anAnonymousSignInWithoutABodyIsRefusedNotAnError() {
+    WebClient anon = WebClient.anonymous();
+    anon.get("/login");
+    HttpResponse<String> response = anon.postEmptyWithoutCsrf("/login");
+    assertEquals(403, response.statusCode());
+    assertTrue(response.body().contains("Reload the page"), response.body());
+    assertEquals(403, WebClient.anonymous().postEmptyWithoutCsrf("/signup").statusCode());
   }
 
   @Test
