@@ -3,7 +3,6 @@ package dev.unclipstudio.account;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,13 +28,7 @@ public class ApiTokenIdentityProvider implements IdentityProvider<ApiTokenReques
         () ->
             tokens
                 .resolve(request.token())
-                .map(
-                    user ->
-                        (SecurityIdentity)
-                            QuarkusSecurityIdentity.builder()
-                                .setPrincipal(user)
-                                .addRole(user.role().name())
-                                .build())
+                .<SecurityIdentity>map(CurrentUser::toIdentity)
                 .orElse(null));
   }
 }

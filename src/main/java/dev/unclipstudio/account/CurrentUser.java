@@ -1,6 +1,7 @@
 package dev.unclipstudio.account;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import java.security.Principal;
 
 /**
@@ -14,6 +15,11 @@ public record CurrentUser(long id, String username, Role role) implements Princi
    */
   public static CurrentUser of(SecurityIdentity identity) {
     return (CurrentUser) identity.getPrincipal();
+  }
+
+  /** The identity of a request this user is signed in to, by session or by API token alike. */
+  SecurityIdentity toIdentity() {
+    return QuarkusSecurityIdentity.builder().setPrincipal(this).addRole(role.name()).build();
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.unclipstudio.account;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,13 +31,7 @@ public class SessionIdentityProvider implements IdentityProvider<SessionTokenReq
         () ->
             sessions
                 .resolve(request.token())
-                .map(
-                    user ->
-                        (SecurityIdentity)
-                            QuarkusSecurityIdentity.builder()
-                                .setPrincipal(user)
-                                .addRole(user.role().name())
-                                .build())
+                .<SecurityIdentity>map(CurrentUser::toIdentity)
                 .orElse(null));
   }
 }

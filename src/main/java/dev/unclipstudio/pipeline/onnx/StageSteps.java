@@ -1,6 +1,9 @@
 package dev.unclipstudio.pipeline.onnx;
 
 import ai.onnxruntime.OnnxTensor;
+import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
+import dev.unclipstudio.pipeline.guidance.OutputChannels;
+import dev.unclipstudio.pipeline.sampling.Denoiser;
 import java.nio.Buffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -96,6 +99,16 @@ public final class StageSteps implements AutoCloseable {
               + timestepInput
               + " does not take a timestep");
     }
+  }
+
+  /**
+   * This loop's calls as a sampler's denoiser: x_t fed once per guidance half, the output guided
+   * into the loop's buffers.
+   */
+  public Denoiser guidedBy(ClassifierFreeGuidance cfg, int batch, OutputChannels channels) {
+    int copies = cfg.rows(batch) / batch;
+    return (x, step, timestep, into) ->
+        cfg.combine(step(x, copies, timestep), batch, channels, into);
   }
 
   /**

@@ -174,12 +174,7 @@ public final class UnclipPipeline {
       LoopSpec spec = LoopSpec.of(Stage.PRIOR, prior.scheduler(), batch, c);
       return priorLoop.run(
           spec, // [N, C] -> [B, C]
-          (x, k, t, into) ->
-              cfg.combine(
-                  steps.step(x, cfg.rows(batch) / batch, t),
-                  batch,
-                  OutputChannels.PREDICTION_ONLY,
-                  into),
+          steps.guidedBy(cfg, batch, OutputChannels.PREDICTION_ONLY),
           request,
           x0 -> {
             float[] z = new float[x0.length];
@@ -237,12 +232,7 @@ public final class UnclipPipeline {
               .previewingImages(s);
       return decoderLoop.run(
           spec, // ε, v of the cond half
-          (xt, k, t, into) ->
-              cfg.combine(
-                  steps.step(xt, cfg.rows(batch) / batch, t),
-                  batch,
-                  OutputChannels.RGB_EPSILON_AND_VARIANCE,
-                  into),
+          steps.guidedBy(cfg, batch, OutputChannels.RGB_EPSILON_AND_VARIANCE),
           request,
           x -> {
             float[] clamped = new float[x.length];
