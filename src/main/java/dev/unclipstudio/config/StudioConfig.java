@@ -52,6 +52,21 @@ public interface StudioConfig {
     boolean worker();
   }
 
+  Web web();
+
+  interface Web {
+    /** Live-progress streams one user may hold open at once (each is a browser tab on a job). */
+    @WithDefault("8")
+    int maxProgressStreamsPerUser();
+
+    /**
+     * How often open progress streams re-read their jobs even without a notification: only a safety
+     * net, since every change of a job row is pushed (NOTIFY job_changed).
+     */
+    @WithDefault("5s")
+    Duration progressRefresh();
+  }
+
   interface Accounts {
     /** Whether anyone may create an account from the sign-up page. */
     @WithDefault("true")

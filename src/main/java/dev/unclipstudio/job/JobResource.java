@@ -9,7 +9,6 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,14 +17,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -54,6 +51,7 @@ public class JobResource {
 
   private final JobRequests requests;
   private final JobService jobs;
+  private final ProgressHub progress;
   private final JobQueue queue;
   private final ActivePack activePack;
   private final RequestLimits limits;
@@ -62,12 +60,14 @@ public class JobResource {
   JobResource(
       JobRequests requests,
       JobService jobs,
+      ProgressHub progress,
       JobQueue queue,
       ActivePack activePack,
       StudioConfig config,
       SecurityIdentity identity) {
     this.requests = requests;
     this.jobs = jobs;
+    this.progress = progress;
     this.queue = queue;
     this.activePack = activePack;
     this.limits = RequestLimits.of(config);
@@ -134,9 +134,9 @@ public class JobResource {
   }
 
   /**
-   * Progress as server-sent events: the job row polled twice a second, sent when it changes, until
-   * the job ends. Read from the database, so it works whichever instance runs the job, and a reload
-   * simply starts a new stream.
+   * Progress as server-sent events: the job's state now, then every change as the database
+   * announces it, until the job ends ({@link ProgressHub}). Works whichever instance runs the job;
+   * a reload simply starts a new stream. Too many open streams of one user answer 429.
    */
   @GET
   @Path("jobs/{id}/events")
@@ -144,31 +144,12 @@ public class JobResource {
   @RestStreamElementType(MediaType.APPLICATION_JSON)
   public Multi<JobView> events(@PathParam("id") long id) {
     checkVisible(id);
-    return Multi.createFrom()
-        .emitter(
-            emitter -> {
-              AtomicReference<JobView> last = new AtomicReference<>();
-              ScheduledFuture<?> poll =
-                  Infrastructure.getDefaultWorkerPool()
-                      .scheduleWithFixedDelay(
-                          () -> {
-                            try {
-                              JobView view = jobs.current(id);
-                              if (!view.equals(last.getAndSet(view))) {
-                                emitter.emit(view);
-                              }
-                              if (!view.active()) {
-                                emitter.complete();
-                              }
-                            } catch (RuntimeException e) {
-                              emitter.fail(e);
-                            }
-                          },
-                          0,
-                          500,
-                          TimeUnit.MILLISECONDS);
-              emitter.onTermination(() -> poll.cancel(false));
-            });
+    try {
+      return progress.follow(user(), id);
+    } catch (LimitExceededException e) {
+      throw new WebApplicationException(
+          Response.status(429).type(MediaType.TEXT_PLAIN).entity(e.getMessage()).build());
+    }
   }
 
   @GET
