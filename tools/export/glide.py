@@ -109,18 +109,26 @@ def stage_seed(seed, stage):
     return seed + list(CHECKPOINTS).index(stage)
 
 
+def require_checkpoints(folder):
+    """Both files, checked before minutes are spent building a model."""
+    for stage, (file, what) in CHECKPOINTS.items():
+        if not (folder / file).is_file():
+            raise UsageError(f"missing checkpoint {folder / file}: expected {file}, the {what} "
+                             "(glide-text2im's download.py fetches it)")
+
+
 def load_checkpoint(model, path, stage):
     file, what = CHECKPOINTS[stage]
-    if not path.is_file():
-        raise UsageError(f"missing checkpoint {path}: expected {file}, the {what} "
-                         "(glide-text2im's download.py fetches it)")
     try:
         state = th.load(path, map_location="cpu")
     except Exception as e:
         raise UsageError(f"{path} is not a PyTorch checkpoint ({e}); expected {file}, the {what}") from e
     if not isinstance(state, dict):
         raise UsageError(f"{path}: expected a state dict ({file}, the {what}), got {type(state).__name__}")
-    missing, unexpected = model.load_state_dict(state, strict=False)
+    try:
+        missing, unexpected = model.load_state_dict(state, strict=False)
+    except RuntimeError as e:  # same names, other shapes
+        raise UsageError(f"{path} does not fit the {what}: {str(e)[:400]}; expected {file}") from e
     if missing or unexpected:
         raise UsageError(f"{path} does not fit the {what}: missing {len(missing)} tensors "
                          f"{missing[:3]}, unexpected {len(unexpected)} {unexpected[:3]}; "
@@ -252,6 +260,8 @@ def main(argv=None):
 
 
 def export(mc, a):
+    if a.checkpoints is not None:
+        require_checkpoints(a.checkpoints)
     out = a.out
     (out / "check").mkdir(parents=True, exist_ok=True)
     (out / "tokenizer").mkdir(exist_ok=True)

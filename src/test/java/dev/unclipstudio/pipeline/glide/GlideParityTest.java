@@ -27,12 +27,9 @@ import dev.unclipstudio.pipeline.text.TokenizedBatch;
 import dev.unclipstudio.testing.FixtureNoise;
 import dev.unclipstudio.testing.FixtureTensor;
 import dev.unclipstudio.testing.Fixtures;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,15 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * it, with the same injected noise ({@code tools/export/glide_fixtures.py}): within 1e-4 in
  * float32.
  *
- * <p>GLIDE's GPT-2 BPE files are not committed: the pack is copied to a temporary folder with them
- * from ../shared/data/glide, and the tests skip when that is absent.
+ * <p>The pack is used through {@link GlideSmallPack} (the GPT-2 BPE files come from ../shared).
  */
 class GlideParityTest {
 
-  private static final Path PACK = Path.of("src/test/packs/glide-small");
-  private static final Path FIXTURE =
-      Path.of("src/test/resources/fixtures/glide-small/pipeline_inpaint.json");
-  private static final Path VOCABULARY = Fixtures.SHARED.resolve("data/glide");
   private static final double ATOL = 1e-4;
   private static final Progress.Factory SILENT = Progress.Factory.of(null, null);
 
@@ -65,15 +57,7 @@ class GlideParityTest {
 
   @BeforeAll
   static void openThePack() throws Exception {
-    Fixtures.requireFile(PACK.resolve("pack.json"), "small GLIDE pack");
-    Fixtures.requireFile(
-        VOCABULARY.resolve("encoder.json.gz"), "GLIDE vocabulary (../shared/data/glide)");
-    Path dir = temp.resolve("glide-small");
-    copy(PACK, dir);
-    Files.createDirectories(dir.resolve("tokenizer"));
-    for (String file : List.of("encoder.json.gz", "vocab.bpe.gz")) {
-      Files.copy(VOCABULARY.resolve(file), dir.resolve("tokenizer").resolve(file));
-    }
+    Path dir = GlideSmallPack.copyWithVocabulary(temp);
     pack = ModelPack.open(dir);
     engine = Engine.open(pack, EngineOptions.cpu().withIntraOpThreads(2));
   }
@@ -109,7 +93,8 @@ class GlideParityTest {
 
   @Test
   void inpaintingMatchesTheOriginalSampler() {
-    JsonNode f = Fixtures.readJson(Fixtures.requireFile(FIXTURE, "GLIDE parity fixture"));
+    JsonNode f =
+        Fixtures.readJson(Fixtures.requireFile(GlideSmallPack.FIXTURE, "GLIDE parity fixture"));
     JsonNode r = f.get("request");
     FixtureNoise noise = new FixtureNoise(f.get("stages"));
     assertArrayEquals(
@@ -183,18 +168,5 @@ class GlideParityTest {
       rgb[i] = (byte) values[i];
     }
     return new RgbImage((int) t.shape()[2], (int) t.shape()[1], rgb);
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path dest = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else if (!p.startsWith(from.resolve("tokenizer"))) {
-          Files.copy(p, dest);
-        }
-      }
-    }
   }
 }
