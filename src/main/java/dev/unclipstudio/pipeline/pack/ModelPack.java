@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -176,6 +177,23 @@ public final class ModelPack {
     if (hasStage(INPAINT_UPSAMPLER) && !hasInpainting()) {
       throw new ModelPackException(
           "pack.json in " + dir + ": " + INPAINT_UPSAMPLER + " without " + INPAINT_BASE);
+    }
+    // the inpainting upsampler is fed the tokens the base's tokenizer made
+    if (hasStage(INPAINT_UPSAMPLER)
+        && !Objects.equals(
+            stages.get(INPAINT_UPSAMPLER).tokenizer(), stages.get(INPAINT_BASE).tokenizer())) {
+      throw new ModelPackException(
+          "pack.json in "
+              + dir
+              + ": "
+              + INPAINT_UPSAMPLER
+              + " names tokenizer "
+              + stages.get(INPAINT_UPSAMPLER).tokenizer()
+              + " but "
+              + INPAINT_BASE
+              + " names "
+              + stages.get(INPAINT_BASE).tokenizer()
+              + "; both read the same tokens");
     }
   }
 
