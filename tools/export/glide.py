@@ -26,7 +26,6 @@ Debian packages only: python3-torch, python3-numpy, python3-onnx (see tools/expo
 import argparse
 import base64
 import json
-import os
 import shutil
 import sys
 from pathlib import Path

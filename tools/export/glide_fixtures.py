@@ -28,6 +28,7 @@ float values in both).
 The fixture format is docs/model-packs.md "Test fixtures" (`pipeline_inpaint.json`).
 """
 import argparse
+import base64
 import json
 import sys
 from pathlib import Path
@@ -54,12 +55,10 @@ def f16(t):
 
 def f16_json(t):
     a = t.detach().numpy().astype("<f2")
-    import base64
     return {"dtype": "float16", "shape": list(a.shape), "b64": base64.b64encode(a.tobytes()).decode()}
 
 
 def uint8_json(a):
-    import base64
     return {"dtype": "uint8", "shape": list(a.shape), "b64": base64.b64encode(a.astype(np.uint8).tobytes()).decode()}
 
 
@@ -70,8 +69,9 @@ class InjectedNoise:
         self.x_t, self.steps, self.repeat, self.k = x_t, steps, repeat, 0
 
     def randn(self, *shape, **kwargs):
-        assert tuple(shape) == tuple(self.x_t.shape) * 1 or list(shape) == [self.x_t.shape[0] * self.repeat, *self.x_t.shape[1:]], shape
-        return self.x_t.repeat(self.repeat, 1, 1, 1)
+        z = self.x_t.repeat(self.repeat, 1, 1, 1)
+        assert tuple(shape) == tuple(z.shape), (shape, z.shape)
+        return z
 
     def randn_like(self, x, **kwargs):
         z = self.steps[self.k].repeat(self.repeat, 1, 1, 1)
@@ -94,9 +94,10 @@ def check_rebuilt(model, pack, stage):
     check = json.loads((pack / "check" / f"{stage}.json").read_text())
     inputs = {}
     for name, t in check["inputs"].items():
-        a = np.frombuffer(__import__("base64").b64decode(t["b64"]), dtype={"float32": "<f4", "int64": "<i8", "bool": "?"}[t["dtype"]])
+        dtype = {"float32": "<f4", "int64": "<i8", "bool": "?"}[t["dtype"]]
+        a = np.frombuffer(base64.b64decode(t["b64"]), dtype=dtype)
         inputs[name] = th.from_numpy(a.reshape(t["shape"]).copy())
-    want = np.frombuffer(__import__("base64").b64decode(check["outputs"]["out"]["b64"]), "<f4")
+    want = np.frombuffer(base64.b64decode(check["outputs"]["out"]["b64"]), "<f4")
     with th.no_grad():
         kwargs = {k: v for k, v in inputs.items() if k not in ("x", "timesteps")}
         got = model(inputs["x"], inputs["timesteps"], **kwargs).numpy().ravel()
@@ -114,8 +115,6 @@ def main():
     p.add_argument("--reference-code", type=Path, default=glide.DEFAULT_REFERENCE)
     a = p.parse_args()
     mc = glide.import_glide(a.reference_code)
-    from glide_text2im import gaussian_diffusion  # noqa: F401  (the sampler the noise is injected into)
-
     models, diffusions, opts = {}, {}, {}
     for stage in glide.CHECKPOINTS:
         model, o = glide.build_model(mc, stage, True, glide.stage_seed(a.seed, stage))
