@@ -19,6 +19,7 @@ import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
+import dev.unclipstudio.pipeline.pack.PackCheck;
 import dev.unclipstudio.pipeline.pack.StageSpec;
 import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import java.io.IOException;
@@ -35,13 +36,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code generate | variations | interpolate | inpaint | pack-info}: the engine from a terminal.
- * Images are written as PNGs carrying their parameters; progress goes to stderr.
+ * {@code generate | variations | interpolate | inpaint | pack-info | check-pack}: the engine from a
+ * terminal. Images are written as PNGs carrying their parameters; progress goes to stderr.
  */
 public final class Cli {
 
   private static final Set<String> COMMANDS =
-      Set.of("generate", "variations", "interpolate", "inpaint", "pack-info");
+      Set.of("generate", "variations", "interpolate", "inpaint", "pack-info", "check-pack");
 
   private static final Set<String> COMMON =
       Set.of("pack", "out", "seed", "images", "steps", "guidance", "device", "threads");
@@ -80,6 +81,7 @@ public final class Cli {
         case "variations" -> variations(parse(rest));
         case "interpolate" -> interpolate(parse(rest, "frames"));
         case "inpaint" -> inpaint(parse(rest, "mask"));
+        case "check-pack" -> checkPack(parse(rest, "atol"));
         default -> packInfo(parse(rest));
       };
     } catch (UsageException e) {
@@ -128,6 +130,10 @@ public final class Cli {
         "  inpaint IMAGE --mask MASK \"prompt\" [--images N] [--seed S] [--out DIR] [--steps N] [--guidance X]",
         "      MASK: white = regenerate, black = keep (resized to the pack's image size)",
         "  pack-info [DIR]",
+        "  check-pack [DIR] [--atol X]   every stage with a check/<stage>.json (written by tools/export)"
+            + " against PyTorch; fails above X (default "
+            + PackCheck.DEFAULT_ATOL
+            + ")",
         "  help                             this text",
         "common: [--pack DIR] (default $UNCLIP_PACK or models/tiny) [--device cpu|cuda[:N]] [--threads N] [--quiet]");
   }
@@ -234,8 +240,11 @@ public final class Cli {
       out.println(pack.description());
     }
     out.printf(
-        "image size %d px, prompt context %d tokens, inpainting %s%n",
-        pack.imageSize(), pack.maxPromptTokens(), pack.hasInpainting() ? "yes" : "no");
+        "image size %d px, prompt context %d tokens, unCLIP %s, inpainting %s%n",
+        pack.imageSize(),
+        pack.maxPromptTokens(),
+        pack.hasUnclip() ? "yes" : "no",
+        pack.hasInpainting() ? "yes" : "no");
     for (StageSpec s : pack.stages().values()) {
       StringBuilder line =
           new StringBuilder(String.format("  %-18s %s", s.name(), pack.dir().relativize(s.file())));
@@ -257,6 +266,36 @@ public final class Cli {
     }
     out.println("signatures ok");
     return 0;
+  }
+
+  /**
+   * The export check in ONNX Runtime: prints every checked stage's max abs error against the
+   * PyTorch outputs the export wrote; exit 1 when one is above the limit or none has a check.
+   */
+  private int checkPack(Arguments a) throws ModelPackException, UsageException {
+    if (a.positionals().size() > 1) {
+      throw new UsageException("check-pack takes at most one directory");
+    }
+    Double atolOption = a.doubleOption("atol");
+    double atol = atolOption != null ? atolOption : PackCheck.DEFAULT_ATOL;
+    Path dir = a.positionals().isEmpty() ? packDir(a) : Path.of(a.positionals().get(0));
+    ModelPack pack = ModelPack.open(dir);
+    List<String> stages = PackCheck.checkedStages(pack);
+    if (stages.isEmpty()) {
+      err.println("error: no stage of " + dir + " has a check/<stage>.json (see tools/export)");
+      return 1;
+    }
+    boolean ok = true;
+    for (String stage : stages) {
+      PackCheck.StageResult r = PackCheck.run(pack, stage);
+      boolean pass = r.maxAbsError() <= atol;
+      ok &= pass;
+      out.printf(
+          "  %-18s max abs error %.3g over %d values: %s%n",
+          stage, r.maxAbsError(), r.values(), pass ? "ok" : "ABOVE " + atol);
+    }
+    out.println(ok ? "check ok" : "check FAILED");
+    return ok ? 0 : 1;
   }
 
   // ---------------------------------------------------------------- helpers

@@ -49,23 +49,26 @@ public final class Engine implements AutoCloseable {
     this.inpaint = inpaint;
   }
 
-  /** Opens every stage of {@code pack}; if any fails, the ones already opened are closed again. */
+  /**
+   * Opens every stage of {@code pack}; if any fails, the ones already opened are closed again. A
+   * pack may hold the unCLIP stages, the inpainting stages or both ({@link ModelPack#hasUnclip},
+   * {@link ModelPack#hasInpainting}); requests for a pipeline it lacks are refused by name.
+   */
   public static Engine open(ModelPack pack, EngineOptions options) throws ModelPackException {
+    if (!pack.hasUnclip() && !pack.hasInpainting()) {
+      throw new ModelPackException(
+          "pack "
+              + pack.name()
+              + " has no pipeline to run: expected the unCLIP stages "
+              + ModelPack.UNCLIP_STAGES
+              + " or an "
+              + ModelPack.INPAINT_BASE
+              + " stage (stages: "
+              + pack.stages().keySet()
+              + ")");
+    }
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      TextEncoder textEncoder =
-          track(opened, TextEncoder.open(pack.stage(ModelPack.TEXT_ENCODER), options));
-      ImageEncoder imageEncoder =
-          pack.hasImageEncoder()
-              ? track(opened, ImageEncoder.open(pack.stage(ModelPack.IMAGE_ENCODER), options))
-              : null;
-      Prior prior =
-          pack.hasStage(ModelPack.PRIOR)
-              ? track(opened, Prior.open(pack.stage(ModelPack.PRIOR), options))
-              : null;
-      TextProjection textProj =
-          track(opened, TextProjection.open(pack.stage(ModelPack.TEXT_PROJ), options));
-      Decoder decoder = track(opened, Decoder.open(pack.stage(ModelPack.DECODER), options));
       SuperResChain superRes = null;
       if (pack.hasStage(ModelPack.SUPER_RES_FIRST)) {
         Upsampler first =
@@ -79,23 +82,41 @@ public final class Engine implements AutoCloseable {
         }
         superRes = new SuperResChain(pack, first, last);
       }
-      UnclipPipeline unclip =
-          new UnclipPipeline(
-              pack,
-              new UnclipPipeline.Stages(
-                  textEncoder, imageEncoder, prior, textProj, decoder, superRes));
+      String device = null;
+      UnclipPipeline unclip = null;
+      if (pack.hasUnclip()) {
+        TextEncoder textEncoder =
+            track(opened, TextEncoder.open(pack.stage(ModelPack.TEXT_ENCODER), options));
+        device = textEncoder.device();
+        ImageEncoder imageEncoder =
+            pack.hasImageEncoder()
+                ? track(opened, ImageEncoder.open(pack.stage(ModelPack.IMAGE_ENCODER), options))
+                : null;
+        Prior prior =
+            pack.hasStage(ModelPack.PRIOR)
+                ? track(opened, Prior.open(pack.stage(ModelPack.PRIOR), options))
+                : null;
+        TextProjection textProj =
+            track(opened, TextProjection.open(pack.stage(ModelPack.TEXT_PROJ), options));
+        Decoder decoder = track(opened, Decoder.open(pack.stage(ModelPack.DECODER), options));
+        unclip =
+            new UnclipPipeline(
+                pack,
+                new UnclipPipeline.Stages(
+                    textEncoder, imageEncoder, prior, textProj, decoder, superRes));
+      }
       InpaintPipeline inpaint = null;
       if (pack.hasInpainting()) {
         InpaintModel base =
             track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_BASE), options));
+        device = device != null ? device : base.device();
         InpaintModel up =
             pack.hasStage(ModelPack.INPAINT_UPSAMPLER)
                 ? track(opened, InpaintModel.open(pack.stage(ModelPack.INPAINT_UPSAMPLER), options))
                 : null;
         inpaint = new InpaintPipeline(pack, base, up, superRes);
       }
-      return new Engine(
-          pack, textEncoder.device(), Collections.unmodifiableList(opened), unclip, inpaint);
+      return new Engine(pack, device, Collections.unmodifiableList(opened), unclip, inpaint);
     } catch (ModelPackException | RuntimeException e) {
       closeAll(opened, e);
       throw e;
@@ -118,19 +139,44 @@ public final class Engine implements AutoCloseable {
     return device;
   }
 
-  /** The unCLIP pipeline itself, for callers that inject their own noise (tests, tools). */
+  /**
+   * The unCLIP pipeline itself, for callers that inject their own noise (tests, tools).
+   *
+   * @throws UnsupportedOperationException when the pack has no unCLIP stages
+   */
   public UnclipPipeline unclipPipeline() {
+    if (unclip == null) {
+      throw new UnsupportedOperationException(
+          "pack "
+              + pack.name()
+              + " has no unCLIP stages ("
+              + String.join(", ", ModelPack.UNCLIP_STAGES)
+              + "): it cannot make images from a prompt, variations or interpolations"
+              + (inpaint != null ? "; it does inpainting only" : ""));
+    }
     return unclip;
   }
 
-  /** The inpainting pipeline, or null when the pack has no inpainting stage. */
+  /**
+   * The inpainting pipeline.
+   *
+   * @throws UnsupportedOperationException when the pack has no inpainting stage
+   */
   public InpaintPipeline inpaintPipeline() {
+    if (inpaint == null) {
+      throw new UnsupportedOperationException(
+          "pack "
+              + pack.name()
+              + " has no inpainting stage ("
+              + ModelPack.INPAINT_BASE
+              + "): it cannot inpaint");
+    }
     return inpaint;
   }
 
   public List<GeneratedImage> textToImage(
       TextToImageRequest r, StepListener l, CancellationToken c) {
-    return unclip
+    return unclipPipeline()
         .textToImage(r.prompt(), r.prior(), r.decoder(), batch(r.seeds(), l, c))
         .toGeneratedImages(r.seeds());
   }
@@ -140,7 +186,7 @@ public final class Engine implements AutoCloseable {
         r.sourceEmbedding() != null
             ? checkedEmbedding(r.sourceEmbedding())
             : imageEmbedding(r.source());
-    return unclip
+    return unclipPipeline()
         .variations(embedding, r.decoder(), batch(r.seeds(), l, c))
         .toGeneratedImages(r.seeds());
   }
@@ -149,7 +195,7 @@ public final class Engine implements AutoCloseable {
   public List<GeneratedImage> interpolate(
       InterpolationRequest r, StepListener l, CancellationToken c) {
     List<Long> seeds = Collections.nCopies(r.frames(), r.seed());
-    return unclip
+    return unclipPipeline()
         .interpolate(
             checkedEmbedding(r.embeddingA()),
             checkedEmbedding(r.embeddingB()),
@@ -163,11 +209,8 @@ public final class Engine implements AutoCloseable {
    * size.
    */
   public List<GeneratedImage> inpaint(InpaintRequest r, StepListener l, CancellationToken c) {
-    if (inpaint == null) {
-      throw new UnsupportedOperationException("pack " + pack.name() + " has no inpainting stage");
-    }
     KeepMask keep = KeepMask.fromPainted(r.paintedMask(), pack.imageSize());
-    return inpaint
+    return inpaintPipeline()
         .inpaint(r.source(), keep, r.prompt(), r.base(), batch(r.seeds(), l, c))
         .toGeneratedImages(r.seeds());
   }
@@ -180,7 +223,7 @@ public final class Engine implements AutoCloseable {
 
   /** CLIP image embedding of an image of any size. */
   public float[] imageEmbedding(RgbImage image) {
-    return unclip.imageEmbedding(image);
+    return unclipPipeline().imageEmbedding(image);
   }
 
   private float[] checkedEmbedding(float[] embedding) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.job.RequestRules;
+import dev.unclipstudio.pipeline.glide.GlideSmallPack;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.PngCodec;
@@ -178,6 +179,29 @@ class CliTest {
         assertEquals(original.get(x, y, 1), result.get(x, y, 1));
       }
     }
+  }
+
+  @Test
+  void checkPackPrintsTheErrorOfEveryExportedGraphAndFailsAboveTheLimit() throws Exception {
+    Path pack = GlideSmallPack.copyWithVocabulary(temp);
+    assertEquals(0, run("check-pack", pack.toString(), "--atol", "1e-4"), err.toString());
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertContains(text, "inpaint_base       max abs error");
+    assertContains(text, "inpaint_upsampler  max abs error");
+    assertContains(text, "check ok");
+    out.reset();
+    // the errors are float32 noise, not zero: a limit below them must fail
+    assertEquals(1, run("check-pack", pack.toString(), "--atol", "1e-9"));
+    assertContains(out.toString(StandardCharsets.UTF_8), "ABOVE 1.0E-9");
+    assertContains(out.toString(StandardCharsets.UTF_8), "check FAILED");
+  }
+
+  @Test
+  void anInpaintingOnlyPackRefusesTextToImageByName() throws Exception {
+    Path pack = GlideSmallPack.copyWithVocabulary(temp);
+    assertEquals(
+        1, run("generate", "a red cube", "--pack", pack.toString(), "--out", temp.toString()));
+    assertContains(err.toString(StandardCharsets.UTF_8), "has no unCLIP stages");
   }
 
   @Test

@@ -22,6 +22,11 @@ public final class InpaintModel implements AutoCloseable {
     return new InpaintModel(StageSession.open(spec, options));
   }
 
+  /** "cpu" or "cuda:N": where the session actually runs. */
+  public String device() {
+    return session.device();
+  }
+
   /**
    * What every step of one inpainting loop is conditioned on.
    *

@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,6 +38,9 @@ public final class ModelPack {
   public static final String SUPER_RES_LAST = "super_res_last";
   public static final String INPAINT_BASE = "inpaint_base";
   public static final String INPAINT_UPSAMPLER = "inpaint_upsampler";
+
+  /** What a pack needs for unCLIP (text → image, variations, interpolation). */
+  public static final List<String> UNCLIP_STAGES = List.of(TEXT_ENCODER, TEXT_PROJ, DECODER);
 
   public static final String CLIP_MEAN = "clip_mean";
   public static final String CLIP_STD = "clip_std";
@@ -108,6 +113,7 @@ public final class ModelPack {
   }
 
   private void verifyFiles() throws ModelPackException {
+    verifyPipelines();
     for (StageSpec stage : stages.values()) {
       requireFile(stage.file(), "stage " + stage.name());
     }
@@ -148,6 +154,46 @@ public final class ModelPack {
                 + tokenizers.keySet()
                 + ")");
       }
+    }
+  }
+
+  /**
+   * A pack may hold the unCLIP stages, the inpainting stages, or both (a GLIDE export has only
+   * inpainting); half of unCLIP, or an upsampler without its base, is a mistake worth naming.
+   */
+  private void verifyPipelines() throws ModelPackException {
+    List<String> missing = UNCLIP_STAGES.stream().filter(s -> !stages.containsKey(s)).toList();
+    if (missing.size() < UNCLIP_STAGES.size() && !missing.isEmpty()) {
+      throw new ModelPackException(
+          "pack.json in "
+              + dir
+              + ": unCLIP needs the stages "
+              + UNCLIP_STAGES
+              + " but "
+              + missing
+              + (missing.size() == 1 ? " is" : " are")
+              + " missing");
+    }
+    if (hasStage(INPAINT_UPSAMPLER) && !hasInpainting()) {
+      throw new ModelPackException(
+          "pack.json in " + dir + ": " + INPAINT_UPSAMPLER + " without " + INPAINT_BASE);
+    }
+    // the inpainting upsampler is fed the tokens the base's tokenizer made
+    if (hasStage(INPAINT_UPSAMPLER)
+        && !Objects.equals(
+            stages.get(INPAINT_UPSAMPLER).tokenizer(), stages.get(INPAINT_BASE).tokenizer())) {
+      throw new ModelPackException(
+          "pack.json in "
+              + dir
+              + ": "
+              + INPAINT_UPSAMPLER
+              + " names tokenizer "
+              + stages.get(INPAINT_UPSAMPLER).tokenizer()
+              + " but "
+              + INPAINT_BASE
+              + " names "
+              + stages.get(INPAINT_BASE).tokenizer()
+              + "; both read the same tokens");
     }
   }
 
@@ -345,6 +391,11 @@ public final class ModelPack {
       throw new IllegalStateException("pack " + name + " has no stage " + stage);
     }
     return spec;
+  }
+
+  /** Whether the pack runs unCLIP: text → image (with a prior), variations, interpolation. */
+  public boolean hasUnclip() {
+    return UNCLIP_STAGES.stream().allMatch(this::hasStage);
   }
 
   public boolean hasInpainting() {

@@ -9,10 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.unclipstudio.pipeline.Engine;
+import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +117,48 @@ class ModelPackTest {
     Files.writeString(temp.resolve("pack.json"), "{\"format\": 1, \"name\": ");
     ModelPackException e = assertThrows(ModelPackException.class, () -> ModelPack.open(temp));
     assertContains(e.getMessage(), "not valid JSON");
+  }
+
+  @Test
+  void halfOfUnclipIsNamed() throws Exception {
+    Path pack = copyTinyPack();
+    ObjectNode root = manifest(pack);
+    root.with("stages").remove("decoder");
+    write(pack, root);
+    ModelPackException e = assertThrows(ModelPackException.class, () -> ModelPack.open(pack));
+    assertContains(e.getMessage(), "unCLIP needs the stages [text_encoder, text_proj, decoder]");
+    assertContains(e.getMessage(), "[decoder] is missing");
+  }
+
+  @Test
+  void anUnclipOnlyPackOpensWithoutInpainting() throws Exception {
+    Path pack = copyTinyPack();
+    ObjectNode root = manifest(pack);
+    root.with("stages").remove("inpaint_base");
+    write(pack, root);
+    ModelPack opened = ModelPack.open(pack);
+    assertTrue(opened.hasUnclip());
+    assertFalse(opened.hasInpainting());
+    try (Engine engine = Engine.open(opened, EngineOptions.cpu().withIntraOpThreads(2))) {
+      UnsupportedOperationException e =
+          assertThrows(UnsupportedOperationException.class, engine::inpaintPipeline);
+      assertContains(e.getMessage(), "has no inpainting stage (inpaint_base)");
+    }
+  }
+
+  @Test
+  void aPackWithoutAPipelineDoesNotOpenAnEngine() throws Exception {
+    Path pack = copyTinyPack();
+    ObjectNode root = manifest(pack);
+    for (String stage : List.of("text_encoder", "text_proj", "decoder", "inpaint_base")) {
+      root.with("stages").remove(stage);
+    }
+    write(pack, root);
+    ModelPackException e =
+        assertThrows(
+            ModelPackException.class,
+            () -> Engine.open(ModelPack.readManifest(pack), EngineOptions.cpu()));
+    assertContains(e.getMessage(), "has no pipeline to run");
   }
 
   @Test
