@@ -54,7 +54,7 @@ public class JobRequests {
       return SubmitOutcome.refused(Result.NOT_FOUND, "No such image.");
     }
     Optional<String> packProblem =
-        RequestRules.packProblem(pack.name(), pack.hasInpainting(), command.kind());
+        RequestRules.packProblem(RequestRules.PackAbilities.of(pack), command.kind());
     if (packProblem.isPresent()) {
       return SubmitOutcome.refused(Result.INVALID, packProblem.get());
     }

@@ -1,5 +1,6 @@
 package dev.unclipstudio.job;
 
+import dev.unclipstudio.pipeline.pack.ModelPack;
 import java.util.Optional;
 
 /**
@@ -66,11 +67,23 @@ public final class RequestRules {
    * with this message, not 503, because retrying will not help — the studio's pack lacks the model,
    * it is not down.
    */
-  public static Optional<String> packProblem(String packName, boolean hasInpainting, JobKind kind) {
-    if (kind == JobKind.INPAINT && !hasInpainting) {
-      return Optional.of("The model pack " + packName + " has no inpainting model.");
+  public static Optional<String> packProblem(PackAbilities pack, JobKind kind) {
+    if (kind == JobKind.INPAINT && !pack.inpainting()) {
+      return Optional.of("The model pack " + pack.name() + " has no inpainting model.");
+    }
+    if (kind != JobKind.INPAINT && !pack.unclip()) {
+      return Optional.of(
+          "The model pack " + pack.name() + " does inpainting only: use Inpaint, or another pack.");
     }
     return Optional.empty();
+  }
+
+  /** What a pack can run: unCLIP (text to image, variations, interpolation) and inpainting. */
+  public record PackAbilities(String name, boolean unclip, boolean inpainting) {
+
+    public static PackAbilities of(ModelPack pack) {
+      return new PackAbilities(pack.name(), pack.hasUnclip(), pack.hasInpainting());
+    }
   }
 
   /** Whole numbers from min to max inclusive; null (not given) always passes. */

@@ -20,13 +20,20 @@ class RequestRulesTest {
 
   @Test
   void aPackWithoutInpaintingRefusesInpaintingOnlyAndWithOneStatusForEveryChannel() {
-    Optional<String> problem = RequestRules.packProblem("plain", false, JobKind.INPAINT);
+    RequestRules.PackAbilities plain = new RequestRules.PackAbilities("plain", true, false);
+    Optional<String> problem = RequestRules.packProblem(plain, JobKind.INPAINT);
     assertEquals(Optional.of("The model pack plain has no inpainting model."), problem);
     for (JobKind kind :
         new JobKind[] {JobKind.TEXT_TO_IMAGE, JobKind.VARIATION, JobKind.INTERPOLATION}) {
-      assertTrue(RequestRules.packProblem("plain", false, kind).isEmpty(), kind.name());
+      assertTrue(RequestRules.packProblem(plain, kind).isEmpty(), kind.name());
+      assertEquals(
+          Optional.of("The model pack glide does inpainting only: use Inpaint, or another pack."),
+          RequestRules.packProblem(new RequestRules.PackAbilities("glide", false, true), kind));
     }
-    assertTrue(RequestRules.packProblem("tiny", true, JobKind.INPAINT).isEmpty());
+    assertTrue(
+        RequestRules.packProblem(
+                new RequestRules.PackAbilities("tiny", true, true), JobKind.INPAINT)
+            .isEmpty());
     // the pages and the API both answer with the outcome's status: 400, with this message
     SubmitOutcome refused = SubmitOutcome.refused(SubmitOutcome.Result.INVALID, problem.get());
     assertEquals(400, refused.result().status());
