@@ -6,6 +6,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
@@ -15,10 +16,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,18 +49,24 @@ public class AuthResource {
   private final ApiTokens apiTokens;
   private final StudioConfig config;
   private final SecurityIdentity identity;
+  private final SignInThrottle throttle;
+  private final SignUpLimit signUpLimit;
 
   AuthResource(
       AccountService accounts,
       SessionStore sessions,
       ApiTokens apiTokens,
       StudioConfig config,
-      SecurityIdentity identity) {
+      SecurityIdentity identity,
+      SignInThrottle throttle,
+      SignUpLimit signUpLimit) {
     this.accounts = accounts;
     this.sessions = sessions;
     this.apiTokens = apiTokens;
     this.config = config;
     this.identity = identity;
+    this.throttle = throttle;
+    this.signUpLimit = signUpLimit;
   }
 
   @GET
@@ -72,22 +81,38 @@ public class AuthResource {
   public Response login(
       @FormParam("username") String username,
       @FormParam("password") String password,
-      @FormParam("next") String next) {
-    Optional<CurrentUser> user = accounts.authenticate(username, password);
-    if (user.isEmpty()) {
-      return Response.status(Response.Status.UNAUTHORIZED)
-          .entity(
-              Templates.login(
-                  username == null ? "" : username,
-                  next == null ? "" : next,
-                  "Wrong username or password, or the account is disabled.",
-                  config.accounts().signupEnabled()))
+      @FormParam("next") String next,
+      @Context HttpServerRequest request) {
+    String address = ClientAddress.of(request);
+    // A throttled attempt is refused before the password is checked, so it tells a guesser nothing.
+    Optional<Duration> wait = throttle.waitBefore(username, address);
+    if (wait.isPresent()) {
+      return Response.status(Response.Status.TOO_MANY_REQUESTS)
+          .header("Retry-After", Math.max(1, wait.get().toSeconds()))
+          .entity(loginPage(username, next, Backoff.message(wait.get())))
           .build();
     }
+    Optional<CurrentUser> user = accounts.authenticate(username, password);
+    if (user.isEmpty()) {
+      throttle.failed(username, address);
+      return Response.status(Response.Status.UNAUTHORIZED)
+          .entity(
+              loginPage(username, next, "Wrong username or password, or the account is disabled."))
+          .build();
+    }
+    throttle.succeeded(username);
     String token = sessions.open(user.get().id());
     return Response.seeOther(LocalRedirect.to(next, "/"))
         .cookie(sessionCookie(token, false))
         .build();
+  }
+
+  private TemplateInstance loginPage(String username, String next, String error) {
+    return Templates.login(
+        username == null ? "" : username,
+        next == null ? "" : next,
+        error,
+        config.accounts().signupEnabled());
   }
 
   @GET
@@ -104,7 +129,9 @@ public class AuthResource {
   @POST
   @Path("signup")
   public Response signup(
-      @FormParam("username") String username, @FormParam("password") String password) {
+      @FormParam("username") String username,
+      @FormParam("password") String password,
+      @Context HttpServerRequest request) {
     if (!config.accounts().signupEnabled()) {
       return Response.status(Response.Status.NOT_FOUND)
           .entity("Sign-up is turned off; ask an administrator.")
@@ -115,6 +142,13 @@ public class AuthResource {
     if (!errors.isEmpty()) {
       return Response.status(Response.Status.BAD_REQUEST)
           .entity(Templates.signup(name, errors))
+          .build();
+    }
+    Optional<Duration> wait = signUpLimit.reserve(ClientAddress.of(request));
+    if (wait.isPresent()) {
+      return Response.status(Response.Status.TOO_MANY_REQUESTS)
+          .header("Retry-After", Math.max(1, wait.get().toSeconds()))
+          .entity(Templates.signup(name, Map.of("form", SignUpLimit.message(wait.get()))))
           .build();
     }
     AppUser user = accounts.signUp(name, password, Role.USER);

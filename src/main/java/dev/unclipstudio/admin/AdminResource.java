@@ -2,6 +2,7 @@ package dev.unclipstudio.admin;
 
 import dev.unclipstudio.account.Role;
 import dev.unclipstudio.account.SessionStore;
+import dev.unclipstudio.account.SignUpLimit;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.JobSubmission;
 import dev.unclipstudio.job.PromptBlocklist;
@@ -46,7 +47,7 @@ public class AdminResource {
     static native TemplateInstance users(List<UserRow> users);
 
     static native TemplateInstance settings(
-        QueueSettings.Limits limits, List<PromptBlocklist.Entry> blocklist);
+        QueueSettings.Limits limits, int signupsPerHour, List<PromptBlocklist.Entry> blocklist);
   }
 
   private final AdminJobs jobs;
@@ -58,6 +59,7 @@ public class AdminResource {
   private final SessionStore sessions;
   private final QueueSettings settings;
   private final PromptBlocklist blocklist;
+  private final SignUpLimit signUpLimit;
 
   AdminResource(
       AdminJobs jobs,
@@ -68,7 +70,8 @@ public class AdminResource {
       WorkerRegistry registry,
       SessionStore sessions,
       QueueSettings settings,
-      PromptBlocklist blocklist) {
+      PromptBlocklist blocklist,
+      SignUpLimit signUpLimit) {
     this.jobs = jobs;
     this.workers = workers;
     this.users = users;
@@ -78,6 +81,7 @@ public class AdminResource {
     this.sessions = sessions;
     this.settings = settings;
     this.blocklist = blocklist;
+    this.signUpLimit = signUpLimit;
   }
 
   @GET
@@ -192,7 +196,8 @@ public class AdminResource {
   @Path("settings")
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance settings() {
-    return Templates.settings(settings.limits(), blocklist.entries());
+    return Templates.settings(
+        settings.limits(), signUpLimit.perAddressPerHour(), blocklist.entries());
   }
 
   @POST
@@ -210,6 +215,17 @@ public class AdminResource {
       throw new BadRequestException("Every limit must be a whole number of 1 or more.");
     }
     settings.set(new QueueSettings.Limits(maxActivePerUser, dailyImageQuota, maxQueued));
+    return Response.seeOther(URI.create("/admin/settings")).build();
+  }
+
+  @POST
+  @Path("settings/sign-up")
+  public Response signUpLimit(@FormParam("signupsPerHour") Integer signupsPerHour) {
+    if (signupsPerHour == null || signupsPerHour < 1 || signupsPerHour > 10_000) {
+      throw new BadRequestException(
+          "Accounts per address per hour must be a whole number from 1 to 10000.");
+    }
+    signUpLimit.setPerAddressPerHour(signupsPerHour);
     return Response.seeOther(URI.create("/admin/settings")).build();
   }
 

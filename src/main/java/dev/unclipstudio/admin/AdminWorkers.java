@@ -1,5 +1,6 @@
 package dev.unclipstudio.admin;
 
+import dev.unclipstudio.worker.WorkerLiveness;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Every instance's workers as the console shows them, with the age of their last heartbeat. */
+/**
+ * Every instance's workers as the console shows them, with the age of their last heartbeat (LOST
+ * when it is older than the lease).
+ */
 @ApplicationScoped
 public class AdminWorkers {
 
@@ -27,18 +31,21 @@ public class AdminWorkers {
       long imagesDone) {}
 
   private final DataSource dataSource;
+  private final WorkerLiveness liveness;
 
-  AdminWorkers(DataSource dataSource) {
+  AdminWorkers(DataSource dataSource, WorkerLiveness liveness) {
     this.dataSource = dataSource;
+    this.liveness = liveness;
   }
 
   List<Row> list() {
     String sql =
         """
-        SELECT name, instance, device, state, desired_state, health,
+        SELECT name, instance, device, %s, desired_state, health,
                extract(epoch FROM now() - heartbeat_at)::bigint, current_job_id, jobs_done, jobs_failed, images_done
         FROM worker ORDER BY instance, name
-        """;
+        """
+            .formatted(liveness.stateSql());
     List<Row> rows = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql);

@@ -79,6 +79,13 @@ public interface StudioConfig {
     /** Its password; when empty a random one is generated and printed once in the log. */
     Optional<String> adminPassword();
 
+    /**
+     * Accounts one client address may create on the sign-up page per hour, until an admin sets
+     * another number in the console.
+     */
+    @WithDefault("5")
+    int signupsPerAddressPerHour();
+
     /** How long a sign-in lasts without activity. */
     @WithDefault("P7D")
     Duration sessionTimeout();

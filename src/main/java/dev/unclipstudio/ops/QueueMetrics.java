@@ -1,5 +1,6 @@
 package dev.unclipstudio.ops;
 
+import dev.unclipstudio.worker.WorkerLiveness;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -15,8 +16,8 @@ import javax.sql.DataSource;
 
 /**
  * Studio-wide gauges from the database, so that any instance reports the same figures: jobs per
- * status, the age of the oldest queued job, and workers per state. Read at most once per scrape
- * interval.
+ * status, the age of the oldest queued job, and workers per state (LOST when their heartbeat is
+ * older than the lease). Read at most once per scrape interval.
  */
 @ApplicationScoped
 public class QueueMetrics {
@@ -24,11 +25,13 @@ public class QueueMetrics {
   private static final long CACHE_NANOS = 5_000_000_000L;
 
   private final DataSource dataSource;
+  private final WorkerLiveness liveness;
   private volatile Map<String, Double> snapshot = Map.of();
   private volatile long readAt;
 
-  QueueMetrics(DataSource dataSource) {
+  QueueMetrics(DataSource dataSource, WorkerLiveness liveness) {
     this.dataSource = dataSource;
+    this.liveness = liveness;
   }
 
   void register(@Observes StartupEvent event, MeterRegistry registry) {
@@ -41,7 +44,8 @@ public class QueueMetrics {
     Gauge.builder("studio.queue.oldest.wait.seconds", this, m -> m.value("oldest"))
         .description("Seconds the oldest queued job has waited")
         .register(registry);
-    for (String state : new String[] {"RUNNING", "PAUSED", "DRAINING", "STOPPED", "UNHEALTHY"}) {
+    for (String state :
+        new String[] {"RUNNING", "PAUSED", "DRAINING", "STOPPED", "UNHEALTHY", "LOST"}) {
       Gauge.builder("studio.workers", this, m -> m.value("workers." + state))
           .tag("state", state)
           .description("Workers in this state, all instances")
@@ -57,7 +61,8 @@ public class QueueMetrics {
     return snapshot.getOrDefault(key, 0.0);
   }
 
-  private Map<String, Double> read() {
+  /** The figures from the database now, uncached. */
+  Map<String, Double> read() {
     Map<String, Double> values = new HashMap<>();
     String sql =
         """
@@ -65,8 +70,9 @@ public class QueueMetrics {
         UNION ALL
         SELECT 'oldest', coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM job WHERE status = 'QUEUED'
         UNION ALL
-        SELECT 'workers.' || state, count(*)::float8 FROM worker GROUP BY state
-        """;
+        SELECT 'workers.' || %s, count(*)::float8 FROM worker GROUP BY 1
+        """
+            .formatted(liveness.stateSql());
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {

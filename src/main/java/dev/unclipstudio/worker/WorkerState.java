@@ -7,5 +7,10 @@ public enum WorkerState {
   PAUSED,
   DRAINING,
   STOPPED,
-  UNHEALTHY
+  UNHEALTHY,
+  /**
+   * No heartbeat within the lease: the instance was probably killed. Never stored, only derived
+   * when read ({@link WorkerLiveness}).
+   */
+  LOST
 }

@@ -164,4 +164,25 @@ class AdminConsoleTest {
     assertEquals(429, limited.statusCode());
     assertTrue(limited.asString().contains("already have 1 jobs"));
   }
+
+  @Test
+  void aWorkerWithoutAHeartbeatForLongerThanTheLeaseShowsAsLost() {
+    sql.execute(
+        "INSERT INTO worker (name, instance, device, state) VALUES"
+            + " ('killed/cpu/0', 'killed', 'cpu', 'RUNNING'),"
+            + " ('alive/cpu/0', 'alive', 'cpu', 'RUNNING')",
+        // the lease is 60 s: as if the instance had been killed 75 s ago
+        "UPDATE worker SET heartbeat_at = now() - interval '75 seconds' WHERE name = 'killed/cpu/0'");
+    String page = as(admin).get("/admin/workers").asString();
+    assertTrue(row(page, "killed/cpu/0").contains("LOST"), page);
+    assertTrue(row(page, "killed/cpu/0").contains("has probably stopped"), page);
+    assertTrue(row(page, "alive/cpu/0").contains("RUNNING"), page);
+    assertFalse(row(page, "alive/cpu/0").contains("LOST"), page);
+  }
+
+  private static String row(String page, String worker) {
+    int at = page.indexOf(worker);
+    assertTrue(at >= 0, worker + " is not listed");
+    return page.substring(page.lastIndexOf("<tr>", at), page.indexOf("</tr>", at));
+  }
 }

@@ -2,12 +2,15 @@ package dev.unclipstudio.ops;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -15,6 +18,8 @@ import org.junit.jupiter.api.Test;
 class OperationsTest {
 
   @Inject TestData data;
+  @Inject Sql sql;
+  @Inject QueueMetrics metrics;
 
   @Test
   void healthReportsDatabasePackAndWorkers() {
@@ -38,5 +43,29 @@ class OperationsTest {
         .body(containsString("studio_jobs{status=\"QUEUED\"}"))
         .body(containsString("studio_queue_oldest_wait_seconds"))
         .body(containsString("studio_workers"));
+  }
+
+  @Test
+  void workersWithoutAHeartbeatForLongerThanTheLeaseCountAsLostNotRunning() {
+    data.reset();
+    sql.execute(
+        "INSERT INTO worker (name, instance, device, state) VALUES"
+            + " ('killed/cpu/0', 'killed', 'cpu', 'RUNNING'),"
+            + " ('killed/cpu/1', 'killed', 'cpu', 'PAUSED'),"
+            + " ('alive/cpu/0', 'alive', 'cpu', 'RUNNING'),"
+            + " ('done/cpu/0', 'done', 'cpu', 'STOPPED')",
+        // the lease is 60 s: as if the instance had been killed 75 s ago; a stopped worker does not
+        // beat and stays STOPPED
+        "UPDATE worker SET heartbeat_at = now() - interval '75 seconds' WHERE instance <> 'alive'");
+    Map<String, Double> figures = metrics.read();
+    assertEquals(1.0, figures.get("workers.RUNNING"));
+    assertEquals(2.0, figures.get("workers.LOST"));
+    assertEquals(1.0, figures.get("workers.STOPPED"));
+    assertEquals(null, figures.get("workers.PAUSED"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("studio_workers{state=\"LOST\"}"));
   }
 }

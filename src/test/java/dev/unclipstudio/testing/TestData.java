@@ -27,10 +27,13 @@ public class TestData {
     this.submission = submission;
   }
 
-  /** Removes every job and image, and every user but the administrator created at start. */
+  /**
+   * Removes every job and image, every user but the administrator created at start, and the sign-in
+   * and sign-up counts (every test signs in from the same address).
+   */
   public void reset() {
     sql.execute(
-        "TRUNCATE job, image, image_data, worker, user_session CASCADE",
+        "TRUNCATE job, image, image_data, worker, user_session, sign_in_failure, sign_up CASCADE",
         "DELETE FROM app_user WHERE username <> 'admin'",
         "UPDATE app_user SET last_served_at = NULL");
   }
