@@ -67,7 +67,7 @@ class SubmitPageTest {
         new String[] {
           "Describe the image you want.",
           "Use a number from 1 to 8.",
-          "Use a seed of 0 or more.",
+          RequestRules.SEED_OUT_OF_RANGE,
           "Use a whole number from 1 to 250.",
           "Use a number from 0 to 30.",
           "Use a number from 1 to 250."
