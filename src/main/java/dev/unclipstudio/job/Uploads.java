@@ -4,7 +4,6 @@ import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.image.PngCodec;
-import dev.unclipstudio.pipeline.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
@@ -14,12 +13,16 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * Uploaded images, accepted by content and never by name: the format is sniffed, the dimensions are
  * read from the header before any pixel is decoded (so decompression bombs are refused cheaply),
  * and what is kept is a fresh PNG re-encoded from the pixels — nothing of the uploaded file
- * survives.
+ * survives. Decoding holds a permit of a {@link DecodeGate} sized from the heap, so concurrent
+ * maximum-size uploads wait their turn instead of running the JVM out of memory.
  */
 public final class Uploads {
 
   /** 10 MB, 4096 px a side, 16 megapixels. */
   static final ImageLimits LIMITS = new ImageLimits(10L * 1024 * 1024, 4096, 16L * 1024 * 1024);
+
+  private static final DecodeGate GATE =
+      DecodeGate.forHeap(Runtime.getRuntime().maxMemory(), LIMITS.maxPixels());
 
   private Uploads() {}
 
@@ -52,7 +55,10 @@ public final class Uploads {
     if (bytes == null || bytes.length == 0) {
       throw new InvalidImageException("Send " + what + ".");
     }
-    RgbImage image = ImageDecoder.decode(bytes, LIMITS);
-    return PngCodec.encode(image, Map.of());
+    try {
+      return GATE.run(() -> PngCodec.encode(ImageDecoder.decode(bytes, LIMITS), Map.of()));
+    } catch (DecodeGate.BusyException e) {
+      throw new InvalidImageException(e.getMessage());
+    }
   }
 }
