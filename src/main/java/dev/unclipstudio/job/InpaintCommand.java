@@ -1,5 +1,10 @@
 package dev.unclipstudio.job;
 
+import dev.unclipstudio.pipeline.glide.KeepMask;
+import dev.unclipstudio.pipeline.image.ImageDecoder;
+import dev.unclipstudio.pipeline.image.ImageLimits;
+import dev.unclipstudio.pipeline.image.InvalidImageException;
+import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.web.Forms;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +39,22 @@ public record InpaintCommand(
     problems.images("images", images);
     problems.steps("steps", steps);
     problems.guidance("guidanceScale", guidanceScale);
+    if (maskPng != null && keepsEverything(maskPng)) {
+      problems.add("mask", RequestRules.MASK_KEEPS_EVERYTHING);
+    }
+  }
+
+  /**
+   * Whether the (already accepted) mask marks nothing to repaint, read by the engine's one rule for
+   * painted masks: such a job would only copy its source.
+   */
+  private static boolean keepsEverything(byte[] acceptedPng) {
+    try {
+      RgbImage mask = ImageDecoder.decode(acceptedPng, ImageLimits.defaults());
+      return KeepMask.fromPainted(mask, Math.min(mask.width(), 256)).keepsEverything();
+    } catch (InvalidImageException e) {
+      return false; // our own re-encoded PNG: not reachable
+    }
   }
 
   @Override

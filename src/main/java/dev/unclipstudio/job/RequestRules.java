@@ -33,6 +33,8 @@ public final class RequestRules {
       "Use a seed from 0 to %d, or leave it empty for a random seed.".formatted(MAX_SEED);
   public static final String SEED_UNPARSABLE =
       "Use a whole number, or leave it empty for a random seed.";
+  public static final String MASK_KEEPS_EVERYTHING =
+      "The mask marks nothing to repaint: paint the region to repaint in white.";
   public static final String TWO_IMAGES = "Choose two images.";
   public static final String TWO_DIFFERENT_IMAGES = "Choose two different images.";
 

@@ -42,6 +42,16 @@ public final class KeepMask {
     return new KeepMask(keep, size);
   }
 
+  /** Whether no pixel is to be repainted. */
+  public boolean keepsEverything() {
+    for (boolean k : keep) {
+      if (!k) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public int size() {
     return size;
   }
