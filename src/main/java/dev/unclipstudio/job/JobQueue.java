@@ -55,35 +55,11 @@ public class JobQueue {
 
   /**
    * Leases the next job, or nothing. Order: priority, then the user served least recently (round
-   * robin across users), then age. SKIP LOCKED lets any number of workers claim at once without
-   * waiting on each other.
+   * robin across users; users never served go first, in sign-up order), then age. SKIP LOCKED lets
+   * any number of workers claim at once without waiting on each other.
    */
   public Optional<ClaimedJob> claim(String workerName) {
-    String sql =
-        """
-        WITH next AS (
-            SELECT j.id, j.owner_id
-            FROM job j JOIN app_user u ON u.id = j.owner_id
-            WHERE j.status = 'QUEUED' AND j.run_after <= %1$s
-            ORDER BY j.priority DESC, u.last_served_at ASC NULLS FIRST, j.created_at, j.id
-            LIMIT 1
-            FOR UPDATE OF j SKIP LOCKED
-        ), served AS (
-            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
-        )
-        UPDATE job SET status = 'RUNNING',
-                       lease_owner = ?,                                   -- 1: worker name
-                       lease_token = ?,                                   -- 2: fresh token
-                       lease_expires_at = %1$s + interval '%2$d milliseconds',
-                       attempts = attempts + 1,
-                       started_at = %1$s,
-                       stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
-                       updated_at = %1$s
-        FROM next WHERE job.id = next.id
-        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts,
-                  (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
-        """
-            .formatted(clock.now(), config.queue().lease().toMillis());
+    String sql = claimStatement();
     UUID token = UUID.randomUUID();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -106,6 +82,68 @@ public class JobQueue {
     } catch (SQLException | JsonProcessingException e) {
       throw new QueueException("Could not claim a job", e);
     }
+  }
+
+  /**
+   * The claim, parameters 1 (worker name) and 2 (lease token). One ORDER BY over job joined to
+   * app_user cannot be served by any index (the order mixes both tables), so PostgreSQL would sort
+   * every queued row on each claim. Instead {@code walk} produces the claim order as (priority
+   * level, user) pairs, one index probe each and only as many as {@code next} asks for, and {@code
+   * next} takes the first job of each pair through {@code job_claim_by_owner}, skipping rows other
+   * claims hold, until one pair yields a job. Jobs are taken in the same order as by the one big
+   * sort; the cost depends on how many users ahead of the chosen one have nothing to run, not on
+   * how many jobs are queued.
+   */
+  String claimStatement() {
+    return """
+        WITH RECURSIVE walk (priority, served, user_id) AS (
+            -- the highest level that has queued jobs, with the user served least recently
+            SELECT top.priority, first_user.served, first_user.id
+            FROM (SELECT priority FROM job WHERE status = 'QUEUED' ORDER BY priority DESC LIMIT 1) top,
+                 LATERAL (SELECT coalesce(last_served_at, '-infinity') AS served, id FROM app_user
+                          ORDER BY 1, 2 LIMIT 1) first_user
+          UNION ALL
+            -- then the next user on the same level, or, after the last user, the next lower level from the start
+            SELECT n.priority, n.served, n.user_id
+            FROM walk w, LATERAL (
+                (SELECT w.priority, coalesce(u.last_served_at, '-infinity') AS served, u.id AS user_id
+                 FROM app_user u
+                 WHERE (coalesce(u.last_served_at, '-infinity'), u.id) > (w.served, w.user_id)
+                 ORDER BY 2, 3 LIMIT 1)
+                UNION ALL
+                (SELECT below.priority, first_user.served, first_user.id
+                 FROM (SELECT priority FROM job WHERE status = 'QUEUED' AND priority < w.priority
+                       ORDER BY priority DESC LIMIT 1) below,
+                      LATERAL (SELECT coalesce(last_served_at, '-infinity') AS served, id FROM app_user
+                               ORDER BY 1, 2 LIMIT 1) first_user)
+                LIMIT 1) n
+        ), next AS (
+            -- the nested loop runs the lookup for one pair at a time and stops at the first job it locks; the lookup
+            -- re-checks status and run_after on the row it locks, so a job another claim took meanwhile is skipped
+            SELECT j.id, j.owner_id
+            FROM walk w, LATERAL (
+                SELECT id, owner_id FROM job
+                WHERE owner_id = w.user_id AND priority = w.priority AND status = 'QUEUED' AND run_after <= %1$s
+                ORDER BY created_at, id
+                LIMIT 1
+                FOR UPDATE SKIP LOCKED) j
+            LIMIT 1
+        ), served AS (
+            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
+        )
+        UPDATE job SET status = 'RUNNING',
+                       lease_owner = ?,                                   -- 1: worker name
+                       lease_token = ?,                                   -- 2: fresh token
+                       lease_expires_at = %1$s + interval '%2$d milliseconds',
+                       attempts = attempts + 1,
+                       started_at = %1$s,
+                       stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
+                       updated_at = %1$s
+        FROM next WHERE job.id = next.id
+        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts,
+                  (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
+        """
+        .formatted(clock.now(), config.queue().lease().toMillis());
   }
 
   /**
