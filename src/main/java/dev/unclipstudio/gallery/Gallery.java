@@ -1,11 +1,15 @@
 package dev.unclipstudio.gallery;
 
-import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** The gallery: shared images (or one user's), newest first, with an optional prompt search. */
+/**
+ * The gallery: shared images (or one user's), newest first, with an optional prompt search by
+ * words.
+ */
 @ApplicationScoped
 public class Gallery {
 
@@ -23,26 +27,45 @@ public class Gallery {
   /** Keyset-paginated by id, so that deep pages cost the same as the first. */
   @Transactional
   Page page(Query query) {
-    List<Image> found = find(query, PAGE + 1); // one extra row tells whether an older page exists
-    Long next = found.size() > PAGE ? found.get(PAGE - 1).id : null;
-    return new Page(found.stream().limit(PAGE).map(ImageCard::of).toList(), next);
+    List<ImageCard> found =
+        find(query, PAGE + 1); // one extra row tells whether an older page exists
+    Long next = found.size() > PAGE ? found.get(PAGE - 1).id() : null;
+    return new Page(found.stream().limit(PAGE).toList(), next);
   }
 
-  private static List<Image> find(Query query, int limit) {
-    StringBuilder where =
-        new StringBuilder(query.ownerId() == null ? "visibility = :shared" : "ownerId = :owner");
-    Parameters params =
-        query.ownerId() == null
-            ? Parameters.with("shared", Visibility.SHARED)
-            : Parameters.with("owner", query.ownerId());
+  /**
+   * Newest first, also when searching: the cursor stays the id alone, and the database either walks
+   * the id index and tests each row (words in many prompts) or takes the few matches from the GIN
+   * index and sorts them (rare words, no match). Ranking by ts_rank instead would score and sort
+   * every match on every page, however many there are, and page on a float.
+   */
+  private static List<ImageCard> find(Query query, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            query.ownerId() == null
+                ? "SELECT id, prompt FROM image WHERE visibility = 'SHARED'"
+                : "SELECT id, prompt FROM image WHERE owner_id = :owner");
+    Map<String, Object> params = new HashMap<>();
+    if (query.ownerId() != null) {
+      params.put("owner", query.ownerId());
+    }
     if (query.before() != null) {
-      where.append(" and id < :before");
-      params.and("before", query.before());
+      sql.append(" AND id < :before");
+      params.put("before", query.before());
     }
     if (query.q() != null && !query.q().isBlank()) {
-      where.append(" and locate(:q, lower(prompt)) > 0");
-      params.and("q", query.q().strip().toLowerCase());
+      // every word, stemmed, in any order; "quoted phrases", OR and -word as in a web search box
+      sql.append(" AND prompt_search @@ websearch_to_tsquery('english', :q)");
+      params.put("q", query.q().strip());
     }
-    return Image.find(where + " order by id desc", params).page(0, limit).list();
+    sql.append(" ORDER BY id DESC LIMIT :limit");
+    params.put("limit", limit);
+    jakarta.persistence.Query found = Image.getEntityManager().createNativeQuery(sql.toString());
+    params.forEach(found::setParameter);
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows = found.getResultList();
+    return rows.stream()
+        .map(row -> new ImageCard(((Number) row[0]).longValue(), (String) row[1]))
+        .toList();
   }
 }

@@ -1,9 +1,4 @@
 package dev.unclipstudio.gallery;
 
 /** One image in the gallery grid: enough for its thumbnail, link and caption. */
-public record ImageCard(long id, String prompt) {
-
-  static ImageCard of(Image image) {
-    return new ImageCard(image.id, image.prompt);
-  }
-}
+public record ImageCard(long id, String prompt) {}
