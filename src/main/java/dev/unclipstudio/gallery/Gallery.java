@@ -34,33 +34,36 @@ public class Gallery {
   }
 
   /**
-   * Newest first, also when searching: the cursor stays the id alone, and the database either walks
-   * the id index and tests each row (words in many prompts) or takes the few matches from the GIN
-   * index and sorts them (rare words, no match). Ranking by ts_rank instead would score and sort
-   * every match on every page, however many there are, and page on a float.
+   * Newest first, also when searching, so that the cursor stays the id alone. A search first takes
+   * all its matches from the GIN index and then keeps the newest page of them: its cost follows the
+   * number of matches (nothing for no match). Left to choose, PostgreSQL walks the id index testing
+   * every row whenever it guesses a word is common enough, and for a word it has no statistics on
+   * it guesses so at any gallery size, which read every image for a query with no match. Ranking by
+   * ts_rank instead of age would score and sort every match on every page and page on a float.
    */
   private static List<ImageCard> find(Query query, int limit) {
-    StringBuilder sql =
-        new StringBuilder(
-            query.ownerId() == null
-                ? "SELECT id, prompt FROM image WHERE visibility = 'SHARED'"
-                : "SELECT id, prompt FROM image WHERE owner_id = :owner");
+    StringBuilder where =
+        new StringBuilder(query.ownerId() == null ? "visibility = 'SHARED'" : "owner_id = :owner");
     Map<String, Object> params = new HashMap<>();
     if (query.ownerId() != null) {
       params.put("owner", query.ownerId());
     }
     if (query.before() != null) {
-      sql.append(" AND id < :before");
+      where.append(" AND id < :before");
       params.put("before", query.before());
     }
+    String sql = "SELECT id, prompt FROM image WHERE " + where + " ORDER BY id DESC LIMIT :limit";
     if (query.q() != null && !query.q().isBlank()) {
-      // every word, stemmed, in any order; "quoted phrases", OR and -word as in a web search box
-      sql.append(" AND prompt_search @@ websearch_to_tsquery('english', :q)");
+      // every word, stemmed, in any order; "quoted phrases", or and -word as in a web search box
+      where.append(" AND prompt_search @@ websearch_to_tsquery('english', :q)");
       params.put("q", query.q().strip());
+      sql =
+          "WITH matches AS MATERIALIZED (SELECT id, prompt FROM image WHERE "
+              + where
+              + ") SELECT id, prompt FROM matches ORDER BY id DESC LIMIT :limit";
     }
-    sql.append(" ORDER BY id DESC LIMIT :limit");
     params.put("limit", limit);
-    jakarta.persistence.Query found = Image.getEntityManager().createNativeQuery(sql.toString());
+    jakarta.persistence.Query found = Image.getEntityManager().createNativeQuery(sql);
     params.forEach(found::setParameter);
     @SuppressWarnings("unchecked")
     List<Object[]> rows = found.getResultList();
