@@ -55,8 +55,8 @@ public class JobQueue {
 
   /**
    * Leases the next job, or nothing. Order: priority, then the user served least recently (round
-   * robin across users; users never served go first, in sign-up order), then age. SKIP LOCKED lets
-   * any number of workers claim at once without waiting on each other.
+   * robin across users), then age. SKIP LOCKED lets any number of workers claim at once without
+   * waiting on each other.
    */
   public Optional<ClaimedJob> claim(String workerName) {
     String sql = claimStatement();
@@ -87,46 +87,45 @@ public class JobQueue {
   /**
    * The claim, parameters 1 (worker name) and 2 (lease token). One ORDER BY over job joined to
    * app_user cannot be served by any index (the order mixes both tables), so PostgreSQL would sort
-   * every queued row on each claim. Instead {@code walk} produces the claim order as (priority
-   * level, user) pairs, one index probe each and only as many as {@code next} asks for, and {@code
-   * next} takes the first job of each pair through {@code job_claim_by_owner}, skipping rows other
-   * claims hold, until one pair yields a job. Jobs are taken in the same order as by the one big
-   * sort; the cost depends on how many users ahead of the chosen one have nothing to run, not on
-   * how many jobs are queued.
+   * every queued job on each claim. Instead {@code heads} finds the oldest queued job of each
+   * (user, priority) pair by skipping through {@code job_claim_by_owner}, one or two index probes
+   * per pair; {@code next} sorts those few pairs into claim order and takes, pair by pair, the
+   * first job it can lock, stopping at the first. The cost follows the number of users with queued
+   * jobs (and the priorities they use), never the number of queued jobs or of idle accounts.
    */
   String claimStatement() {
     return """
-        WITH RECURSIVE walk (priority, served, user_id) AS (
-            -- the highest level that has queued jobs, with the user served least recently
-            SELECT top.priority, first_user.served, first_user.id
-            FROM (SELECT priority FROM job WHERE status = 'QUEUED' ORDER BY priority DESC LIMIT 1) top,
-                 LATERAL (SELECT coalesce(last_served_at, '-infinity') AS served, id FROM app_user
-                          ORDER BY 1, 2 LIMIT 1) first_user
+        WITH RECURSIVE heads AS (
+            (SELECT owner_id, priority, created_at, id FROM job WHERE status = 'QUEUED'
+             ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
           UNION ALL
-            -- then the next user on the same level, or, after the last user, the next lower level from the start
-            SELECT n.priority, n.served, n.user_id
-            FROM walk w, LATERAL (
-                (SELECT w.priority, coalesce(u.last_served_at, '-infinity') AS served, u.id AS user_id
-                 FROM app_user u
-                 WHERE (coalesce(u.last_served_at, '-infinity'), u.id) > (w.served, w.user_id)
-                 ORDER BY 2, 3 LIMIT 1)
+            -- after a pair: the same user's next lower priority, or else the next user
+            SELECT n.owner_id, n.priority, n.created_at, n.id
+            FROM heads h, LATERAL (
+                (SELECT owner_id, priority, created_at, id FROM job
+                 WHERE status = 'QUEUED' AND owner_id = h.owner_id AND priority < h.priority
+                 ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
                 UNION ALL
-                (SELECT below.priority, first_user.served, first_user.id
-                 FROM (SELECT priority FROM job WHERE status = 'QUEUED' AND priority < w.priority
-                       ORDER BY priority DESC LIMIT 1) below,
-                      LATERAL (SELECT coalesce(last_served_at, '-infinity') AS served, id FROM app_user
-                               ORDER BY 1, 2 LIMIT 1) first_user)
+                (SELECT owner_id, priority, created_at, id FROM job
+                 WHERE status = 'QUEUED' AND owner_id > h.owner_id
+                 ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
                 LIMIT 1) n
         ), next AS (
-            -- the nested loop runs the lookup for one pair at a time and stops at the first job it locks; the lookup
-            -- re-checks status and run_after on the row it locks, so a job another claim took meanwhile is skipped
+            -- pairs in claim order (ties between users broken by their oldest job, as one sort of all jobs would);
+            -- the nested loop locks in that order and stops at the first job it gets. The lookup re-checks status
+            -- and run_after on the row it locks, so a job another claim took meanwhile is skipped, not taken twice
             SELECT j.id, j.owner_id
-            FROM walk w, LATERAL (
-                SELECT id, owner_id FROM job
-                WHERE owner_id = w.user_id AND priority = w.priority AND status = 'QUEUED' AND run_after <= %1$s
-                ORDER BY created_at, id
-                LIMIT 1
-                FOR UPDATE SKIP LOCKED) j
+            FROM (SELECT h.owner_id, h.priority, h.created_at, h.id,
+                         (SELECT last_served_at FROM app_user u WHERE u.id = h.owner_id) AS last_served_at
+                  FROM heads h
+                  ORDER BY priority DESC, last_served_at ASC NULLS FIRST, created_at, id) c,
+                 LATERAL (
+                     SELECT id, owner_id FROM job
+                     WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %1$s
+                     ORDER BY created_at, id
+                     LIMIT 1
+                     FOR UPDATE SKIP LOCKED) j
+            ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id
             LIMIT 1
         ), served AS (
             UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
