@@ -59,31 +59,7 @@ public class JobQueue {
    * waiting on each other.
    */
   public Optional<ClaimedJob> claim(String workerName) {
-    String sql =
-        """
-        WITH next AS (
-            SELECT j.id, j.owner_id
-            FROM job j JOIN app_user u ON u.id = j.owner_id
-            WHERE j.status = 'QUEUED' AND j.run_after <= %1$s
-            ORDER BY j.priority DESC, u.last_served_at ASC NULLS FIRST, j.created_at, j.id
-            LIMIT 1
-            FOR UPDATE OF j SKIP LOCKED
-        ), served AS (
-            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
-        )
-        UPDATE job SET status = 'RUNNING',
-                       lease_owner = ?,                                   -- 1: worker name
-                       lease_token = ?,                                   -- 2: fresh token
-                       lease_expires_at = %1$s + interval '%2$d milliseconds',
-                       attempts = attempts + 1,
-                       started_at = %1$s,
-                       stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
-                       updated_at = %1$s
-        FROM next WHERE job.id = next.id
-        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts,
-                  (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
-        """
-            .formatted(clock.now(), config.queue().lease().toMillis());
+    String sql = claimStatement();
     UUID token = UUID.randomUUID();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -106,6 +82,67 @@ public class JobQueue {
     } catch (SQLException | JsonProcessingException e) {
       throw new QueueException("Could not claim a job", e);
     }
+  }
+
+  /**
+   * The claim, parameters 1 (worker name) and 2 (lease token). One ORDER BY over job joined to
+   * app_user cannot be served by any index (the order mixes both tables), so PostgreSQL would sort
+   * every queued job on each claim. Instead {@code heads} finds the oldest queued job of each
+   * (user, priority) pair by skipping through {@code job_claim_by_owner}, one or two index probes
+   * per pair; {@code next} sorts those few pairs into claim order and takes, pair by pair, the
+   * first job it can lock, stopping at the first. The cost follows the number of users with queued
+   * jobs (and the priorities they use), never the number of queued jobs or of idle accounts.
+   */
+  String claimStatement() {
+    return """
+        WITH RECURSIVE heads AS (
+            (SELECT owner_id, priority, created_at, id FROM job WHERE status = 'QUEUED'
+             ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
+          UNION ALL
+            -- after a pair: the same user's next lower priority, or else the next user
+            SELECT n.owner_id, n.priority, n.created_at, n.id
+            FROM heads h, LATERAL (
+                (SELECT owner_id, priority, created_at, id FROM job
+                 WHERE status = 'QUEUED' AND owner_id = h.owner_id AND priority < h.priority
+                 ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
+                UNION ALL
+                (SELECT owner_id, priority, created_at, id FROM job
+                 WHERE status = 'QUEUED' AND owner_id > h.owner_id
+                 ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
+                LIMIT 1) n
+        ), next AS (
+            -- pairs in claim order (ties between users broken by their oldest job, as one sort of all jobs would);
+            -- the nested loop locks in that order and stops at the first job it gets. The lookup re-checks status
+            -- and run_after on the row it locks, so a job another claim took meanwhile is skipped, not taken twice
+            SELECT j.id, j.owner_id
+            FROM (SELECT h.owner_id, h.priority, h.created_at, h.id,
+                         (SELECT last_served_at FROM app_user u WHERE u.id = h.owner_id) AS last_served_at
+                  FROM heads h
+                  ORDER BY priority DESC, last_served_at ASC NULLS FIRST, created_at, id) c,
+                 LATERAL (
+                     SELECT id, owner_id FROM job
+                     WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %1$s
+                     ORDER BY created_at, id
+                     LIMIT 1
+                     FOR UPDATE SKIP LOCKED) j
+            ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id
+            LIMIT 1
+        ), served AS (
+            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
+        )
+        UPDATE job SET status = 'RUNNING',
+                       lease_owner = ?,                                   -- 1: worker name
+                       lease_token = ?,                                   -- 2: fresh token
+                       lease_expires_at = %1$s + interval '%2$d milliseconds',
+                       attempts = attempts + 1,
+                       started_at = %1$s,
+                       stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
+                       updated_at = %1$s
+        FROM next WHERE job.id = next.id
+        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts,
+                  (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
+        """
+        .formatted(clock.now(), config.queue().lease().toMillis());
   }
 
   /**

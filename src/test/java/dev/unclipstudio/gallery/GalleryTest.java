@@ -92,6 +92,38 @@ class GalleryTest {
   }
 
   @Test
+  void searchFindsEveryWordInAnyOrderAndOtherFormsOfAWord() {
+    long circle = finishedImage("A Red Circle at the top");
+    long square = finishedImage("a blue square");
+    long squares = finishedImage("red squares in a row");
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    assertEquals(List.of(circle), shown(browser.get("/gallery?q=circle+red").asString()));
+    assertEquals(List.of(circle), shown(browser.get("/gallery?q=circles").asString()));
+    assertEquals(List.of(squares, square), shown(browser.get("/gallery?q=square").asString()));
+    assertEquals(List.of(squares), shown(browser.get("/gallery?q=Squares+RED").asString()));
+  }
+
+  @Test
+  void searchWithNoMatchShowsNoImages() {
+    finishedImage("a red circle");
+    String html =
+        WebClient.signedIn(user.username(), "password-" + user.username())
+            .get("/gallery?q=zebra")
+            .asString();
+    assertEquals(List.of(), shown(html));
+    assertTrue(html.contains("No images here yet"));
+  }
+
+  private static List<Long> shown(String html) {
+    List<Long> ids = new ArrayList<>();
+    Matcher m = Pattern.compile("/images/(\\d+)/thumb.png").matcher(html);
+    while (m.find()) {
+      ids.add(Long.parseLong(m.group(1)));
+    }
+    return ids;
+  }
+
+  @Test
   void searchTreatsWildcardsLiterally() {
     finishedImage("a green star");
     String html =

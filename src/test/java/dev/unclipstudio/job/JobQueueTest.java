@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.testing.PostgresResource;
@@ -13,15 +15,22 @@ import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +45,8 @@ class JobQueueTest {
   @Inject TestData data;
   @Inject Sql sql;
   @Inject StudioConfig config;
+  @Inject DataSource dataSource;
+  @Inject ObjectMapper json;
 
   @BeforeEach
   void clean() {
@@ -243,6 +254,133 @@ class JobQueueTest {
     assertTrue(queue.release(job.lease()));
     assertEquals("QUEUED", data.status(id));
     assertEquals(1, queue.claim("w").orElseThrow().attempt());
+  }
+
+  @Test
+  void priorityComesFirstThenTheUserServedLeastRecentlyAcrossUsers() {
+    CurrentUser a = data.user("level-a");
+    CurrentUser b = data.user("level-b");
+    CurrentUser c = data.user("level-c");
+    long a1 = data.textJob(a, "a1");
+    long b1 = data.textJob(b, "b1");
+    long c1 = data.textJob(c, "c1");
+    long b2 = data.textJob(b, "b2");
+    long c2 = data.textJob(c, "c2");
+    sql.execute(
+        "UPDATE job SET priority = 5 WHERE id IN (" + b2 + ", " + c2 + ")",
+        // c was served longer ago than b, a never: on level 5 c goes before b, then level 0 from a
+        "UPDATE app_user SET last_served_at = now() - interval '1 hour' WHERE id = " + b.id(),
+        "UPDATE app_user SET last_served_at = now() - interval '2 hours' WHERE id = " + c.id());
+    List<Long> order = new ArrayList<>();
+    Optional<ClaimedJob> job;
+    while ((job = queue.claim("w")).isPresent()) {
+      order.add(job.get().lease().jobId());
+    }
+    assertEquals(List.of(c2, b2, a1, c1, b1), order);
+  }
+
+  @Test
+  void theClaimMovesPastLockedJobsJobsInBackoffAndUsersWithoutWork() throws SQLException {
+    data.user("idle"); // never served, so first in fair-share order, but with nothing to run
+    CurrentUser a = data.user("busy-a");
+    CurrentUser b = data.user("busy-b");
+    long a1 = data.textJob(a, "a1");
+    long a2 = data.textJob(a, "a2");
+    long b1 = data.textJob(b, "b1");
+    long waiting = data.textJob(b, "waiting");
+    long top = data.textJob(b, "top");
+    sql.execute(
+        // the only job of the highest level waits for its backoff: the claim must fall to level 0
+        "UPDATE job SET priority = 9, run_after = now() + interval '1 hour' WHERE id = " + top,
+        "UPDATE job SET run_after = now() + interval '1 hour' WHERE id = " + waiting);
+    try (Connection other = dataSource.getConnection()) {
+      other.setAutoCommit(false);
+      lock(other, a1); // another worker is claiming a1 right now
+      assertEquals(a2, queue.claim("w").orElseThrow().lease().jobId(), "a's next job, not a wait");
+      lock(other, b1);
+      assertTrue(queue.claim("w").isEmpty(), "everything left is locked or waiting");
+      other.rollback();
+    }
+    assertEquals(b1, queue.claim("w").orElseThrow().lease().jobId(), "b, served less recently");
+    assertEquals(a1, queue.claim("w").orElseThrow().lease().jobId());
+    clock.advance(Duration.ofHours(2));
+    assertEquals(top, queue.claim("w").orElseThrow().lease().jobId());
+    assertEquals(waiting, queue.claim("w").orElseThrow().lease().jobId());
+  }
+
+  @Test
+  void theClaimReadsAFewJobRowsThroughTheIndexNoMatterHowDeepTheQueue() throws Exception {
+    List<CurrentUser> users = List.of(data.user("deep"), data.user("deep"), data.user("deep"));
+    for (CurrentUser user : users) {
+      // 2,000 jobs each, straight into the table (the per-user cap would refuse them)
+      sql.execute(
+          """
+          INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+          SELECT %d, 'TEXT_TO_IMAGE', 'QUEUED', '{}', 'deep', 1, 3, 'tiny', 'test' FROM generate_series(1, 2000)
+          """
+              .formatted(user.id()));
+    }
+    sql.execute("ANALYZE job", "ANALYZE app_user");
+    JsonNode plan = explainClaim();
+    List<JsonNode> nodes = new ArrayList<>();
+    collect(plan, nodes);
+    assertTrue(
+        nodes.stream().anyMatch(n -> "job_claim_by_owner".equals(n.path("Index Name").asText())),
+        "the per-user lookup must use job_claim_by_owner: " + plan);
+    assertTrue(
+        nodes.stream()
+            .filter(n -> "Sort".equals(n.path("Node Type").asText()))
+            .noneMatch(JobQueueTest::readsJobs),
+        "job rows must come in index order, never through a Sort: " + plan);
+    long jobRowsRead =
+        nodes.stream()
+            .filter(n -> "job".equals(n.path("Relation Name").asText()))
+            .filter(n -> !"ModifyTable".equals(n.path("Node Type").asText()))
+            .mapToLong(n -> n.path("Actual Rows").asLong() * n.path("Actual Loops").asLong())
+            .sum();
+    // per user with queued jobs its oldest job and the probe past it, then the job locked and
+    // updated
+    assertTrue(
+        jobRowsRead <= 2L * users.size() + 2,
+        jobRowsRead + " job rows read of 6,000 queued: " + plan);
+  }
+
+  /** EXPLAIN ANALYZE of the real claim statement, in a transaction that is rolled back. */
+  private JsonNode explainClaim() throws Exception {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + queue.claimStatement())) {
+        ps.setString(1, "explain");
+        ps.setObject(2, UUID.randomUUID());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return json.readTree(rs.getString(1)).get(0).get("Plan");
+        }
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  private static void collect(JsonNode node, List<JsonNode> into) {
+    into.add(node);
+    for (JsonNode child : node.path("Plans")) {
+      collect(child, into);
+    }
+  }
+
+  private static boolean readsJobs(JsonNode node) {
+    List<JsonNode> below = new ArrayList<>();
+    collect(node, below);
+    return below.stream().anyMatch(n -> "job".equals(n.path("Relation Name").asText()));
+  }
+
+  private static void lock(Connection c, long jobId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM job WHERE id = ? FOR UPDATE")) {
+      ps.setLong(1, jobId);
+      ps.executeQuery().close();
+    }
   }
 
   private static ResultImage image(int index) {

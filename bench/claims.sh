@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Claims per second of the job queue (claim + complete of a no-op job) on the embedded PostgreSQL with fsync on, at
+# 1k, 10k and 100k queued jobs over 100 users and 1, 4 and 16 worker threads, in a JVM of its own; medians of 3
+# interleaved rounds. Prints "BENCH ..." lines and the claim's EXPLAIN ANALYZE at each depth ("PLAN ..."). See
+# docs/benchmarks.md.
+#
+#   bench/claims.sh
+#   BENCH_JVM_OPTS="-Xmx1g" bench/claims.sh   # JVM options (default -Xmx1g)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
+java ${BENCH_JVM_OPTS:--Xmx1g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+  dev.unclipstudio.job.ClaimBenchmark
