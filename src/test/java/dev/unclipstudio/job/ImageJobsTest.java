@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
@@ -38,6 +39,7 @@ class ImageJobsTest {
 
   @Inject TestData data;
   @Inject Sql sql;
+  @Inject ApiTokens tokens;
   @Inject WorkerPool pool;
 
   CurrentUser user;
@@ -199,6 +201,32 @@ class ImageJobsTest {
     assertEquals(413, oversized.statusCode());
     assertEquals(0, sql.count("job"));
     assertEquals(0, sql.count("job_input"));
+  }
+
+  @Test
+  void aMaskThatMarksNothingToRepaintIsRefusedFromPagesAndApi() {
+    Response page =
+        browser.postMultipart(
+            "/inpaint",
+            Map.of("prompt", "a blue square", "images", "1"),
+            Map.of("source", Pngs.solid(64, 64, 0xff0000), "mask", Pngs.solid(64, 64, 0)));
+    assertEquals(400, page.statusCode());
+    assertTrue(page.asString().contains(RequestRules.MASK_KEEPS_EVERYTHING), page.asString());
+    String token = tokens.create(user.id(), "mask test");
+    Response api =
+        io.restassured.RestAssured.given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body(
+                "{\"prompt\": \"a blue square\", \"source\": \""
+                    + java.util.Base64.getEncoder().encodeToString(Pngs.solid(64, 64, 0xff0000))
+                    + "\", \"mask\": \""
+                    + java.util.Base64.getEncoder().encodeToString(Pngs.solid(64, 64, 0))
+                    + "\"}")
+            .post("/api/v1/jobs/inpaint");
+    assertEquals(400, api.statusCode());
+    assertEquals(RequestRules.MASK_KEEPS_EVERYTHING, api.jsonPath().getString("fields.mask"));
+    assertEquals(0, sql.count("job"));
   }
 
   @Test
