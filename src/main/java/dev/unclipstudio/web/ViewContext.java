@@ -1,6 +1,7 @@
 package dev.unclipstudio.web;
 
 import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.config.StudioConfig;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
@@ -11,9 +12,16 @@ import jakarta.inject.Named;
 public class ViewContext {
 
   private final SecurityIdentity identity;
+  private final StudioConfig config;
 
-  ViewContext(SecurityIdentity identity) {
+  ViewContext(SecurityIdentity identity, StudioConfig config) {
     this.identity = identity;
+    this.config = config;
+  }
+
+  /** The longest prompt the server takes: prompt boxes use it as their maxlength and counter. */
+  public int maxPromptLength() {
+    return config.queue().maxPromptLength();
   }
 
   public CurrentUser user() {

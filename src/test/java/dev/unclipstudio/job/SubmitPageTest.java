@@ -42,6 +42,17 @@ class SubmitPageTest {
   }
 
   @Test
+  void thePromptBoxHoldsWhatTheServerTakesAndSaysSo() {
+    for (String page : new String[] {"/", "/inpaint"}) {
+      String html = browser.get(page).asString();
+      assertTrue(html.contains("maxlength=\"300\""), page + ": the server's limit, not 2000");
+      assertTrue(
+          html.contains("Up to 300 characters."), page + ": the counter's text without script");
+      assertTrue(html.contains("/js/prompt-counter.js"), page);
+    }
+  }
+
+  @Test
   void everyBadFieldGetsItsOwnMessageAndNothingIsQueued() {
     Response r =
         browser.post(
