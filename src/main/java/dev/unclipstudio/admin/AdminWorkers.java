@@ -1,6 +1,6 @@
 package dev.unclipstudio.admin;
 
-import dev.unclipstudio.worker.WorkerLiveness;
+import dev.unclipstudio.job.WorkerLiveness;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -12,6 +12,17 @@ import java.util.Optional;
 @ApplicationScoped
 public class JobService {
 
+  static final String WORKERS_PAUSED =
+      "Workers are paused: nothing is running until an administrator resumes them.";
+  static final String NO_WORKERS =
+      "No worker is running right now: the job waits until one starts.";
+
+  private final WorkerLiveness liveness;
+
+  JobService(WorkerLiveness liveness) {
+    this.liveness = liveness;
+  }
+
   /** The user's newest jobs first. */
   @Transactional
   public List<JobView> recent(CurrentUser user, int limit) {
@@ -24,7 +35,7 @@ public class JobService {
     Job job = Job.findById(id);
     return job == null || !user.mayAccess(job.ownerId)
         ? Optional.empty()
-        : Optional.of(JobView.of(job));
+        : Optional.of(withQueueNote(JobView.of(job)));
   }
 
   /** Whether the job exists and the user may see it, without reading its images. */
@@ -50,6 +61,30 @@ public class JobService {
    */
   @Transactional(TxType.REQUIRES_NEW)
   public JobView current(long id) {
-    return JobView.of(Job.findById(id));
+    return withQueueNote(JobView.of(Job.findById(id)));
+  }
+
+  /**
+   * Queued jobs say when nothing will run them soon; the workers' states by the one liveness rule.
+   */
+  private JobView withQueueNote(JobView view) {
+    if (view.status() != JobStatus.QUEUED) {
+      return view;
+    }
+    Object[] counts =
+        (Object[])
+            Job.getEntityManager()
+                .createNativeQuery(
+                    "SELECT count(*) FILTER (WHERE s = 'RUNNING'), count(*) FILTER (WHERE s = 'PAUSED')"
+                        + " FROM (SELECT "
+                        + liveness.stateSql()
+                        + " AS s FROM worker) w")
+                .getSingleResult();
+    long running = ((Number) counts[0]).longValue();
+    long paused = ((Number) counts[1]).longValue();
+    if (running > 0) {
+      return view;
+    }
+    return view.withQueueNote(paused > 0 ? WORKERS_PAUSED : NO_WORKERS);
   }
 }

@@ -24,7 +24,8 @@ public record JobView(
     String error,
     OffsetDateTime createdAt,
     boolean cancelRequested,
-    List<Long> imageIds) {
+    List<Long> imageIds,
+    String queueNote) {
 
   public static JobView of(Job job) {
     return ofAll(List.of(job)).get(0);
@@ -54,7 +55,32 @@ public record JobView(
         job.error,
         job.createdAt,
         job.cancelRequested,
-        images);
+        images,
+        null);
+  }
+
+  /**
+   * The same view with a note on why a queued job is not moving (workers paused, none running), or
+   * none.
+   */
+  JobView withQueueNote(String note) {
+    return new JobView(
+        id,
+        kind,
+        status,
+        prompt,
+        imageCount,
+        percent,
+        stage,
+        step,
+        stageSteps,
+        queuePosition,
+        eta,
+        error,
+        createdAt,
+        cancelRequested,
+        imageIds,
+        note);
   }
 
   /** The stage as people read it ("Decoder", "Upscaling"), or null before the first step. */

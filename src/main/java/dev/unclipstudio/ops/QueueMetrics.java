@@ -1,6 +1,6 @@
 package dev.unclipstudio.ops;
 
-import dev.unclipstudio.worker.WorkerLiveness;
+import dev.unclipstudio.job.WorkerLiveness;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;

@@ -10,7 +10,7 @@ public enum WorkerState {
   UNHEALTHY,
   /**
    * No heartbeat within the lease: the instance was probably killed. Never stored, only derived
-   * when read ({@link WorkerLiveness}).
+   * when read ({@link dev.unclipstudio.job.WorkerLiveness}).
    */
   LOST
 }

@@ -18,7 +18,8 @@
     bar.value = job.percent;
     bar.textContent = job.percent + '%';
     if (job.status === 'QUEUED') {
-      detail.textContent = 'Waiting in the queue: position ' + job.queuePosition + '.';
+      detail.textContent = 'Waiting in the queue: position ' + job.queuePosition + '.'
+        + (job.queueNote ? ' ' + job.queueNote : '');
     } else if (job.stage) {
       detail.textContent = job.stageLabel + ', step ' + job.step + ' of ' + job.stageSteps + ' · ' + job.percent + '%'
         + (job.eta ? ' · about ' + job.eta + ' left' : '');

@@ -26,7 +26,8 @@ class JobViewTest {
         null,
         OffsetDateTime.now(),
         false,
-        List.of());
+        List.of(),
+        null);
   }
 
   @Test

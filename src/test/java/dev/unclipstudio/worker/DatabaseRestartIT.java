@@ -62,14 +62,14 @@ class DatabaseRestartIT {
     }
     sql.execute("NOTIFY job_queued");
     Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING'") > 0);
-    assertEquals(200, readiness(httpPort));
+    // Workers start claiming during start-up, before the HTTP server listens: wait for it to
+    // answer.
+    Await.untilIgnoringErrors(Duration.ofSeconds(60), () -> readiness(httpPort) == 200);
 
     pg.close(); // the database goes away in the middle of the work
     // Back only once the studio has met the outage, not after a fixed pause: its connection pool,
-    // which the workers
-    // share, fails the readiness check. (A worker's failed claim would be a poor signal: with the
-    // database away,
-    // the job it is running takes minutes to reach its end.)
+    // which the workers share, fails the readiness check. (A worker's failed claim would be a poor
+    // signal: with the database away, the job it is running takes minutes to reach its end.)
     Await.until(Duration.ofSeconds(60), () -> readiness(httpPort) == 503);
     pg = start(dataDir, port); // and comes back on the same address with the same data
 

@@ -1,12 +1,12 @@
-package dev.unclipstudio.worker;
+package dev.unclipstudio.job;
 
 import dev.unclipstudio.config.StudioConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The one rule for a worker that stopped reporting: a live state (starting, running, paused,
- * draining) whose heartbeat is older than the lease reads as {@link WorkerState#LOST}. Derived when
- * read, on the database clock, so that no surviving process has to notice and write it, and a
+ * draining) whose heartbeat is older than the lease reads as LOST (worker.WorkerState). Derived
+ * when read, on the database clock, so that no surviving process has to notice and write it, and a
  * killed instance leaves the RUNNING count on every instance at once. STOPPED and UNHEALTHY are
  * kept: such workers do not beat.
  */
