@@ -76,8 +76,8 @@ public class JobResource {
 
   @GET
   @Produces(MediaType.TEXT_HTML)
-  public TemplateInstance create() {
-    return createPage(SubmitForm.empty(), Map.of(), activePack.problem());
+  public TemplateInstance create(@BeanParam CreateFormQuery query) {
+    return createPage(query.toForm(), Map.of(), activePack.problem());
   }
 
   @POST

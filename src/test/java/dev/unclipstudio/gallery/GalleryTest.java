@@ -184,4 +184,33 @@ class GalleryTest {
         html);
     assertFalse(html.contains("corner" + id), "the number never runs onto the prompt");
   }
+
+  @Test
+  void anImageCanBeMadeAgainFromItsPageWithItsSeedAndSettings() {
+    data.textJob(user, "a red circle & a blue square");
+    ClaimedJob job = queue.claim("w").orElseThrow();
+    String params =
+        "{\"prompt\":\"a red circle & a blue square\",\"kind\":\"TEXT_TO_IMAGE\",\"seed\":\"41\","
+            + "\"prior_steps\":\"3\",\"prior_guidance_scale\":\"4.0\",\"decoder_steps\":\"4\","
+            + "\"decoder_guidance_scale\":\"5.0\",\"super_res_steps\":\"7\"}";
+    queue.complete(
+        job.lease(),
+        List.of(
+            new ResultImage(0, 41, 1, 1, params, null, null, Pngs.onePixel(), Pngs.onePixel())));
+    long id = sql.number("SELECT id FROM image WHERE job_id = " + job.lease().jobId());
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    String html = browser.get("/images/" + id).asString();
+    String link =
+        "/?prompt=a+red+circle+%26+a+blue+square&images=1&seed=41&priorSteps=3"
+            + "&priorGuidanceScale=4.0&decoderSteps=4&decoderGuidanceScale=5.0";
+    assertTrue(html.contains("href=\"" + link.replace("&", "&amp;") + "\""), html);
+    assertTrue(
+        html.contains("href=\"/?prompt=a+red+circle+%26+a+blue+square\""), "use this prompt");
+
+    String form = browser.get(link).asString();
+    assertTrue(form.contains(">a red circle &amp; a blue square</textarea>"), form);
+    assertTrue(form.contains("value=\"41\""), "the seed filled in");
+    assertTrue(form.contains("value=\"4\""), "the decoder steps filled in");
+    assertEquals(0, sql.count("job WHERE status = 'QUEUED'"), "filling the form submits nothing");
+  }
 }
