@@ -25,6 +25,7 @@ public record JobView(
     OffsetDateTime createdAt,
     boolean cancelRequested,
     List<Long> imageIds,
+    JobDetails details,
     String queueNote) {
 
   public static JobView of(Job job) {
@@ -56,6 +57,7 @@ public record JobView(
         job.createdAt,
         job.cancelRequested,
         images,
+        JobDetails.of(job),
         null);
   }
 
@@ -80,6 +82,7 @@ public record JobView(
         createdAt,
         cancelRequested,
         imageIds,
+        details,
         note);
   }
 

@@ -27,6 +27,7 @@ class JobViewTest {
         OffsetDateTime.now(),
         false,
         List.of(),
+        null,
         null);
   }
 

@@ -1,0 +1,79 @@
+package dev.unclipstudio.job;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * What a job was asked to do and how long it took, for its page and the API: seeds, settings (null
+ * = the pack's default), the pack, the wait in the queue and the run time.
+ *
+ * @param queueWait from submission to start, or null before it starts
+ * @param runTime from start to end, or null before it ends
+ */
+public record JobDetails(
+    JobParams params, String pack, String queueWait, String runTime, String remakeLink) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  static JobDetails of(Job job) {
+    JobParams params;
+    try {
+      params = JSON.readValue(job.params, JobParams.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("job " + job.id + " has unreadable params", e);
+    }
+    return new JobDetails(
+        params,
+        job.packName + " " + job.packVersion,
+        between(job.createdAt, job.startedAt),
+        job.finishedAt == null ? null : between(job.startedAt, job.finishedAt),
+        job.kind == JobKind.TEXT_TO_IMAGE ? remakeLink(params) : null);
+  }
+
+  /** The seeds as people read them: "7", "7, 8, 9". */
+  public String seeds() {
+    List<Long> seeds = params.seeds();
+    return seeds == null
+        ? ""
+        : seeds.stream().map(String::valueOf).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The create page filled in to make the same images again: prompt, first seed, count, settings.
+   */
+  private static String remakeLink(JobParams p) {
+    StringBuilder link =
+        new StringBuilder("/?prompt=")
+            .append(URLEncoder.encode(p.prompt(), StandardCharsets.UTF_8));
+    if (p.seeds() != null && !p.seeds().isEmpty()) {
+      link.append("&images=").append(p.seeds().size()).append("&seed=").append(p.seeds().get(0));
+    }
+    append(link, "priorSteps", p.priorSteps());
+    append(link, "priorGuidanceScale", p.priorGuidanceScale());
+    append(link, "decoderSteps", p.decoderSteps());
+    append(link, "decoderGuidanceScale", p.decoderGuidanceScale());
+    return link.toString();
+  }
+
+  private static void append(StringBuilder link, String field, Object value) {
+    if (value != null) {
+      link.append('&').append(field).append('=').append(value);
+    }
+  }
+
+  private static String between(OffsetDateTime from, OffsetDateTime to) {
+    if (from == null || to == null) {
+      return null;
+    }
+    long seconds = Math.max(0, Duration.between(from, to).toSeconds());
+    return seconds < 60 ? seconds + " s" : (seconds / 60) + " min " + (seconds % 60) + " s";
+  }
+}
