@@ -1,5 +1,6 @@
 package dev.unclipstudio.account;
 
+import dev.unclipstudio.time.DatabaseClock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,9 +24,9 @@ public class SignInThrottle {
   static final Backoff PER_ADDRESS = new Backoff(20);
 
   private final DataSource dataSource;
-  private final ThrottleClock clock;
+  private final DatabaseClock clock;
 
-  SignInThrottle(DataSource dataSource, ThrottleClock clock) {
+  SignInThrottle(DataSource dataSource, DatabaseClock clock) {
     this.dataSource = dataSource;
     this.clock = clock;
   }

@@ -1,6 +1,7 @@
 package dev.unclipstudio.account;
 
 import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.time.DatabaseClock;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,9 +24,9 @@ public class SignUpLimit {
 
   private final DataSource dataSource;
   private final StudioConfig config;
-  private final ThrottleClock clock;
+  private final DatabaseClock clock;
 
-  SignUpLimit(DataSource dataSource, StudioConfig config, ThrottleClock clock) {
+  SignUpLimit(DataSource dataSource, StudioConfig config, DatabaseClock clock) {
     this.dataSource = dataSource;
     this.config = config;
     this.clock = clock;

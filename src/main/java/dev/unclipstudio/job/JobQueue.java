@@ -3,6 +3,7 @@ package dev.unclipstudio.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.time.DatabaseClock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,14 +33,14 @@ public class JobQueue {
 
   private final DataSource dataSource;
   private final StudioConfig config;
-  private final QueueClock clock;
+  private final DatabaseClock clock;
   private final ObjectMapper json;
   private final Counter rescuedCounter;
 
   JobQueue(
       DataSource dataSource,
       StudioConfig config,
-      QueueClock clock,
+      DatabaseClock clock,
       ObjectMapper json,
       MeterRegistry metrics) {
     this.rescuedCounter =

@@ -2,6 +2,7 @@ package dev.unclipstudio.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.time.DatabaseClock;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.agroal.api.security.NamePrincipal;
@@ -73,7 +74,7 @@ public final class ClaimBenchmark {
           json.writeValueAsString(
               JobParams.textToImage("bench", List.of(1L), null, null, null, null));
       JobQueue queue =
-          new JobQueue(db, config(), new QueueClock(), json, new SimpleMeterRegistry());
+          new JobQueue(db, config(), new DatabaseClock(), json, new SimpleMeterRegistry());
       System.out.printf("BENCH settings %s%n", settings(db));
       System.out.printf(
           "BENCH load-before %s%n", Files.readString(Path.of("/proc/loadavg")).strip());

@@ -12,6 +12,7 @@ import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
+import dev.unclipstudio.time.DatabaseClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -41,7 +42,7 @@ class JobQueueTest {
 
   @Inject JobQueue queue;
   @Inject JobSubmission submission;
-  @Inject QueueClock clock;
+  @Inject DatabaseClock clock;
   @Inject TestData data;
   @Inject Sql sql;
   @Inject StudioConfig config;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.account.Role;
-import dev.unclipstudio.account.ThrottleClock;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
+import dev.unclipstudio.time.DatabaseClock;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -27,7 +27,7 @@ class ThrottlingTest {
 
   @Inject TestData data;
   @Inject Sql sql;
-  @Inject ThrottleClock clock;
+  @Inject DatabaseClock clock;
 
   @BeforeEach
   @AfterEach

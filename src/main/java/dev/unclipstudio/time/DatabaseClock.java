@@ -1,15 +1,15 @@
-package dev.unclipstudio.job;
+package dev.unclipstudio.time;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
 /**
- * The queue's notion of "now": always the database clock, so that instances with skewed clocks
- * agree. Tests move it forward instead of sleeping; the offset is rendered into SQL as a number,
- * never from user input.
+ * The studio's notion of "now" for everything several instances must agree on (leases, backoff,
+ * sign-in waits): always the database clock, so instances with skewed clocks agree. Tests move it
+ * forward instead of sleeping; the offset is rendered into SQL as a number, never from user input.
  */
 @ApplicationScoped
-public class QueueClock {
+public class DatabaseClock {
 
   private volatile Duration offset = Duration.ZERO;
 
