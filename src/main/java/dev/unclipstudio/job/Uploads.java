@@ -36,16 +36,14 @@ public final class Uploads {
     }
     if (upload.size() > LIMITS.maxBytes()) {
       throw new InvalidImageException(
-          "The "
-              + what
-              + " is %d MB; the most is %d MB."
-                  .formatted(upload.size() / (1024 * 1024), LIMITS.maxBytes() / (1024 * 1024)));
+          "This file is %d MB; the most is %d MB."
+              .formatted(upload.size() / (1024 * 1024), LIMITS.maxBytes() / (1024 * 1024)));
     }
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(upload.uploadedFile());
     } catch (IOException e) {
-      throw new InvalidImageException("The " + what + " could not be read.");
+      throw new InvalidImageException("This file could not be read.");
     }
     return acceptImage(bytes, what);
   }
@@ -59,6 +57,20 @@ public final class Uploads {
       return GATE.run(() -> PngCodec.encode(ImageDecoder.decode(bytes, LIMITS), Map.of()));
     } catch (DecodeGate.BusyException e) {
       throw new InvalidImageException(e.getMessage());
+    } catch (InvalidImageException e) {
+      throw new InvalidImageException(sentence(e.getMessage()));
     }
+  }
+
+  /**
+   * The decoder's terse reasons as the forms' other messages read: "Unsupported image format: …."
+   */
+  static String sentence(String reason) {
+    String s = reason.strip();
+    if (s.isEmpty()) {
+      return "This file is not an image we can read.";
+    }
+    s = Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    return s.endsWith(".") ? s : s + ".";
   }
 }

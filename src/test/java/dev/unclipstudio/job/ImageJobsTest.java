@@ -199,6 +199,18 @@ class ImageJobsTest {
         browser.postMultipart(
             "/variations", Map.of("images", "1"), Map.of("image", new byte[13 * 1024 * 1024]));
     assertEquals(413, oversized.statusCode());
+    Response large =
+        browser.postMultipart(
+            "/variations", Map.of("images", "1"), Map.of("image", new byte[11 * 1024 * 1024]));
+    assertEquals(400, large.statusCode());
+    assertTrue(
+        large.asString().contains("This file is 11 MB; the most is 10 MB."), large.asString());
+    Response text =
+        browser.postMultipart(
+            "/variations", Map.of("images", "1"), Map.of("image", "hello".getBytes()));
+    assertTrue(
+        text.asString().contains("Unsupported image format: only PNG and JPEG are accepted."),
+        "the decoder's reason as a sentence");
     assertEquals(0, sql.count("job"));
     assertEquals(0, sql.count("job_input"));
   }
