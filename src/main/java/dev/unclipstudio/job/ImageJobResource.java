@@ -41,7 +41,7 @@ public class ImageJobResource {
 
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance variations(Map<String, String> errors);
+    static native TemplateInstance variations(String images, Map<String, String> errors);
 
     static native TemplateInstance interpolate(
         ImageCard a, ImageCard b, List<ImageCard> choices, Map<String, String> errors);
@@ -82,13 +82,14 @@ public class ImageJobResource {
         VariationCommand.ofGalleryImage(id, fields.images("images", images, 4), null, null);
     return respond(
         requests.submit(user(), command, fields.problems()),
-        outcome -> Templates.variations(outcome.fields()));
+        // the count as typed comes back with the messages: a refused upload must not reset it
+        outcome -> Templates.variations(images, outcome.fields()));
   }
 
   @GET
   @Path("variations")
   public TemplateInstance variationsPage() {
-    return Templates.variations(Map.of());
+    return Templates.variations("4", Map.of());
   }
 
   /** Variations of an uploaded image. */
@@ -101,7 +102,8 @@ public class ImageJobResource {
     VariationCommand command = VariationCommand.ofUpload(png, fields.images("images", images, 4));
     return respond(
         requests.submit(user(), command, fields.problems()),
-        outcome -> Templates.variations(outcome.fields()));
+        // the count as typed comes back with the messages: a refused upload must not reset it
+        outcome -> Templates.variations(images, outcome.fields()));
   }
 
   @GET

@@ -19,6 +19,11 @@ public class ViewContext {
     this.config = config;
   }
 
+  /** The most images one job may ask for: number inputs use it as their max. */
+  public int maxImagesPerJob() {
+    return config.queue().maxImagesPerJob();
+  }
+
   /** The longest prompt the server takes: prompt boxes use it as their maxlength and counter. */
   public int maxPromptLength() {
     return config.queue().maxPromptLength();

@@ -207,7 +207,8 @@ class ImageJobsTest {
         large.asString().contains("This file is 11 MB; the most is 10 MB."), large.asString());
     Response text =
         browser.postMultipart(
-            "/variations", Map.of("images", "1"), Map.of("image", "hello".getBytes()));
+            "/variations", Map.of("images", "3"), Map.of("image", "hello".getBytes()));
+    assertTrue(text.asString().contains("value=\"3\""), "the count as typed, not reset to 4");
     assertTrue(
         text.asString().contains("Unsupported image format: only PNG and JPEG are accepted."),
         "the decoder's reason as a sentence");
