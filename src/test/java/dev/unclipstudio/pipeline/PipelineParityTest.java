@@ -69,18 +69,7 @@ class PipelineParityTest {
         EMBEDDING_ATOL,
         0,
         "image embeddings after the prior");
-    assertClose(
-        tensor(f, "decoder_output").data(),
-        result.intermediates().get("decoder_output").data(),
-        IMAGE_ATOL,
-        0,
-        "decoder output");
-    assertClose(
-        FixtureTensor.of(f.get("image")).floats(),
-        result.images().data(),
-        IMAGE_ATOL,
-        0,
-        "final image");
+    assertIntermediateAndImage(f, result, "decoder_output", "decoder output");
   }
 
   @Test
@@ -99,18 +88,7 @@ class PipelineParityTest {
                 new StageOverrides(
                     r.get("decoder_steps").asInt(), r.get("decoder_guidance").asDouble()),
                 new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
-    assertClose(
-        tensor(f, "decoder_output").data(),
-        result.intermediates().get("decoder_output").data(),
-        IMAGE_ATOL,
-        0,
-        "decoder output");
-    assertClose(
-        FixtureTensor.of(f.get("image")).floats(),
-        result.images().data(),
-        IMAGE_ATOL,
-        0,
-        "final image");
+    assertIntermediateAndImage(f, result, "decoder_output", "decoder output");
   }
 
   @Test
@@ -133,18 +111,7 @@ class PipelineParityTest {
                 new StageOverrides(
                     r.get("inpaint_steps").asInt(), r.get("inpaint_guidance").asDouble()),
                 new Batch(r.get("batch").asInt(), new FixtureNoise(f.get("stages")), SILENT));
-    assertClose(
-        tensor(f, "base_output").data(),
-        result.intermediates().get("base_output").data(),
-        IMAGE_ATOL,
-        0,
-        "base output");
-    assertClose(
-        FixtureTensor.of(f.get("image")).floats(),
-        result.images().data(),
-        IMAGE_ATOL,
-        0,
-        "final image");
+    assertIntermediateAndImage(f, result, "base_output", "base output");
     RgbImage out = result.rgbImages().get(0);
     int size = source.width();
     for (int p = 0; p < keep.length; p++) {
@@ -156,6 +123,23 @@ class PipelineParityTest {
             source.get(p % size, p / size, c), out.get(p % size, p / size, c), "kept pixel " + p);
       }
     }
+  }
+
+  /** One named intermediate and the final image (before quantisation) against the fixture. */
+  private static void assertIntermediateAndImage(
+      JsonNode f, PipelineResult result, String intermediate, String what) {
+    assertClose(
+        tensor(f, intermediate).data(),
+        result.intermediates().get(intermediate).data(),
+        IMAGE_ATOL,
+        0,
+        what);
+    assertClose(
+        FixtureTensor.of(f.get("image")).floats(),
+        result.images().data(),
+        IMAGE_ATOL,
+        0,
+        "final image");
   }
 
   /** [1, H, W, 3] uint8 → image. */
