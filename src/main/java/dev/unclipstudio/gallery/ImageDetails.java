@@ -1,7 +1,6 @@
 package dev.unclipstudio.gallery;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.unclipstudio.web.CreateFormLink;
 import java.util.Map;
 
 /**
@@ -37,35 +36,24 @@ public record ImageDetails(
    * one; null when there is nothing to reuse.
    */
   public String remakeLink() {
-    if (prompt == null || prompt.isBlank()) {
+    if (prompt == null
+        || prompt.isBlank()
+        || !"TEXT_TO_IMAGE".equals(String.valueOf(params.get("kind")))) {
       return null;
     }
-    if (!"TEXT_TO_IMAGE".equals(String.valueOf(params.get("kind")))) {
-      return null;
-    }
-    StringBuilder link = new StringBuilder(promptLink()).append("&images=1");
-    append(link, "seed", "seed");
-    append(link, "priorSteps", "prior_steps");
-    append(link, "priorGuidanceScale", "prior_guidance_scale");
-    append(link, "decoderSteps", "decoder_steps");
-    append(link, "decoderGuidanceScale", "decoder_guidance_scale");
-    return link.toString();
+    return CreateFormLink.forPrompt(prompt)
+        .images(1)
+        .seed(params.get("seed"))
+        .priorSteps(params.get("prior_steps"))
+        .priorGuidanceScale(params.get("prior_guidance_scale"))
+        .decoderSteps(params.get("decoder_steps"))
+        .decoderGuidanceScale(params.get("decoder_guidance_scale"))
+        .toString();
   }
 
   /** The create page with this image's prompt, for new images of the same idea. */
   public String promptLink() {
-    return prompt == null || prompt.isBlank() ? null : "/?prompt=" + encode(prompt);
-  }
-
-  private void append(StringBuilder link, String field, String key) {
-    Object value = params.get(key);
-    if (value != null) {
-      link.append('&').append(field).append('=').append(encode(value.toString()));
-    }
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    return prompt == null || prompt.isBlank() ? null : CreateFormLink.forPrompt(prompt).toString();
   }
 
   public boolean shared() {

@@ -3,8 +3,7 @@ package dev.unclipstudio.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
+import dev.unclipstudio.web.CreateFormLink;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -38,6 +37,11 @@ public record JobDetails(
         job.kind == JobKind.TEXT_TO_IMAGE ? remakeLink(params) : null);
   }
 
+  /** The create page with this job's prompt alone. */
+  public String promptLink() {
+    return CreateFormLink.forPrompt(params.prompt()).toString();
+  }
+
   /** The seeds as people read them: "7", "7, 8, 9". */
   public String seeds() {
     List<Long> seeds = params.seeds();
@@ -50,23 +54,15 @@ public record JobDetails(
    * The create page filled in to make the same images again: prompt, first seed, count, settings.
    */
   private static String remakeLink(JobParams p) {
-    StringBuilder link =
-        new StringBuilder("/?prompt=")
-            .append(URLEncoder.encode(p.prompt(), StandardCharsets.UTF_8));
+    CreateFormLink link = CreateFormLink.forPrompt(p.prompt());
     if (p.seeds() != null && !p.seeds().isEmpty()) {
-      link.append("&images=").append(p.seeds().size()).append("&seed=").append(p.seeds().get(0));
+      link.images(p.seeds().size()).seed(p.seeds().get(0));
     }
-    append(link, "priorSteps", p.priorSteps());
-    append(link, "priorGuidanceScale", p.priorGuidanceScale());
-    append(link, "decoderSteps", p.decoderSteps());
-    append(link, "decoderGuidanceScale", p.decoderGuidanceScale());
-    return link.toString();
-  }
-
-  private static void append(StringBuilder link, String field, Object value) {
-    if (value != null) {
-      link.append('&').append(field).append('=').append(value);
-    }
+    return link.priorSteps(p.priorSteps())
+        .priorGuidanceScale(p.priorGuidanceScale())
+        .decoderSteps(p.decoderSteps())
+        .decoderGuidanceScale(p.decoderGuidanceScale())
+        .toString();
   }
 
   private static String between(OffsetDateTime from, OffsetDateTime to) {
