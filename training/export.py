@@ -1,4 +1,4 @@
-"""Export the trained tiny family to ONNX (opset 17) + pack.json + side data into models/tiny/."""
+"""Export the trained tiny family to ONNX (opset 17) + pack.json (format 2) + side data into models/tiny/."""
 import json
 import os
 
@@ -20,6 +20,30 @@ class TextEncoderW(nn.Module):
 
     def forward(self, input_ids):
         return self.m(input_ids)
+
+
+class DecoderW(nn.Module):
+    """Format 2's decoder: the raw conditioning in, projected inside (as Karlo's decoder does)."""
+
+    def __init__(self, text_proj, decoder):
+        super().__init__()
+        self.text_proj, self.decoder = text_proj, decoder
+
+    def forward(self, sample, timestep, image_embeds, text_embeds, text_hidden_states, attention_mask):
+        ehs, cls = self.text_proj(image_embeds, text_embeds, text_hidden_states)
+        image_tokens = torch.ones(attention_mask.shape[0], self.text_proj.k, dtype=torch.bool)
+        return self.decoder(sample, timestep, ehs, cls, torch.cat([image_tokens, attention_mask], 1))
+
+
+class SuperResW(nn.Module):
+    """Format 2's super-res: x_t and the upsampled low-res image as two inputs."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, sample, timestep, low_res):
+        return self.m(torch.cat([sample, low_res], 1), timestep)
 
 
 def f32(*shape):
@@ -52,8 +76,7 @@ def export(module, args, path, in_names, out_names):
 def stage_inputs(m, B=2, seed=0):
     """Deterministic batch-2 inputs for every stage (used by export and fixtures)."""
     g = torch.Generator().manual_seed(seed)
-    L, C, W, D, S, U = CFG["L"], CFG["C"], CFG["W"], CFG["D"], CFG["S"], CFG["U"]
-    E = 4 * CFG["dec_ch"]
+    L, C, W, S, U = CFG["L"], CFG["C"], CFG["W"], CFG["S"], CFG["U"]
     ids, mask = m.tok(["a large red circle in the top left corner", "top-left: tiny crimson disc on white"][:B])
     ids32 = torch.from_numpy(ids).int()
     mask = torch.from_numpy(mask)
@@ -65,8 +88,6 @@ def stage_inputs(m, B=2, seed=0):
     pix = common.clip_preprocess(common.to_float(imgs))
     with torch.no_grad():
         z = m.image_encoder(pix)
-        ehs, cls = m.text_proj(z, te, th)
-    dmask = torch.cat([torch.ones(B, 4, dtype=torch.bool), mask], 1)
     t = torch.tensor([999, 500][:B], dtype=torch.int64)
     rn = lambda *s: torch.randn(s, generator=g)
     keep = torch.ones(B, 1, S, S)
@@ -77,12 +98,11 @@ def stage_inputs(m, B=2, seed=0):
         "image_encoder": ({"pixel_values": pix}, ["image_embeds"]),
         "prior": ({"hidden_states": rn(B, C), "timestep": t, "proj_embedding": te, "encoder_hidden_states": th,
                    "attention_mask": mask}, ["predicted_image_embedding"]),
-        "text_proj": ({"image_embeddings": z, "prompt_embeds": te, "text_encoder_hidden_states": th},
-                      ["encoder_hidden_states", "class_labels"]),
-        "decoder": ({"sample": rn(B, 3, S, S), "timestep": t, "encoder_hidden_states": ehs, "class_labels": cls,
-                     "attention_mask": dmask}, ["out_sample"]),
-        "super_res_first": ({"sample": rn(B, 6, U, U), "timestep": t}, ["out_sample"]),
-        "super_res_last": ({"sample": rn(B, 6, U, U), "timestep": torch.tensor([0, 0][:B])}, ["out_sample"]),
+        "decoder": ({"sample": rn(B, 3, S, S), "timestep": t, "image_embeds": z, "text_embeds": te,
+                     "text_hidden_states": th, "attention_mask": mask}, ["out_sample"]),
+        "super_res_first": ({"sample": rn(B, 3, U, U), "timestep": t, "low_res": rn(B, 3, U, U)}, ["out_sample"]),
+        "super_res_last": ({"sample": rn(B, 3, U, U), "timestep": torch.tensor([0, 0][:B]),
+                            "low_res": rn(B, 3, U, U)}, ["out_sample"]),
         "inpaint_base": ({"x": rn(B, 3, S, S), "timesteps": t, "tokens": torch.from_numpy(ids),
                           "mask": mask, "inpaint_image": x16 * keep, "inpaint_mask": keep}, ["out"]),
     }
@@ -90,26 +110,26 @@ def stage_inputs(m, B=2, seed=0):
 
 def stage_modules(m):
     return {"text_encoder": TextEncoderW(m.clip.text), "image_encoder": m.clip.image, "prior": m.prior,
-            "text_proj": m.text_proj, "decoder": m.decoder, "super_res_first": m.sr_first,
-            "super_res_last": m.sr_last, "inpaint_base": m.inpaint}
+            "decoder": DecoderW(m.text_proj, m.decoder), "super_res_first": SuperResW(m.sr_first),
+            "super_res_last": SuperResW(m.sr_last), "inpaint_base": m.inpaint}
 
 
 FILES = {"text_encoder": "text_encoder.onnx", "image_encoder": "image_encoder.onnx", "prior": "prior.onnx",
-         "text_proj": "text_proj.onnx", "decoder": "decoder.onnx", "super_res_first": "super_res.onnx",
+         "decoder": "decoder.onnx", "super_res_first": "super_res.onnx",
          "super_res_last": "super_res.onnx", "inpaint_base": "glide_base_inpaint.onnx"}
 
 
 def manifest(m, guidance=None):
-    L, C, W, D, S, U = CFG["L"], CFG["C"], CFG["W"], CFG["D"], CFG["S"], CFG["U"]
-    E = 4 * CFG["dec_ch"]
+    L, C, W, S, U = CFG["L"], CFG["C"], CFG["W"], CFG["S"], CFG["U"]
     g = {**DEFAULTS, **(guidance or {})}
     sched = lambda pred, var, clip, resp: {"beta_schedule": "cosine", "num_train_timesteps": 1000,
                                            "prediction_type": pred, "variance_type": var,
                                            "clip_sample_range": clip, "respacing": resp}
-    sr_io = {"inputs": {"sample": f32("batch", 6, U, U), "timestep": typ("int64", "batch")},
+    sr_io = {"inputs": {"sample": f32("batch", 3, U, U), "timestep": typ("int64", "batch"),
+                        "low_res": f32("batch", 3, U, U)},
              "outputs": {"out_sample": f32("batch", 3, U, U)}}
     return {
-        "format": 1, "name": "tiny", "version": "1", "license": "MIT",
+        "format": 2, "name": "tiny", "version": "1", "license": "MIT",
         "description": "Tiny unCLIP + GLIDE-inpainting family trained from scratch on a synthetic world of coloured "
                        "shapes (training/ in the Unclip Studio repository). 16 px decoder, 16->64 super-res.",
         "image_size": U,
@@ -133,14 +153,10 @@ def manifest(m, guidance=None):
                       "outputs": {"predicted_image_embedding": f32("batch", C)},
                       "scheduler": sched("sample", "fixed_small_log", 5.0, g["prior_steps"]),
                       "guidance_scale": g["prior_guidance"]},
-            "text_proj": {"file": FILES["text_proj"],
-                          "inputs": {"image_embeddings": f32("batch", C), "prompt_embeds": f32("batch", C),
-                                     "text_encoder_hidden_states": f32("batch", L, W)},
-                          "outputs": {"encoder_hidden_states": f32("batch", 4 + L, D), "class_labels": f32("batch", E)}},
             "decoder": {"file": FILES["decoder"], "image_size": S,
                         "inputs": {"sample": f32("batch", 3, S, S), "timestep": typ("int64", "batch"),
-                                   "encoder_hidden_states": f32("batch", 4 + L, D), "class_labels": f32("batch", E),
-                                   "attention_mask": typ("bool", "batch", 4 + L)},
+                                   "image_embeds": f32("batch", C), "text_embeds": f32("batch", C),
+                                   "text_hidden_states": f32("batch", L, W), "attention_mask": typ("bool", "batch", L)},
                         "outputs": {"out_sample": f32("batch", 6, S, S)},
                         "scheduler": sched("epsilon", "learned_range", 1.0, g["decoder_steps"]),
                         "guidance_scale": g["decoder_guidance"]},

@@ -62,7 +62,7 @@ def main():
     total = sum(os.path.getsize(p) for p in glob.glob(os.path.join(PACK, "**", "*"), recursive=True) if os.path.isfile(p))
     params = {"text_encoder (CLIP text tower)": M.n_params(m.clip.text),
               "image_encoder (CLIP image tower)": M.n_params(m.clip.image), "prior": M.n_params(m.prior),
-              "text_proj": M.n_params(m.text_proj), "decoder": M.n_params(m.decoder),
+              "decoder": M.n_params(m.text_proj) + M.n_params(m.decoder),
               "super_res (first = last)": M.n_params(m.sr), "inpaint_base": M.n_params(m.inpaint)}
     L = []
     w = L.append
@@ -71,7 +71,7 @@ def main():
       "16→64 super-resolution) plus a GLIDE-style text-conditional inpainting model, trained from scratch on CPU on "
       "a synthetic world of coloured shapes. It exists so the studio can be built, tested and demonstrated end to "
       "end without downloading anything; it is not a general image generator.\n")
-    w("Licence: **MIT** (weights, code, data generator). Format: `pack.json` format 1 (`docs/model-packs.md`).\n")
+    w("Licence: **MIT** (weights, code, data generator). Format: `pack.json` format 2 (`docs/model-packs.md`).\n")
     w("## World\n")
     w("`training/world.py` renders 64×64 images (4× supersampled, box-filtered) of one or two objects: 8 colours "
       "(red, green, blue, yellow, purple, orange, cyan, pink), 6 shapes (circle, square, triangle, star, ring, cross), "
@@ -87,13 +87,12 @@ def main():
         "text_encoder": f"causal transformer, width {CFG['W']}, 3 layers, 4 heads, context {CFG['L']}, pooled at EOT (argmax id), projection to C={CFG['C']} (not normalised)",
         "image_encoder": f"5-layer CNN (GroupNorm/SiLU, 32→4 px) + MLP head → C={CFG['C']}; input 32×32 CLIP-normalised",
         "prior": f"residual MLP (width {CFG['prior_d']}, {CFG['prior_layers']} blocks) over text_embeds + masked mean of the text tokens + time + x_t; x0-prediction, normalised CLIP space",
-        "text_proj": f"unCLIP text projection: 4 image tokens + LayerNorm(Linear(text tokens)) → D={CFG['D']}; class_labels = Linear(text_emb) + Linear(image_emb) (E={4 * CFG['dec_ch']}); learned null image embedding",
-        "decoder": f"UNet {CFG['dec_ch']}/{2 * CFG['dec_ch']}/{2 * CFG['dec_ch']} ch at 16/8/4 px, scale-shift ResBlocks, attention at 8 and 4 px over [encoder tokens ; spatial] with the token mask; ε + learned-range v",
-        "super_res_first": f"fully convolutional UNet {CFG['sr_ch']}/{2 * CFG['sr_ch']}/{2 * CFG['sr_ch']} ch, no attention, input x_t ‖ bicubic(16→64); ε, fixed_small_log; trained on 32×32 crops; the same file serves super_res_last",
+        "decoder": f"text projection inside the graph (4 image tokens + LayerNorm(Linear(text tokens)) → D={CFG['D']}; class_labels = Linear(text_emb) + Linear(image_emb), E={4 * CFG['dec_ch']}; learned null image embedding), then a UNet {CFG['dec_ch']}/{2 * CFG['dec_ch']}/{2 * CFG['dec_ch']} ch at 16/8/4 px, scale-shift ResBlocks, attention at 8 and 4 px over [encoder tokens ; spatial] with the token mask; ε + learned-range v",
+        "super_res_first": f"fully convolutional UNet {CFG['sr_ch']}/{2 * CFG['sr_ch']}/{2 * CFG['sr_ch']} ch, no attention, inputs x_t and bicubic(16→64), concatenated inside; ε, fixed_small_log; trained on 32×32 crops; the same file serves super_res_last",
         "inpaint_base": f"GLIDE-style: own bidirectional text transformer (width {CFG['inp_W']}, 2 layers, padding embedding where mask is False, pooled at the last position) + UNet {CFG['inp_ch']}/{2 * CFG['inp_ch']}/{2 * CFG['inp_ch']} ch with 7 input channels (x_t, masked image, keep-mask); ε + learned-range v",
     }
     pkeys = {"text_encoder": "text_encoder (CLIP text tower)", "image_encoder": "image_encoder (CLIP image tower)",
-             "prior": "prior", "text_proj": "text_proj", "decoder": "decoder", "super_res_first": "super_res (first = last)",
+             "prior": "prior", "decoder": "decoder", "super_res_first": "super_res (first = last)",
              "inpaint_base": "inpaint_base"}
     for st, k in pkeys.items():
         f = pack["stages"][st]["file"]

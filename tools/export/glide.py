@@ -296,7 +296,7 @@ def export(mc, a):
     assert len(text_ctx) == 1, "both stages read the same tokens"
     up = opts["inpaint_upsampler"]["image_size"]
     pack = {
-        "format": 1,
+        "format": 2,
         "name": "glide-inpaint" + ("-small-random" if a.small else "-random" if a.random_init else ""),
         "version": "1",
         "license": "MIT",

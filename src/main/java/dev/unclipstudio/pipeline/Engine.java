@@ -9,7 +9,6 @@ import dev.unclipstudio.pipeline.onnx.ImageEncoder;
 import dev.unclipstudio.pipeline.onnx.InpaintModel;
 import dev.unclipstudio.pipeline.onnx.Prior;
 import dev.unclipstudio.pipeline.onnx.TextEncoder;
-import dev.unclipstudio.pipeline.onnx.TextProjection;
 import dev.unclipstudio.pipeline.onnx.Upsampler;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
@@ -96,14 +95,11 @@ public final class Engine implements AutoCloseable {
             pack.hasStage(ModelPack.PRIOR)
                 ? track(opened, Prior.open(pack.stage(ModelPack.PRIOR), options))
                 : null;
-        TextProjection textProj =
-            track(opened, TextProjection.open(pack.stage(ModelPack.TEXT_PROJ), options));
         Decoder decoder = track(opened, Decoder.open(pack.stage(ModelPack.DECODER), options));
         unclip =
             new UnclipPipeline(
                 pack,
-                new UnclipPipeline.Stages(
-                    textEncoder, imageEncoder, prior, textProj, decoder, superRes));
+                new UnclipPipeline.Stages(textEncoder, imageEncoder, prior, decoder, superRes));
       }
       InpaintPipeline inpaint = null;
       if (pack.hasInpainting()) {

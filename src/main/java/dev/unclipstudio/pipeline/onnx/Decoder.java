@@ -5,7 +5,10 @@ import dev.unclipstudio.pipeline.pack.StageSpec;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import java.util.Map;
 
-/** The unCLIP decoder UNet ({@code decoder} stage): ε ‖ v at the base resolution. */
+/**
+ * The unCLIP decoder UNet ({@code decoder} stage): ε ‖ v at the base resolution. It takes the raw
+ * conditioning, as Karlo's decoder does, and projects it itself at every step (pack format 2).
+ */
 public final class Decoder implements AutoCloseable {
 
   private final StageSession session;
@@ -18,26 +21,31 @@ public final class Decoder implements AutoCloseable {
     return new Decoder(StageSession.open(spec, options));
   }
 
+  /** What one guided batch of rows is conditioned on, N rows each. */
+  public record Conditioning(
+      FloatTensor imageEmbeds, // [N, C]: the null image embedding in unconditional rows
+      FloatTensor textEmbeds, // [N, C]
+      FloatTensor textHiddenStates, // [N, L, W]
+      boolean[] attentionMask) {} // [N, L]: SOT..EOT
+
   /**
    * The calls of one sampling loop, the conditioning fixed; each step feeds x_t as {@code sample}.
    *
    * @param side S
-   * @param encoderHiddenStates [N, 4 + L, D]
-   * @param classLabels [N, E]
-   * @param attentionMask [N, 4 + L]: four true image-token positions, then the token mask
    * @return steps whose output is [N, 6, S, S] ε ‖ v
    */
-  public StageSteps steps(
-      int side, FloatTensor encoderHiddenStates, FloatTensor classLabels, boolean[] attentionMask) {
-    int n = classLabels.rows();
+  public StageSteps steps(int side, Conditioning cond) {
+    int n = cond.imageEmbeds().rows();
     return session.steps(
         Map.of(
             "sample", new StageInput.Floats(FloatTensor.zeros(n, 3, side, side)),
             "timestep", StageInput.Ints.timestep(0, n),
-            "encoder_hidden_states", new StageInput.Floats(encoderHiddenStates),
-            "class_labels", new StageInput.Floats(classLabels),
+            "image_embeds", new StageInput.Floats(cond.imageEmbeds()),
+            "text_embeds", new StageInput.Floats(cond.textEmbeds()),
+            "text_hidden_states", new StageInput.Floats(cond.textHiddenStates()),
             "attention_mask",
-                new StageInput.Bools(attentionMask, new long[] {n, attentionMask.length / n})),
+                new StageInput.Bools(
+                    cond.attentionMask(), new long[] {n, cond.attentionMask().length / n})),
         "sample",
         "timestep");
   }

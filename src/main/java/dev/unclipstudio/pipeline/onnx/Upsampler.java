@@ -19,21 +19,18 @@ public final class Upsampler implements AutoCloseable {
   }
 
   /**
-   * The calls of one sampling loop; each step feeds x_t into channels 0–2 of {@code sample}, next
-   * to the fixed upsampled low-res image.
+   * The calls of one sampling loop; each step feeds x_t as {@code sample}, beside the fixed
+   * upsampled low-res image ({@code low_res}, as Karlo's SuperResUNetModel takes it).
    *
    * @param upsampled [N, 3, U, U] the low-res image, bicubic-upsampled to U
    * @return steps whose output is [N, 3, U, U] ε
    */
   public StageSteps steps(FloatTensor upsampled) {
-    FloatTensor sample =
-        FloatTensor.zeros(upsampled.shape()).concatChannels(upsampled); // [N, 6, U, U]
     return session.steps(
         Map.of(
-            "sample",
-            new StageInput.Floats(sample),
-            "timestep",
-            StageInput.Ints.timestep(0, upsampled.rows())),
+            "sample", new StageInput.Floats(FloatTensor.zeros(upsampled.shape())),
+            "timestep", StageInput.Ints.timestep(0, upsampled.rows()),
+            "low_res", new StageInput.Floats(upsampled)),
         "sample",
         "timestep");
   }

@@ -24,7 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A model pack read from {@code pack.json} (format 1, docs/model-packs.md). Immutable apart from a
+ * A model pack read from {@code pack.json} (format 2, docs/model-packs.md). Immutable apart from a
  * cache of loaded tokenizers; thread-safe.
  */
 public final class ModelPack {
@@ -32,7 +32,6 @@ public final class ModelPack {
   public static final String TEXT_ENCODER = "text_encoder";
   public static final String IMAGE_ENCODER = "image_encoder";
   public static final String PRIOR = "prior";
-  public static final String TEXT_PROJ = "text_proj";
   public static final String DECODER = "decoder";
   public static final String SUPER_RES_FIRST = "super_res_first";
   public static final String SUPER_RES_LAST = "super_res_last";
@@ -40,7 +39,10 @@ public final class ModelPack {
   public static final String INPAINT_UPSAMPLER = "inpaint_upsampler";
 
   /** What a pack needs for unCLIP (text → image, variations, interpolation). */
-  public static final List<String> UNCLIP_STAGES = List.of(TEXT_ENCODER, TEXT_PROJ, DECODER);
+  public static final List<String> UNCLIP_STAGES = List.of(TEXT_ENCODER, DECODER);
+
+  /** The manifest format this engine reads. */
+  public static final int FORMAT = 2;
 
   public static final String CLIP_MEAN = "clip_mean";
   public static final String CLIP_STD = "clip_std";
@@ -61,8 +63,19 @@ public final class ModelPack {
   private ModelPack(Path dir, JsonNode root) throws ModelPackException {
     this.dir = dir;
     int format = required(root, "format").asInt();
-    if (format != 1) {
-      throw new ModelPackException("pack.json: unsupported format " + format + " (expected 1)");
+    if (format == 1) {
+      // format 1 had diffusers' separate text_proj stage and a 6-channel super-res input
+      throw new ModelPackException(
+          "pack.json in "
+              + dir
+              + ": format 1 is no longer read; upgrade the pack in place with"
+              + " tools/export/format2.py "
+              + dir
+              + " (no weight changes)");
+    }
+    if (format != FORMAT) {
+      throw new ModelPackException(
+          "pack.json in " + dir + ": unsupported format " + format + " (expected " + FORMAT + ")");
     }
     this.name = required(root, "name").asText();
     this.version = required(root, "version").asText();

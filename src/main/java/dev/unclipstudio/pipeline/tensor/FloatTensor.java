@@ -111,22 +111,4 @@ public record FloatTensor(float[] data, long[] shape) {
     s[1] = to - from;
     return new FloatTensor(d, s);
   }
-
-  /** Concatenation along axis 1: [B, C1, ...] ++ [B, C2, ...] → [B, C1 + C2, ...]. */
-  public FloatTensor concatChannels(FloatTensor other) {
-    int b = rows();
-    int a = rowSize();
-    int o = other.rowSize();
-    if (other.rows() != b) {
-      throw new IllegalArgumentException("batch sizes differ");
-    }
-    float[] d = new float[data.length + other.data.length];
-    for (int r = 0; r < b; r++) {
-      System.arraycopy(data, r * a, d, r * (a + o), a);
-      System.arraycopy(other.data, r * o, d, r * (a + o) + a, o);
-    }
-    long[] s = shape.clone();
-    s[1] += other.shape[1];
-    return new FloatTensor(d, s);
-  }
 }

@@ -33,20 +33,13 @@ record PromptEncoding(
         uncond.lastHiddenState().broadcastRows(batch).concatRows(th));
   }
 
-  /**
-   * Token masks in the same row order, each row optionally prefixed with {@code prefix} true
-   * positions.
-   */
-  boolean[] mask(int batch, boolean guided, int prefix) {
-    int l = condMask.length + prefix;
+  /** Token masks [N, L] in the same row order. */
+  boolean[] mask(int batch, boolean guided) {
+    int l = condMask.length;
     int rows = guided ? 2 * batch : batch;
     boolean[] out = new boolean[rows * l];
     for (int r = 0; r < rows; r++) {
-      boolean[] m = guided && r < batch ? uncondMask : condMask;
-      for (int i = 0; i < prefix; i++) {
-        out[r * l + i] = true;
-      }
-      System.arraycopy(m, 0, out, r * l + prefix, m.length);
+      System.arraycopy(guided && r < batch ? uncondMask : condMask, 0, out, r * l, l);
     }
     return out;
   }

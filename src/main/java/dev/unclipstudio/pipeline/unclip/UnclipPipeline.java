@@ -15,7 +15,6 @@ import dev.unclipstudio.pipeline.onnx.Prior;
 import dev.unclipstudio.pipeline.onnx.StageSteps;
 import dev.unclipstudio.pipeline.onnx.TextEncoder;
 import dev.unclipstudio.pipeline.onnx.TextEncoding;
-import dev.unclipstudio.pipeline.onnx.TextProjection;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.sampling.Batch;
 import dev.unclipstudio.pipeline.sampling.LoopSpec;
@@ -32,10 +31,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Karlo-style unCLIP (spec §1a–1c, §3.10): encodePrompt → runPrior → textProjection → runDecoder →
- * runSuperRes → toImages. Guidance layout {@code [uncond ; cond]} for prior and decoder. Stateless
- * apart from the sessions it is handed (which it does not close) and the loops' reusable buffers:
- * thread-safe.
+ * Karlo-style unCLIP (spec §1a–1c, §3.10): encodePrompt → runPrior → runDecoder → runSuperRes →
+ * toImages. Guidance layout {@code [uncond ; cond]} for prior and decoder. Stateless apart from the
+ * sessions it is handed (which it does not close) and the loops' reusable buffers: thread-safe.
  */
 public final class UnclipPipeline {
 
@@ -44,7 +42,6 @@ public final class UnclipPipeline {
       TextEncoder textEncoder,
       ImageEncoder imageEncoder,
       Prior prior,
-      TextProjection textProj,
       Decoder decoder,
       SuperResChain superRes) {}
 
@@ -169,7 +166,7 @@ public final class UnclipPipeline {
     int c = clipMean.length;
     ClassifierFreeGuidance cfg = prior.guidance();
     TextEncoding rows = text.rows(batch, cfg.enabled()); // [N, C], [N, L, W]
-    boolean[] mask = text.mask(batch, cfg.enabled(), 0); // [N, L]
+    boolean[] mask = text.mask(batch, cfg.enabled()); // [N, L]
     try (StageSteps steps = stages.prior().steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
       LoopSpec spec = LoopSpec.of(Stage.PRIOR, prior.scheduler(), batch, c);
       return priorLoop.run(
@@ -186,7 +183,7 @@ public final class UnclipPipeline {
     }
   }
 
-  /** text_proj → decoder → super-res; the images [B, 3, H, W] in [0, 1] with what made them. */
+  /** decoder → super-res; the images [B, 3, H, W] in [0, 1] with what made them. */
   private PipelineResult decodeEmbeddings(
       PromptEncoding text,
       FloatTensor imageEmbeds,
@@ -216,16 +213,13 @@ public final class UnclipPipeline {
     ClassifierFreeGuidance cfg = decoder.guidance();
     TextEncoding rows = text.rows(batch, cfg.enabled());
     FloatTensor nullEmbeds = FloatTensor.of(nullImageEmbedding.clone(), 1, c).broadcastRows(batch);
-    TextProjection.Conditioning cond =
-        stages
-            .textProj()
-            .project(
-                cfg.stack(nullEmbeds, imageEmbeds),
-                rows.textEmbeds(),
-                rows.lastHiddenState()); // [N, 4 + L, D], [N, E]
-    boolean[] mask = text.mask(batch, cfg.enabled(), 4); // [N, 4 + L]
-    try (StageSteps steps =
-        stages.decoder().steps(s, cond.encoderHiddenStates(), cond.classLabels(), mask)) {
+    Decoder.Conditioning cond =
+        new Decoder.Conditioning(
+            cfg.stack(nullEmbeds, imageEmbeds),
+            rows.textEmbeds(),
+            rows.lastHiddenState(),
+            text.mask(batch, cfg.enabled()));
+    try (StageSteps steps = stages.decoder().steps(s, cond)) {
       LoopSpec spec =
           LoopSpec.of(Stage.DECODER, decoder.scheduler(), batch, 3 * s * s)
               .withLearnedVariance()

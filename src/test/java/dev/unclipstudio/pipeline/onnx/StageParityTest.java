@@ -16,22 +16,33 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
  * Each stage's ONNX model in Java against the PyTorch module on the same inputs
  * (fixtures/tiny/stage_*.json).
+ *
+ * <p>The fixtures were written for pack format 1. The super-res stages' one 6-channel {@code
+ * sample} (x_t ‖ low-res) is fed as format 2's {@code sample} and {@code low_res}: the same values
+ * and the same graph behind a Concat. Format 1's decoder took text_proj's output, so its stage
+ * fixture cannot drive format 2's decoder (text_proj inside): the decoder is checked against the
+ * reference by PipelineParityTest (text→image and variation: decoder_output within 1e-3).
  */
 class StageParityTest {
 
   private static final double ATOL = 1e-4;
+  private static final Set<String> COVERED_BY_PIPELINE_PARITY = Set.of(ModelPack.DECODER);
 
   @TestFactory
   List<DynamicTest> everyStageMatchesPyTorch() throws Exception {
     ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
     List<DynamicTest> tests = new ArrayList<>();
     for (StageSpec stage : pack.stages().values()) {
+      if (COVERED_BY_PIPELINE_PARITY.contains(stage.name())) {
+        continue;
+      }
       tests.add(
           DynamicTest.dynamicTest(
               stage.name(),
@@ -49,6 +60,11 @@ class StageParityTest {
         it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       inputs.put(e.getKey(), FixtureTensor.of(e.getValue()).toStageInput());
+    }
+    if (stage.inputs().containsKey("low_res") && !fixture.get("inputs").has("low_res")) {
+      FloatTensor both = FixtureTensor.of(fixture.get("inputs").get("sample")).toFloatTensor();
+      inputs.put("sample", new StageInput.Floats(both.channels(0, 3)));
+      inputs.put("low_res", new StageInput.Floats(both.channels(3, 6)));
     }
     try (StageSession session = StageSession.open(stage, EngineOptions.cpu())) {
       Map<String, FloatTensor> actual = session.run(inputs);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.pipeline.pack.ModelPackException;
 import dev.unclipstudio.pipeline.pack.StageSpec;
@@ -27,16 +26,23 @@ class StageStepsTest {
   void decoderStepsEqualOneOffRunsWithTheSampleInBothGuidanceHalves() throws Exception {
     ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
     StageSpec spec = pack.stage(ModelPack.DECODER);
-    JsonNode in =
-        Fixtures.readJson(Fixtures.requireTinyFixture("stage_decoder.json")).get("inputs");
-    FloatTensor hidden =
-        FixtureTensor.of(in.get("encoder_hidden_states")).toFloatTensor(); // [2, 4 + L, D]
-    FloatTensor labels = FixtureTensor.of(in.get("class_labels")).toFloatTensor(); // [2, E]
-    boolean[] mask = FixtureTensor.of(in.get("attention_mask")).booleans();
+    long[] hiddenShape = spec.inputs().get("text_hidden_states").shape(); // [batch, L, W]
+    int c = (int) spec.inputs().get("image_embeds").shape()[1];
+    int l = (int) hiddenShape[1];
+    boolean[] mask = new boolean[2 * l];
+    for (int i = 0; i < mask.length; i++) {
+      mask[i] = i % l < 3 + 5 * (i / l); // rows of 3 and 8 tokens
+    }
+    Decoder.Conditioning cond =
+        new Decoder.Conditioning(
+            FloatTensor.fromDoubles(noise(2 * c, 1), 2, c),
+            FloatTensor.fromDoubles(noise(2 * c, 2), 2, c),
+            FloatTensor.fromDoubles(noise(2 * l * (int) hiddenShape[2], 3), 2, l, hiddenShape[2]),
+            mask);
     int side = spec.imageSize();
     try (Decoder decoder = Decoder.open(spec, EngineOptions.cpu());
         StageSession session = StageSession.open(spec, EngineOptions.cpu());
-        StageSteps steps = decoder.steps(side, hidden, labels, mask)) {
+        StageSteps steps = decoder.steps(side, cond)) {
       for (int timestep : new int[] {999, 500, 0}) {
         double[] x = noise(3 * side * side, timestep); // one image, fed as both rows
         float[] twice = new float[2 * x.length];
@@ -49,10 +55,10 @@ class StageStepsTest {
                     Map.of(
                         "sample", new StageInput.Floats(FloatTensor.of(twice, 2, 3, side, side)),
                         "timestep", StageInput.Ints.timestep(timestep, 2),
-                        "encoder_hidden_states", new StageInput.Floats(hidden),
-                        "class_labels", new StageInput.Floats(labels),
-                        "attention_mask",
-                            new StageInput.Bools(mask, new long[] {2, mask.length / 2})))
+                        "image_embeds", new StageInput.Floats(cond.imageEmbeds()),
+                        "text_embeds", new StageInput.Floats(cond.textEmbeds()),
+                        "text_hidden_states", new StageInput.Floats(cond.textHiddenStates()),
+                        "attention_mask", new StageInput.Bools(mask, new long[] {2, l})))
                 .get("out_sample");
         assertArrayEquals(
             expected.data(), values(steps.step(x, 2, timestep)), "decoder at t=" + timestep);
@@ -61,7 +67,7 @@ class StageStepsTest {
   }
 
   @Test
-  void upsamplerStepsKeepTheLowResChannelsBesideEachNewSample() throws Exception {
+  void upsamplerStepsKeepTheLowResImageBesideEachNewSample() throws Exception {
     StageSpec spec = superResSpec();
     FloatTensor upsampled = fixtureLowRes();
     try (Upsampler upsampler = Upsampler.open(spec, EngineOptions.cpu());
@@ -111,7 +117,10 @@ class StageStepsTest {
     return ModelPack.readManifest(Fixtures.requireTinyPack()).stage(ModelPack.SUPER_RES_FIRST);
   }
 
-  /** The low-res channels of the tiny pack's super-res fixture: [2, 3, U, U]. */
+  /**
+   * The low-res channels of the tiny pack's super-res fixture (written for pack format 1, where
+   * they were channels 3–5 of one input): [2, 3, U, U].
+   */
   private static FloatTensor fixtureLowRes() {
     return FixtureTensor.of(
             Fixtures.readJson(Fixtures.requireTinyFixture("stage_super_res_first.json"))
@@ -127,11 +136,9 @@ class StageStepsTest {
     return session
         .run(
             Map.of(
-                "sample",
-                new StageInput.Floats(
-                    FloatTensor.fromDoubles(x, lowRes.shape()).concatChannels(lowRes)),
-                "timestep",
-                StageInput.Ints.timestep(timestep, 2)))
+                "sample", new StageInput.Floats(FloatTensor.fromDoubles(x, lowRes.shape())),
+                "timestep", StageInput.Ints.timestep(timestep, 2),
+                "low_res", new StageInput.Floats(lowRes)))
         .get("out_sample")
         .data();
   }

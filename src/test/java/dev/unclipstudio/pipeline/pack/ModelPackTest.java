@@ -36,8 +36,7 @@ class ModelPackTest {
     ModelPack pack = ModelPack.open(dir);
     assertFalse(pack.name().isBlank());
     assertTrue(pack.imageSize() > 0);
-    for (String stage :
-        new String[] {ModelPack.TEXT_ENCODER, ModelPack.TEXT_PROJ, ModelPack.DECODER}) {
+    for (String stage : ModelPack.UNCLIP_STAGES) {
       assertTrue(pack.hasStage(stage), "the pack needs stage " + stage);
     }
     assertEquals(pack.clip().embedDim(), pack.sideVector(ModelPack.NULL_IMAGE_EMBEDDING).length);
@@ -120,13 +119,24 @@ class ModelPackTest {
   }
 
   @Test
+  void aFormatOnePackIsSentToTheUpgradeTool() throws Exception {
+    Path pack = copyTinyPack();
+    ObjectNode root = manifest(pack);
+    root.put("format", 1);
+    write(pack, root);
+    ModelPackException e = assertThrows(ModelPackException.class, () -> ModelPack.open(pack));
+    assertContains(e.getMessage(), "format 1 is no longer read");
+    assertContains(e.getMessage(), "tools/export/format2.py " + pack);
+  }
+
+  @Test
   void halfOfUnclipIsNamed() throws Exception {
     Path pack = copyTinyPack();
     ObjectNode root = manifest(pack);
     root.with("stages").remove("decoder");
     write(pack, root);
     ModelPackException e = assertThrows(ModelPackException.class, () -> ModelPack.open(pack));
-    assertContains(e.getMessage(), "unCLIP needs the stages [text_encoder, text_proj, decoder]");
+    assertContains(e.getMessage(), "unCLIP needs the stages [text_encoder, decoder]");
     assertContains(e.getMessage(), "[decoder] is missing");
   }
 
@@ -150,7 +160,7 @@ class ModelPackTest {
   void aPackWithoutAPipelineDoesNotOpenAnEngine() throws Exception {
     Path pack = copyTinyPack();
     ObjectNode root = manifest(pack);
-    for (String stage : List.of("text_encoder", "text_proj", "decoder", "inpaint_base")) {
+    for (String stage : List.of("text_encoder", "decoder", "inpaint_base")) {
       root.with("stages").remove(stage);
     }
     write(pack, root);
@@ -169,7 +179,7 @@ class ModelPackTest {
     Files.writeString(
         temp.resolve("pack.json"),
         """
-        {"format": 1, "name": "glide-only", "version": "0", "image_size": 64,
+        {"format": 2, "name": "glide-only", "version": "0", "image_size": 64,
          "tokenizers": {"glide": {"kind": "gpt2-bpe", "encoder": "%s", "merges": "%s", "context_length": 128}},
          "stages": {}}
         """
