@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Parity fixture for GLIDE inpainting: the ORIGINAL samplers of openai/glide-text2im on the small
-random-init pack that `glide.py --random-init --small` exports, with injected noise.
+random-init pack that `glide_export.py --random-init --small` exports, with injected noise.
 
     python3 tools/export/glide_fixtures.py --pack PACK_DIR --out FIXTURE.json [--seed 0]
 
@@ -38,7 +38,8 @@ import torch as th
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import glide  # noqa: E402  (this folder's export tool: same constructors, seeds, tensor format)
+from packtools import check_rebuilt  # noqa: E402
+import glide_export as glide  # noqa: E402  (this folder's export tool: same constructors, seeds, tensor format)
 
 PROMPT = "a red cube on a table"
 BATCH = 1
@@ -89,24 +90,6 @@ class InjectedNoise:
         assert self.k == len(self.steps), f"{self.k} steps drew noise, {len(self.steps)} prepared"
 
 
-def check_rebuilt(model, pack, stage):
-    """The rebuilt module must be the exported one: compare with the outputs the export recorded."""
-    check = json.loads((pack / "check" / f"{stage}.json").read_text())
-    inputs = {}
-    for name, t in check["inputs"].items():
-        dtype = {"float32": "<f4", "int64": "<i8", "bool": "?"}[t["dtype"]]
-        a = np.frombuffer(base64.b64decode(t["b64"]), dtype=dtype)
-        inputs[name] = th.from_numpy(a.reshape(t["shape"]).copy())
-    want = np.frombuffer(base64.b64decode(check["outputs"]["out"]["b64"]), "<f4")
-    with th.no_grad():
-        kwargs = {k: v for k, v in inputs.items() if k not in ("x", "timesteps")}
-        got = model(inputs["x"], inputs["timesteps"], **kwargs).numpy().ravel()
-    err = float(np.abs(got - want).max())
-    if err > 1e-6:
-        raise SystemExit(f"{stage}: rebuilt module differs from the exported one by {err}; "
-                         "export the pack with the same --seed")
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--pack", type=Path, required=True, help="pack from glide.py --random-init --small")
@@ -118,7 +101,7 @@ def main():
     models, diffusions, opts = {}, {}, {}
     for stage in glide.CHECKPOINTS:
         model, o = glide.build_model(mc, stage, True, glide.stage_seed(a.seed, stage))
-        check_rebuilt(model, a.pack, stage)
+        check_rebuilt(model, a.pack / "check" / f"{stage}.json")
         models[stage], opts[stage] = model, o
     o_base, o_up = opts["inpaint_base"], opts["inpaint_upsampler"]
     diffusion = mc.create_gaussian_diffusion(steps=o_base["diffusion_steps"], noise_schedule=o_base["noise_schedule"],

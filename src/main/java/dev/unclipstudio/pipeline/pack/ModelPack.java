@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unclipstudio.pipeline.image.ClipImagePreprocessor;
 import dev.unclipstudio.pipeline.schedule.BetaSchedule;
 import dev.unclipstudio.pipeline.schedule.DiffusionConfig;
 import dev.unclipstudio.pipeline.schedule.PredictionType;
@@ -276,7 +277,19 @@ public final class ModelPack {
         required(node, "embed_dim").asInt(),
         node.path("image_size").asInt(224),
         floats(node.path("image_mean"), new float[] {0.48145466f, 0.4578275f, 0.40821073f}),
-        floats(node.path("image_std"), new float[] {0.26862954f, 0.26130258f, 0.27577711f}));
+        floats(node.path("image_std"), new float[] {0.26862954f, 0.26130258f, 0.27577711f}),
+        choice(node, "resample", "float", ClipImagePreprocessor.Resample::named),
+        choice(node, "crop", "center", ClipImagePreprocessor.Crop::named));
+  }
+
+  private static <T> T choice(
+      JsonNode node, String field, String fallback, java.util.function.Function<String, T> named) {
+    String value = node.path(field).asText(fallback);
+    try {
+      return named.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("clip." + field + ": unknown value \"" + value + "\"", e);
+    }
   }
 
   private static float[] floats(JsonNode node, float[] fallback) {

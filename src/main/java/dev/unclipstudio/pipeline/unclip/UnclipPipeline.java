@@ -6,7 +6,6 @@ import dev.unclipstudio.pipeline.StageSettings;
 import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.guidance.GuidanceLayout;
 import dev.unclipstudio.pipeline.guidance.OutputChannels;
-import dev.unclipstudio.pipeline.image.ClipImagePreprocessor;
 import dev.unclipstudio.pipeline.image.ImageTensors;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.Decoder;
@@ -139,10 +138,7 @@ public final class UnclipPipeline {
     if (stages.imageEncoder() == null) {
       throw new IllegalStateException("pack " + pack.name() + " has no image encoder");
     }
-    var clip = pack.clip();
-    FloatTensor pixels =
-        new ClipImagePreprocessor(clip.imageSize(), clip.imageMean(), clip.imageStd())
-            .preprocess(image); // [1, 3, S, S]
+    FloatTensor pixels = pack.clip().preprocessor().preprocess(image); // [1, 3, S, S]
     return stages.imageEncoder().encode(pixels).data();
   }
 

@@ -37,11 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The GLIDE slice of "real checkpoints": the small random-init pack that {@code
- * tools/export/glide.py --random-init --small} exported from the original glide-text2im modules
- * (src/test/packs/glide-small), against PyTorch. Its graphs against the modules' outputs the export
- * recorded (the export check), and the engine's whole inpainting (base with guidance, then the
- * inpainting upsampler) against the ORIGINAL {@code p_sample_loop} as the inpaint notebook drives
- * it, with the same injected noise ({@code tools/export/glide_fixtures.py}): within 1e-4 in
+ * tools/export/glide_export.py --random-init --small} exported from the original glide-text2im
+ * modules (src/test/packs/glide-small), against PyTorch. Its graphs against the modules' outputs
+ * the export recorded (the export check), and the engine's whole inpainting (base with guidance,
+ * then the inpainting upsampler) against the ORIGINAL {@code p_sample_loop} as the inpaint notebook
+ * drives it, with the same injected noise ({@code tools/export/glide_fixtures.py}): within 1e-4 in
  * float32.
  *
  * <p>The pack is used through {@link GlideSmallPack} (the GPT-2 BPE files come from ../shared).

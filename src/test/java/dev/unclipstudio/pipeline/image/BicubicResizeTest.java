@@ -94,7 +94,9 @@ class BicubicResizeTest {
           new ClipImagePreprocessor(
               c.get("size").asInt(),
               new float[] {(float) mean[0], (float) mean[1], (float) mean[2]},
-              new float[] {(float) std[0], (float) std[1], (float) std[2]});
+              new float[] {(float) std[0], (float) std[1], (float) std[2]},
+              ClipImagePreprocessor.Resample.FLOAT,
+              ClipImagePreprocessor.Crop.CENTER);
       float[] out =
           pre.preprocess(new RgbImage(c.get("in_w").asInt(), c.get("in_h").asInt(), rgb)).data();
       assertClose(

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Export GLIDE's inpainting models (openai/glide-text2im) to an Unclip Studio model pack.
 
-    python3 tools/export/glide.py --checkpoints DIR --out PACK_DIR
-    python3 tools/export/glide.py --random-init [--small] --out PACK_DIR
+    python3 tools/export/glide_export.py --checkpoints DIR --out PACK_DIR
+    python3 tools/export/glide_export.py --random-init [--small] --out PACK_DIR
 
 The models are built by the ORIGINAL code (`create_model_and_diffusion` with
 `model_and_diffusion_defaults()` / `model_and_diffusion_defaults_upsampler()` and `inpaint=True`),
@@ -24,18 +24,18 @@ prints the max abs error of every stage and fails above its threshold (1e-3 by d
 Debian packages only: python3-torch, python3-numpy, python3-onnx (see tools/export/README.md).
 """
 import argparse
-import base64
 import json
 import shutil
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch as th
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from packtools import UsageError, export_onnx, fail, randomise, tensor_json  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference-code" / "glide-text2im"
-OPSET = 17  # ONNX Runtime 1.23 (the engine's) runs opsets up to 23; torch 1.13 exports up to 17
 CHECKPOINTS = {
     "inpaint_base": ("base-inpaint.pt", "GLIDE base inpainting model (64 px)"),
     "inpaint_upsampler": ("upsample-inpaint.pt", "GLIDE inpainting upsampler (64->256 px)"),
@@ -49,10 +49,6 @@ GUIDANCE = 5.0
 SMALL = dict(num_channels=32, num_res_blocks=1, num_head_channels=32, attention_resolutions="8",
              text_ctx=16, xf_width=8, xf_layers=1, xf_heads=2)
 SMALL_SIZES = {"inpaint_base": (16, "1,1"), "inpaint_upsampler": (64, "1,1,1,1")}
-
-
-class UsageError(Exception):
-    pass
 
 
 def import_glide(reference_code):
@@ -79,16 +75,6 @@ def options(mc, stage, small):
         o.update(SMALL)
         o["image_size"], o["channel_mult"] = SMALL_SIZES[stage]
     return o
-
-
-def randomise(model, seed):
-    """Random weights that make every path matter: the original init zeroes the output
-    convolutions (the model would predict 0) and leaves the text embeddings uninitialised."""
-    g = th.Generator().manual_seed(seed)
-    with th.no_grad():
-        for name, p in model.named_parameters():
-            if "embedding" in name or not p.any():
-                p.copy_(th.randn(p.shape, generator=g) * 0.1)
 
 
 def build_model(mc, stage, small, seed, checkpoints=None):
@@ -185,30 +171,10 @@ def random_inputs(specs, batch, n_vocab, g):
     return out
 
 
-def tensor_json(t):
-    a = t.detach().cpu().numpy()
-    dtype = {np.dtype("float32"): "float32", np.dtype("int64"): "int64", np.dtype("bool"): "bool"}[a.dtype]
-    return {"dtype": dtype, "shape": list(a.shape),
-            "b64": base64.b64encode(np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<")).tobytes()).decode()}
-
-
 def export_stage(wrapper, specs, path, check_path, batch, n_vocab, seed):
     names = list(specs)
     g = th.Generator().manual_seed(seed)
-    example = random_inputs(specs, 2, n_vocab, g)
-    dynamic = {n: {0: "batch"} for n in names}
-    dynamic["out"] = {0: "batch"}
-    large = sum(p.numel() for p in wrapper.parameters()) * 4 > 1.8e9
-    with th.no_grad():
-        th.onnx.export(wrapper, tuple(example[n] for n in names), str(path), input_names=names,
-                       output_names=["out"], dynamic_axes=dynamic, opset_version=OPSET,
-                       do_constant_folding=True)
-    if large:
-        # above protobuf's 2 GB: move the weights into one external data file beside the graph
-        import onnx
-        m = onnx.load(str(path))
-        onnx.save_model(m, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
-                        location=path.name + ".data")
+    export_onnx(wrapper, random_inputs(specs, 2, n_vocab, g), ["out"], path)
     check = random_inputs(specs, batch, n_vocab, g)
     with th.no_grad():
         out = wrapper(**check)
@@ -253,8 +219,7 @@ def main(argv=None):
             reference = DEFAULT_REFERENCE
         export(import_glide(reference), a)
     except UsageError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        return fail(e)
     return 0
 
 
