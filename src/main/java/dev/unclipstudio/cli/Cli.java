@@ -46,7 +46,7 @@ public final class Cli {
 
   private static final Set<String> COMMON =
       Set.of("pack", "out", "seed", "images", "steps", "guidance", "device", "threads");
-  private static final Set<String> FLAGS = Set.of("quiet");
+  private static final Set<String> FLAGS = Set.of("quiet", "low-memory");
   private static final Set<String> HELP = Set.of("help", "--help", "-h");
 
   private final PrintStream out;
@@ -135,7 +135,8 @@ public final class Cli {
             + PackCheck.DEFAULT_ATOL
             + ")",
         "  help                             this text",
-        "common: [--pack DIR] (default $UNCLIP_PACK or models/tiny) [--device cpu|cuda[:N]] [--threads N] [--quiet]");
+        "common: [--pack DIR] (default $UNCLIP_PACK or models/tiny) [--device cpu|cuda[:N]] [--threads N] [--quiet]",
+        "        [--low-memory]   load each model only while its stage runs (full-size packs on small machines)");
   }
 
   // ---------------------------------------------------------------- commands
@@ -343,6 +344,10 @@ public final class Cli {
     Integer threads = a.intOption("threads");
     if (threads != null) {
       options = options.withIntraOpThreads(threads);
+    }
+    if (a.flag("low-memory")) {
+      // the sessions open one at a time, later: check every model's signature now, one at a time
+      return Engine.open(ModelPack.open(packDir(a)), options.withLowMemory(true));
     }
     // Engine.open checks every signature on its own sessions: no need to load the models twice
     return Engine.open(ModelPack.readManifest(packDir(a)), options);

@@ -19,6 +19,8 @@ import java.util.Map;
 /**
  * The ONNX Runtime session of one stage, opened once ({@link SessionFactory}) with its signature
  * checked against the manifest: single calls ({@link #run}) and sampling loops ({@link #steps}).
+ * With {@link EngineOptions#lowMemory} the model is loaded when a call or loop starts and freed
+ * when the last one ends, so a pack needs memory for the stages running at that moment only.
  * Thread-safe: ONNX Runtime allows concurrent {@code run} calls.
  */
 public final class StageSession implements AutoCloseable {
@@ -27,27 +29,43 @@ public final class StageSession implements AutoCloseable {
 
   private final StageSpec spec;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
-  private final SessionFactory.Opened opened;
+  private final EngineOptions options;
   private final Map<String, OnnxJavaType> inputTypes;
   private final IdleLoops idleLoops = new IdleLoops();
+  private String device;
+  private SessionFactory.Opened opened; // null while unloaded (low-memory mode)
+  private int users;
 
-  private StageSession(StageSpec spec, SessionFactory.Opened opened) throws OrtException {
+  private StageSession(
+      StageSpec spec, EngineOptions options, Map<String, OnnxJavaType> inputTypes) {
     this.spec = spec;
-    this.opened = opened;
-    Map<String, OnnxJavaType> types = new HashMap<>();
-    for (Map.Entry<String, NodeInfo> e : opened.session().getInputInfo().entrySet()) {
-      types.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).type);
-    }
-    this.inputTypes = Map.copyOf(types);
+    this.options = options;
+    this.inputTypes = inputTypes;
+    this.device = options.requestedDevice();
   }
 
-  /** Loads the stage's model; never leaks a half-opened session. */
+  /**
+   * Loads the stage's model (in low-memory mode only when it is first used; the pack's signatures
+   * were checked when it was opened); never leaks a half-opened session.
+   */
   public static StageSession open(StageSpec spec, EngineOptions engineOptions)
       throws ModelPackException {
+    if (engineOptions.lowMemory()) {
+      Map<String, OnnxJavaType> types = new HashMap<>();
+      spec.inputs().values().forEach(t -> types.put(t.name(), t.type().javaType()));
+      return new StageSession(spec, engineOptions, Map.copyOf(types));
+    }
     SessionFactory.Opened opened = SessionFactory.open(spec, engineOptions);
     try {
-      return new StageSession(spec, opened);
-    } catch (OrtException | RuntimeException e) {
+      Map<String, OnnxJavaType> types = new HashMap<>();
+      for (Map.Entry<String, NodeInfo> e : opened.session().getInputInfo().entrySet()) {
+        types.put(e.getKey(), ((TensorInfo) e.getValue().getInfo()).type);
+      }
+      StageSession session = new StageSession(spec, engineOptions, Map.copyOf(types));
+      session.opened = opened;
+      session.device = opened.device();
+      return session;
+    } catch (RuntimeException | OrtException e) {
       closeQuietly(spec, opened);
       throw new ModelPackException(
           spec.file().getFileName()
@@ -59,13 +77,38 @@ public final class StageSession implements AutoCloseable {
     }
   }
 
+  /** The session, loaded if needed, for one more call or loop; pair with {@link #release}. */
+  private synchronized OrtSession acquire() {
+    if (opened == null) {
+      try {
+        opened = SessionFactory.open(spec, options);
+        device = opened.device();
+      } catch (ModelPackException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }
+    users++;
+    return opened.session();
+  }
+
+  private synchronized void release() {
+    users--;
+    if (options.lowMemory() && users == 0 && opened != null) {
+      closeQuietly(spec, opened);
+      opened = null;
+    }
+  }
+
   public StageSpec spec() {
     return spec;
   }
 
-  /** "cpu" or "cuda:N": where this session actually runs. */
-  public String device() {
-    return opened.device();
+  /**
+   * "cpu" or "cuda:N": where this session actually runs (in low-memory mode the device asked for,
+   * until the model is first loaded).
+   */
+  public synchronized String device() {
+    return device;
   }
 
   /**
@@ -73,8 +116,9 @@ public final class StageSession implements AutoCloseable {
    * closed.
    */
   public Map<String, FloatTensor> run(Map<String, StageInput> inputs) {
+    OrtSession session = acquire();
     try (Feed feed = Feed.bind(env, inputTypes, inputs, spec.name());
-        OrtSession.Result result = timed(feed.tensors(), Map.of())) {
+        OrtSession.Result result = timed(session, feed.tensors(), Map.of())) {
       Map<String, FloatTensor> out = new HashMap<>();
       for (Map.Entry<String, OnnxValue> e : result) {
         OnnxTensor tensor = (OnnxTensor) e.getValue();
@@ -86,6 +130,8 @@ public final class StageSession implements AutoCloseable {
       return out;
     } catch (OrtException e) {
       throw failure(e);
+    } finally {
+      release();
     }
   }
 
@@ -108,6 +154,7 @@ public final class StageSession implements AutoCloseable {
     }
     StageSteps kept = idleLoops.take(inputs, sampleInput, timestepInput);
     if (kept != null) {
+      acquire(); // released when the loop ends
       return kept;
     }
     long rows = inputs.values().iterator().next().shape()[0];
@@ -119,6 +166,7 @@ public final class StageSession implements AutoCloseable {
       }
     }
     Feed feed = null;
+    acquire(); // released when the loop ends
     try {
       feed = Feed.bind(env, inputTypes, inputs, spec.name());
       return new StageSteps(
@@ -127,13 +175,14 @@ public final class StageSession implements AutoCloseable {
       if (feed != null) {
         feed.close();
       }
+      release();
       throw e instanceof OrtException o ? failure(o) : (RuntimeException) e;
     }
   }
 
   /** One step of a loop: outputs go into the loop's pinned buffers. */
   void runPinned(Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> pinnedOutputs) {
-    try (OrtSession.Result ignored = timed(inputs, pinnedOutputs)) {
+    try (OrtSession.Result ignored = timed(held(), inputs, pinnedOutputs)) {
       // the outputs are already in the pinned buffers
     } catch (OrtException e) {
       throw failure(e);
@@ -142,6 +191,17 @@ public final class StageSession implements AutoCloseable {
 
   void loopEnded(StageSteps steps) {
     idleLoops.giveBack(steps);
+    release();
+  }
+
+  /** Whether the model is in memory now (always, unless in low-memory mode). */
+  synchronized boolean loaded() {
+    return opened != null;
+  }
+
+  /** The session a running loop holds (acquired when the loop started). */
+  private synchronized OrtSession held() {
+    return opened.session();
   }
 
   private IllegalStateException failure(OrtException e) {
@@ -150,11 +210,11 @@ public final class StageSession implements AutoCloseable {
         e);
   }
 
-  private OrtSession.Result timed(
-      Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> pinnedOutputs) throws OrtException {
+  private static OrtSession.Result timed(
+      OrtSession session, Map<String, OnnxTensor> inputs, Map<String, OnnxTensor> pinnedOutputs)
+      throws OrtException {
     long start = System.nanoTime();
     try {
-      OrtSession session = opened.session();
       return pinnedOutputs.isEmpty() ? session.run(inputs) : session.run(inputs, pinnedOutputs);
     } finally {
       OrtTime.add(System.nanoTime() - start);
@@ -162,9 +222,12 @@ public final class StageSession implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     idleLoops.close();
-    closeQuietly(spec, opened);
+    if (opened != null) {
+      closeQuietly(spec, opened);
+      opened = null;
+    }
   }
 
   private static void closeQuietly(StageSpec spec, SessionFactory.Opened opened) {

@@ -48,10 +48,9 @@ public final class StageSteps implements AutoCloseable {
   }
 
   /**
-   * One step: writes x_t of B images into the sample input, whose N = copies·B rows may be longer
-   * than one image (the super-res input holds the low-res channels after x_t; image r goes to the
-   * start of rows r, B + r, …, and the rest of each row keeps its values), sets the timestep of
-   * every row and runs the model.
+   * One step: writes x_t of B images into the N = copies·B rows of the sample input (image r into
+   * rows r, B + r, …; a row longer than one image keeps the rest of its values), sets the timestep
+   * of every row and runs the model.
    *
    * @return the output, valid until the next step
    */
