@@ -7,6 +7,7 @@ import dev.unclipstudio.pipeline.onnx.Decoder;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.onnx.ImageEncoder;
 import dev.unclipstudio.pipeline.onnx.InpaintModel;
+import dev.unclipstudio.pipeline.onnx.MemoryFit;
 import dev.unclipstudio.pipeline.onnx.Prior;
 import dev.unclipstudio.pipeline.onnx.TextEncoder;
 import dev.unclipstudio.pipeline.onnx.Upsampler;
@@ -65,6 +66,9 @@ public final class Engine implements AutoCloseable {
               + " stage (stages: "
               + pack.stages().keySet()
               + ")");
+    }
+    if (!options.lowMemory() && options.device() == EngineOptions.Device.CPU) {
+      MemoryFit.check(pack, MemoryFit.available());
     }
     List<AutoCloseable> opened = new ArrayList<>();
     try {
