@@ -23,7 +23,6 @@ prints the max abs error of every stage and fails above its threshold (1e-3 by d
 
 Debian packages only: python3-torch, python3-numpy, python3-onnx (see tools/export/README.md).
 """
-import argparse
 import json
 import shutil
 import sys
@@ -32,7 +31,8 @@ from pathlib import Path
 import torch as th
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from packtools import UsageError, export_onnx, fail, randomise, tensor_json  # noqa: E402
+from packtools import (UsageError, export_arguments, export_onnx, randomise, run_export,  # noqa: E402
+                       tensor_json)
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference-code" / "glide-text2im"
@@ -200,27 +200,10 @@ def shape_json(shape):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--reference-code", type=Path, default=None,
-                   help=f"checkout of openai/glide-text2im (default {DEFAULT_REFERENCE} if present, "
-                        "else an installed glide_text2im)")
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--checkpoints", type=Path, help="folder with base-inpaint.pt and upsample-inpaint.pt")
-    src.add_argument("--random-init", action="store_true", help="random weights (for tests)")
-    p.add_argument("--small", action="store_true", help="with --random-init: small models (a few MB)")
+    p = export_arguments(__doc__.split("\n\n")[0], DEFAULT_REFERENCE, "checkout of openai/glide-text2im",
+                         "folder with base-inpaint.pt and upsample-inpaint.pt")
     p.add_argument("--seed", type=int, default=0, help="seed of the random weights and check inputs")
-    p.add_argument("--out", type=Path, required=True, help="pack folder to write")
-    a = p.parse_args(argv)
-    try:
-        if a.small and not a.random_init:
-            raise UsageError("--small needs --random-init (checkpoints have the original sizes)")
-        reference = a.reference_code
-        if reference is None and DEFAULT_REFERENCE.is_dir():
-            reference = DEFAULT_REFERENCE
-        export(import_glide(reference), a)
-    except UsageError as e:
-        return fail(e)
-    return 0
+    return run_export(p, argv, DEFAULT_REFERENCE, lambda reference, a: export(import_glide(reference), a))
 
 
 def export(mc, a):

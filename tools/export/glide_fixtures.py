@@ -28,7 +28,6 @@ float values in both).
 The fixture format is docs/model-packs.md "Test fixtures" (`pipeline_inpaint.json`).
 """
 import argparse
-import base64
 import json
 import sys
 from pathlib import Path
@@ -38,7 +37,7 @@ import torch as th
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from packtools import check_rebuilt  # noqa: E402
+from packtools import check_rebuilt, f16, f16_json, uint8_json  # noqa: E402
 import glide_export as glide  # noqa: E402  (this folder's export tool: same constructors, seeds, tensor format)
 
 PROMPT = "a red cube on a table"
@@ -47,20 +46,6 @@ BASE_STEPS = "4"
 GUIDANCE = 5.0
 UPSAMPLE_TEMP = 0.997  # notebook: upsample_temp
 ROUNDING_MARGIN = 1e-3
-
-
-def f16(t):
-    """A tensor on the float16 grid, so the fixture stores it as float16 without loss."""
-    return t.half().float()
-
-
-def f16_json(t):
-    a = t.detach().numpy().astype("<f2")
-    return {"dtype": "float16", "shape": list(a.shape), "b64": base64.b64encode(a.tobytes()).decode()}
-
-
-def uint8_json(a):
-    return {"dtype": "uint8", "shape": list(a.shape), "b64": base64.b64encode(a.astype(np.uint8).tobytes()).decode()}
 
 
 class InjectedNoise:

@@ -34,7 +34,6 @@ that returns the text unchanged is installed (prompts that need no mojibake repa
 Debian packages only: python3-torch, python3-torchvision, python3-numpy, python3-onnx,
 python3-omegaconf, python3-regex (see tools/export/README.md).
 """
-import argparse
 import gzip
 import json
 import sys
@@ -46,8 +45,8 @@ import numpy as np
 import torch as th
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from packtools import (UsageError, copy_file, export_onnx, fail, randomise,  # noqa: E402
-                       write_check)
+from packtools import (UsageError, copy_file, export_arguments, export_onnx, randomise,  # noqa: E402
+                       run_export, write_check)
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference-code"
@@ -391,28 +390,11 @@ def write_f32(path, t):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--reference-code", type=Path, default=None,
-                   help=f"folder with the karlo/ and clip/ checkouts (default {DEFAULT_REFERENCE} if present, "
-                        "else installed packages)")
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--checkpoints", type=Path, help="folder with Karlo's checkpoint files (CHECKPOINTS)")
-    src.add_argument("--random-init", action="store_true", help="random weights (for tests)")
-    p.add_argument("--small", action="store_true", help="with --random-init: small models (a few MB)")
+    p = export_arguments(__doc__.split("\n\n")[0], DEFAULT_REFERENCE, "folder with the karlo/ and clip/ checkouts",
+                         "folder with Karlo's checkpoint files (CHECKPOINTS)")
     p.add_argument("--sampling", choices=sorted(SAMPLING), default="default",
                    help="Karlo's SAMPLING_CONF whose step counts become the pack's defaults")
-    p.add_argument("--out", type=Path, required=True, help="pack folder to write")
-    a = p.parse_args(argv)
-    try:
-        if a.small and not a.random_init:
-            raise UsageError("--small needs --random-init (checkpoints have the original sizes)")
-        reference = a.reference_code
-        if reference is None and DEFAULT_REFERENCE.is_dir():
-            reference = DEFAULT_REFERENCE
-        export(Karlo(reference), a)
-    except UsageError as e:
-        return fail(e)
-    return 0
+    return run_export(p, argv, DEFAULT_REFERENCE, lambda reference, a: export(Karlo(reference), a))
 
 
 if __name__ == "__main__":

@@ -31,36 +31,20 @@ Fixture format: docs/model-packs.md "Test fixtures"; intermediates `input_ids` (
 (uint8 [1, H, W, 3]) and `pixel_values`; `image` = the sampler's final output in [0, 1].
 """
 import argparse
-import base64
 import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import torch as th
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import karlo_export as export  # noqa: E402  (this folder's export tool: same constructors and seeds)
-from packtools import check_rebuilt, tensor_json  # noqa: E402
+from packtools import check_rebuilt, f16, f16_json, tensor_json, uint8_json  # noqa: E402
 
 PROMPT = "a red cube on a blue table"
 BATCH = 2
 SAMPLING = "default"
-
-
-def f16(t):
-    """A tensor on the float16 grid, so the fixture stores it as float16 without loss."""
-    return t.half().float()
-
-
-def f16_json(t):
-    a = t.detach().numpy().astype("<f2")
-    return {"dtype": "float16", "shape": list(a.shape), "b64": base64.b64encode(a.tobytes()).decode()}
-
-
-def uint8_json(a):
-    return {"dtype": "uint8", "shape": list(a.shape), "b64": base64.b64encode(a.astype(np.uint8).tobytes()).decode()}
 
 
 class StageNoise:

@@ -1,6 +1,7 @@
 """What every export tool here shares: the tensor format of check files and fixtures, random weights
 that make every path of a zero-initialised original matter, and ONNX export with large weights in one
 external data file. Debian packages only: python3-torch, python3-numpy, python3-onnx."""
+import argparse
 import base64
 import json
 import shutil
@@ -120,3 +121,46 @@ def copy_file(source, target):
 def fail(e):
     print(f"error: {e}", file=sys.stderr)
     return 2
+
+
+def f16(t):
+    """A tensor on the float16 grid, so a fixture stores it as float16 without loss."""
+    return t.half().float()
+
+
+def f16_json(t):
+    a = t.detach().numpy().astype("<f2")
+    return {"dtype": "float16", "shape": list(a.shape), "b64": base64.b64encode(a.tobytes()).decode()}
+
+
+def uint8_json(a):
+    return {"dtype": "uint8", "shape": list(a.shape), "b64": base64.b64encode(a.astype(np.uint8).tobytes()).decode()}
+
+
+def export_arguments(description, default_reference, reference_help, checkpoints_help):
+    """The options every export tool takes; the tool adds its own before parsing."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--reference-code", type=Path, default=None,
+                   help=f"{reference_help} (default {default_reference} if present, else installed packages)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--checkpoints", type=Path, help=checkpoints_help)
+    src.add_argument("--random-init", action="store_true", help="random weights (for tests)")
+    p.add_argument("--small", action="store_true", help="with --random-init: small models (a few MB)")
+    p.add_argument("--out", type=Path, required=True, help="pack folder to write")
+    return p
+
+
+def run_export(parser, argv, default_reference, export):
+    """Parses, finds the reference code and runs export(reference, args); a UsageError is printed
+    and exits 2."""
+    a = parser.parse_args(argv)
+    try:
+        if a.small and not a.random_init:
+            raise UsageError("--small needs --random-init (checkpoints have the original sizes)")
+        reference = a.reference_code
+        if reference is None and default_reference.is_dir():
+            reference = default_reference
+        export(reference, a)
+    except UsageError as e:
+        return fail(e)
+    return 0

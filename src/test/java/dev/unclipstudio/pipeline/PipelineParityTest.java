@@ -76,7 +76,8 @@ class PipelineParityTest {
   void variationMatchesTheReferencePipeline() {
     JsonNode f = fixture("variation");
     JsonNode r = f.get("request");
-    RgbImage source = sourceImage(f, r.get("source").asText());
+    RgbImage source =
+        FixtureTensor.of(f.get("intermediates").get(r.get("source").asText())).rgbImage();
     float[] embedding = TINY.engine().imageEmbedding(source);
     assertClose(
         tensor(f, "image_embeddings").data(), embedding, 1e-4, 0, "image encoder embedding");
@@ -95,7 +96,8 @@ class PipelineParityTest {
   void inpaintingMatchesTheReferencePipelineAndKeepsTheSource() {
     JsonNode f = fixture("inpaint");
     JsonNode r = f.get("request");
-    RgbImage source = sourceImage(f, r.get("source").asText());
+    RgbImage source =
+        FixtureTensor.of(f.get("intermediates").get(r.get("source").asText())).rgbImage();
     float[] mask64 = tensor(f, "keep_mask_64").data();
     boolean[] keep = new boolean[mask64.length];
     for (int i = 0; i < keep.length; i++) {
@@ -140,16 +142,5 @@ class PipelineParityTest {
         IMAGE_ATOL,
         0,
         "final image");
-  }
-
-  /** [1, H, W, 3] uint8 → image. */
-  private static RgbImage sourceImage(JsonNode f, String name) {
-    FixtureTensor t = FixtureTensor.of(f.get("intermediates").get(name));
-    long[] values = t.longs();
-    byte[] rgb = new byte[values.length];
-    for (int i = 0; i < rgb.length; i++) {
-      rgb[i] = (byte) values[i];
-    }
-    return new RgbImage((int) t.shape()[2], (int) t.shape()[1], rgb);
   }
 }

@@ -1,5 +1,11 @@
 package dev.unclipstudio.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.pipeline.pack.ModelPackException;
+import dev.unclipstudio.pipeline.pack.PackCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +20,21 @@ import java.util.stream.Stream;
 public final class ExportedPacks {
 
   private ExportedPacks() {}
+
+  /**
+   * Every stage with a check file ran in ONNX Runtime against the outputs its PyTorch module gave
+   * at export: exactly {@code stages}, each within {@code atol}.
+   */
+  public static void assertGraphsMatchTheirModules(ModelPack pack, List<String> stages, double atol)
+      throws ModelPackException {
+    assertEquals(stages, PackCheck.checkedStages(pack));
+    for (String stage : stages) {
+      PackCheck.StageResult r = PackCheck.run(pack, stage);
+      assertTrue(r.values() > 0, stage + ": values compared");
+      assertTrue(
+          r.maxAbsError() <= atol, stage + ": ORT vs PyTorch max abs error " + r.maxAbsError());
+    }
+  }
 
   /**
    * A copy of {@code pack} under {@code temp} with {@code files} of {@code vocabulary} in its

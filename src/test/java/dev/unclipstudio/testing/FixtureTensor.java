@@ -1,6 +1,7 @@
 package dev.unclipstudio.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.StageInput;
 import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import java.nio.ByteBuffer;
@@ -85,6 +86,16 @@ public record FixtureTensor(String dtype, long[] shape, ByteBuffer bytes) {
       out[i] = bytes.get(i) != 0;
     }
     return out;
+  }
+
+  /** A source image stored as uint8 [1, H, W, 3]. */
+  public RgbImage rgbImage() {
+    if (!dtype.equals("uint8") || shape.length != 4 || shape[0] != 1 || shape[3] != 3) {
+      throw new IllegalStateException("not a [1, H, W, 3] uint8 image: " + dtype);
+    }
+    byte[] rgb = new byte[size()];
+    bytes.duplicate().get(rgb);
+    return new RgbImage((int) shape[2], (int) shape[1], rgb);
   }
 
   public FloatTensor toFloatTensor() {

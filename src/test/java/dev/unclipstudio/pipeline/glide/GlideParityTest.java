@@ -18,12 +18,12 @@ import dev.unclipstudio.pipeline.TextToImageRequest;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.pipeline.pack.PackCheck;
 import dev.unclipstudio.pipeline.sampling.Batch;
 import dev.unclipstudio.pipeline.sampling.Progress;
 import dev.unclipstudio.pipeline.sampling.StageOverrides;
 import dev.unclipstudio.pipeline.schedule.TimestepRespacing;
 import dev.unclipstudio.pipeline.text.TokenizedBatch;
+import dev.unclipstudio.testing.ExportedPacks;
 import dev.unclipstudio.testing.FixtureNoise;
 import dev.unclipstudio.testing.FixtureTensor;
 import dev.unclipstudio.testing.Fixtures;
@@ -71,15 +71,8 @@ class GlideParityTest {
 
   @Test
   void exportedGraphsComputeWhatTheOriginalModulesCompute() throws Exception {
-    assertEquals(
-        List.of(ModelPack.INPAINT_BASE, ModelPack.INPAINT_UPSAMPLER),
-        PackCheck.checkedStages(pack));
-    for (String stage : PackCheck.checkedStages(pack)) {
-      PackCheck.StageResult r = PackCheck.run(pack, stage);
-      assertTrue(r.values() > 0, stage + ": values compared");
-      assertTrue(
-          r.maxAbsError() <= ATOL, stage + ": ORT vs PyTorch max abs error " + r.maxAbsError());
-    }
+    ExportedPacks.assertGraphsMatchTheirModules(
+        pack, List.of(ModelPack.INPAINT_BASE, ModelPack.INPAINT_UPSAMPLER), ATOL);
   }
 
   @Test
@@ -112,7 +105,7 @@ class GlideParityTest {
         Arrays.stream(tokens.ids()).asLongStream().toArray(),
         "[prompt ; empty] tokens");
 
-    RgbImage source = sourceImage(FixtureTensor.of(f.get("intermediates").get("source_image")));
+    RgbImage source = FixtureTensor.of(f.get("intermediates").get("source_image")).rgbImage();
     float[] mask = tensor(f, "keep_mask_64");
     boolean[] keep = new boolean[mask.length];
     for (int i = 0; i < keep.length; i++) {
@@ -158,15 +151,5 @@ class GlideParityTest {
 
   private static float[] tensor(JsonNode f, String name) {
     return FixtureTensor.of(f.get("intermediates").get(name)).floats();
-  }
-
-  /** [1, H, W, 3] uint8 → image. */
-  private static RgbImage sourceImage(FixtureTensor t) {
-    long[] values = t.longs();
-    byte[] rgb = new byte[values.length];
-    for (int i = 0; i < rgb.length; i++) {
-      rgb[i] = (byte) values[i];
-    }
-    return new RgbImage((int) t.shape()[2], (int) t.shape()[1], rgb);
   }
 }
