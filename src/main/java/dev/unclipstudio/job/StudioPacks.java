@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * The model packs this studio offers ({@code studio.packs}) and its default one, for the forms, the
@@ -16,6 +17,8 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class StudioPacks {
+
+  private static final Logger LOG = Logger.getLogger(StudioPacks.class);
 
   private final StudioConfig config;
   private volatile List<PackEntry> entries;
@@ -30,6 +33,14 @@ public class StudioPacks {
       synchronized (this) {
         if (entries == null) {
           entries = PackEntry.readAll(config.packs());
+          config
+              .defaultPack()
+              .filter(name -> named(name).isEmpty())
+              .ifPresent(
+                  name ->
+                      LOG.errorf(
+                          "studio.default-pack is %s, but no usable pack has that name (packs: %s)",
+                          name, names()));
         }
       }
     }
@@ -46,31 +57,11 @@ public class StudioPacks {
   }
 
   /**
-   * The pack named by {@code studio.default-pack}, else the first usable one; empty when it cannot
-   * be used ({@link #defaultProblem} says why).
+   * The pack named by {@code studio.default-pack}, else the first usable one; empty when none can
+   * be used, or when the named one cannot (requests then go to the first pack that can run them).
    */
   public Optional<ModelPack> defaultPack() {
     return config.defaultPack().map(this::named).orElseGet(() -> usable().stream().findFirst());
-  }
-
-  /** Why there is no default pack, or null when there is one. */
-  public String defaultProblem() {
-    if (defaultPack().isPresent()) {
-      return null;
-    }
-    String problems =
-        entries().stream()
-            .filter(e -> !e.usable())
-            .map(e -> e.dir() + ": " + e.problem())
-            .collect(Collectors.joining("; "));
-    return config.defaultPack().isPresent() && !usable().isEmpty()
-        ? "studio.default-pack is "
-            + config.defaultPack().get()
-            + ", but no usable pack has that name (packs: "
-            + names()
-            + ")."
-            + (problems.isEmpty() ? "" : " Not usable: " + problems)
-        : "No model pack can be used. " + problems;
   }
 
   /**
@@ -81,28 +72,26 @@ public class StudioPacks {
    */
   PackPick pick(String requested, JobKind kind) {
     if (usable().isEmpty()) {
-      return PackPick.unavailable(defaultProblem());
+      return PackPick.unavailable(
+          "No model pack can be used. "
+              + entries().stream()
+                  .map(e -> e.dir() + ": " + e.problem())
+                  .collect(Collectors.joining("; ")));
     }
     if (requested != null && !requested.isBlank()) {
       return named(requested.strip())
           .map(PackPick::of)
           .orElseGet(() -> PackPick.unknown(RequestRules.unknownPack(requested.strip(), names())));
     }
-    Optional<ModelPack> preferred = defaultPack();
-    if (preferred.isEmpty()) {
-      return PackPick.unavailable(defaultProblem());
-    }
-    return Stream.concat(preferred.stream(), usable().stream())
-        .filter(p -> canRun(p, kind))
-        .findFirst()
-        .map(PackPick::of)
-        .orElse(PackPick.of(preferred.get()));
+    List<ModelPack> candidates = Stream.concat(defaultPack().stream(), usable().stream()).toList();
+    return PackPick.of(
+        candidates.stream().filter(p -> canRun(p, kind)).findFirst().orElse(candidates.get(0)));
   }
 
   /** The pack field of a form for {@code kind}, with {@code requested} selected when it can be. */
   public PackChoice choiceFor(JobKind kind, String requested) {
     List<String> options =
-        usable().stream().filter(p -> canRun(p, kind)).map(p -> p.name()).toList();
+        usable().stream().filter(p -> canRun(p, kind)).map(ModelPack::name).toList();
     PackPick pick = pick(options.contains(requested) ? requested : null, kind);
     if (pick.pack() == null) {
       return new PackChoice(options, null, null, pick.unavailable());
