@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -28,11 +29,19 @@ final class WorkerEngines implements AutoCloseable {
     this.states = List.copyOf(states);
   }
 
-  /** Opens each pack for {@code options}' device; a failure costs that pack only. */
-  static WorkerEngines open(List<ModelPack> packs, EngineOptions options) {
+  /**
+   * Opens each pack for {@code options}' device, within {@code memory}; a failure costs that pack
+   * only.
+   */
+  static WorkerEngines open(List<ModelPack> packs, EngineOptions options, MemoryBudget memory) {
     Map<String, Engine> engines = new LinkedHashMap<>();
     List<PackState> states = new ArrayList<>();
     for (ModelPack pack : packs) {
+      Optional<String> tooBig = memory.reserve(pack);
+      if (tooBig.isPresent()) {
+        states.add(PackState.down(pack.name(), tooBig.get()));
+        continue;
+      }
       try {
         engines.put(pack.name(), Engine.open(pack, options));
         states.add(PackState.up(pack.name()));

@@ -101,6 +101,7 @@ public class WorkerPool {
             .map(e -> PackState.down(e.label(), "cannot be used: " + e.problem()))
             .toList();
     List<PackState> opened = new ArrayList<>();
+    MemoryBudget memory = MemoryBudget.ofThisMachine();
     String deviceProblem = null;
     state = WorkerState.RUNNING;
     health = "ok";
@@ -109,7 +110,7 @@ public class WorkerPool {
         String name = instance + "/" + device + "/" + t;
         WorkerEngines engines;
         try {
-          engines = WorkerEngines.open(usable, engineOptions(device));
+          engines = WorkerEngines.open(usable, engineOptions(device), memory);
         } catch (IllegalArgumentException e) { // an unknown device: no pack can open there
           registry.register(
               name, instance, device, WorkerState.UNHEALTHY, e.getMessage(), List.of());
