@@ -32,6 +32,11 @@ final class MemoryBudget {
     return new MemoryBudget(total - Runtime.getRuntime().maxMemory());
   }
 
+  /** No limit here: the device reports for itself when a pack does not fit. */
+  static MemoryBudget unlimited() {
+    return new MemoryBudget(Long.MAX_VALUE);
+  }
+
   /** Sets aside the pack's model bytes for one more engine, or says why they do not fit. */
   synchronized Optional<String> reserve(ModelPack pack) {
     long needed = modelBytes(pack);

@@ -110,7 +110,7 @@ public class WorkerPool {
         String name = instance + "/" + device + "/" + t;
         WorkerEngines engines;
         try {
-          engines = WorkerEngines.open(usable, engineOptions(device), memory);
+          engines = WorkerEngines.open(usable, engineOptions(device), budgetOf(device, memory));
         } catch (IllegalArgumentException e) { // an unknown device: no pack can open there
           registry.register(
               name, instance, device, WorkerState.UNHEALTHY, e.getMessage(), List.of());
@@ -178,6 +178,14 @@ public class WorkerPool {
     }
     states.addAll(unreadable);
     return List.copyOf(states);
+  }
+
+  /**
+   * CPU workers share the machine's memory; a GPU's sessions keep their weights on the GPU, where
+   * ONNX Runtime's own failed allocation says that a pack does not fit.
+   */
+  private static MemoryBudget budgetOf(String device, MemoryBudget machine) {
+    return device.equals("cpu") ? machine : MemoryBudget.unlimited();
   }
 
   /** The packs that are down and why, or null when every pack is up. */
