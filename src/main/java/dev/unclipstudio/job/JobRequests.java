@@ -18,7 +18,7 @@ import java.util.Optional;
 public class JobRequests {
 
   /** The request field that names the pack, on the forms and in the API. */
-  public static final String PACK_FIELD = "pack";
+  private static final String PACK_FIELD = "pack";
 
   private final JobSubmission submission;
   private final ImageSources sources;

@@ -104,7 +104,6 @@ public class WorkerPool {
     MemoryBudget memory = MemoryBudget.ofThisMachine();
     String deviceProblem = null;
     state = WorkerState.RUNNING;
-    health = "ok";
     for (String device : config.worker().devices()) {
       for (int t = 0; t < config.worker().threadsPerDevice(); t++) {
         String name = instance + "/" + device + "/" + t;
@@ -119,28 +118,7 @@ public class WorkerPool {
           continue;
         }
         opened.addAll(engines.states());
-        List<PackState> packs = new ArrayList<>(engines.states());
-        packs.addAll(unreadable);
-        if (engines.isEmpty()) {
-          registry.register(name, instance, device, WorkerState.UNHEALTHY, summary(packs), packs);
-          LOG.errorf("Worker %s cannot start: %s", name, summary(packs));
-          continue;
-        }
-        Worker worker =
-            new Worker(
-                name,
-                engines,
-                queue,
-                runner,
-                this,
-                metrics,
-                config.worker().progressInterval(),
-                config.worker().previewInterval());
-        registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);
-        workers.add(worker);
-        Thread thread = new Thread(worker, "worker-" + device + "-" + t);
-        threads.add(thread);
-        thread.start();
+        startWorker(name, device, t, engines, unreadable);
       }
     }
     packStates = poolStates(usable, opened, unreadable);
@@ -157,6 +135,33 @@ public class WorkerPool {
     LOG.infof(
         "Started %d worker(s) on %s; packs: %s",
         workers.size(), config.worker().devices(), describe(packStates));
+  }
+
+  /** Registers the worker with its packs' states and starts its thread, if it has a pack open. */
+  private void startWorker(
+      String name, String device, int index, WorkerEngines engines, List<PackState> unreadable) {
+    List<PackState> packs = new ArrayList<>(engines.states());
+    packs.addAll(unreadable);
+    if (engines.isEmpty()) {
+      registry.register(name, instance, device, WorkerState.UNHEALTHY, summary(packs), packs);
+      LOG.errorf("Worker %s cannot start: %s", name, summary(packs));
+      return;
+    }
+    Worker worker =
+        new Worker(
+            name,
+            engines,
+            queue,
+            runner,
+            this,
+            metrics,
+            config.worker().progressInterval(),
+            config.worker().previewInterval());
+    registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);
+    workers.add(worker);
+    Thread started = new Thread(worker, "worker-" + device + "-" + index);
+    threads.add(started);
+    started.start();
   }
 
   /**
