@@ -136,7 +136,7 @@ class EmbeddedDatabaseIT {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Dstudio.data-dir=" + dataDir,
             "-Dquarkus.http.port=0",
-            "-Dstudio.pack=" + Path.of("models/tiny").toAbsolutePath(),
+            "-Dstudio.packs=" + Path.of("models/tiny").toAbsolutePath(),
             "-jar",
             jar.toString())
         .redirectErrorStream(true)

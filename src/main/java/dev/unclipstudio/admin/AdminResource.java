@@ -42,7 +42,8 @@ public class AdminResource {
   static class Templates {
     static native TemplateInstance jobs(List<AdminJobs.Row> jobs, AdminJobs.Filter filter);
 
-    static native TemplateInstance workers(List<AdminWorkers.Row> workers);
+    static native TemplateInstance workers(
+        List<AdminWorkers.Row> workers, List<AdminPacks.Row> packs);
 
     static native TemplateInstance users(List<UserRow> users);
 
@@ -52,6 +53,7 @@ public class AdminResource {
 
   private final AdminJobs jobs;
   private final AdminWorkers workers;
+  private final AdminPacks packs;
   private final AdminUsers users;
   private final JobQueue queue;
   private final JobSubmission submission;
@@ -64,6 +66,7 @@ public class AdminResource {
   AdminResource(
       AdminJobs jobs,
       AdminWorkers workers,
+      AdminPacks packs,
       AdminUsers users,
       JobQueue queue,
       JobSubmission submission,
@@ -74,6 +77,7 @@ public class AdminResource {
       SignUpLimit signUpLimit) {
     this.jobs = jobs;
     this.workers = workers;
+    this.packs = packs;
     this.users = users;
     this.queue = queue;
     this.submission = submission;
@@ -142,7 +146,7 @@ public class AdminResource {
   @Path("workers")
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance workers() {
-    return Templates.workers(workers.list());
+    return Templates.workers(workers.list(), packs.list());
   }
 
   @POST

@@ -20,9 +20,15 @@ public interface StudioConfig {
 
   EmbeddedDb embeddedDb();
 
-  /** The model pack every new job uses. */
+  /** The model pack folders the studio offers, each opened once per worker. */
   @WithDefault("models/tiny")
-  Path pack();
+  List<Path> packs();
+
+  /**
+   * The pack (its pack.json name) a request that names none goes to; the first listed pack when
+   * empty.
+   */
+  Optional<String> defaultPack();
 
   Roles roles();
 

@@ -5,7 +5,6 @@ import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.gallery.ImageCard;
 import dev.unclipstudio.job.SubmitOutcome.Result;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
-import dev.unclipstudio.pipeline.pack.ModelPack;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -41,34 +40,39 @@ public class ImageJobResource {
 
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance variations(String images, Map<String, String> errors);
+    static native TemplateInstance variations(
+        String images, Map<String, String> errors, PackChoice packs);
 
     static native TemplateInstance interpolate(
-        ImageCard a, ImageCard b, List<ImageCard> choices, Map<String, String> errors);
+        ImageCard a,
+        ImageCard b,
+        List<ImageCard> choices,
+        Map<String, String> errors,
+        PackChoice packs);
 
     static native TemplateInstance inpaint(
         ImageCard source,
         String prompt,
         Map<String, String> errors,
         String formError,
-        PackDefaults pack);
+        PackChoice packs);
   }
 
   private final JobRequests requests;
   private final ImageSources sources;
-  private final ActivePack activePack;
+  private final StudioPacks packs;
   private final RequestLimits limits;
   private final SecurityIdentity identity;
 
   ImageJobResource(
       JobRequests requests,
       ImageSources sources,
-      ActivePack activePack,
+      StudioPacks packs,
       StudioConfig config,
       SecurityIdentity identity) {
     this.requests = requests;
     this.sources = sources;
-    this.activePack = activePack;
+    this.packs = packs;
     this.limits = RequestLimits.of(config);
     this.identity = identity;
   }
@@ -76,34 +80,40 @@ public class ImageJobResource {
   /** Variations of an image the user may see. */
   @POST
   @Path("images/{id}/variations")
-  public Response variationsOf(@PathParam("id") long id, @RestForm String images) {
+  public Response variationsOf(
+      @PathParam("id") long id, @RestForm String images, @RestForm String pack) {
     FormFields fields = new FormFields(limits);
     VariationCommand command =
         VariationCommand.ofGalleryImage(id, fields.images("images", images, 4), null, null);
     return respond(
-        requests.submit(user(), command, fields.problems()),
+        requests.submit(user(), pack, command, fields.problems()),
         // the count as typed comes back with the messages: a refused upload must not reset it
-        outcome -> Templates.variations(images, outcome.fields()));
+        outcome ->
+            Templates.variations(
+                images, outcome.fields(), packs.choiceFor(JobKind.VARIATION, pack)));
   }
 
   @GET
   @Path("variations")
   public TemplateInstance variationsPage() {
-    return Templates.variations("4", Map.of());
+    return Templates.variations("4", Map.of(), packs.choiceFor(JobKind.VARIATION, null));
   }
 
   /** Variations of an uploaded image. */
   @POST
   @Path("variations")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Response variationsOfUpload(@RestForm FileUpload image, @RestForm String images) {
+  public Response variationsOfUpload(
+      @RestForm FileUpload image, @RestForm String images, @RestForm String pack) {
     FormFields fields = new FormFields(limits);
     byte[] png = accept(image, "image", "an image", "", fields);
     VariationCommand command = VariationCommand.ofUpload(png, fields.images("images", images, 4));
     return respond(
-        requests.submit(user(), command, fields.problems()),
+        requests.submit(user(), pack, command, fields.problems()),
         // the count as typed comes back with the messages: a refused upload must not reset it
-        outcome -> Templates.variations(images, outcome.fields()));
+        outcome ->
+            Templates.variations(
+                images, outcome.fields(), packs.choiceFor(JobKind.VARIATION, pack)));
   }
 
   @GET
@@ -113,13 +123,18 @@ public class ImageJobResource {
         a == null ? null : sources.visible(a, user()),
         b == null ? null : sources.visible(b, user()),
         sources.choices(user()),
-        Map.of());
+        Map.of(),
+        packs.choiceFor(JobKind.INTERPOLATION, null));
   }
 
   @POST
   @Path("interpolate")
   public Response interpolate(
-      @RestForm Long a, @RestForm Long b, @RestForm String frames, @RestForm String seed) {
+      @RestForm Long a,
+      @RestForm Long b,
+      @RestForm String frames,
+      @RestForm String seed,
+      @RestForm String pack) {
     FormFields fields = new FormFields(limits);
     InterpolationCommand command =
         new InterpolationCommand(
@@ -128,13 +143,14 @@ public class ImageJobResource {
             fields.count("frames", frames, RequestRules.FRAMES, 5),
             fields.seed("seed", seed));
     return respond(
-        requests.submit(user(), command, fields.problems()),
+        requests.submit(user(), pack, command, fields.problems()),
         outcome ->
             Templates.interpolate(
                 sources.visibleOrNull(a, user()),
                 sources.visibleOrNull(b, user()),
                 sources.choices(user()),
-                outcome.fields()));
+                outcome.fields(),
+                packs.choiceFor(JobKind.INTERPOLATION, pack)));
   }
 
   @GET
@@ -145,7 +161,7 @@ public class ImageJobResource {
         "",
         Map.of(),
         null,
-        packDefaults());
+        packs.choiceFor(JobKind.INPAINT, null));
   }
 
   /**
@@ -162,7 +178,8 @@ public class ImageJobResource {
       @RestForm String prompt,
       @RestForm String images,
       @RestForm String steps,
-      @RestForm String guidanceScale) {
+      @RestForm String guidanceScale,
+      @RestForm String pack) {
     FormFields fields = new FormFields(limits);
     byte[] sourcePng =
         sourceImageId != null ? null : accept(source, "source", "the image to repaint", "", fields);
@@ -183,14 +200,14 @@ public class ImageJobResource {
             fields.whole("steps", steps, RequestRules.STEPS),
             fields.decimal("guidanceScale", guidanceScale, RequestRules.GUIDANCE));
     return respond(
-        requests.submit(user(), command, fields.problems()),
+        requests.submit(user(), pack, command, fields.problems()),
         outcome ->
             Templates.inpaint(
                 sources.visibleOrNull(sourceImageId, user()),
                 command.prompt(),
                 outcome.fields(),
                 outcome.formMessage(),
-                packDefaults()));
+                packs.choiceFor(JobKind.INPAINT, pack)));
   }
 
   /**
@@ -224,11 +241,6 @@ public class ImageJobResource {
       fields.note(field, e.getMessage() + hint);
       return null;
     }
-  }
-
-  private PackDefaults packDefaults() {
-    ModelPack pack = activePack.pack();
-    return pack == null ? null : PackDefaults.of(pack);
   }
 
   private CurrentUser user() {

@@ -37,6 +37,7 @@ public class JobApi {
 
   /**
    * A text → image request; omitted numbers mean the pack's defaults, an omitted seed a random one.
+   * In every request an omitted {@code pack} (a pack.json name) means the studio's default pack.
    */
   public record TextToImage(
       String prompt,
@@ -45,7 +46,8 @@ public class JobApi {
       Integer priorSteps,
       Double priorGuidanceScale,
       Integer decoderSteps,
-      Double decoderGuidanceScale) {
+      Double decoderGuidanceScale,
+      String pack) {
 
     TextToImageCommand toCommand() {
       return new TextToImageCommand(
@@ -61,7 +63,11 @@ public class JobApi {
 
   /** Variations of an image you may see. */
   public record Variation(
-      Long sourceImageId, Integer images, Integer decoderSteps, Double decoderGuidanceScale) {
+      Long sourceImageId,
+      Integer images,
+      Integer decoderSteps,
+      Double decoderGuidanceScale,
+      String pack) {
 
     VariationCommand toCommand() {
       return VariationCommand.ofGalleryImage(
@@ -70,7 +76,7 @@ public class JobApi {
   }
 
   /** Frames between two images you may see; one seed for all frames (random when omitted). */
-  public record Interpolation(Long imageA, Long imageB, Integer frames, Long seed) {
+  public record Interpolation(Long imageA, Long imageB, Integer frames, Long seed, String pack) {
 
     InterpolationCommand toCommand() {
       return new InterpolationCommand(imageA, imageB, frames == null ? 5 : frames, seed);
@@ -79,7 +85,7 @@ public class JobApi {
 
   /** Inpainting: a gallery image or a base64 source, a base64 mask (white = repaint), a prompt. */
   public record Inpaint(
-      Long sourceImageId, String source, String mask, String prompt, Integer images) {}
+      Long sourceImageId, String source, String mask, String prompt, Integer images, String pack) {}
 
   private final JobRequests requests;
   private final JobService jobs;
@@ -102,7 +108,7 @@ public class JobApi {
     if (request == null) {
       return error(400, "Send a JSON body with at least a prompt.", Map.of());
     }
-    return respond(requests.submit(user(), request.toCommand()));
+    return respond(requests.submit(user(), request.pack(), request.toCommand()));
   }
 
   @POST
@@ -118,7 +124,7 @@ public class JobApi {
           "Send a JSON body with sourceImageId.",
           Map.of("sourceImageId", RequestRules.REQUIRED));
     }
-    return respond(requests.submit(user(), request.toCommand()));
+    return respond(requests.submit(user(), request.pack(), request.toCommand()));
   }
 
   @POST
@@ -134,7 +140,7 @@ public class JobApi {
           "Send a JSON body with imageA and imageB.",
           Map.of("images", RequestRules.TWO_IMAGES));
     }
-    return respond(requests.submit(user(), request.toCommand()));
+    return respond(requests.submit(user(), request.pack(), request.toCommand()));
   }
 
   @POST
@@ -164,7 +170,7 @@ public class JobApi {
             request.images() == null ? 1 : request.images(),
             null,
             null);
-    return respond(requests.submit(user(), command, uploadProblems));
+    return respond(requests.submit(user(), request.pack(), command, uploadProblems));
   }
 
   /** The image decoded from base64 and re-encoded as PNG, or null with its message noted. */

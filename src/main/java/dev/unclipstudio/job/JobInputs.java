@@ -34,11 +34,18 @@ public class JobInputs {
     return bytes("SELECT png FROM image_data WHERE image_id = ?", imageId, null);
   }
 
-  /** The CLIP image embedding stored with a gallery image, or null. */
-  public float[] embedding(long imageId) {
+  /**
+   * The CLIP image embedding stored with a gallery image, when a job of {@code pack} made it; else
+   * null. Each pack's CLIP has an embedding space of its own, so another pack's is never reused.
+   */
+  public float[] embedding(long imageId, String pack) {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT embedding FROM image WHERE id = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT i.embedding FROM image i JOIN job j ON j.id = i.job_id"
+                    + " WHERE i.id = ? AND j.pack_name = ?")) {
       ps.setLong(1, imageId);
+      ps.setString(2, pack);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return null;

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -55,17 +56,28 @@ public class JobQueue {
   }
 
   /**
-   * Leases the next job, or nothing. Order: priority, then the user served least recently (round
-   * robin across users), then age. SKIP LOCKED lets any number of workers claim at once without
-   * waiting on each other.
+   * Leases the next job of one of {@code packs} (the packs the worker has open), or nothing. Order:
+   * priority, then the user served least recently (round robin across users), then age. SKIP LOCKED
+   * lets any number of workers claim at once without waiting on each other.
    */
+  public Optional<ClaimedJob> claim(String workerName, Collection<String> packs) {
+    return claim(claimStatement(true), workerName, packs);
+  }
+
+  /** As above, for a job of any pack: for tools and tests that run no model. */
   public Optional<ClaimedJob> claim(String workerName) {
-    String sql = claimStatement();
+    return claim(claimStatement(), workerName, null);
+  }
+
+  private Optional<ClaimedJob> claim(String sql, String workerName, Collection<String> packs) {
     UUID token = UUID.randomUUID();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, workerName);
       ps.setObject(2, token);
+      if (packs != null) {
+        ps.setArray(3, c.createArrayOf("text", packs.toArray()));
+      }
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
@@ -76,27 +88,39 @@ public class JobQueue {
                 new Lease(id, token, workerName),
                 rs.getLong(2),
                 JobKind.valueOf(rs.getString(3)),
-                json.readValue(rs.getString(4), JobParams.class),
-                rs.getInt(5),
-                Duration.ofMillis(rs.getLong(6))));
+                rs.getString(4),
+                json.readValue(rs.getString(5), JobParams.class),
+                rs.getInt(6),
+                Duration.ofMillis(rs.getLong(7))));
       }
     } catch (SQLException | JsonProcessingException e) {
       throw new QueueException("Could not claim a job", e);
     }
   }
 
-  /**
-   * The claim, parameters 1 (worker name) and 2 (lease token). One ORDER BY over job joined to
-   * app_user cannot be served by any index (the order mixes both tables), so PostgreSQL would sort
-   * every queued job on each claim. Instead {@code heads} finds the oldest queued job of each
-   * (user, priority) pair by skipping through {@code job_claim_by_owner}, one or two index probes
-   * per pair; {@code next} sorts those few pairs into claim order and takes, pair by pair, the
-   * first job it can lock, stopping at the first. The cost follows the number of users with queued
-   * jobs (and the priorities they use), never the number of queued jobs or of idle accounts.
-   */
+  /** The claim of a job of any pack, parameters 1 (worker name) and 2 (lease token). */
   String claimStatement() {
+    return claimStatement(false);
+  }
+
+  /**
+   * The claim, parameters 1 (worker name), 2 (lease token) and, {@code byPack}, 3 (the packs). One
+   * ORDER BY over job joined to app_user cannot be served by any index (the order mixes both
+   * tables), so PostgreSQL would sort every queued job on each claim. Instead {@code heads} finds
+   * the oldest queued job of each (user, priority) pair by skipping through {@code
+   * job_claim_by_owner}, one or two index probes per pair; {@code next} sorts those few pairs into
+   * claim order and takes, pair by pair, the first job it can lock, stopping at the first. The cost
+   * follows the number of users with queued jobs (and the priorities they use), never the number of
+   * queued jobs or of idle accounts. The pack filter sits in the lock's lookup, beside run_after:
+   * the pairs and their order are the same for every worker, and a pair with no job of the worker's
+   * packs only costs that user's queued jobs at that priority (capped per user).
+   */
+  String claimStatement(boolean byPack) {
     return """
-        WITH RECURSIVE heads AS (
+        WITH RECURSIVE claimant AS (
+            SELECT ?::varchar AS worker,                                  -- 1: worker name
+                   ?::uuid AS token                                       -- 2: fresh lease token
+        ), heads AS (
             (SELECT owner_id, priority, created_at, id FROM job WHERE status = 'QUEUED'
              ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
           UNION ALL
@@ -123,6 +147,7 @@ public class JobQueue {
                  LATERAL (
                      SELECT id, owner_id FROM job
                      WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %1$s
+                           %3$s
                      ORDER BY created_at, id
                      LIMIT 1
                      FOR UPDATE SKIP LOCKED) j
@@ -132,18 +157,23 @@ public class JobQueue {
             UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
         )
         UPDATE job SET status = 'RUNNING',
-                       lease_owner = ?,                                   -- 1: worker name
-                       lease_token = ?,                                   -- 2: fresh token
+                       lease_owner = (SELECT worker FROM claimant),
+                       lease_token = (SELECT token FROM claimant),
                        lease_expires_at = %1$s + interval '%2$d milliseconds',
                        attempts = attempts + 1,
                        started_at = %1$s,
                        stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
                        updated_at = %1$s
         FROM next WHERE job.id = next.id
-        RETURNING job.id, job.owner_id, job.kind, job.params::text, job.attempts,
+        RETURNING job.id, job.owner_id, job.kind, job.pack_name, job.params::text, job.attempts,
                   (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
         """
-        .formatted(clock.now(), config.queue().lease().toMillis());
+        .formatted(
+            clock.now(),
+            config.queue().lease().toMillis(),
+            byPack
+                ? "AND pack_name = ANY(?)                                     -- 3: the packs"
+                : "");
   }
 
   /**

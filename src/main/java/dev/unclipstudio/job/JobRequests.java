@@ -10,28 +10,32 @@ import java.util.Optional;
 
 /**
  * The one way a job request becomes a queued job, for the pages and the API alike: the rules of
- * {@link RequestRules}, the user's right to see every source image, what the active pack can do,
- * then {@link JobSubmission}'s blocklist and limits. Each step's refusal has one status and one
- * message.
+ * {@link RequestRules}, the pack it names (or {@link StudioPacks#pick}'s), the user's right to see
+ * every source image, what that pack can do, then {@link JobSubmission}'s blocklist and limits.
+ * Each step's refusal has one status and one message.
  */
 @ApplicationScoped
 public class JobRequests {
 
+  /** The request field that names the pack, on the forms and in the API. */
+  private static final String PACK_FIELD = "pack";
+
   private final JobSubmission submission;
   private final ImageSources sources;
-  private final ActivePack activePack;
+  private final StudioPacks packs;
   private final RequestLimits limits;
 
   JobRequests(
-      JobSubmission submission, ImageSources sources, ActivePack activePack, StudioConfig config) {
+      JobSubmission submission, ImageSources sources, StudioPacks packs, StudioConfig config) {
     this.submission = submission;
     this.sources = sources;
-    this.activePack = activePack;
+    this.packs = packs;
     this.limits = RequestLimits.of(config);
   }
 
-  public SubmitOutcome submit(CurrentUser user, JobCommand command) {
-    return submit(user, command, Map.of());
+  /** {@code pack} is the name of the pack asked for; null or blank for none. */
+  public SubmitOutcome submit(CurrentUser user, String pack, JobCommand command) {
+    return submit(user, pack, command, Map.of());
   }
 
   /**
@@ -39,12 +43,15 @@ public class JobRequests {
    * with the rules' problems, and win for their field.
    */
   public SubmitOutcome submit(
-      CurrentUser user, JobCommand command, Map<String, String> formProblems) {
-    ModelPack pack = activePack.pack();
-    if (pack == null) {
-      return SubmitOutcome.refused(Result.UNAVAILABLE, activePack.problem());
+      CurrentUser user, String packName, JobCommand command, Map<String, String> formProblems) {
+    PackPick pick = packs.pick(packName, command.kind());
+    if (pick.unavailable() != null) {
+      return SubmitOutcome.refused(Result.UNAVAILABLE, pick.unavailable());
     }
     RequestProblems problems = new RequestProblems(limits, formProblems);
+    if (pick.unknown() != null) {
+      problems.add(PACK_FIELD, pick.unknown());
+    }
     command.check(problems);
     if (!problems.isEmpty()) {
       return SubmitOutcome.invalid(problems.asMap());
@@ -53,10 +60,11 @@ public class JobRequests {
     if (!sources.allVisible(command.galleryImageIds(), user)) {
       return SubmitOutcome.refused(Result.NOT_FOUND, "No such image.");
     }
+    ModelPack pack = pick.pack();
     Optional<String> packProblem =
         RequestRules.packProblem(RequestRules.PackAbilities.of(pack), command.kind());
     if (packProblem.isPresent()) {
-      return SubmitOutcome.refused(Result.INVALID, packProblem.get());
+      return SubmitOutcome.invalid(PACK_FIELD, packProblem.get());
     }
     try {
       return SubmitOutcome.queued(
@@ -70,7 +78,7 @@ public class JobRequests {
     } catch (LimitExceededException e) {
       return SubmitOutcome.refused(Result.OVER_LIMIT, e.getMessage());
     } catch (BlockedPromptException e) {
-      return SubmitOutcome.blocked(e.getMessage());
+      return SubmitOutcome.invalid("prompt", e.getMessage());
     }
   }
 

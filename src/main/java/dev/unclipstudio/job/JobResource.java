@@ -2,7 +2,6 @@ package dev.unclipstudio.job;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
-import dev.unclipstudio.pipeline.pack.ModelPack;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -41,7 +40,7 @@ public class JobResource {
         SubmitForm form,
         Map<String, String> errors,
         String formError,
-        PackDefaults pack,
+        PackChoice packs,
         List<JobView> recent);
 
     static native TemplateInstance jobs(List<JobView> jobs);
@@ -53,7 +52,7 @@ public class JobResource {
   private final JobService jobs;
   private final ProgressHub progress;
   private final JobQueue queue;
-  private final ActivePack activePack;
+  private final StudioPacks packs;
   private final RequestLimits limits;
   private final SecurityIdentity identity;
 
@@ -62,14 +61,14 @@ public class JobResource {
       JobService jobs,
       ProgressHub progress,
       JobQueue queue,
-      ActivePack activePack,
+      StudioPacks packs,
       StudioConfig config,
       SecurityIdentity identity) {
     this.requests = requests;
     this.jobs = jobs;
     this.progress = progress;
     this.queue = queue;
-    this.activePack = activePack;
+    this.packs = packs;
     this.limits = RequestLimits.of(config);
     this.identity = identity;
   }
@@ -77,7 +76,8 @@ public class JobResource {
   @GET
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance create(@BeanParam CreateFormQuery query) {
-    return createPage(query.toForm(), Map.of(), activePack.problem());
+    PackChoice choice = packs.choiceFor(JobKind.TEXT_TO_IMAGE, null);
+    return createPage(query.toForm(), Map.of(), choice.problem(), choice);
   }
 
   @POST
@@ -86,12 +86,18 @@ public class JobResource {
   public Response submit(@BeanParam SubmitFormParams params) {
     SubmitForm form = params.toForm();
     FormFields fields = new FormFields(limits);
-    SubmitOutcome outcome = requests.submit(user(), form.toCommand(fields), fields.problems());
+    SubmitOutcome outcome =
+        requests.submit(user(), params.pack, form.toCommand(fields), fields.problems());
     if (outcome.queued()) {
       return Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
     }
     return Response.status(outcome.result().status())
-        .entity(createPage(form, outcome.fields(), outcome.formMessage()))
+        .entity(
+            createPage(
+                form,
+                outcome.fields(),
+                outcome.formMessage(),
+                packs.choiceFor(JobKind.TEXT_TO_IMAGE, params.pack)))
         .build();
   }
 
@@ -165,14 +171,8 @@ public class JobResource {
   }
 
   private TemplateInstance createPage(
-      SubmitForm form, Map<String, String> errors, String formError) {
-    ModelPack pack = activePack.pack();
-    return Templates.create(
-        form,
-        errors,
-        formError,
-        pack == null ? null : PackDefaults.of(pack),
-        jobs.recent(user(), 8));
+      SubmitForm form, Map<String, String> errors, String formError, PackChoice choice) {
+    return Templates.create(form, errors, formError, choice, jobs.recent(user(), 8));
   }
 
   /**

@@ -35,7 +35,7 @@ public class JobService {
     Job job = Job.findById(id);
     return job == null || !user.mayAccess(job.ownerId)
         ? Optional.empty()
-        : Optional.of(withQueueNote(JobView.of(job)));
+        : Optional.of(withQueueNote(job));
   }
 
   /** Whether the job exists and the user may see it, without reading its images. */
@@ -61,13 +61,15 @@ public class JobService {
    */
   @Transactional(TxType.REQUIRES_NEW)
   public JobView current(long id) {
-    return withQueueNote(JobView.of(Job.findById(id)));
+    return withQueueNote(Job.findById(id));
   }
 
   /**
-   * Queued jobs say when nothing will run them soon; the workers' states by the one liveness rule.
+   * Queued jobs say when nothing will run them soon: no worker running, or none of the running ones
+   * has the job's pack open; the workers' states by the one liveness rule.
    */
-  private JobView withQueueNote(JobView view) {
+  private JobView withQueueNote(Job job) {
+    JobView view = JobView.of(job);
     if (view.status() != JobStatus.QUEUED) {
       return view;
     }
@@ -83,8 +85,31 @@ public class JobService {
     long running = ((Number) counts[0]).longValue();
     long paused = ((Number) counts[1]).longValue();
     if (running > 0) {
-      return view;
+      return packNote(job.packName).map(view::withQueueNote).orElse(view);
     }
     return view.withQueueNote(paused > 0 ? WORKERS_PAUSED : NO_WORKERS);
+  }
+
+  /**
+   * When no running worker has the pack open: that it waits, and why the workers could not open it
+   * (as they reported it when they started).
+   */
+  private Optional<String> packNote(String pack) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        Job.getEntityManager()
+            .createNativeQuery(
+                "SELECT p.up, p.problem FROM worker_pack p JOIN (SELECT name, "
+                    + liveness.stateSql()
+                    + " AS s FROM worker) w ON w.name = p.worker_name"
+                    + " WHERE w.s = 'RUNNING' AND p.pack = ?1 ORDER BY p.up DESC")
+            .setParameter(1, pack)
+            .getResultList();
+    if (!rows.isEmpty() && Boolean.TRUE.equals(rows.get(0)[0])) {
+      return Optional.empty();
+    }
+    String note =
+        "No running worker has the model pack " + pack + " open: the job waits until one does.";
+    return Optional.of(rows.isEmpty() ? note : note + " (The pack " + rows.get(0)[1] + ".)");
   }
 }

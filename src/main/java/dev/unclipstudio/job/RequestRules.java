@@ -1,6 +1,7 @@
 package dev.unclipstudio.job;
 
 import dev.unclipstudio.pipeline.pack.ModelPack;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -78,6 +79,15 @@ public final class RequestRules {
           "The model pack " + pack.name() + " does inpainting only: use Inpaint, or another pack.");
     }
     return Optional.empty();
+  }
+
+  /** A request naming a pack the studio does not offer: the same for the pages and the API. */
+  public static String unknownPack(String name, List<String> offered) {
+    return "There is no model pack named "
+        + name
+        + "; use one of: "
+        + String.join(", ", offered)
+        + ".";
   }
 
   /** What a pack can run: unCLIP (text to image, variations, interpolation) and inpainting. */

@@ -25,6 +25,10 @@ public class SubmitFormParams {
   @FormParam("decoderGuidanceScale")
   String decoderGuidanceScale;
 
+  /** The pack's name; absent when the form offers no choice. */
+  @FormParam("pack")
+  String pack;
+
   SubmitForm toForm() {
     return new SubmitForm(
         prompt, images, seed, priorSteps, priorGuidanceScale, decoderSteps, decoderGuidanceScale);

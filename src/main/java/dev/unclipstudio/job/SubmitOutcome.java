@@ -16,7 +16,7 @@ public record SubmitOutcome(Result result, long jobId, String message, Map<Strin
     /** A source image that does not exist or that the user may not see. */
     NOT_FOUND(404),
     OVER_LIMIT(429),
-    /** No usable model pack: nothing can be queued until an administrator fixes it. */
+    /** No usable model pack at all: nothing can be queued until an administrator fixes it. */
     UNAVAILABLE(503);
 
     private final int status;
@@ -42,8 +42,9 @@ public record SubmitOutcome(Result result, long jobId, String message, Map<Strin
     return new SubmitOutcome(result, 0, message, Map.of());
   }
 
-  static SubmitOutcome blocked(String message) {
-    return new SubmitOutcome(Result.INVALID, 0, message, Map.of("prompt", message));
+  /** Refused for one field: the message is the answer's and the field's. */
+  static SubmitOutcome invalid(String field, String message) {
+    return new SubmitOutcome(Result.INVALID, 0, message, Map.of(field, message));
   }
 
   public boolean queued() {

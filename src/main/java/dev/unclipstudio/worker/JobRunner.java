@@ -61,8 +61,8 @@ final class JobRunner {
           case INTERPOLATION ->
               engine.interpolate(
                   new InterpolationRequest(
-                      embeddingOf(engine, p.sourceImageIds().get(0)),
-                      embeddingOf(engine, p.sourceImageIds().get(1)),
+                      embeddingOf(job, engine, p.sourceImageIds().get(0)),
+                      embeddingOf(job, engine, p.sourceImageIds().get(1)),
                       p.frames(),
                       p.seeds().get(0),
                       decoder),
@@ -110,7 +110,7 @@ final class JobRunner {
   private VariationRequest variationOf(ClaimedJob job, StageOverrides decoder) {
     JobParams p = job.params();
     Long sourceId = p.sourceImageId();
-    float[] embedding = sourceId == null ? null : inputs.embedding(sourceId);
+    float[] embedding = sourceId == null ? null : inputs.embedding(sourceId, job.pack());
     RgbImage source = embedding != null ? null : sourceImage(job);
     return new VariationRequest(source, embedding, p.seeds(), decoder);
   }
@@ -134,8 +134,8 @@ final class JobRunner {
     return decode(png, "source image");
   }
 
-  private float[] embeddingOf(Engine engine, long imageId) {
-    float[] embedding = inputs.embedding(imageId);
+  private float[] embeddingOf(ClaimedJob job, Engine engine, long imageId) {
+    float[] embedding = inputs.embedding(imageId, job.pack());
     return embedding != null
         ? embedding
         : engine.imageEmbedding(decode(inputs.imagePng(imageId), "image " + imageId));

@@ -4,23 +4,22 @@ import dev.unclipstudio.job.ClaimedJob;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.pipeline.CancelledException;
-import dev.unclipstudio.pipeline.Engine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * One worker thread on one device: claims a job, runs it on its own engine (sessions opened once),
- * reports, repeats. A job that fails frees what it held and fails alone; the worker goes on with
- * the next.
+ * One worker thread on one device: claims a job of a pack it has open, runs it on its own engine
+ * for that pack (sessions opened once), reports, repeats. A job that fails frees what it held and
+ * fails alone; the worker goes on with the next.
  */
 final class Worker implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(Worker.class);
 
   private final String name;
-  private final Engine engine;
+  private final WorkerEngines engines;
   private final JobQueue queue;
   private final JobRunner runner;
   private final WorkerPool pool;
@@ -31,7 +30,7 @@ final class Worker implements Runnable {
 
   Worker(
       String name,
-      Engine engine,
+      WorkerEngines engines,
       JobQueue queue,
       JobRunner runner,
       WorkerPool pool,
@@ -40,7 +39,7 @@ final class Worker implements Runnable {
       Duration previewInterval) {
     this.metrics = metrics;
     this.name = name;
-    this.engine = engine;
+    this.engines = engines;
     this.queue = queue;
     this.runner = runner;
     this.pool = pool;
@@ -77,14 +76,14 @@ final class Worker implements Runnable {
         }
       }
     } finally {
-      engine.close();
+      engines.close();
       pool.stopped(this);
     }
   }
 
   private Optional<ClaimedJob> claimQuietly() {
     try {
-      Optional<ClaimedJob> job = queue.claim(name);
+      Optional<ClaimedJob> job = queue.claim(name, engines.packs());
       metrics.polled(job.isPresent() ? "claimed" : "empty");
       return job;
     } catch (RuntimeException e) {
@@ -108,7 +107,7 @@ final class Worker implements Runnable {
           name, job.lease().jobId(), job.kind(), job.attempt());
       ProgressReporter progress =
           new ProgressReporter(queue, control, metrics, progressInterval, previewInterval);
-      List<ResultImage> images = runner.run(job, engine, progress, control);
+      List<ResultImage> images = runner.run(job, engines.engineFor(job.pack()), progress, control);
       if (queue.complete(job.lease(), images)) {
         pool.finished(this, true, images.size());
         metrics.finished("succeeded");

@@ -5,10 +5,9 @@ import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.job.JobInputs;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.LeaseState;
-import dev.unclipstudio.pipeline.Engine;
+import dev.unclipstudio.job.PackEntry;
 import dev.unclipstudio.pipeline.onnx.EngineOptions;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.pipeline.pack.ModelPackException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,18 +15,21 @@ import jakarta.enterprise.event.Observes;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * This instance's workers: one platform thread per device and configured thread (JNI pins virtual
- * threads), each with its own engine. The pack is checked once at start; a broken pack marks the
- * workers UNHEALTHY with the reason instead of failing every job one by one, and the jobs wait in
- * the queue for a healthy worker.
+ * threads), each with its own engine per model pack. The packs are checked once at start; a pack
+ * that cannot be opened is reported DOWN with the reason instead of failing its jobs one by one
+ * (they wait in the queue for a worker that has it), and the other packs work. Only an instance
+ * that can open no pack at all marks its workers UNHEALTHY.
  */
 @ApplicationScoped
 public class WorkerPool {
@@ -45,6 +47,7 @@ public class WorkerPool {
   private final String instance;
   private volatile WorkerState state = WorkerState.STOPPED;
   private volatile String health = "not started";
+  private volatile List<PackState> packStates = List.of();
   private ScheduledExecutorService heartbeat;
   private QueueListener listener;
 
@@ -73,59 +76,55 @@ public class WorkerPool {
     stop();
   }
 
-  /** Opens the configured pack and an engine per worker, and starts the threads. */
+  /** Opens the configured packs, an engine per pack and worker, and starts the threads. */
   public void start() {
-    start(config.pack());
+    start(config.packs().toArray(Path[]::new));
   }
 
-  synchronized void start(Path packDir) {
+  /**
+   * Each worker opens every pack it can and claims only their jobs. A pack no worker can open is
+   * DOWN with the reason and its jobs wait in the queue; only an instance that can open no pack at
+   * all is UNHEALTHY.
+   */
+  synchronized void start(Path... packDirs) {
     if (state != WorkerState.STOPPED && state != WorkerState.UNHEALTHY) {
       return;
     }
-    ModelPack pack;
-    try {
-      // Only the manifest here: each Engine.open below checks every file and signature on its own
-      // sessions.
-      pack = ModelPack.readManifest(packDir);
-    } catch (ModelPackException | RuntimeException e) {
-      markUnhealthy(
-          "Model pack " + packDir.toAbsolutePath() + " cannot be used: " + e.getMessage());
-      return;
-    }
+    // Only the manifests here: each Engine.open checks every file and signature on its own
+    // sessions.
+    List<PackEntry> entries = PackEntry.readAll(List.of(packDirs));
+    List<ModelPack> usable =
+        entries.stream().filter(PackEntry::usable).map(PackEntry::pack).toList();
+    List<PackState> unreadable =
+        entries.stream()
+            .filter(e -> !e.usable())
+            .map(e -> PackState.down(e.label(), "cannot be used: " + e.problem()))
+            .toList();
+    List<PackState> opened = new ArrayList<>();
+    MemoryBudget memory = MemoryBudget.ofThisMachine();
+    String deviceProblem = null;
     state = WorkerState.RUNNING;
-    health = "ok";
-    String firstFailure = null;
     for (String device : config.worker().devices()) {
       for (int t = 0; t < config.worker().threadsPerDevice(); t++) {
         String name = instance + "/" + device + "/" + t;
-        Engine engine;
+        WorkerEngines engines;
         try {
-          engine = Engine.open(pack, engineOptions(device));
-        } catch (Exception e) {
-          registry.register(name, instance, device, WorkerState.UNHEALTHY, e.getMessage());
+          engines = WorkerEngines.open(usable, engineOptions(device), budgetOf(device, memory));
+        } catch (IllegalArgumentException e) { // an unknown device: no pack can open there
+          registry.register(
+              name, instance, device, WorkerState.UNHEALTHY, e.getMessage(), List.of());
           LOG.errorf("Worker %s cannot start: %s", name, e.getMessage());
-          firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
+          deviceProblem = e.getMessage();
           continue;
         }
-        Worker worker =
-            new Worker(
-                name,
-                engine,
-                queue,
-                runner,
-                this,
-                metrics,
-                config.worker().progressInterval(),
-                config.worker().previewInterval());
-        registry.register(name, instance, device, WorkerState.RUNNING, null);
-        workers.add(worker);
-        Thread thread = new Thread(worker, "worker-" + device + "-" + t);
-        threads.add(thread);
-        thread.start();
+        opened.addAll(engines.states());
+        startWorker(name, device, t, engines, unreadable);
       }
     }
+    packStates = poolStates(usable, opened, unreadable);
+    health = summary(packStates) == null ? "ok" : summary(packStates);
     if (workers.isEmpty()) {
-      markUnhealthy("Model pack " + packDir.toAbsolutePath() + " cannot be used: " + firstFailure);
+      markUnhealthy(deviceProblem != null ? deviceProblem : summary(packStates));
       return;
     }
     heartbeat = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "worker-heartbeat"));
@@ -134,8 +133,80 @@ public class WorkerPool {
     listener = new QueueListener(this);
     listener.start();
     LOG.infof(
-        "Started %d worker(s) on %s with pack %s %s",
-        workers.size(), config.worker().devices(), pack.name(), pack.version());
+        "Started %d worker(s) on %s; packs: %s",
+        workers.size(), config.worker().devices(), describe(packStates));
+  }
+
+  /** Registers the worker with its packs' states and starts its thread, if it has a pack open. */
+  private void startWorker(
+      String name, String device, int index, WorkerEngines engines, List<PackState> unreadable) {
+    List<PackState> packs = new ArrayList<>(engines.states());
+    packs.addAll(unreadable);
+    if (engines.isEmpty()) {
+      registry.register(name, instance, device, WorkerState.UNHEALTHY, summary(packs), packs);
+      LOG.errorf("Worker %s cannot start: %s", name, summary(packs));
+      return;
+    }
+    Worker worker =
+        new Worker(
+            name,
+            engines,
+            queue,
+            runner,
+            this,
+            metrics,
+            config.worker().progressInterval(),
+            config.worker().previewInterval());
+    registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);
+    workers.add(worker);
+    Thread started = new Thread(worker, "worker-" + device + "-" + index);
+    threads.add(started);
+    started.start();
+  }
+
+  /**
+   * Each pack as this instance offers it: up when any worker has it open, else down with the first
+   * worker's reason (or its manifest's).
+   */
+  private static List<PackState> poolStates(
+      List<ModelPack> usable, List<PackState> opened, List<PackState> unreadable) {
+    List<PackState> states = new ArrayList<>();
+    for (ModelPack pack : usable) {
+      List<PackState> onWorkers =
+          opened.stream().filter(s -> s.pack().equals(pack.name())).toList();
+      states.add(
+          onWorkers.stream()
+              .filter(PackState::up)
+              .findFirst()
+              .or(() -> onWorkers.stream().findFirst())
+              .orElse(PackState.down(pack.name(), "is open on no worker")));
+    }
+    states.addAll(unreadable);
+    return List.copyOf(states);
+  }
+
+  /**
+   * CPU workers share the machine's memory; a GPU's sessions keep their weights on the GPU, where
+   * ONNX Runtime's own failed allocation says that a pack does not fit.
+   */
+  private static MemoryBudget budgetOf(String device, MemoryBudget machine) {
+    return device.equals("cpu") ? machine : MemoryBudget.unlimited();
+  }
+
+  /** The packs that are down and why, or null when every pack is up. */
+  private static String summary(List<PackState> packs) {
+    String down =
+        packs.stream()
+            .filter(p -> !p.up())
+            .map(p -> "Model pack " + p.pack() + " " + p.problem())
+            .collect(Collectors.joining("; "));
+    return down.isEmpty() ? null : down;
+  }
+
+  private static String describe(List<PackState> packs) {
+    return packs.stream()
+        .map(p -> p.pack() + (p.up() ? " UP" : " DOWN (" + p.problem() + ")"))
+        .collect(Collectors.joining(", "));
   }
 
   /**
@@ -168,6 +239,7 @@ public class WorkerPool {
     }
     threads.clear();
     workers.clear();
+    packStates = List.of();
     state = WorkerState.STOPPED;
   }
 
@@ -193,6 +265,11 @@ public class WorkerPool {
 
   public String health() {
     return health;
+  }
+
+  /** Each configured pack as this instance's workers have it; empty while they are stopped. */
+  public List<PackState> packStates() {
+    return packStates;
   }
 
   boolean mayClaim(Worker worker) {
@@ -291,7 +368,8 @@ public class WorkerPool {
     state = WorkerState.UNHEALTHY;
     health = reason;
     for (String device : config.worker().devices()) {
-      registry.register(instance + "/" + device, instance, device, WorkerState.UNHEALTHY, reason);
+      registry.register(
+          instance + "/" + device, instance, device, WorkerState.UNHEALTHY, reason, packStates);
     }
     LOG.error(
         reason + " — this instance runs no jobs; they wait in the queue for a healthy worker");

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -24,7 +25,14 @@ public class WorkerRegistry {
     this.dataSource = dataSource;
   }
 
-  void register(String name, String instance, String device, WorkerState state, String health) {
+  /** A worker as it starts, with the packs it has open and those it could not open. */
+  void register(
+      String name,
+      String instance,
+      String device,
+      WorkerState state,
+      String health,
+      List<PackState> packs) {
     execute(
         """
         INSERT INTO worker (name, instance, device, state, health) VALUES (?, ?, ?, ?, ?)
@@ -37,6 +45,15 @@ public class WorkerRegistry {
         device,
         state.name(),
         health);
+    execute("DELETE FROM worker_pack WHERE worker_name = ?", name);
+    for (PackState pack : packs) {
+      execute(
+          "INSERT INTO worker_pack (worker_name, pack, up, problem) VALUES (?, ?, ?, ?)",
+          name,
+          pack.pack(),
+          pack.up(),
+          pack.problem());
+    }
   }
 
   void state(String name, WorkerState state) {

@@ -103,7 +103,7 @@ class DatabaseRestartIT {
             "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
             "-Dquarkus.datasource.username=postgres",
             "-Dquarkus.http.port=" + httpPort,
-            "-Dstudio.pack=" + Path.of("models/tiny").toAbsolutePath(),
+            "-Dstudio.packs=" + Path.of("models/tiny").toAbsolutePath(),
             "-Dstudio.accounts.admin-password=restart-test-admin",
             "-Dstudio.queue.lease=5s",
             "-Dstudio.queue.reaper-interval=1s",
