@@ -150,6 +150,13 @@ public interface StudioConfig {
     @WithDefault("0")
     int intraOpThreads();
 
+    /**
+     * Load each stage's model only while it runs (full-size packs on machines that cannot hold
+     * every stage at once; every job loads each model again).
+     */
+    @WithDefault("false")
+    boolean lowMemory();
+
     /** How often an idle worker looks for work when no notification arrives. */
     @WithDefault("2s")
     Duration pollInterval();

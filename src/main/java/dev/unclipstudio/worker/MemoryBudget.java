@@ -1,12 +1,8 @@
 package dev.unclipstudio.worker;
 
+import dev.unclipstudio.pipeline.onnx.MemoryFit;
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.pipeline.pack.StageSpec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -37,32 +33,22 @@ final class MemoryBudget {
     return new MemoryBudget(Long.MAX_VALUE);
   }
 
-  /** Sets aside the pack's model bytes for one more engine, or says why they do not fit. */
-  synchronized Optional<String> reserve(ModelPack pack) {
-    long needed = modelBytes(pack);
+  /**
+   * Sets aside what the pack's engine needs ({@link MemoryFit#needed}), or says why it does not
+   * fit.
+   */
+  synchronized Optional<String> reserve(ModelPack pack, boolean lowMemory) {
+    long needed = MemoryFit.needed(pack, lowMemory);
     if (reserved + needed > available) {
       return Optional.of(
-          "does not fit in memory: its models take %s, and %s of this machine's memory is left for models (after the Java heap and the packs opened before it)"
-              .formatted(readable(needed), readable(Math.max(0, available - reserved))));
+          "does not fit in memory: %s %s, and %s of this machine's memory is left for models (after the Java heap and the packs opened before it)"
+              .formatted(
+                  lowMemory ? "its largest stage takes" : "its models take",
+                  readable(needed),
+                  readable(Math.max(0, available - reserved))));
     }
     reserved += needed;
     return Optional.empty();
-  }
-
-  private static long modelBytes(ModelPack pack) {
-    return pack.stages().values().stream()
-        .map(StageSpec::file)
-        .distinct() // stages may share a file (super_res_first and super_res_last)
-        .mapToLong(MemoryBudget::size)
-        .sum();
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static String readable(long bytes) {

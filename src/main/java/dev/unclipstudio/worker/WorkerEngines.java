@@ -37,7 +37,7 @@ final class WorkerEngines implements AutoCloseable {
     Map<String, Engine> engines = new LinkedHashMap<>();
     List<PackState> states = new ArrayList<>();
     for (ModelPack pack : packs) {
-      Optional<String> tooBig = memory.reserve(pack);
+      Optional<String> tooBig = memory.reserve(pack, options.lowMemory());
       if (tooBig.isPresent()) {
         states.add(PackState.down(pack.name(), tooBig.get()));
         continue;

@@ -385,7 +385,9 @@ public class WorkerPool {
     } else {
       throw new IllegalArgumentException("Unknown device '" + device + "': use cpu or cuda:N");
     }
-    return options.withIntraOpThreads(config.worker().intraOpThreads());
+    return options
+        .withIntraOpThreads(config.worker().intraOpThreads())
+        .withLowMemory(config.worker().lowMemory());
   }
 
   private static void joinUntil(Thread thread, long deadlineNanos) {

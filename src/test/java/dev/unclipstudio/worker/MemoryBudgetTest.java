@@ -33,8 +33,16 @@ class MemoryBudgetTest {
   @Test
   void everyEngineTakesItsShareSoALaterWorkerMayFindNoRoom() throws Exception {
     ModelPack tiny = ModelPack.readManifest(Fixtures.requireTinyPack());
-    MemoryBudget budget = new MemoryBudget(40 * MB); // the tiny pack's models take about 31 MB
-    assertTrue(budget.reserve(tiny).isEmpty());
-    assertTrue(budget.reserve(tiny).orElseThrow().startsWith("does not fit in memory"));
+    MemoryBudget budget = new MemoryBudget(40 * MB); // the tiny pack's engine needs about 40 MB
+    assertTrue(budget.reserve(tiny, false).isEmpty());
+    assertTrue(budget.reserve(tiny, false).orElseThrow().startsWith("does not fit in memory"));
+  }
+
+  @Test
+  void inLowMemoryModeAnEngineTakesItsLargestStage() throws Exception {
+    ModelPack tiny = ModelPack.readManifest(Fixtures.requireTinyPack());
+    MemoryBudget budget = new MemoryBudget(20 * MB); // the prior, its largest stage: 10.8 MB
+    assertTrue(budget.reserve(tiny, false).orElseThrow().contains("its models take"));
+    assertTrue(budget.reserve(tiny, true).isEmpty());
   }
 }

@@ -42,12 +42,21 @@ public final class MemoryFit {
   }
 
   /**
+   * Memory a pack's engine needs: every stage at once, or in low-memory mode the largest set that
+   * runs together.
+   */
+  public static long needed(ModelPack pack, boolean lowMemory) {
+    List<StageSpec> stages = List.copyOf(pack.stages().values());
+    return lowMemory ? largestStage(pack, stages) : (long) (weightBytes(pack, stages) * OVERHEAD);
+  }
+
+  /**
    * @param availableBytes memory this process can still use
    * @throws ModelPackException when every stage at once would not fit
    */
   public static void check(ModelPack pack, long availableBytes) throws ModelPackException {
     List<StageSpec> stages = List.copyOf(pack.stages().values());
-    long need = (long) (weightBytes(pack, stages) * OVERHEAD);
+    long need = needed(pack, false);
     if (need > availableBytes) {
       throw new ModelPackException(
           "pack "
