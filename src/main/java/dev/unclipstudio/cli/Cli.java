@@ -354,7 +354,7 @@ public final class Cli {
   }
 
   private StepListener listener(Arguments a) {
-    return a.flag("quiet") ? StepListener.NONE : new ProgressBar(err);
+    return a.flag("quiet") ? StepListener.NONE : new ProgressBar(err, System::nanoTime);
   }
 
   private static RgbImage readImage(Path file) throws IOException, InvalidImageException {
