@@ -297,10 +297,7 @@ def export_stage(out, stage, module, dims, seed, check_batch, stages, extra):
     started = time.monotonic()
     export_onnx(module, example, OUTPUTS[stage], file)
     check = stage_inputs(stage, dims, check_batch, g)
-    write_check(module, check, OUTPUTS[stage], out / "check" / f"{stage}.json")
-    with th.no_grad():
-        outputs = module(**example)
-    outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+    outputs = write_check(module, check, OUTPUTS[stage], out / "check" / f"{stage}.json")
     stages[stage] = {"file": file.name, **extra,
                      "inputs": {n: shape_spec(t) for n, t in example.items()},
                      "outputs": {n: shape_spec(t) for n, t in zip(OUTPUTS[stage], outputs)}}

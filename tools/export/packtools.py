@@ -91,12 +91,14 @@ def export_onnx(module, inputs, output_names, path):
 
 
 def write_check(module, inputs, output_names, path):
-    """check/<stage>.json: inputs and what the PyTorch module returned for them (docs/model-packs.md)."""
+    """check/<stage>.json: inputs and what the PyTorch module returned for them (docs/model-packs.md);
+    returns the outputs."""
     with th.no_grad():
         out = module(**inputs)
     out = out if isinstance(out, tuple) else (out,)
     path.write_text(json.dumps({"inputs": {n: tensor_json(v) for n, v in inputs.items()},
                                 "outputs": {n: tensor_json(v) for n, v in zip(output_names, out)}}))
+    return out
 
 
 def check_rebuilt(module, check_file, tolerance=1e-6):
