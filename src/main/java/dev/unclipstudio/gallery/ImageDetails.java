@@ -42,6 +42,7 @@ public record ImageDetails(
       return null;
     }
     return CreateFormLink.forPrompt(prompt)
+        .pack(packName())
         .images(1)
         .seed(params.get("seed"))
         .priorSteps(params.get("prior_steps"))
@@ -49,6 +50,17 @@ public record ImageDetails(
         .decoderSteps(params.get("decoder_steps"))
         .decoderGuidanceScale(params.get("decoder_guidance_scale"))
         .toString();
+  }
+
+  /** The pack that made the image: its PNG text says "name version" (ImageMetadata). */
+  private String packName() {
+    Object pack = params.get("pack");
+    if (pack == null) {
+      return null;
+    }
+    String text = pack.toString();
+    int space = text.lastIndexOf(' ');
+    return space > 0 ? text.substring(0, space) : text;
   }
 
   /** The create page with this image's prompt, for new images of the same idea. */

@@ -29,6 +29,10 @@ public class CreateFormQuery {
   @QueryParam("decoderGuidanceScale")
   String decoderGuidanceScale;
 
+  /** A pack to preselect; ignored when the form does not offer it. */
+  @QueryParam("pack")
+  String pack;
+
   SubmitForm toForm() {
     SubmitForm empty = SubmitForm.empty();
     return new SubmitForm(

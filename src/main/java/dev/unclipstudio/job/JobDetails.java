@@ -33,7 +33,7 @@ public record JobDetails(
         job.packName + " " + job.packVersion,
         between(job.createdAt, job.startedAt),
         job.finishedAt == null ? null : between(job.startedAt, job.finishedAt),
-        job.kind == JobKind.TEXT_TO_IMAGE ? remakeLink(params) : null);
+        job.kind == JobKind.TEXT_TO_IMAGE ? remakeLink(params, job.packName) : null);
   }
 
   /** The create page with this job's prompt alone. */
@@ -52,8 +52,8 @@ public record JobDetails(
   /**
    * The create page filled in to make the same images again: prompt, first seed, count, settings.
    */
-  private static String remakeLink(JobParams p) {
-    CreateFormLink link = CreateFormLink.forPrompt(p.prompt());
+  private static String remakeLink(JobParams p, String pack) {
+    CreateFormLink link = CreateFormLink.forPrompt(p.prompt()).pack(pack);
     if (p.seeds() != null && !p.seeds().isEmpty()) {
       link.images(p.seeds().size()).seed(p.seeds().get(0));
     }

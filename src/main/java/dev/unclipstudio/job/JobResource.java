@@ -76,7 +76,7 @@ public class JobResource {
   @GET
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance create(@BeanParam CreateFormQuery query) {
-    PackChoice choice = packs.choiceFor(JobKind.TEXT_TO_IMAGE, null);
+    PackChoice choice = packs.choiceFor(JobKind.TEXT_TO_IMAGE, query.pack);
     return createPage(query.toForm(), Map.of(), choice.problem(), choice);
   }
 

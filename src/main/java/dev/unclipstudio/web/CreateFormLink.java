@@ -20,6 +20,11 @@ public final class CreateFormLink {
     return new CreateFormLink(prompt);
   }
 
+  /** The model pack to preselect (by name); one the form does not offer falls back to its pick. */
+  public CreateFormLink pack(String name) {
+    return field("pack", name);
+  }
+
   public CreateFormLink images(int count) {
     return field("images", count);
   }

@@ -192,7 +192,7 @@ class GalleryTest {
     String params =
         "{\"prompt\":\"a red circle & a blue square\",\"kind\":\"TEXT_TO_IMAGE\",\"seed\":\"41\","
             + "\"prior_steps\":\"3\",\"prior_guidance_scale\":\"4.0\",\"decoder_steps\":\"4\","
-            + "\"decoder_guidance_scale\":\"5.0\",\"super_res_steps\":\"7\"}";
+            + "\"decoder_guidance_scale\":\"5.0\",\"super_res_steps\":\"7\",\"pack\":\"tiny 1\"}";
     queue.complete(
         job.lease(),
         List.of(
@@ -201,7 +201,7 @@ class GalleryTest {
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
     String html = browser.get("/images/" + id).asString();
     String link =
-        "/?prompt=a+red+circle+%26+a+blue+square&images=1&seed=41&priorSteps=3"
+        "/?prompt=a+red+circle+%26+a+blue+square&pack=tiny&images=1&seed=41&priorSteps=3"
             + "&priorGuidanceScale=4.0&decoderSteps=4&decoderGuidanceScale=5.0";
     assertTrue(html.contains("href=\"" + link.replace("&", "&amp;") + "\""), html);
     assertTrue(

@@ -37,7 +37,8 @@ class JobPageTest {
     assertTrue(html.contains("<dt>Seeds</dt><dd>41, 42</dd>"), html);
     assertTrue(html.contains("<dt>Decoder steps</dt><dd>4</dd>"), html);
     assertTrue(html.contains("<dt>Pack</dt><dd>tiny"), html);
-    String remake = "/?prompt=a+green+star&amp;images=2&amp;seed=41&amp;decoderSteps=4";
+    String remake =
+        "/?prompt=a+green+star&amp;pack=tiny&amp;images=2&amp;seed=41&amp;decoderSteps=4";
     assertTrue(html.contains("href=\"" + remake + "\""), html);
 
     String form = browser.get(remake.replace("&amp;", "&")).asString();
