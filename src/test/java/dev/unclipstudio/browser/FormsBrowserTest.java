@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.account.Role;
+import dev.unclipstudio.job.ClaimedJob;
+import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.ResultImage;
+import dev.unclipstudio.testing.Pngs;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
@@ -14,11 +19,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -34,6 +44,7 @@ class FormsBrowserTest {
   @Inject WorkerPool pool;
   @Inject TestData data;
   @Inject Sql sql;
+  @Inject JobQueue queue;
 
   @BeforeEach
   void setUp() {
@@ -70,6 +81,115 @@ class FormsBrowserTest {
       waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("job-status")));
       assertEquals("a green square at the bottom", sql.string("SELECT prompt FROM job"));
     }
+  }
+
+  @Test
+  void controlEnterInThePromptBoxGeneratesAndTheJobPageAnnouncesProgressPolitely() {
+    CurrentUser user = data.user("keyboard");
+    try (Browser browser = Browser.start()) {
+      WebDriver d = browser.driver;
+      signIn(d, user);
+      WebElement prompt = d.findElement(By.id("prompt"));
+      prompt.sendKeys("a yellow triangle");
+      prompt.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+
+      waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("job-status")));
+      assertEquals("a yellow triangle", sql.string("SELECT prompt FROM job"));
+      WebElement announcer = d.findElement(By.id("job-announce"));
+      assertEquals("polite", announcer.getAttribute("aria-live"));
+    }
+  }
+
+  @Test
+  void theThemeFollowsTheSystemsDarkSetting() {
+    CurrentUser user = data.user("night");
+    try (Browser browser = Browser.start()) {
+      WebDriver d = browser.driver;
+      signIn(d, user);
+      assertEquals("rgb(246, 245, 242)", background(d), "light by default");
+      ((ChromeDriver) d)
+          .executeCdpCommand(
+              "Emulation.setEmulatedMedia",
+              Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+      assertEquals("rgb(18, 19, 22)", background(d));
+      browser.screenshot("21-create-dark");
+    }
+  }
+
+  private static String background(WebDriver d) {
+    return (String)
+        ((JavascriptExecutor) d)
+            .executeScript("return getComputedStyle(document.body).backgroundColor;");
+  }
+
+  @Test
+  void everyControlOnEveryPageHasALabel() {
+    CurrentUser admin = data.user("labeller", Role.ADMIN);
+    long jobId = data.textJob(admin, "a labelled circle");
+    ClaimedJob job = queue.claim("w").orElseThrow();
+    queue.complete(
+        job.lease(),
+        List.of(
+            new ResultImage(
+                0, 7, 1, 1, "{\"prompt\":\"x\"}", null, null, Pngs.onePixel(), Pngs.onePixel())));
+    long imageId = sql.number("SELECT id FROM image WHERE job_id = " + jobId);
+    sql.execute(
+        "INSERT INTO worker (name, instance, device, state) VALUES ('i1/cpu/0', 'i1', 'cpu', 'RUNNING')");
+    List<String> pages =
+        List.of(
+            "",
+            "jobs",
+            "jobs/" + jobId,
+            "images/" + imageId,
+            "gallery",
+            "account",
+            "inpaint",
+            "inpaint?image=" + imageId,
+            "variations",
+            "interpolate",
+            "admin/jobs",
+            "admin/workers",
+            "admin/users",
+            "admin/settings");
+    try (Browser browser = Browser.start()) {
+      WebDriver d = browser.driver;
+      long checked = 0;
+      for (String anonymous : List.of("login", "signup")) {
+        d.get(base + anonymous);
+        checked += assertEveryControlLabelled(d, anonymous);
+      }
+      signIn(d, admin);
+      for (String page : pages) {
+        d.get(base + page);
+        checked += assertEveryControlLabelled(d, page);
+      }
+      assertTrue(checked > 40, "controls checked: " + checked);
+    }
+  }
+
+  /**
+   * Inputs a person can reach (not hidden ones, not buttons) have a label element or an ARIA name;
+   * a placeholder is no label. Returns how many were checked.
+   */
+  private static long assertEveryControlLabelled(WebDriver d, String page) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> found =
+        (Map<String, Object>)
+            ((JavascriptExecutor) d)
+                .executeScript(
+                    """
+                    const controls = Array.from(document.querySelectorAll('input, select, textarea'))
+                      .filter(e => !['hidden', 'submit', 'button', 'reset', 'image'].includes(e.type));
+                    return {
+                      checked: controls.length,
+                      unlabelled: controls
+                        .filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')
+                                     && !e.getAttribute('aria-labelledby'))
+                        .map(e => e.outerHTML)
+                    };
+                    """);
+    assertEquals(List.of(), found.get("unlabelled"), "controls without a label on /" + page);
+    return (Long) found.get("checked");
   }
 
   private static <T> T waitFor(WebDriver d, ExpectedCondition<T> condition) {
