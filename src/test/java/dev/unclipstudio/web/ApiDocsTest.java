@@ -37,6 +37,9 @@ class ApiDocsTest {
     paths.keySet().forEach(p -> assertTrue(p.startsWith("/api/v1/"), p + " is not the API"));
     assertTrue(paths.containsKey("/api/v1/jobs"));
     assertTrue(paths.containsKey("/api/v1/images/{id}/png"));
+    Map<String, Object> schemas = document().getMap("components.schemas");
+    assertTrue(schemas.containsKey("JobView"));
+    assertFalse(schemas.containsKey("TemplateInstance"), "the pages' schemas went with them");
   }
 
   @Test
