@@ -101,6 +101,38 @@ class FormsBrowserTest {
   }
 
   @Test
+  void anAdminConfirmsBeforeDisablingSomeoneAndTheJobListKeepsItsFilter() {
+    CurrentUser admin = data.user("warden", Role.ADMIN);
+    CurrentUser user = data.user("tenant");
+    long job = data.textJob(user, "a job to cancel");
+    try (Browser browser = Browser.start()) {
+      WebDriver d = browser.driver;
+      signIn(d, admin);
+      d.get(base + "admin/jobs?status=QUEUED&user=" + user.username());
+      d.findElement(By.cssSelector("form[action^='/admin/jobs/" + job + "/cancel'] button"))
+          .click();
+      new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> "CANCELLED".equals(data.status(job)));
+      assertTrue(
+          d.getCurrentUrl().endsWith("/admin/jobs?status=QUEUED&user=" + user.username()),
+          d.getCurrentUrl());
+      assertEquals("QUEUED", d.findElement(By.id("status")).getAttribute("value"), "filter kept");
+
+      d.get(base + "admin/users");
+      d.findElement(By.id("enabled-" + user.id())).click();
+      d.findElement(By.cssSelector("form[action='/admin/users/" + user.id() + "'] button")).click();
+      WebElement question =
+          waitFor(d, ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
+      assertEquals("Disable " + user.username() + "?", question.getText());
+      browser.screenshot("22-admin-confirm-disable");
+      assertEquals("t", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
+      d.findElement(By.cssSelector("#confirm-form button[type=submit]")).click();
+      new WebDriverWait(d, Duration.ofSeconds(30))
+          .until(ExpectedConditions.urlContains("/admin/users"));
+      assertEquals("f", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
+    }
+  }
+
+  @Test
   void theThemeFollowsTheSystemsDarkSetting() {
     CurrentUser user = data.user("night");
     try (Browser browser = Browser.start()) {
