@@ -1,7 +1,6 @@
 package dev.unclipstudio.job;
 
 import dev.unclipstudio.pipeline.pack.ModelPack;
-import dev.unclipstudio.pipeline.text.Tokenizer;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,8 +69,7 @@ public final class RequestRules {
     if (prompt == null || prompt.isBlank() || !pack.hasStage(stage)) {
       return Optional.empty();
     }
-    Tokenizer tokenizer = pack.tokenizerFor(stage);
-    if (readWhole(prompt, tokenizer)) {
+    if (readWhole(prompt, pack, stage)) {
       return Optional.empty();
     }
     List<String> words = List.of(prompt.strip().split("\\s+"));
@@ -80,7 +78,7 @@ public final class RequestRules {
     int cutAt = words.size();
     while (cutAt - read > 1) {
       int middle = (read + cutAt) >>> 1;
-      if (readWhole(String.join(" ", words.subList(0, middle)), tokenizer)) {
+      if (readWhole(String.join(" ", words.subList(0, middle)), pack, stage)) {
         read = middle;
       } else {
         cutAt = middle;
@@ -97,17 +95,18 @@ public final class RequestRules {
   }
 
   /**
-   * Whether the tokenizer keeps every token of the text: its row holds the text's own tokens plus
-   * the special ones (start, end) that even an empty text gets. Asked from outside the tokenizer,
-   * which stays exactly as the model was trained with.
+   * Whether the stage's tokenizer keeps every token of the text: its row holds the text's own
+   * tokens plus the special ones (start, end) that even an empty text gets. Asked from outside the
+   * tokenizer, which stays exactly as the model was trained with.
    */
-  private static boolean readWhole(String text, Tokenizer tokenizer) {
-    return attended(text, tokenizer) == attended("", tokenizer) + tokenizer.encode(text).size();
+  private static boolean readWhole(String text, ModelPack pack, String stage) {
+    return attended(text, pack, stage)
+        == attended("", pack, stage) + pack.tokenizerFor(stage).encode(text).size();
   }
 
-  private static int attended(String text, Tokenizer tokenizer) {
+  private static int attended(String text, ModelPack pack, String stage) {
     int count = 0;
-    for (boolean attends : tokenizer.tokenize(List.of(text)).maskOfRow(0)) {
+    for (boolean attends : pack.tokenizerFor(stage).tokenize(List.of(text)).maskOfRow(0)) {
       count += attends ? 1 : 0;
     }
     return count;
