@@ -8,7 +8,9 @@ import java.util.HashSet;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.annotations.Components;
@@ -21,6 +23,7 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
@@ -28,8 +31,8 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
  * The OpenAPI document at {@code /q/openapi}: the JSON API under {@code /api/} only (the pages are
  * HTML forms, not an API), every error as problem details with the {@link Problem} schema, and the
  * answers every operation can give stated here once instead of on each method. Operations state
- * their own outcomes ({@code 202}, {@code 404}, {@code 429}, …) with {@code @APIResponse}; {@link
- * Errors} gives every error response the problem body.
+ * their own outcomes ({@code 202}, {@code 404}, {@code 429}, …) with {@code @APIResponse}; the
+ * {@link Filter} gives every error response the problem body.
  *
  * <p>An {@code Application} subclass only because that is where SmallRye reads {@code
  * OpenAPIDefinition}; it names no path and lists no classes, so JAX-RS serves every resource as
@@ -64,7 +67,7 @@ public class ApiDocs extends Application {
 
   /** Drops the pages and describes the errors, once the annotations have been read. */
   @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
-  public static class Errors implements OASFilter {
+  public static class Filter implements OASFilter {
 
     /** Every operation: each one needs a token, and each one reads the database. */
     private static final Map<String, String> EVERY_OPERATION =
@@ -92,7 +95,7 @@ public class ApiDocs extends Application {
       api.getPaths()
           .getPathItems()
           .values()
-          .forEach(item -> item.getOperations().values().forEach(Errors::describeErrors));
+          .forEach(item -> item.getOperations().values().forEach(Filter::describeErrors));
       keepSchemasOfTheApi(api);
     }
 
@@ -101,26 +104,10 @@ public class ApiDocs extends Application {
       Map<String, Schema> all = api.getComponents().getSchemas();
       Set<String> used = new HashSet<>();
       Deque<Schema> toVisit = new LinkedList<>(); // takes nulls: absent parts are skipped below
-      api.getPaths()
-          .getPathItems()
-          .values()
-          .forEach(
-              item ->
-                  item.getOperations()
-                      .values()
-                      .forEach(
-                          op -> {
-                            if (op.getRequestBody() != null) {
-                              op.getRequestBody().getContent().getMediaTypes().values().stream()
-                                  .map(MediaType::getSchema)
-                                  .forEach(toVisit::add);
-                            }
-                            op.getResponses().getAPIResponses().values().stream()
-                                .filter(r -> r.getContent() != null)
-                                .flatMap(r -> r.getContent().getMediaTypes().values().stream())
-                                .map(MediaType::getSchema)
-                                .forEach(toVisit::add);
-                          }));
+      api.getPaths().getPathItems().values().stream()
+          .flatMap(item -> item.getOperations().values().stream())
+          .flatMap(Filter::schemasOf)
+          .forEach(toVisit::add);
       while (!toVisit.isEmpty()) {
         Schema schema = toVisit.pop();
         if (schema == null) {
@@ -149,13 +136,24 @@ public class ApiDocs extends Application {
           .forEach(api.getComponents()::removeSchema);
     }
 
+    /** The schemas an operation's request and responses name directly. */
+    private static Stream<Schema> schemasOf(Operation operation) {
+      return Stream.concat(
+              Stream.ofNullable(operation.getRequestBody()).map(RequestBody::getContent),
+              operation.getResponses().getAPIResponses().values().stream()
+                  .map(APIResponse::getContent))
+          .filter(Objects::nonNull)
+          .flatMap(content -> content.getMediaTypes().values().stream())
+          .map(MediaType::getSchema);
+    }
+
     private static void describeErrors(Operation operation) {
       APIResponses responses = operation.getResponses();
       EVERY_OPERATION.forEach((code, text) -> addIfAbsent(responses, code, text));
       if (operation.getRequestBody() != null) {
         WITH_BODY.forEach((code, text) -> addIfAbsent(responses, code, text));
       }
-      responses.getAPIResponses().forEach(Errors::problemBody);
+      responses.getAPIResponses().forEach(Filter::problemBody);
     }
 
     private static void addIfAbsent(APIResponses responses, String code, String description) {
