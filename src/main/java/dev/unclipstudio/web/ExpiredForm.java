@@ -6,7 +6,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -117,14 +116,21 @@ public class ExpiredForm {
         && !request.getUriInfo().getPath().startsWith("/api/");
   }
 
+  /**
+   * The browser names the page's origin on every form POST; ours is the address this request came
+   * to (behind a proxy, the forwarded host when the studio is told to trust it).
+   */
   private static boolean fromThisSite(ContainerRequestContext request) {
     String origin = request.getHeaderString("Origin");
-    String host = request.getHeaderString(HttpHeaders.HOST);
-    if (origin == null || host == null) {
+    if (origin == null) {
       return false;
     }
     try {
-      return host.equalsIgnoreCase(URI.create(origin).getAuthority());
+      return request
+          .getUriInfo()
+          .getBaseUri()
+          .getAuthority()
+          .equalsIgnoreCase(URI.create(origin).getAuthority());
     } catch (IllegalArgumentException e) {
       return false; // "null" or garbage: not a page of ours
     }
