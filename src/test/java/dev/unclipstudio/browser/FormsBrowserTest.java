@@ -139,13 +139,47 @@ class FormsBrowserTest {
       WebDriver d = browser.driver;
       signIn(d, user);
       assertEquals("rgb(246, 245, 242)", background(d), "light by default");
+      assertEquals(List.of(), lowContrast(d), "light theme");
       ((ChromeDriver) d)
           .executeCdpCommand(
               "Emulation.setEmulatedMedia",
               Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
       assertEquals("rgb(18, 19, 22)", background(d));
+      assertEquals(List.of(), lowContrast(d), "dark theme");
       browser.screenshot("21-create-dark");
     }
+  }
+
+  /**
+   * The stylesheet's text and background pairs below WCAG AA's 4.5:1 for normal text, as "text on
+   * background: ratio".
+   */
+  @SuppressWarnings("unchecked")
+  private static List<String> lowContrast(WebDriver d) {
+    return (List<String>)
+        ((JavascriptExecutor) d)
+            .executeScript(
+                """
+                const style = getComputedStyle(document.documentElement);
+                const hex = value => value.length === 4  // #abc -> #aabbcc
+                  ? '#' + [1, 2, 3].map(i => value[i] + value[i]).join('') : value;
+                const colour = name =>
+                  hex(name.startsWith('#') ? name : style.getPropertyValue(name).trim());
+                const luminance = rgb => {
+                  const [r, g, b] = [1, 3, 5].map(i => parseInt(rgb.slice(i, i + 2), 16) / 255)
+                    .map(c => c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4));
+                  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                const ratio = (a, b) => {
+                  const [hi, lo] = [luminance(colour(a)), luminance(colour(b))].sort((x, y) => y - x);
+                  return (hi + 0.05) / (lo + 0.05);
+                };
+                const pairs = [['--fg', '--bg'], ['--fg', '--card'], ['--muted', '--card'],
+                  ['--muted', '--bg'], ['--accent', '--card'], ['--err', '--card'], ['--ok', '--card'],
+                  ['--fg', '--subtle'], ['#ffffff', '--button'], ['#ffffff', '--danger']];
+                return pairs.filter(([text, back]) => !(ratio(text, back) >= 4.5)) // NaN (a colour not read) fails too
+                  .map(([text, back]) => text + ' on ' + back + ': ' + ratio(text, back).toFixed(2));
+                """);
   }
 
   private static String background(WebDriver d) {
