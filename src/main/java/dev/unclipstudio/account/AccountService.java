@@ -83,6 +83,28 @@ public class AccountService {
     return user;
   }
 
+  /**
+   * Field name → message for every problem with a change of password; empty when the password was
+   * changed. The new one passes the sign-up rules ({@link PasswordPolicy}).
+   */
+  @Transactional
+  public Map<String, String> changePassword(
+      long userId, String current, String proposed, String repeated) {
+    AppUser user = AppUser.findById(userId);
+    Map<String, String> errors = new LinkedHashMap<>();
+    if (current == null || !BcryptUtil.matches(current, user.passwordHash)) {
+      errors.put("currentPassword", "That is not your current password.");
+    }
+    PasswordPolicy.problem(proposed, user.username).ifPresent(p -> errors.put("newPassword", p));
+    if (!errors.containsKey("newPassword") && !proposed.equals(repeated)) {
+      errors.put("repeatPassword", "The two new passwords differ; type the same one twice.");
+    }
+    if (errors.isEmpty()) {
+      user.passwordHash = BcryptUtil.bcryptHash(proposed);
+    }
+    return errors;
+  }
+
   /** The enabled user with these credentials, if any. */
   @Transactional
   public Optional<CurrentUser> authenticate(String username, String password) {

@@ -41,7 +41,12 @@ public class AuthResource {
     static native TemplateInstance signup(String username, Map<String, String> errors);
 
     static native TemplateInstance account(
-        CurrentUser user, List<ApiTokens.Token> tokens, String newToken, String tokenError);
+        CurrentUser user,
+        List<ApiTokens.Token> tokens,
+        String newToken,
+        String tokenError,
+        Map<String, String> passwordErrors,
+        boolean passwordChanged);
   }
 
   private final AccountService accounts;
@@ -168,9 +173,54 @@ public class AuthResource {
   @GET
   @Path("account")
   @Authenticated
-  public TemplateInstance account() {
+  public TemplateInstance account(@QueryParam("changed") String changed) {
     CurrentUser user = CurrentUser.of(identity);
-    return Templates.account(user, apiTokens.of(user.id()), null, null);
+    return Templates.account(
+        user, apiTokens.of(user.id()), null, null, Map.of(), "password".equals(changed));
+  }
+
+  /**
+   * Changes the password after checking the current one (a wrong one counts as a failed sign-in, so
+   * a borrowed session cannot guess it freely), then signs out every other session: whoever knew
+   * the old password is out. API tokens stay, as with "sign out on every device".
+   */
+  @POST
+  @Path("account/password")
+  @Authenticated
+  public Response changePassword(
+      @FormParam("currentPassword") String current,
+      @FormParam("newPassword") String proposed,
+      @FormParam("repeatPassword") String repeated,
+      @CookieParam(SessionAuthenticationMechanism.COOKIE) String session,
+      @Context HttpServerRequest request) {
+    CurrentUser user = CurrentUser.of(identity);
+    String address = ClientAddress.of(request);
+    Optional<Duration> wait = throttle.waitBefore(user.username(), address);
+    if (wait.isPresent()) {
+      return Response.status(Response.Status.TOO_MANY_REQUESTS)
+          .header("Retry-After", Math.max(1, wait.get().toSeconds()))
+          .entity(
+              accountWithPasswordErrors(
+                  user, Map.of("currentPassword", Backoff.message(wait.get()))))
+          .build();
+    }
+    Map<String, String> errors = accounts.changePassword(user.id(), current, proposed, repeated);
+    if (errors.containsKey("currentPassword")) {
+      throttle.failed(user.username(), address);
+    } else {
+      throttle.succeeded(user.username());
+    }
+    if (!errors.isEmpty()) {
+      return Response.status(Response.Status.BAD_REQUEST)
+          .entity(accountWithPasswordErrors(user, errors))
+          .build();
+    }
+    sessions.closeOthers(user.id(), session);
+    return Response.seeOther(URI.create("/account?changed=password")).build();
+  }
+
+  private TemplateInstance accountWithPasswordErrors(CurrentUser user, Map<String, String> errors) {
+    return Templates.account(user, apiTokens.of(user.id()), null, null, errors, false);
   }
 
   /** Creates an API token and shows it on this response only; it is never shown again. */
@@ -187,11 +237,14 @@ public class AuthResource {
                   user,
                   apiTokens.of(user.id()),
                   null,
-                  "Give the token a name of 1 to 80 characters."))
+                  "Give the token a name of 1 to 80 characters.",
+                  Map.of(),
+                  false))
           .build();
     }
     String token = apiTokens.create(user.id(), label);
-    return Response.ok(Templates.account(user, apiTokens.of(user.id()), token, null))
+    return Response.ok(
+            Templates.account(user, apiTokens.of(user.id()), token, null, Map.of(), false))
         .header("Cache-Control", "no-store")
         .build();
   }

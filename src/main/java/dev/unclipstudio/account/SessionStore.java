@@ -76,6 +76,12 @@ public class SessionStore {
     execute("DELETE FROM user_session WHERE token_hash = ?", hash(token));
   }
 
+  /** Signs a user out on every device but the one holding {@code keptToken}. */
+  public void closeOthers(long userId, String keptToken) {
+    execute(
+        "DELETE FROM user_session WHERE user_id = ? AND token_hash <> ?", userId, hash(keptToken));
+  }
+
   /** Signs a user out on every device. */
   public void closeAll(long userId) {
     execute("DELETE FROM user_session WHERE user_id = ?", userId);

@@ -3,6 +3,9 @@ package dev.unclipstudio.admin;
 import dev.unclipstudio.job.JobKind;
 import dev.unclipstudio.job.JobStatus;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MultivaluedMap;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import javax.sql.DataSource;
 
 /** Every user's jobs for the console, with filters; priority changes and purging. */
@@ -21,13 +25,37 @@ public class AdminJobs {
 
   /** The console's filters; null means "any". Dates are UTC days, inclusive. */
   public record Filter(JobStatus status, String user, JobKind kind, LocalDate from, LocalDate to) {
-    static Filter parse(String status, String user, String kind, String from, String to) {
+
+    /** The filter of a job list's address ({@code ?status=…&user=…&kind=…&from=…&to=…}). */
+    static Filter of(MultivaluedMap<String, String> query) {
       return new Filter(
-          parseEnum(JobStatus.class, status),
-          user == null || user.isBlank() ? null : user.strip(),
-          parseEnum(JobKind.class, kind),
-          parseDate(from),
-          parseDate(to));
+          parseEnum(JobStatus.class, query.getFirst("status")),
+          query.getFirst("user") == null || query.getFirst("user").isBlank()
+              ? null
+              : query.getFirst("user").strip(),
+          parseEnum(JobKind.class, query.getFirst("kind")),
+          parseDate(query.getFirst("from")),
+          parseDate(query.getFirst("to")));
+    }
+
+    /**
+     * This filter as the query of an address, "" when it filters nothing: the job list's actions
+     * post to their address plus this and come back to the same list.
+     */
+    public String query() {
+      StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+      add(query, "status", status);
+      add(query, "user", user);
+      add(query, "kind", kind);
+      add(query, "from", from);
+      add(query, "to", to);
+      return query.toString();
+    }
+
+    private static void add(StringJoiner query, String name, Object value) {
+      if (value != null) {
+        query.add(name + "=" + URLEncoder.encode(value.toString(), StandardCharsets.UTF_8));
+      }
     }
 
     public List<JobStatus> statuses() {
@@ -55,6 +83,14 @@ public class AdminJobs {
       return !status.isFinal();
     }
   }
+
+  /** The jobs a purge deletes; one parameter, the age in days. */
+  private static final String PURGEABLE =
+      """
+      j.finished_at < now() - make_interval(days => ?)
+        AND (j.status IN ('FAILED', 'CANCELLED')
+             OR (j.status = 'SUCCEEDED' AND NOT EXISTS (SELECT 1 FROM image i WHERE i.job_id = j.id)))
+      """;
 
   private final DataSource dataSource;
 
@@ -127,14 +163,22 @@ public class AdminJobs {
    * all gone. Images are their owners' work, so a purge of the queue never deletes one.
    */
   int purgeFinishedOlderThan(int days) {
-    return update(
-        """
-        DELETE FROM job j
-        WHERE j.finished_at < now() - make_interval(days => ?)
-          AND (j.status IN ('FAILED', 'CANCELLED')
-               OR (j.status = 'SUCCEEDED' AND NOT EXISTS (SELECT 1 FROM image i WHERE i.job_id = j.id)))
-        """,
-        days);
+    return update("DELETE FROM job j WHERE " + PURGEABLE, days);
+  }
+
+  /** How many jobs {@link #purgeFinishedOlderThan} would delete now: the console asks first. */
+  long countPurgeable(int days) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT count(*) FROM job j WHERE " + PURGEABLE)) {
+      ps.setInt(1, days);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not count jobs", e);
+    }
   }
 
   private int update(String sql, Object... args) {

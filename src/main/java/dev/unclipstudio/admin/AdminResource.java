@@ -22,11 +22,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The operator's console: all jobs, workers, users, queue limits and the prompt blocklist. Admins
@@ -49,6 +52,8 @@ public class AdminResource {
 
     static native TemplateInstance settings(
         QueueSettings.Limits limits, int signupsPerHour, List<PromptBlocklist.Entry> blocklist);
+
+    static native TemplateInstance confirm(Confirmation confirmation);
   }
 
   private final AdminJobs jobs;
@@ -96,50 +101,63 @@ public class AdminResource {
   @GET
   @Path("jobs")
   @Produces(MediaType.TEXT_HTML)
-  public TemplateInstance jobs(
-      @QueryParam("status") String status,
-      @QueryParam("user") String user,
-      @QueryParam("kind") String kind,
-      @QueryParam("from") String from,
-      @QueryParam("to") String to) {
-    AdminJobs.Filter filter = AdminJobs.Filter.parse(status, user, kind, from, to);
+  public TemplateInstance jobs(@Context UriInfo uri) {
+    AdminJobs.Filter filter = AdminJobs.Filter.of(uri.getQueryParameters());
     return Templates.jobs(jobs.find(filter, 200), filter);
   }
 
   @POST
   @Path("jobs/{id}/cancel")
-  public Response cancel(@PathParam("id") long id) {
+  public Response cancel(@PathParam("id") long id, @Context UriInfo uri) {
     queue.cancel(id);
-    return backToJobs();
+    return backToJobs(uri);
   }
 
   @POST
   @Path("jobs/{id}/retry")
-  public Response retry(@PathParam("id") long id) {
+  public Response retry(@PathParam("id") long id, @Context UriInfo uri) {
     submission.retryOverridingLimits(id);
-    return backToJobs();
+    return backToJobs(uri);
   }
 
   @POST
   @Path("jobs/{id}/priority")
-  public Response priority(@PathParam("id") long id, @FormParam("priority") Integer priority) {
+  public Response priority(
+      @PathParam("id") long id, @FormParam("priority") Integer priority, @Context UriInfo uri) {
     if (priority == null || priority < -100 || priority > 100) {
       throw new BadRequestException("Priority must be a whole number from -100 to 100.");
     }
     jobs.setPriority(id, priority);
-    return backToJobs();
+    return backToJobs(uri);
   }
 
   @POST
   @Path("jobs/purge")
-  @Produces(MediaType.TEXT_PLAIN)
-  public Response purge(@FormParam("days") Integer days) {
+  @Produces(MediaType.TEXT_HTML)
+  public Response purge(
+      @FormParam("days") Integer days,
+      @FormParam(Confirmation.FIELD) String confirmed,
+      @Context UriInfo uri) {
     if (days == null || days < 1) {
       throw new BadRequestException(
           "Give the age in days (1 or more) of the finished jobs to purge.");
     }
+    if (!Confirmation.given(confirmed)) {
+      long count = jobs.countPurgeable(days);
+      return confirm(
+          new Confirmation(
+              "Delete " + count + (count == 1 ? " job" : " jobs") + "?",
+              "Failed and cancelled jobs, and succeeded jobs whose images are gone, finished more"
+                  + " than "
+                  + days
+                  + " days ago, are deleted for good. Images are never deleted.",
+              uri.getRequestUri().getRawPath() + filterOf(uri).query(),
+              Map.of("days", days.toString()),
+              "Delete " + count + (count == 1 ? " job" : " jobs"),
+              "/admin/jobs" + filterOf(uri).query()));
+    }
     jobs.purgeFinishedOlderThan(days);
-    return backToJobs();
+    return backToJobs(uri);
   }
 
   @GET
@@ -173,15 +191,34 @@ public class AdminResource {
 
   @POST
   @Path("users/{id}")
+  @Produces(MediaType.TEXT_HTML)
   public Response updateUser(
       @PathParam("id") long id,
       @FormParam("enabled") boolean enabled,
       @FormParam("role") Role role,
       @FormParam("maxActiveJobs") Integer maxActiveJobs,
-      @FormParam("dailyImageQuota") Integer dailyImageQuota) {
+      @FormParam("dailyImageQuota") Integer dailyImageQuota,
+      @FormParam(Confirmation.FIELD) String confirmed) {
     UserSettings settings = new UserSettings(enabled, role, maxActiveJobs, dailyImageQuota);
     if (!settings.valid()) {
       throw new BadRequestException(UserSettings.RULES);
+    }
+    UserRow user = users.find(id).orElseThrow(NotFoundException::new);
+    if (user.enabled() && !enabled && !Confirmation.given(confirmed)) {
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("role", role.name());
+      fields.put("maxActiveJobs", maxActiveJobs == null ? "" : maxActiveJobs.toString());
+      fields.put("dailyImageQuota", dailyImageQuota == null ? "" : dailyImageQuota.toString());
+      return confirm(
+          new Confirmation(
+              "Disable " + user.username() + "?",
+              user.username()
+                  + " is signed out at once, and neither their sessions nor their API tokens work"
+                  + " until an admin enables the account again. Their jobs and images stay.",
+              "/admin/users/" + id,
+              fields,
+              "Disable " + user.username(),
+              "/admin/users"));
     }
     if (!users.update(id, settings)) {
       throw new NotFoundException();
@@ -191,7 +228,22 @@ public class AdminResource {
 
   @POST
   @Path("users/{id}/sign-out")
-  public Response signOutUser(@PathParam("id") long id) {
+  @Produces(MediaType.TEXT_HTML)
+  public Response signOutUser(
+      @PathParam("id") long id, @FormParam(Confirmation.FIELD) String confirmed) {
+    UserRow user = users.find(id).orElseThrow(NotFoundException::new);
+    if (!Confirmation.given(confirmed)) {
+      return confirm(
+          new Confirmation(
+              "Sign " + user.username() + " out everywhere?",
+              "Every browser session of "
+                  + user.username()
+                  + " ends now; they can sign in again. Their API tokens keep working.",
+              "/admin/users/" + id + "/sign-out",
+              Map.of(),
+              "Sign " + user.username() + " out",
+              "/admin/users"));
+    }
     sessions.closeAll(id);
     return Response.seeOther(URI.create("/admin/users")).build();
   }
@@ -250,7 +302,16 @@ public class AdminResource {
     return Response.seeOther(URI.create("/admin/settings")).build();
   }
 
-  private static Response backToJobs() {
-    return Response.seeOther(URI.create("/admin/jobs")).build();
+  /** The job list as it was filtered: the actions' addresses carry its filter. */
+  private static Response backToJobs(UriInfo uri) {
+    return Response.seeOther(URI.create("/admin/jobs" + filterOf(uri).query())).build();
+  }
+
+  private static AdminJobs.Filter filterOf(UriInfo uri) {
+    return AdminJobs.Filter.of(uri.getQueryParameters());
+  }
+
+  private static Response confirm(Confirmation confirmation) {
+    return Response.ok(Templates.confirm(confirmation)).build();
   }
 }

@@ -5,6 +5,7 @@ import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every user for the console, and an admin's changes to one. Sessions re-read the user on every
@@ -16,6 +17,11 @@ public class AdminUsers {
   @Transactional
   List<UserRow> list() {
     return AppUser.<AppUser>listAll(Sort.by("username")).stream().map(UserRow::of).toList();
+  }
+
+  @Transactional
+  Optional<UserRow> find(long id) {
+    return AppUser.<AppUser>findByIdOptional(id).map(UserRow::of);
   }
 
   /** Applies valid settings; false when there is no such user. */

@@ -146,6 +146,7 @@ public final class Cli {
     String prompt = single(a, "a prompt");
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
+      notePromptCut(prompt, engine, false);
       List<GeneratedImage> images =
           engine.textToImage(
               new TextToImageRequest(
@@ -221,6 +222,7 @@ public final class Cli {
     String prompt = a.positionals().get(1);
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
+      notePromptCut(prompt, engine, true);
       List<GeneratedImage> images =
           engine.inpaint(
               new InpaintRequest(source, mask, prompt, seeds, overrides(a, "steps", "guidance")),
@@ -228,6 +230,12 @@ public final class Cli {
               CancellationToken.NEVER);
       return write(a, engine, "inpaint", origin(RequestKind.INPAINT, prompt, sourceFile), images);
     }
+  }
+
+  /** The studio's note on a prompt the model cannot read in full; the images are made anyway. */
+  private void notePromptCut(String prompt, Engine engine, boolean inpainting) {
+    RequestRules.promptCut(prompt, engine.pack(), inpainting)
+        .ifPresent(note -> err.println("note: " + note));
   }
 
   private int packInfo(Arguments a) throws ModelPackException, UsageException {

@@ -21,6 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -34,6 +37,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "jobs")
 public class JobApi {
+
+  // What the OpenAPI document says of each outcome; error bodies are described by web.ApiDocs
+  private static final String INVALID =
+      "Invalid fields (each named in fields), a blocked prompt, or a job the pack cannot run";
+  private static final String OVER_LIMIT = "Over your active-job cap, daily quota or the queue's";
+  private static final String NO_IMAGE =
+      "A source image that does not exist or that you may not see";
+  private static final String NO_JOB = "No job of yours with this id";
 
   /**
    * A text → image request; omitted numbers mean the pack's defaults, an omitted seed a random one.
@@ -101,9 +112,13 @@ public class JobApi {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(
-      summary = "Queue a text → image job",
-      description = "202 with the job; 400 with per-field errors; 429 over a limit")
+  @Operation(summary = "Queue a text → image job")
+  @APIResponse(
+      responseCode = "202",
+      description = "Queued: the job, its address in Location",
+      content = @Content(schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "400", description = INVALID)
+  @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response submit(TextToImage request) {
     if (request == null) {
       return error(400, "Send a JSON body with at least a prompt.", Map.of());
@@ -114,9 +129,14 @@ public class JobApi {
   @POST
   @Path("variations")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(
-      summary = "Queue variations of an image",
-      description = "202 with the job; 404 for an image you may not see")
+  @Operation(summary = "Queue variations of an image")
+  @APIResponse(
+      responseCode = "202",
+      description = "Queued: the job, its address in Location",
+      content = @Content(schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "400", description = INVALID)
+  @APIResponse(responseCode = "404", description = NO_IMAGE)
+  @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response variations(Variation request) {
     if (request == null || request.sourceImageId() == null) {
       return error(
@@ -130,9 +150,14 @@ public class JobApi {
   @POST
   @Path("interpolations")
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(
-      summary = "Queue an interpolation between two images",
-      description = "202 with the job")
+  @Operation(summary = "Queue an interpolation between two images")
+  @APIResponse(
+      responseCode = "202",
+      description = "Queued: the job, its address in Location",
+      content = @Content(schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "400", description = INVALID)
+  @APIResponse(responseCode = "404", description = NO_IMAGE)
+  @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response interpolation(Interpolation request) {
     if (request == null) {
       return error(
@@ -150,7 +175,14 @@ public class JobApi {
       summary = "Queue inpainting",
       description =
           "sourceImageId or source (base64 PNG/JPEG), mask (base64, "
-              + "white = repaint), prompt, images; 202 with the job")
+              + "white = repaint), prompt, images")
+  @APIResponse(
+      responseCode = "202",
+      description = "Queued: the job, its address in Location",
+      content = @Content(schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "400", description = INVALID)
+  @APIResponse(responseCode = "404", description = NO_IMAGE)
+  @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response inpaint(Inpaint request) {
     if (request == null) {
       return error(400, "Send a JSON body with a mask, a prompt and a source.", Map.of());
@@ -196,6 +228,11 @@ public class JobApi {
   @GET
   @Path("{id}")
   @Operation(summary = "One job: status, progress, queue position, error, result image ids")
+  @APIResponse(
+      responseCode = "200",
+      description = "The job",
+      content = @Content(schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "404", description = NO_JOB)
   public Response get(@PathParam("id") long id) {
     return jobs.visible(id, user())
         .map(job -> Response.ok(job).build())
@@ -205,6 +242,10 @@ public class JobApi {
   @POST
   @Path("{id}/cancel")
   @Operation(summary = "Cancel a job: a queued one at once, a running one within one step")
+  @APIResponse(
+      responseCode = "200",
+      description = "The outcome: CANCELLED, REQUESTED or ALREADY_FINISHED")
+  @APIResponse(responseCode = "404", description = NO_JOB)
   public Response cancel(@PathParam("id") long id) {
     if (!jobs.mayAccess(id, user())) {
       return error(404, "No such job.", Map.of());

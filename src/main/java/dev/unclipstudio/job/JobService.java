@@ -18,9 +18,11 @@ public class JobService {
       "No worker is running right now: the job waits until one starts.";
 
   private final WorkerLiveness liveness;
+  private final PromptNotes promptNotes;
 
-  JobService(WorkerLiveness liveness) {
+  JobService(WorkerLiveness liveness, PromptNotes promptNotes) {
     this.liveness = liveness;
+    this.promptNotes = promptNotes;
   }
 
   /** The user's newest jobs first. */
@@ -29,13 +31,16 @@ public class JobService {
     return JobView.ofAll(Job.recentOf(user.id(), limit));
   }
 
-  /** The job, if it exists and the user may see it (their own, or any for admins). */
+  /**
+   * The job, if it exists and the user may see it (their own, or any for admins), with its notes:
+   * what its job page and its JSON show.
+   */
   @Transactional
   public Optional<JobView> visible(long id, CurrentUser user) {
     Job job = Job.findById(id);
     return job == null || !user.mayAccess(job.ownerId)
         ? Optional.empty()
-        : Optional.of(withQueueNote(job));
+        : Optional.of(withQueueNote(job).withPromptNote(promptNotes.of(job)));
   }
 
   /** Whether the job exists and the user may see it, without reading its images. */

@@ -26,7 +26,8 @@ public record JobView(
     boolean cancelRequested,
     List<Long> imageIds,
     JobDetails details,
-    String queueNote) {
+    String queueNote,
+    String promptNote) {
 
   public static JobView of(Job job) {
     return ofAll(List.of(job)).get(0);
@@ -58,6 +59,7 @@ public record JobView(
         job.cancelRequested,
         images,
         JobDetails.of(job),
+        null,
         null);
   }
 
@@ -66,11 +68,20 @@ public record JobView(
    * none.
    */
   JobView withQueueNote(String note) {
+    return withNotes(note, promptNote);
+  }
+
+  /** The same view with a note on the part of the prompt the model does not read, or none. */
+  JobView withPromptNote(String note) {
+    return withNotes(queueNote, note);
+  }
+
+  private JobView withNotes(String queue, String prompt) {
     return new JobView(
         id,
         kind,
         status,
-        prompt,
+        this.prompt,
         imageCount,
         percent,
         stage,
@@ -83,7 +94,8 @@ public record JobView(
         cancelRequested,
         imageIds,
         details,
-        note);
+        queue,
+        prompt);
   }
 
   /** The stage as people read it ("Decoder", "Upscaling"), or null before the first step. */

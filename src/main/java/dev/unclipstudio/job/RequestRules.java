@@ -58,6 +58,60 @@ public final class RequestRules {
     return Optional.empty();
   }
 
+  /**
+   * A note, not a refusal, when the model cannot read all of a prompt: its text encoder takes a
+   * fixed number of tokens (the tokenizer's context length) and cuts the rest. Counted in whole
+   * words, as people wrote them: a word cut in its middle counts as cut. Empty when it all fits, or
+   * when the pack has no stage that reads prompts of this kind.
+   */
+  public static Optional<String> promptCut(String prompt, ModelPack pack, boolean inpainting) {
+    String stage = inpainting ? ModelPack.INPAINT_BASE : ModelPack.TEXT_ENCODER;
+    if (prompt == null || prompt.isBlank() || !pack.hasStage(stage)) {
+      return Optional.empty();
+    }
+    if (readWhole(prompt, pack, stage)) {
+      return Optional.empty();
+    }
+    List<String> words = List.of(prompt.strip().split("\\s+"));
+    // the most leading words the model reads in full; none always fit, all do not
+    int read = 0;
+    int cutAt = words.size();
+    while (cutAt - read > 1) {
+      int middle = (read + cutAt) >>> 1;
+      if (readWhole(String.join(" ", words.subList(0, middle)), pack, stage)) {
+        read = middle;
+      } else {
+        cutAt = middle;
+      }
+    }
+    int cut = words.size() - read;
+    String lost = String.join(" ", words.subList(read, words.size()));
+    return Optional.of(
+        cut == 1
+            ? "The model reads only the first %d words of this prompt; the last word (“%s”) is cut off."
+                .formatted(read, lost)
+            : "The model reads only the first %d words of this prompt; the last %d words (“%s”) are cut off."
+                .formatted(read, cut, lost));
+  }
+
+  /**
+   * Whether the stage's tokenizer keeps every token of the text: its row holds the text's own
+   * tokens plus the special ones (start, end) that even an empty text gets. Asked from outside the
+   * tokenizer, which stays exactly as the model was trained with.
+   */
+  private static boolean readWhole(String text, ModelPack pack, String stage) {
+    return attended(text, pack, stage)
+        == attended("", pack, stage) + pack.tokenizerFor(stage).encode(text).size();
+  }
+
+  private static int attended(String text, ModelPack pack, String stage) {
+    int count = 0;
+    for (boolean attends : pack.tokenizerFor(stage).tokenize(List.of(text)).maskOfRow(0)) {
+      count += attends ? 1 : 0;
+    }
+    return count;
+  }
+
   /** A first seed from 0 to {@link #MAX_SEED}; null (a random seed) always passes. */
   public static Optional<String> seedProblem(Long seed) {
     return seed != null && (seed < 0 || seed > MAX_SEED)

@@ -4,13 +4,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.unclipstudio.account.SessionAuthenticationMechanism;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
+import java.net.URI;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
@@ -42,6 +45,28 @@ public class ErrorResponses {
     }
     int status = original.getStatus();
     return respond(uri, status, messageFor(status, e));
+  }
+
+  /**
+   * A request without a valid sign-in where one is needed: problem details from the API (whatever
+   * token it sent, see SessionAuthenticationMechanism), the sign-in page for pages.
+   */
+  @ServerExceptionMapper
+  public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+    if (!api(uri)) {
+      String path = uri.getRequestUri().getRawPath();
+      String query = uri.getRequestUri().getRawQuery();
+      return Response.status(Response.Status.FOUND)
+          .location(
+              URI.create(
+                  SessionAuthenticationMechanism.signInPage(
+                      query == null ? path : path + "?" + query)))
+          .build();
+    }
+    return Response.fromResponse(
+            respond(uri, 401, "Send a valid API token: Authorization: Bearer <token>."))
+        .header("WWW-Authenticate", SessionAuthenticationMechanism.API_CHALLENGE)
+        .build();
   }
 
   /** Malformed JSON, a wrong type or an unknown field: the field is named. */
@@ -88,13 +113,17 @@ public class ErrorResponses {
 
   private static Response respond(
       UriInfo uri, int status, String message, Map<String, String> fields) {
-    if (uri.getPath().startsWith("/api/")) {
+    if (api(uri)) {
       return Problem.of(status, message, fields).toResponse();
     }
     return Response.status(status)
         .type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
         .entity(Templates.error(status, Problem.phrase(status), message).render())
         .build();
+  }
+
+  private static boolean api(UriInfo uri) {
+    return uri.getPath().startsWith("/api/");
   }
 
   private static String messageFor(int status, WebApplicationException e) {

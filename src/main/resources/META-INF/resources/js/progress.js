@@ -8,13 +8,27 @@
   const bar = document.getElementById('job-bar');
   const detail = document.getElementById('job-detail');
   const preview = document.getElementById('job-preview');
+  const announcer = document.getElementById('job-announce');
   const source = new EventSource('/jobs/' + id + '/events');
   let lastStage = null;
+  let announced = null;
+
+  // A polite live region hears of the status and the stage, not of every step: a screen reader would otherwise
+  // read progress out several times a second.
+  function announce(job) {
+    const text = job.status === 'RUNNING' && job.stageLabel ? job.stageLabel + ', ' + job.percent + '%' : job.status;
+    const key = job.status + '/' + job.stage;
+    if (announcer && key !== announced) {
+      announced = key;
+      announcer.textContent = text;
+    }
+  }
 
   source.onmessage = function (event) {
     const job = JSON.parse(event.data);
     status.textContent = job.status;
     status.className = 'status ' + job.status;
+    announce(job);
     bar.value = job.percent;
     bar.textContent = job.percent + '%';
     if (job.status === 'QUEUED') {

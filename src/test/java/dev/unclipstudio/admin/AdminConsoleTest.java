@@ -124,7 +124,12 @@ class AdminConsoleTest {
             + old);
     long recent = data.textJob(user, "recent failure");
     sql.execute("UPDATE job SET status = 'FAILED', finished_at = now() WHERE id = " + recent);
-    as(admin).post("/admin/jobs/purge", Map.of("days", "30"));
+    WebClient boss = as(admin);
+    Response asked = boss.post("/admin/jobs/purge", Map.of("days", "30"));
+    assertEquals(200, asked.statusCode());
+    assertTrue(asked.asString().contains("Delete 1 job?"), asked.asString());
+    assertEquals(1, sql.count("job WHERE id = " + old), "nothing is deleted before the answer");
+    boss.post("/admin/jobs/purge", Map.of("days", "30", "confirmed", "yes"));
     assertEquals(0, sql.count("job WHERE id = " + old));
     assertEquals(1, sql.count("job WHERE id = " + recent));
   }
@@ -133,15 +138,74 @@ class AdminConsoleTest {
   void disablingAUserOrSigningThemOutTakesEffectAtOnce() {
     WebClient victim = as(user);
     WebClient boss = as(admin);
-    boss.post("/admin/users/" + user.id() + "/sign-out", Map.of());
+    boss.post("/admin/users/" + user.id() + "/sign-out", Map.of("confirmed", "yes"));
     assertEquals(302, victim.get("/jobs").statusCode());
 
     WebClient again = as(user);
     boss.post(
         "/admin/users/" + user.id(),
-        Map.of("role", "USER", "maxActiveJobs", "", "dailyImageQuota", ""));
+        Map.of("role", "USER", "maxActiveJobs", "", "dailyImageQuota", "", "confirmed", "yes"));
     assertEquals("f", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
     assertEquals(302, again.get("/jobs").statusCode());
+  }
+
+  @Test
+  void destructiveActionsAskFirstAndChangeNothingUntilConfirmed() {
+    WebClient victim = as(user);
+    WebClient boss = as(admin);
+
+    Response signOut = boss.post("/admin/users/" + user.id() + "/sign-out", Map.of());
+    assertEquals(200, signOut.statusCode());
+    String page = signOut.asString();
+    assertTrue(page.contains("Sign " + user.username() + " out everywhere?"), page);
+    assertTrue(page.contains("name=\"confirmed\" value=\"yes\""), "the step sends the form again");
+    assertTrue(page.contains("action=\"/admin/users/" + user.id() + "/sign-out\""), page);
+    assertEquals(200, victim.get("/jobs").statusCode(), "still signed in");
+
+    Response disable =
+        boss.post(
+            "/admin/users/" + user.id(),
+            Map.of("role", "USER", "maxActiveJobs", "3", "dailyImageQuota", ""));
+    assertEquals(200, disable.statusCode());
+    assertTrue(disable.asString().contains("Disable " + user.username() + "?"));
+    assertTrue(disable.asString().contains("name=\"maxActiveJobs\" value=\"3\""), "input kept");
+    assertEquals("t", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
+    assertEquals(200, victim.get("/jobs").statusCode());
+
+    assertEquals(
+        303,
+        boss.post(
+                "/admin/users/" + user.id(),
+                Map.of(
+                    "enabled", "true", "role", "USER", "maxActiveJobs", "3", "dailyImageQuota", ""))
+            .statusCode(),
+        "changes that disable no one need no confirmation");
+    assertEquals("3", sql.string("SELECT max_active_jobs FROM app_user WHERE id = " + user.id()));
+  }
+
+  @Test
+  void theJobListKeepsItsFilterAfterCancelRetryPriorityAndPurge() {
+    long job = data.textJob(user, "filtered");
+    WebClient boss = as(admin);
+    String filter =
+        "?status=QUEUED&user=" + user.username() + "&kind=TEXT_TO_IMAGE&from=2026-01-01";
+    String list = boss.get("/admin/jobs" + filter).asString();
+    assertTrue(
+        list.contains(
+            "action=\"/admin/jobs/" + job + "/cancel" + filter.replace("&", "&amp;") + "\""),
+        "the list's actions carry its filter");
+
+    for (Response r :
+        List.of(
+            boss.post("/admin/jobs/" + job + "/priority" + filter, Map.of("priority", "5")),
+            boss.post("/admin/jobs/" + job + "/cancel" + filter, Map.of()),
+            boss.post("/admin/jobs/" + job + "/retry" + filter, Map.of()),
+            boss.post("/admin/jobs/purge" + filter, Map.of("days", "30", "confirmed", "yes")))) {
+      assertEquals(303, r.statusCode(), r.asString());
+      assertTrue(r.header("Location").endsWith("/admin/jobs" + filter), r.header("Location"));
+    }
+    assertEquals("QUEUED", data.status(job), "cancelled, then retried");
+    assertEquals("5", sql.string("SELECT priority FROM job WHERE id = " + job));
   }
 
   @Test

@@ -134,7 +134,7 @@ class StudioBrowserTest {
 
       d.get(base + "admin/jobs?status=RUNNING");
       browser.screenshot("07-admin-running");
-      d.findElement(By.cssSelector("form[action='/admin/jobs/" + id + "/cancel'] button")).click();
+      d.findElement(By.cssSelector("form[action^='/admin/jobs/" + id + "/cancel'] button")).click();
       new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> "CANCELLED".equals(data.status(id)));
       d.get(base + "admin/jobs");
       browser.screenshot("08-admin-cancelled");

@@ -79,6 +79,21 @@ class CliTest {
   }
 
   @Test
+  void aPromptTheModelCannotReadInFullIsNotedAndStillMade() {
+    Path dir = temp.resolve("long");
+    String prompt = "red ".repeat(30) + "blue circle";
+    assertEquals(
+        0,
+        run("generate", prompt, "--out", dir.toString(), "--prior-steps", "1", "--steps", "1"),
+        err.toString());
+    assertContains(
+        err.toString(StandardCharsets.UTF_8),
+        "note: The model reads only the first 30 words of this prompt; the last 2 words (“blue"
+            + " circle”) are cut off.");
+    assertEquals(1, written().size());
+  }
+
+  @Test
   void variationsInterpolateAndInpaintRunFromImageFiles() throws Exception {
     Path source = temp.resolve("source.png");
     Path other = temp.resolve("other.png");

@@ -273,6 +273,41 @@ class JobApiTest {
   }
 
   @Test
+  void aPromptTheModelCannotReadInFullIsQueuedWithANoteInTheApiAndOnTheJobPage() {
+    String prompt = "red ".repeat(30) + "blue circle at the top";
+    Response r =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"prompt\": \"" + prompt + "\"}")
+            .post("/api/v1/jobs");
+    assertEquals(202, r.statusCode(), r.asString());
+    String note =
+        "The model reads only the first 30 words of this prompt; the last 5 words (“blue circle at"
+            + " the top”) are cut off.";
+    assertEquals(note, r.jsonPath().getString("promptNote"));
+    long id = r.jsonPath().getLong("id");
+    given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/jobs/" + id)
+        .then()
+        .body("promptNote", equalTo(note));
+    String page =
+        WebClient.signedIn(user.username(), "password-" + user.username())
+            .get("/jobs/" + id)
+            .asString();
+    assertTrue(page.contains("<p class=\"hint\" id=\"prompt-note\">" + note + "</p>"), page);
+
+    Response fits =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"prompt\": \"a red circle at the top\"}")
+            .post("/api/v1/jobs");
+    assertEquals(null, fits.jsonPath().getString("promptNote"));
+  }
+
+  @Test
   void theApiIsDescribedByOpenApi() {
     given()
         .get("/q/openapi?format=json")

@@ -28,6 +28,7 @@ class JobViewTest {
         false,
         List.of(),
         null,
+        null,
         null);
   }
 

@@ -3,6 +3,8 @@ package dev.unclipstudio.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.pipeline.pack.ModelPack;
+import dev.unclipstudio.testing.Fixtures;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,27 @@ class RequestRulesTest {
     RequestProblems problems = new RequestProblems(LIMITS, Map.of());
     command.check(problems);
     return problems.asMap();
+  }
+
+  @Test
+  void aPromptLongerThanTheTextEncoderReadsSaysHowManyWordsAreCut() throws Exception {
+    ModelPack tiny = ModelPack.readManifest(Fixtures.requireTinyPack());
+    assertEquals(
+        Optional.empty(),
+        RequestRules.promptCut("a small red circle in the top left corner", tiny, false));
+    // the tiny pack reads 32 tokens: start, 30 of the prompt's, end; "red" is one token
+    String prompt = ("red ".repeat(30) + "blue circle at the top").strip();
+    assertEquals(
+        Optional.of(
+            "The model reads only the first 30 words of this prompt; the last 5 words (“blue circle"
+                + " at the top”) are cut off."),
+        RequestRules.promptCut(prompt, tiny, false));
+    assertEquals(
+        Optional.of(
+            "The model reads only the first 30 words of this prompt; the last word (“blue”) is cut"
+                + " off."),
+        RequestRules.promptCut("red ".repeat(30) + "blue", tiny, false));
+    assertEquals(Optional.empty(), RequestRules.promptCut("red ".repeat(30).strip(), tiny, false));
   }
 
   @Test

@@ -111,6 +111,71 @@ class AccountPagesTest {
     assertEquals(302, phone.get("/jobs").statusCode());
   }
 
+  private static Map<String, String> passwordChange(String current, String proposed, String again) {
+    return Map.of("currentPassword", current, "newPassword", proposed, "repeatPassword", again);
+  }
+
+  @Test
+  void changingThePasswordNeedsTheCurrentOneAndSignsOutEveryOtherSession() {
+    CurrentUser user = data.user("changer");
+    String old = "password-" + user.username();
+    WebClient laptop = WebClient.signedIn(user.username(), old);
+    WebClient phone = WebClient.signedIn(user.username(), old);
+    String token = apiTokens.create(user.id(), "script");
+
+    Response changed =
+        laptop.post(
+            "/account/password",
+            passwordChange(old, "violet harbour lanterns", "violet harbour lanterns"));
+    assertEquals(303, changed.statusCode(), changed.asString());
+    assertEquals(
+        "/account?changed=password",
+        changed.header("Location").replaceFirst("^https?://[^/]+", ""));
+    assertTrue(
+        laptop.get("/account?changed=password").asString().contains("Your password was changed."));
+    assertEquals(302, phone.get("/jobs").statusCode(), "the other session is signed out");
+    assertEquals(200, laptop.get("/jobs").statusCode(), "this one goes on");
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + token)
+        .get("/api/v1/jobs")
+        .then()
+        .statusCode(200);
+    assertEquals(
+        401,
+        WebClient.anonymous()
+            .post("/login", Map.of("username", user.username(), "password", old))
+            .statusCode());
+    WebClient.signedIn(user.username(), "violet harbour lanterns");
+  }
+
+  @Test
+  void aPasswordChangeIsRefusedWithAMessagePerFieldAndChangesNothing() {
+    CurrentUser user = data.user("careful");
+    String old = "password-" + user.username();
+    WebClient me = WebClient.signedIn(user.username(), old);
+    WebClient phone = WebClient.signedIn(user.username(), old);
+    String hash = sql.string("SELECT password_hash FROM app_user WHERE id = " + user.id());
+
+    Response wrongCurrent =
+        me.post(
+            "/account/password",
+            passwordChange("not it", "violet harbour lanterns", "violet harbour lanterns"));
+    assertEquals(400, wrongCurrent.statusCode());
+    assertTrue(wrongCurrent.asString().contains("That is not your current password."));
+    Response weak = me.post("/account/password", passwordChange(old, "password", "password"));
+    assertEquals(400, weak.statusCode());
+    assertTrue(weak.asString().contains("This password is too easy to guess."), "sign-up's rules");
+    Response differ =
+        me.post(
+            "/account/password",
+            passwordChange(old, "violet harbour lanterns", "violet harbor lanterns"));
+    assertEquals(400, differ.statusCode());
+    assertTrue(differ.asString().contains("The two new passwords differ"));
+
+    assertEquals(hash, sql.string("SELECT password_hash FROM app_user WHERE id = " + user.id()));
+    assertEquals(200, phone.get("/jobs").statusCode(), "no one was signed out");
+  }
+
   @Test
   void signOutEverywhereSaysTokensStayAndRevokesThemOnlyWhenAsked() {
     CurrentUser user = data.user("tokens");

@@ -202,7 +202,13 @@ class SecurityTest {
             Map.entry("/inpaint", Map.of("prompt", "forged")),
             Map.entry("/account/tokens", Map.of("name", "forged")),
             Map.entry("/account/tokens/" + token + "/revoke", Map.of()),
-            Map.entry("/account/sign-out-everywhere", Map.of()));
+            Map.entry("/account/sign-out-everywhere", Map.of()),
+            Map.entry(
+                "/account/password",
+                Map.of(
+                    "currentPassword", "password-" + owner.username(),
+                    "newPassword", "forged but long words",
+                    "repeatPassword", "forged but long words")));
     Map<String, Map<String, String>> adminRoutes =
         Map.ofEntries(
             Map.entry("/admin/jobs/" + queued + "/cancel", Map.of()),
@@ -249,7 +255,7 @@ class SecurityTest {
           (SELECT string_agg(concat_ws(',', id, status, priority, cancel_requested), ';' ORDER BY id) FROM job),
           (SELECT string_agg(concat_ws(',', id, visibility), ';' ORDER BY id) FROM image),
           (SELECT string_agg(concat_ws(',', id, username, role, enabled, max_active_jobs,
-                                       daily_image_quota), ';' ORDER BY id) FROM app_user),
+                                       daily_image_quota, password_hash), ';' ORDER BY id) FROM app_user),
           (SELECT string_agg(token_hash, ';' ORDER BY token_hash) FROM user_session),
           (SELECT string_agg(concat_ws(',', id, revoked_at), ';' ORDER BY id) FROM api_token),
           (SELECT string_agg(concat_ws(',', name, desired_state), ';' ORDER BY name) FROM worker),
