@@ -288,16 +288,29 @@ def scheduler(prediction, variance, clip_range, respacing):
             "variance_type": variance, "clip_sample_range": clip_range, "respacing": respacing}
 
 
-def export_stage(out, stage, module, dims, seed, check_batch, stages, extra):
+def export_stage(out, stage, build, dims, seed, check_batch, stages, extra, resume):
+    """Exports one stage; `build` makes its module, only when needed: with `resume`, a stage whose graph
+    and check file are there from an interrupted run is kept (its check file says its shapes)."""
+    file = out / f"{stage}.onnx"
+    check_file = out / "check" / f"{stage}.json"
+    if resume and file.is_file() and check_file.is_file():  # the check is written after the graph
+        check = json.loads(check_file.read_text())
+        stages[stage] = {"file": file.name, **extra,
+                         "inputs": {n: {"type": t["dtype"], "shape": ["batch"] + t["shape"][1:]}
+                                    for n, t in check["inputs"].items()},
+                         "outputs": {n: {"type": t["dtype"], "shape": ["batch"] + t["shape"][1:]}
+                                     for n, t in check["outputs"].items()}}
+        print(f"kept {stage} from the interrupted run ({file})", file=sys.stderr)
+        return
+    module = build().eval()
     g = th.Generator().manual_seed(seed)
     example = stage_inputs(stage, dims, 2, g)
-    file = out / f"{stage}.onnx"
     params = sum(p.numel() for p in module.parameters())
     print(f"exporting {stage} ({params / 1e6:.1f} M params) to {file}", file=sys.stderr)
     started = time.monotonic()
     export_onnx(module, example, OUTPUTS[stage], file)
     check = stage_inputs(stage, dims, check_batch, g)
-    outputs = write_check(module, check, OUTPUTS[stage], out / "check" / f"{stage}.json")
+    outputs = write_check(module, check, OUTPUTS[stage], check_file)
     stages[stage] = {"file": file.name, **extra,
                      "inputs": {n: shape_spec(t) for n, t in example.items()},
                      "outputs": {n: shape_spec(t) for n, t in zip(OUTPUTS[stage], outputs)}}
@@ -320,39 +333,50 @@ def export(k, a):
 
     clip = k.clip(a.small, ck)
     c = clip.text_projection.shape[1]
-    dims = {"C": c, "L": clip.context_length, "W": clip.transformer.width, "clip_size": clip.visual.input_resolution}
+    dims = {"C": c, "L": clip.context_length, "W": clip.transformer.width, "clip_size": clip.visual.input_resolution,
+            "S": k.config("decoder", a.small).model.hparams.image_size}
+    dims["U"] = 4 * dims["S"]  # Karlo's 64 -> 256
     if dims["W"] != c:
         raise UsageError(f"CLIP text width {dims['W']} differs from its embedding width {c}: Karlo's prior and "
                          "decoder need them equal")
-    export_stage(out, "text_encoder", TextEncoder(clip).eval(), dims, 10, 3, stages, {"tokenizer": "clip"})
-    export_stage(out, "image_encoder", ImageEncoder(clip).eval(), dims, 11, 1, stages,
-                 {"image_size": dims["clip_size"]})
+    resume = a.resume
+    export_stage(out, "text_encoder", lambda: TextEncoder(clip), dims, 10, 3, stages, {"tokenizer": "clip"}, resume)
+    export_stage(out, "image_encoder", lambda: ImageEncoder(clip), dims, 11, 1, stages,
+                 {"image_size": dims["clip_size"]}, resume)
     del clip
 
     mean, std = k.clip_stats(c, ck)
     write_f32(out / "side" / "clip_mean.f32", mean)
     write_f32(out / "side" / "clip_std.f32", std)
-    prior = k.prior(a.small, mean, std, ck)
-    export_stage(out, "prior", Prior(prior).eval(), dims, 12, 3, stages,
+    export_stage(out, "prior", lambda: Prior(k.prior(a.small, mean, std, ck)), dims, 12, 3, stages,
                  {"scheduler": scheduler("sample", "fixed_small_log", 10.0, sampling["prior"]),
-                  "guidance_scale": sampling["prior_guidance"]})
-    del prior
+                  "guidance_scale": sampling["prior_guidance"]}, resume)
 
-    decoder = k.decoder(a.small, ck)
-    dims["S"] = decoder._model_conf.image_size
-    write_f32(out / "side" / "null_image_embedding.f32", decoder.model.cf_param.detach())
-    export_stage(out, "decoder", Decoder(decoder).eval(), dims, 13, 3, stages,
+    def decoder():
+        model = k.decoder(a.small, ck)
+        write_f32(out / "side" / "null_image_embedding.f32", model.model.cf_param.detach())
+        return Decoder(model)
+
+    if not (out / "side" / "null_image_embedding.f32").is_file():
+        resume = False  # the decoder must be built for its cf_param
+    export_stage(out, "decoder", decoder, dims, 13, 3, stages,
                  {"image_size": dims["S"],
                   "scheduler": scheduler("epsilon", "learned_range", 1.0, sampling["decoder"]),
-                  "guidance_scale": sampling["decoder_guidance"]})
-    del decoder
+                  "guidance_scale": sampling["decoder_guidance"]}, resume)
 
-    sr = k.super_res(a.small, ck)
-    dims["U"] = 4 * dims["S"]  # Karlo's 64 -> 256
+    sr = []  # built once for both of its stages
+
+    def super_res():
+        if not sr:
+            sr.append(k.super_res(a.small, ck))
+        return sr[0]
+
     sr_block = {"image_size": dims["U"], "scheduler": scheduler("epsilon", "fixed_small_log", 1.0, sampling["sr"])}
-    export_stage(out, "super_res_first", SuperRes(sr.model_first_steps).eval(), dims, 14, 1, stages, sr_block)
-    export_stage(out, "super_res_last", SuperRes(sr.model_last_step).eval(), dims, 15, 1, stages, sr_block)
-    del sr
+    export_stage(out, "super_res_first", lambda: SuperRes(super_res().model_first_steps), dims, 14, 1, stages,
+                 sr_block, a.resume)
+    export_stage(out, "super_res_last", lambda: SuperRes(super_res().model_last_step), dims, 15, 1, stages,
+                 sr_block, a.resume)
+    sr.clear()
 
     bpe = Path(k.clip_module.default_bpe())
     copy_file(bpe, out / "tokenizer" / bpe.name)
@@ -391,6 +415,8 @@ def main(argv=None):
                          "folder with Karlo's checkpoint files (CHECKPOINTS)")
     p.add_argument("--sampling", choices=sorted(SAMPLING), default="default",
                    help="Karlo's SAMPLING_CONF whose step counts become the pack's defaults")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the stages an interrupted run of the same command finished (graph and check file)")
     return run_export(p, argv, DEFAULT_REFERENCE, lambda reference, a: export(Karlo(reference), a))
 
 
