@@ -1,0 +1,338 @@
+#!/usr/bin/env bash
+# The reliability drill: two packaged studios on one real, external PostgreSQL (Debian's `postgresql`, started here
+# in a temporary folder), a few hundred jobs from several users through the JSON API, then the faults an operator
+# meets — one instance killed with SIGKILL and started again, PostgreSQL restarted under load, a worker paused and
+# resumed from the admin console — and at the end the queue's promises checked in SQL:
+#   every accepted job is in the database once, every job ended SUCCEEDED or explicitly FAILED/CANCELLED,
+#   every SUCCEEDED job has exactly the images it asked for (one set: no index twice, no extra image),
+#   FAILED and CANCELLED jobs have none, a paused instance claimed nothing while paused.
+# Everything listens on 127.0.0.1 only; the drill stops by itself (a deadline on every wait and on the whole run),
+# stops what it started and removes its database. Logs stay in target/drill/.
+#
+#   bench/drill.sh            # the full drill (6 users x 50 jobs); writes its figures to docs/reliability.md
+#   bench/drill.sh --short    # the CI version (4 users x 15 jobs, fewer steps); figures in target/drill/figures.md
+#
+# Needs Java 17+, Maven (builds target/quarkus-app if missing), curl, python3 (free ports), and PostgreSQL's server
+# binaries (/usr/lib/postgresql/*/bin; as root the drill installs Debian's `postgresql` when they are missing and
+# runs the server as `nobody`). See docs/reliability.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+MODE=full
+WRITE_DOCS=1
+for arg in "$@"; do
+  case "$arg" in
+    --short) MODE=short; WRITE_DOCS=0 ;;
+    --no-docs) WRITE_DOCS=0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "drill: unknown argument $arg (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$MODE" = short ]; then
+  USERS=4; JOBS_PER_USER=15; STEPS='"priorSteps": 10, "decoderSteps": 10,'; LIMIT_S=240
+else
+  USERS=6; JOBS_PER_USER=50; STEPS=''; LIMIT_S=1200
+fi
+TOTAL=$((USERS * JOBS_PER_USER))
+OUT="$ROOT/target/drill"
+rm -rf "$OUT" && mkdir -p "$OUT"
+START=$(date +%s)
+DEADLINE=$((START + LIMIT_S))
+
+log() { printf '%s drill: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+die() { log "FAILED: $*"; exit 1; }
+
+# --- what the drill started, stopped on any exit ------------------------------------------------------------------
+PIDS=()
+PGDIR=""
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do
+    pkill -9 -P "$pid" 2>/dev/null || true # a submitter's curl
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  if [ -n "$PGDIR" ] && [ -f "$PGDIR/data/postmaster.pid" ]; then
+    pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "$PGDIR" ] && rm -rf "$PGDIR"
+  log "stopped everything it started (exit $rc); logs in target/drill/"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# Waits until a command succeeds: at most $2 seconds, and never past the drill's deadline.
+await() { # description seconds command...
+  local what=$1 limit=$2 until=$(( $(date +%s) + $2 ))
+  shift 2
+  [ "$until" -gt "$DEADLINE" ] && until=$DEADLINE
+  until "$@"; do
+    [ "$(date +%s)" -ge "$until" ] && die "waited ${limit}s for: $what"
+    sleep 0.5
+  done
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# --- PostgreSQL -----------------------------------------------------------------------------------------------------
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$PGBIN" ]; then
+  [ "$(id -u)" = 0 ] || die "PostgreSQL's server binaries are missing: apt-get install postgresql"
+  log "installing Debian's postgresql"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
+PGDIR=$(mktemp -d /tmp/studio-drill.XXXXXX)
+[ "$(id -u)" = 0 ] && chown nobody "$PGDIR"
+PGPORT=$(free_port)
+pg_as "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >"$OUT/initdb.log"
+pg_start() {
+  pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c max_connections=100" start >/dev/null
+}
+pg_start
+PSQL=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres)
+"${PSQL[@]}" -d postgres -c "CREATE DATABASE studio"
+sql() { "${PSQL[@]}" -d studio -c "$1"; }
+log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
+
+# --- the studios ----------------------------------------------------------------------------------------------------
+JAR=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$JAR" ]; then
+  log "building the packaged app"
+  mvn -B -q -o package -DskipTests
+fi
+ADMIN_PASSWORD="drill-$(date +%s)-admin"
+declare -A HTTP MGMT PID
+start_studio() { # name
+  local name=$1
+  [ -n "${HTTP[$name]:-}" ] || { HTTP[$name]=$(free_port); MGMT[$name]=$(free_port); }
+  java -Xmx512m \
+    -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$PGPORT/studio" \
+    -Dquarkus.datasource.username=postgres \
+    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${HTTP[$name]}" \
+    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="${MGMT[$name]}" \
+    -Dstudio.pack="$ROOT/models/tiny" \
+    -Dstudio.accounts.admin-password="$ADMIN_PASSWORD" \
+    -Dstudio.worker.instance-name="$name" \
+    -Dstudio.worker.intra-op-threads=1 \
+    -Dstudio.queue.lease=6s -Dstudio.queue.reaper-interval=1s -Dstudio.queue.retry-backoff=1s \
+    -jar "$JAR" >>"$OUT/$name.log" 2>&1 &
+  PID[$name]=$!
+  PIDS+=($!)
+  disown "$!" # killed on purpose: no job-control message
+}
+ready() { # a studio that died stops the drill at once
+  kill -0 "${PID[$1]}" 2>/dev/null || die "$1 exited; see target/drill/$1.log"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:${MGMT[$1]}/q/health/ready")" = 200 ]
+}
+start_studio drill-a
+start_studio drill-b
+both_ready() { ready drill-a && ready drill-b; }
+await "both studios ready" 180 both_ready
+log "two studios: drill-a on :${HTTP[drill-a]}, drill-b on :${HTTP[drill-b]} (management :${MGMT[drill-a]}, :${MGMT[drill-b]})"
+
+# --- users and tokens: rows as the account page would write them (the token's SHA-256 only) ------------------------
+for u in $(seq 1 "$USERS"); do
+  sql "INSERT INTO app_user (username, password_hash, role) VALUES ('drill$u', '!', 'USER')"
+  sql "INSERT INTO api_token (user_id, name, token_hash)
+       SELECT id, 'drill', encode(sha256(convert_to('ucs_drill_token_$u', 'UTF8')), 'hex')
+       FROM app_user WHERE username = 'drill$u'"
+done
+
+# --- submitters: one per user, through the API of whichever instance answers ----------------------------------------
+# Each job is submitted until it is accepted (202): over a limit (429) or with the database away (503) the submitter
+# waits and sends it again; a refused connection (an instance killed) goes to the other instance. Every 10th
+# accepted job is cancelled at once.
+submitter() { # user
+  local u=$1 token="ucs_drill_token_$1" j images body code id target=drill-a
+  [ $((u % 2)) = 0 ] && target=drill-b
+  for j in $(seq 1 "$JOBS_PER_USER"); do
+    images=$((1 + (u + j) % 3))
+    body="{\"prompt\": \"drill $u-$j a red circle\", \"images\": $images, $STEPS \"seed\": $((u * 1000 + j))}"
+    while :; do
+      [ "$(date +%s)" -ge "$DEADLINE" ] && return 1
+      code=$(curl -s -o "$OUT/sub-$u.body" -w '%{http_code}' -m 30 -X POST \
+        -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+        --data "$body" "http://127.0.0.1:${HTTP[$target]}/api/v1/jobs" || true)
+      echo "$code" >>"$OUT/sub-$u.codes"
+      # an answer lost (000: the instance died mid-request) or a 503 may come after the job was written: sending it
+      # again can make it twice, so the drill notes which jobs it sent after such an answer
+      case "$code" in
+        000|5??) echo "drill $u-$j a red circle" >>"$OUT/sub-$u.ambiguous" ;;
+      esac
+      case "$code" in
+        202) break ;;
+        429|503) sleep 1 ;;
+        000) if [ "$target" = drill-a ]; then target=drill-b; else target=drill-a; fi; sleep 0.2 ;;
+        *) echo "unexpected $code: $(cat "$OUT/sub-$u.body")" >>"$OUT/sub-$u.errors"; sleep 1 ;;
+      esac
+    done
+    id=$(grep -o '"id":[0-9]*' "$OUT/sub-$u.body" | head -1 | cut -d: -f2 || true)
+    echo "$id" >>"$OUT/sub-$u.accepted"
+    if [ $((j % 10)) = 0 ]; then
+      curl -s -o /dev/null -m 30 -X POST -H "Authorization: Bearer $token" \
+        "http://127.0.0.1:${HTTP[$target]}/api/v1/jobs/$id/cancel" && echo "$id" >>"$OUT/sub-$u.cancelled" || true
+    fi
+  done
+  touch "$OUT/sub-$u.done"
+}
+SUBMIT_START=$(date +%s)
+for u in $(seq 1 "$USERS"); do submitter "$u" & PIDS+=($!); done
+log "submitting $TOTAL jobs from $USERS users"
+
+succeeded() { sql "SELECT count(*) FROM job WHERE status = 'SUCCEEDED'"; }
+# true when the SQL count $1 compares with $3 by the test operator $2
+count_is() { [ "$(sql "SELECT count(*) FROM $1")" "$2" "$3" ]; }
+
+# --- fault 1: SIGKILL an instance in the middle of a job, start it again --------------------------------------------
+await "drill-a running a job past its first step" 300 \
+  count_is "job WHERE status = 'RUNNING' AND step > 0 AND lease_owner LIKE 'drill-a/%'" -ge 1
+KILLED_LEASES=$(sql "SELECT string_agg(quote_literal(lease_token::text), ',') FROM job
+  WHERE status = 'RUNNING' AND lease_owner LIKE 'drill-a/%'")
+KILLED_JOBS=$(sql "SELECT string_agg(id::text, ',') FROM job WHERE lease_token::text IN ($KILLED_LEASES)")
+kill -9 "${PID[drill-a]}"
+gone() { ! kill -0 "${PID[drill-a]}" 2>/dev/null; }
+await "drill-a gone" 10 gone
+log "killed drill-a (SIGKILL) while it ran job $KILLED_JOBS; $(succeeded) succeeded so far"
+start_studio drill-a
+await "drill-a ready again" 180 ready drill-a
+# the dead worker's lease expires and the reaper gives its job to whoever claims it next
+await "the killed instance's job rescued" 120 count_is "job WHERE lease_token::text IN ($KILLED_LEASES)" = 0
+log "drill-a is back; job $KILLED_JOBS was rescued"
+
+# --- fault 2: restart PostgreSQL under load -------------------------------------------------------------------------
+await "a job running before the database restart" 120 count_is "job WHERE status = 'RUNNING'" -ge 1
+BEFORE_RESTART=$(succeeded)
+pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null
+neither_ready() { ! ready drill-a && ! ready drill-b; }
+await "the studios notice the database is away" 60 neither_ready
+pg_start
+await "both studios ready after the database restart" 120 both_ready
+more_succeeded() { [ "$(succeeded)" -gt "$BEFORE_RESTART" ]; }
+await "jobs succeeding again after the restart" 120 more_succeeded
+log "PostgreSQL restarted under load; $(succeeded) succeeded so far"
+
+# --- fault 3: pause drill-b's workers from the admin console, resume them ------------------------------------------
+COOKIES="$OUT/admin.cookies"
+ADMIN="http://127.0.0.1:${HTTP[drill-a]}"
+csrf() { grep -o 'name="csrf-token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
+token=$(curl -s -c "$COOKIES" -b "$COOKIES" "$ADMIN/login" | csrf)
+curl -s -o /dev/null -c "$COOKIES" -b "$COOKIES" --data-urlencode "csrf-token=$token" \
+  --data-urlencode username=admin --data-urlencode "password=$ADMIN_PASSWORD" "$ADMIN/login"
+admin_command() { # instance command
+  local t
+  t=$(curl -s -c "$COOKIES" -b "$COOKIES" "$ADMIN/admin/workers" | csrf)
+  [ -n "$t" ] || die "the admin console did not open (sign-in failed?)"
+  [ "$(curl -s -o /dev/null -w '%{http_code}' -c "$COOKIES" -b "$COOKIES" --data-urlencode "csrf-token=$t" \
+    "$ADMIN/admin/workers/$1/$2")" = 303 ] || die "admin $2 of $1 was refused"
+}
+done_by() { sql "SELECT sum(jobs_done + jobs_failed) FROM worker WHERE instance = '$1'"; }
+admin_command drill-b pause
+# paused: claims nothing new; the job it was running (if any) finishes first
+await "drill-b paused, its last job finished" 120 \
+  count_is "worker WHERE instance = 'drill-b' AND (state <> 'PAUSED' OR current_job_id IS NOT NULL)" = 0
+B_DONE=$(done_by drill-b)
+A_DONE=$(done_by drill-a)
+a_worked_alone() { [ "$(done_by drill-a)" -ge $((A_DONE + 3)) ] || count_is "job WHERE status IN ('QUEUED', 'RUNNING')" = 0; }
+await "drill-a working alone" 180 a_worked_alone
+B_RUNNING=$(sql "SELECT count(*) FROM job WHERE status = 'RUNNING' AND lease_owner LIKE 'drill-b/%'")
+B_AFTER=$(done_by drill-b)
+[ "$B_RUNNING" = 0 ] && [ "$B_AFTER" = "$B_DONE" ] || die "paused drill-b ran work ($B_RUNNING running, $B_DONE -> $B_AFTER done)"
+admin_command drill-b resume
+await "drill-b running again" 120 count_is "worker WHERE instance = 'drill-b' AND state <> 'RUNNING'" = 0
+log "paused drill-b from the console (it claimed nothing while drill-a finished $(( $(done_by drill-a) - A_DONE )) jobs), resumed it"
+
+# --- the end: every submission accepted, the queue empty ------------------------------------------------------------
+all_submitted() { [ "$(find "$OUT" -name 'sub-*.done' | wc -l)" = "$USERS" ]; }
+await "every job submitted" $((DEADLINE - $(date +%s))) all_submitted
+await "the queue empty" $((DEADLINE - $(date +%s))) count_is "job WHERE status IN ('QUEUED', 'RUNNING')" = 0
+END=$(date +%s)
+log "queue empty after $((END - SUBMIT_START)) s"
+
+# --- the invariants ---------------------------------------------------------------------------------------------------
+ACCEPTED=$(cat "$OUT"/sub-*.accepted | sort -u | wc -l)
+ACCEPTED_LINES=$(cat "$OUT"/sub-*.accepted | wc -l)
+JOBS=$(sql "SELECT count(*) FROM job")
+DISTINCT_JOBS=$(sql "SELECT count(DISTINCT prompt) FROM job")
+# a job made twice is allowed only where the submitter lost an answer and sent it again
+find "$OUT" -name 'sub-*.ambiguous' -exec cat {} + | sort -u >"$OUT/ambiguous.txt"
+sql "SELECT prompt FROM job GROUP BY prompt HAVING count(*) > 1" | sort -u >"$OUT/twice.txt"
+TWICE=$((JOBS - DISTINCT_JOBS))
+TWICE_UNEXPLAINED=$(comm -23 "$OUT/twice.txt" "$OUT/ambiguous.txt" | wc -l)
+AMBIGUOUS=$(find "$OUT" -name 'sub-*.ambiguous' -exec cat {} + | wc -l)
+FAILURE_REASONS=$(sql "SELECT coalesce(string_agg(DISTINCT error, '; '), '') FROM job WHERE status = 'FAILED'")
+UNFINISHED=$(sql "SELECT count(*) FROM job WHERE status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELLED')")
+WRONG_COUNT=$(sql "SELECT count(*) FROM job j WHERE j.status = 'SUCCEEDED'
+  AND (SELECT count(*) FROM image i WHERE i.job_id = j.id) <> j.image_count")
+TWO_SETS=$(sql "SELECT count(*) FROM (SELECT job_id FROM image GROUP BY job_id
+  HAVING count(*) <> count(DISTINCT index_in_job) OR max(index_in_job) >= count(*)) t")
+ENDED_WITH_IMAGES=$(sql "SELECT count(*) FROM job j WHERE j.status IN ('FAILED', 'CANCELLED')
+  AND EXISTS (SELECT 1 FROM image i WHERE i.job_id = j.id)")
+NO_BYTES=$(sql "SELECT count(*) FROM image i WHERE NOT EXISTS (SELECT 1 FROM image_data d WHERE d.image_id = i.id)")
+SUCCEEDED=$(succeeded)
+FAILED=$(sql "SELECT count(*) FROM job WHERE status = 'FAILED'")
+CANCELLED=$(sql "SELECT count(*) FROM job WHERE status = 'CANCELLED'")
+IMAGES=$(sql "SELECT count(*) FROM image")
+REQUESTED=$(sql "SELECT coalesce(sum(image_count), 0) FROM job WHERE status = 'SUCCEEDED'")
+RESCUED_JOBS=$(sql "SELECT count(*) FROM job WHERE attempts > 1")
+RETRIES=$(sql "SELECT coalesce(sum(attempts - 1), 0) FROM job WHERE attempts > 1")
+RESCUES=$(cat "$OUT"/drill-*.log | { grep -o 'Rescued [0-9]* job' || true; } | awk '{s += $2} END {print s + 0}')
+CODES=$(cat "$OUT"/sub-*.codes | sort | uniq -c | awk '{printf "%s%s× %s", sep, $1, $2; sep=", "}')
+UNEXPECTED=$(find "$OUT" -name 'sub-*.errors' -exec cat {} + | wc -l)
+WAIT_P50=$(sql "SELECT round(extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (ORDER BY started_at - created_at))::numeric, 2)
+  FROM job WHERE status = 'SUCCEEDED'")
+
+failures=()
+[ "$ACCEPTED" = "$TOTAL" ] && [ "$ACCEPTED_LINES" = "$TOTAL" ] || failures+=("accepted $ACCEPTED distinct of $ACCEPTED_LINES, expected $TOTAL")
+[ "$DISTINCT_JOBS" = "$TOTAL" ] || failures+=("$DISTINCT_JOBS distinct jobs in the database for $TOTAL submitted")
+[ "$TWICE_UNEXPLAINED" = 0 ] || failures+=("$TWICE_UNEXPLAINED jobs made twice without a lost answer")
+[ "$UNFINISHED" = 0 ] || failures+=("$UNFINISHED jobs neither succeeded nor explicitly failed or cancelled")
+[ "$WRONG_COUNT" = 0 ] || failures+=("$WRONG_COUNT succeeded jobs without exactly their requested images")
+[ "$TWO_SETS" = 0 ] || failures+=("$TWO_SETS jobs with two image sets")
+[ "$ENDED_WITH_IMAGES" = 0 ] || failures+=("$ENDED_WITH_IMAGES failed or cancelled jobs with images")
+[ "$NO_BYTES" = 0 ] || failures+=("$NO_BYTES images without their PNG")
+[ "$IMAGES" = "$REQUESTED" ] || failures+=("$IMAGES images for $REQUESTED requested")
+[ "$UNEXPECTED" = 0 ] || failures+=("$UNEXPECTED unexpected API answers (target/drill/sub-*.errors)")
+[ "$RESCUED_JOBS" -ge 1 ] || failures+=("the killed instance's job was never rescued")
+
+FIGURES="$OUT/figures.md"
+cat >"$FIGURES" <<EOF
+Run of \`bench/drill.sh$([ "$MODE" = short ] && echo ' --short')\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), two instances (one worker thread each, \`intra-op-threads=1\`, lease 6 s):
+
+| figure | value |
+|---|---|
+| jobs submitted and accepted (API, $USERS users) | $TOTAL |
+| jobs in the database (made twice: answer lost, client sent again) | $JOBS ($TWICE of $AMBIGUOUS sends after a 000/5xx answer) |
+| SUCCEEDED / FAILED / CANCELLED | $SUCCEEDED / $FAILED / $CANCELLED |
+| why jobs FAILED | ${FAILURE_REASONS:-none failed} |
+| images (= requested by the succeeded jobs) | $IMAGES (= $REQUESTED) |
+| time, first submission to empty queue | $((END - SUBMIT_START)) s (whole drill $((END - START)) s) |
+| jobs rescued after their worker died (reaper) | $RESCUED_JOBS jobs ($RESCUES rescues logged) |
+| retries (attempts beyond the first) | $RETRIES |
+| jobs left unfinished, with a wrong image count, with two image sets | $UNFINISHED, $WRONG_COUNT, $TWO_SETS |
+| API answers to submissions (429: over the per-user cap, sent again) | $CODES |
+| unexpected API answers (not 202, 429, 503, or none) | $UNEXPECTED |
+| queue wait, median of succeeded jobs | $WAIT_P50 s |
+EOF
+cat "$FIGURES"
+
+if [ "${#failures[@]}" -gt 0 ]; then
+  printf 'drill: broken promise: %s\n' "${failures[@]}"
+  exit 1
+fi
+if [ "$WRITE_DOCS" = 1 ]; then
+  python3 - "$FIGURES" docs/reliability.md <<'EOF'
+import re, sys
+figures = open(sys.argv[1]).read().strip()
+doc = open(sys.argv[2]).read()
+doc = re.sub(r"(<!-- drill:begin -->\n).*?(\n<!-- drill:end -->)", lambda m: m.group(1) + figures + m.group(2), doc, flags=re.S)
+open(sys.argv[2], "w").write(doc)
+EOF
+  log "figures written to docs/reliability.md"
+fi
+log "every promise held ($((END - START)) s)"
