@@ -22,6 +22,14 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class QueueMetrics {
 
+  /**
+   * Jobs waiting or running: the work that needs workers, the same jobs as {@code studio_jobs}
+   * QUEUED plus RUNNING. KEDA sizes the GPU workers with this very statement
+   * (deploy/kubernetes/keda.yaml), and a test keeps the two the same.
+   */
+  public static final String ACTIVE_JOBS_SQL =
+      "SELECT count(*) FROM job WHERE status IN ('QUEUED', 'RUNNING')";
+
   private static final long CACHE_NANOS = 5_000_000_000L;
 
   private final DataSource dataSource;

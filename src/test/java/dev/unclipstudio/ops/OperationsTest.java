@@ -39,6 +39,8 @@ class OperationsTest {
     assertNotEquals(publicPort, management.getPort(), "the management interface has its own port");
     given().get(managementPath("/metrics")).then().statusCode(200);
     given().get(managementPath("/health/ready")).then().statusCode(200);
+    given().get(managementPath("/health/live")).then().statusCode(200);
+    given().get(managementPath("/health/started")).then().statusCode(200); // Kubernetes' probes
     given().get("/q/metrics").then().statusCode(404);
     given().get("/q/health").then().statusCode(404);
     // the API's description is for API users: it stays on the public port
