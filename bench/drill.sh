@@ -37,119 +37,33 @@ else
 fi
 TOTAL=$((USERS * JOBS_PER_USER))
 OUT="$ROOT/target/drill"
-rm -rf "$OUT" && mkdir -p "$OUT"
 START=$(date +%s)
 DEADLINE=$((START + LIMIT_S))
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+bench_init drill
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-log() { printf '%s drill: %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "FAILED: $*"; exit 1; }
-
-# --- what the drill started, stopped on any exit ------------------------------------------------------------------
-PIDS=()
-PGDIR=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do
-    pkill -9 -P "$pid" 2>/dev/null || true # a submitter's curl
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  if [ -n "$PGDIR" ] && [ -f "$PGDIR/data/postmaster.pid" ]; then
-    pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
-  [ -n "$PGDIR" ] && rm -rf "$PGDIR"
-  log "stopped everything it started (exit $rc); logs in target/drill/"
-  exit "$rc"
+pg_create
+# one worker thread each; a lease of 6 s so that a rescue takes seconds
+drill_studio() { # name
+  studio_start "$1" -Xmx512m -Dstudio.worker.intra-op-threads=1 \
+    -Dstudio.queue.lease=6s -Dstudio.queue.reaper-interval=1s -Dstudio.queue.retry-backoff=1s
 }
-trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT TERM
-
-# Waits until a command succeeds: at most $2 seconds, and never past the drill's deadline.
-await() { # description seconds command...
-  local what=$1 limit=$2 until=$(( $(date +%s) + $2 ))
-  shift 2
-  [ "$until" -gt "$DEADLINE" ] && until=$DEADLINE
-  until "$@"; do
-    [ "$(date +%s)" -ge "$until" ] && die "waited ${limit}s for: $what"
-    sleep 0.5
-  done
-}
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-# --- PostgreSQL -----------------------------------------------------------------------------------------------------
-PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
-if [ -z "$PGBIN" ]; then
-  [ "$(id -u)" = 0 ] || die "PostgreSQL's server binaries are missing: apt-get install postgresql"
-  log "installing Debian's postgresql"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-fi
-pg_as() { if [ "$(id -u)" = 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi; }
-PGDIR=$(mktemp -d /tmp/studio-drill.XXXXXX)
-[ "$(id -u)" = 0 ] && chown nobody "$PGDIR"
-PGPORT=$(free_port)
-pg_as "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth=trust -E UTF8 >"$OUT/initdb.log"
-pg_start() {
-  pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c max_connections=100" start >/dev/null
-}
-pg_start
-PSQL=(psql -X -q -A -t -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres)
-"${PSQL[@]}" -d postgres -c "CREATE DATABASE studio"
-sql() { "${PSQL[@]}" -d studio -c "$1"; }
-log "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
-
-# --- the studios ----------------------------------------------------------------------------------------------------
-JAR=target/quarkus-app/quarkus-run.jar
-if [ ! -f "$JAR" ]; then
-  log "building the packaged app"
-  mvn -B -q -o package -DskipTests
-fi
-ADMIN_PASSWORD="drill-$(date +%s)-admin"
-declare -A HTTP MGMT PID
-start_studio() { # name
-  local name=$1
-  [ -n "${HTTP[$name]:-}" ] || { HTTP[$name]=$(free_port); MGMT[$name]=$(free_port); }
-  java -Xmx512m \
-    -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:$PGPORT/studio" \
-    -Dquarkus.datasource.username=postgres \
-    -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${HTTP[$name]}" \
-    -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="${MGMT[$name]}" \
-    -Dstudio.pack="$ROOT/models/tiny" \
-    -Dstudio.accounts.admin-password="$ADMIN_PASSWORD" \
-    -Dstudio.worker.instance-name="$name" \
-    -Dstudio.worker.intra-op-threads=1 \
-    -Dstudio.queue.lease=6s -Dstudio.queue.reaper-interval=1s -Dstudio.queue.retry-backoff=1s \
-    -jar "$JAR" >>"$OUT/$name.log" 2>&1 &
-  PID[$name]=$!
-  PIDS+=($!)
-  disown "$!" # killed on purpose: no job-control message
-}
-ready() { # a studio that died stops the drill at once
-  kill -0 "${PID[$1]}" 2>/dev/null || die "$1 exited; see target/drill/$1.log"
-  [ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 "http://127.0.0.1:${MGMT[$1]}/q/health/ready")" = 200 ]
-}
-start_studio drill-a
-start_studio drill-b
+drill_studio drill-a
+drill_studio drill-b
 both_ready() { ready drill-a && ready drill-b; }
 await "both studios ready" 180 both_ready
 log "two studios: drill-a on :${HTTP[drill-a]}, drill-b on :${HTTP[drill-b]} (management :${MGMT[drill-a]}, :${MGMT[drill-b]})"
 
-# --- users and tokens: rows as the account page would write them (the token's SHA-256 only) ------------------------
-for u in $(seq 1 "$USERS"); do
-  sql "INSERT INTO app_user (username, password_hash, role) VALUES ('drill$u', '!', 'USER')"
-  sql "INSERT INTO api_token (user_id, name, token_hash)
-       SELECT id, 'drill', encode(sha256(convert_to('ucs_drill_token_$u', 'UTF8')), 'hex')
-       FROM app_user WHERE username = 'drill$u'"
-done
+make_users "$USERS"
 
 # --- submitters: one per user, through the API of whichever instance answers ----------------------------------------
 # Each job is submitted until it is accepted (202): over a limit (429) or with the database away (503) the submitter
 # waits and sends it again; a refused connection (an instance killed) goes to the other instance. Every 10th
 # accepted job is cancelled at once.
 submitter() { # user
-  local u=$1 token="ucs_drill_token_$1" j images body code id target=drill-a
+  local u=$1 token="ucs_bench_token_$1" j images body code id target=drill-a
   [ $((u % 2)) = 0 ] && target=drill-b
   for j in $(seq 1 "$JOBS_PER_USER"); do
     images=$((1 + (u + j) % 3))
@@ -186,10 +100,11 @@ for u in $(seq 1 "$USERS"); do submitter "$u" & PIDS+=($!); done
 log "submitting $TOTAL jobs from $USERS users"
 
 succeeded() { sql "SELECT count(*) FROM job WHERE status = 'SUCCEEDED'"; }
-# true when the SQL count $1 compares with $3 by the test operator $2
-count_is() { [ "$(sql "SELECT count(*) FROM $1")" "$2" "$3" ]; }
+# the faults come while the queue is busy, spread over the run: after this share of the jobs succeeded
+at_share() { [ "$(succeeded)" -ge $((TOTAL * $1 / 100)) ]; }
 
 # --- fault 1: SIGKILL an instance in the middle of a job, start it again --------------------------------------------
+await "15 % of the jobs succeeded" 600 at_share 15
 await "drill-a running a job past its first step" 300 \
   count_is "job WHERE status = 'RUNNING' AND step > 0 AND lease_owner LIKE 'drill-a/%'" -ge 1
 KILLED_LEASES=$(sql "SELECT string_agg(quote_literal(lease_token::text), ',') FROM job
@@ -199,16 +114,17 @@ kill -9 "${PID[drill-a]}"
 gone() { ! kill -0 "${PID[drill-a]}" 2>/dev/null; }
 await "drill-a gone" 10 gone
 log "killed drill-a (SIGKILL) while it ran job $KILLED_JOBS; $(succeeded) succeeded so far"
-start_studio drill-a
+drill_studio drill-a
 await "drill-a ready again" 180 ready drill-a
 # the dead worker's lease expires and the reaper gives its job to whoever claims it next
 await "the killed instance's job rescued" 120 count_is "job WHERE lease_token::text IN ($KILLED_LEASES)" = 0
 log "drill-a is back; job $KILLED_JOBS was rescued"
 
 # --- fault 2: restart PostgreSQL under load -------------------------------------------------------------------------
+await "40 % of the jobs succeeded" 600 at_share 40
 await "a job running before the database restart" 120 count_is "job WHERE status = 'RUNNING'" -ge 1
 BEFORE_RESTART=$(succeeded)
-pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null
+pg_stop
 neither_ready() { ! ready drill-a && ! ready drill-b; }
 await "the studios notice the database is away" 60 neither_ready
 pg_start
@@ -218,6 +134,7 @@ await "jobs succeeding again after the restart" 120 more_succeeded
 log "PostgreSQL restarted under load; $(succeeded) succeeded so far"
 
 # --- fault 3: pause drill-b's workers from the admin console, resume them ------------------------------------------
+await "60 % of the jobs succeeded" 600 at_share 60
 COOKIES="$OUT/admin.cookies"
 ADMIN="http://127.0.0.1:${HTTP[drill-a]}"
 csrf() { grep -o 'name="csrf-token" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//'; }
@@ -302,7 +219,7 @@ failures=()
 
 FIGURES="$OUT/figures.md"
 cat >"$FIGURES" <<EOF
-Run of \`bench/drill.sh$([ "$MODE" = short ] && echo ' --short')\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), two instances (one worker thread each, \`intra-op-threads=1\`, lease 6 s):
+Run of \`bench/drill.sh$([ "$MODE" = short ] && echo ' --short')\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs (load average at the start $LOAD_AT_START, the machine shared), PostgreSQL $PG_VERSION, two instances (one worker thread each, \`intra-op-threads=1\`, lease 6 s):
 
 | figure | value |
 |---|---|
