@@ -307,7 +307,9 @@ public class WorkerPool {
     } else {
       throw new IllegalArgumentException("Unknown device '" + device + "': use cpu or cuda:N");
     }
-    return options.withIntraOpThreads(config.worker().intraOpThreads());
+    return options
+        .withIntraOpThreads(config.worker().intraOpThreads())
+        .withMemoryArena(config.worker().memoryArena().orElseGet(NativeMemory::arenaByDefault));
   }
 
   private static void joinUntil(Thread thread, long deadlineNanos) {

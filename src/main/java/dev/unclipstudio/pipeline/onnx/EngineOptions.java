@@ -37,4 +37,8 @@ public record EngineOptions(Device device, int deviceId, int intraOpThreads, boo
   public EngineOptions withIntraOpThreads(int threads) {
     return new EngineOptions(device, deviceId, threads, memoryArena);
   }
+
+  public EngineOptions withMemoryArena(boolean arena) {
+    return new EngineOptions(device, deviceId, intraOpThreads, arena);
+  }
 }
