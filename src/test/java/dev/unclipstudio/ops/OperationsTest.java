@@ -68,6 +68,7 @@ class OperationsTest {
         .then()
         .statusCode(200)
         .body(containsString("studio_jobs{status=\"QUEUED\"}"))
+        .body(containsString("studio_jobs_active"))
         .body(containsString("studio_queue_oldest_wait_seconds"))
         .body(containsString("studio_workers"));
   }

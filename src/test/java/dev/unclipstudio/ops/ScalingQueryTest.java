@@ -49,5 +49,6 @@ class ScalingQueryTest {
         figures.get("jobs.QUEUED") + figures.get("jobs.RUNNING"),
         (double) counted,
         "the same jobs as studio_jobs QUEUED + RUNNING");
+    assertEquals((double) counted, figures.get("jobs.active"), "studio_jobs_active shows it");
   }
 }
