@@ -79,6 +79,7 @@ JAR=target/quarkus-app/quarkus-run.jar
 ADMIN_PASSWORD="bench-$(date +%s)-admin"
 declare -A HTTP MGMT PID
 # Starts (or starts again, on the same ports) the packaged studio $1 on the database, with more JVM options after it.
+# It runs from the repository's root, so it uses the default pack, models/tiny.
 studio_start() { # name [option...]
   local name=$1
   shift
@@ -92,7 +93,6 @@ studio_start() { # name [option...]
     -Dquarkus.datasource.username=postgres \
     -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="${HTTP[$name]}" \
     -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="${MGMT[$name]}" \
-    -Dstudio.pack="$ROOT/models/tiny" \
     -Dstudio.accounts.admin-password="$ADMIN_PASSWORD" \
     -Dstudio.worker.instance-name="$name" \
     -jar "$JAR" >>"$OUT/$name.log" 2>&1 &
