@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class EmbeddedDatabaseIT {
 
   private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
+  private static final Pattern MANAGEMENT =
+      Pattern.compile("Management interface listening on http://[^:]+:(\\d+)");
 
   @Test
   void startsItsOwnDatabaseAndKeepsItsDataAcrossRestarts() throws Exception {
@@ -36,8 +38,8 @@ class EmbeddedDatabaseIT {
     Path firstLog = Path.of("target", "embedded-first.log");
     Process first = start(dataDir, firstLog);
     try {
-      int port = awaitPort(firstLog);
-      assertEquals(200, get(port, "/q/health"));
+      int port = awaitPort(firstLog, LISTENING);
+      assertEquals(200, get(awaitPort(firstLog, MANAGEMENT), "/q/health"));
       assertEquals(200, get(port, "/login"));
       assertTrue(
           Files.readString(firstLog).contains("one-time password"),
@@ -52,8 +54,7 @@ class EmbeddedDatabaseIT {
     Path secondLog = Path.of("target", "embedded-second.log");
     Process second = start(dataDir, secondLog);
     try {
-      int port = awaitPort(secondLog);
-      assertEquals(200, get(port, "/q/health"));
+      assertEquals(200, get(awaitPort(secondLog, MANAGEMENT), "/q/health"));
       assertFalse(
           Files.readString(secondLog).contains("one-time password"),
           "the admin was kept, not made again");
@@ -80,8 +81,7 @@ class EmbeddedDatabaseIT {
       Path secondLog = Path.of("target", "embedded-crash-second.log");
       Process second = start(dataDir, secondLog);
       try {
-        int port = awaitPort(secondLog);
-        assertEquals(200, get(port, "/q/health"));
+        assertEquals(200, get(awaitPort(secondLog, MANAGEMENT), "/q/health"));
         assertTrue(
             Files.readString(secondLog).contains("is still running on"), "adoption is logged");
         assertEquals(
@@ -99,7 +99,7 @@ class EmbeddedDatabaseIT {
   }
 
   private static Connection awaitDatabase(Path dataDir, Path log) throws Exception {
-    awaitPort(log); // the studio listens only once its database is up
+    awaitPort(log, LISTENING); // the studio listens only once its database is up
     int port = Integer.parseInt(Files.readString(dataDir.resolve("embedded-db.port")).strip());
     return DriverManager.getConnection(
         "jdbc:postgresql://localhost:" + port + "/postgres?user=postgres");
@@ -136,6 +136,7 @@ class EmbeddedDatabaseIT {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Dstudio.data-dir=" + dataDir,
             "-Dquarkus.http.port=0",
+            "-Dquarkus.management.port=0",
             "-Dstudio.packs=" + Path.of("models/tiny").toAbsolutePath(),
             "-jar",
             jar.toString())
@@ -144,13 +145,14 @@ class EmbeddedDatabaseIT {
         .start();
   }
 
-  private static int awaitPort(Path log) {
+  /** The port a started studio logs for the given listener (the public one or management). */
+  private static int awaitPort(Path log, Pattern listening) {
     int[] port = {0};
     Await.until(
         Duration.ofSeconds(120),
         () -> {
           try {
-            Matcher m = LISTENING.matcher(Files.readString(log));
+            Matcher m = listening.matcher(Files.readString(log));
             if (m.find()) {
               port[0] = Integer.parseInt(m.group(1));
             }

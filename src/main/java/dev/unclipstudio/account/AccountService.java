@@ -21,6 +21,9 @@ public class AccountService {
   private static final Logger LOG = Logger.getLogger(AccountService.class);
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,40}");
 
+  /** The advisory lock key that serialises creating the first administrator across instances. */
+  private static final long FIRST_ADMIN_LOCK = 0x5374_7564_696f_4164L; // "StudioAd"
+
   /**
    * A hash to compare against when the user does not exist, so both paths take one bcrypt's time.
    */
@@ -38,6 +41,12 @@ public class AccountService {
 
   @Transactional
   void createFirstAdminIfNone() {
+    // Instances started together on a new database: one creates the administrator, the others wait
+    // for its commit here and find it (without this, the second one's insert failed its start).
+    AppUser.getEntityManager()
+        .createNativeQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(?1)) locked")
+        .setParameter(1, FIRST_ADMIN_LOCK)
+        .getSingleResult();
     if (AppUser.adminExists()) {
       return;
     }

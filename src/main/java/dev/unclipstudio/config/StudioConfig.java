@@ -175,5 +175,11 @@ public interface StudioConfig {
 
     /** This instance's name in the workers table (default: host name and process id). */
     Optional<String> instanceName();
+
+    /**
+     * Whether ONNX Runtime keeps freed CPU buffers in its arena for reuse (default: yes on machines
+     * or containers with 2 GiB or more, no below).
+     */
+    Optional<Boolean> memoryArena();
   }
 }

@@ -22,6 +22,14 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class QueueMetrics {
 
+  /**
+   * Jobs waiting or running: the work that needs workers, the same jobs as {@code studio_jobs}
+   * QUEUED plus RUNNING. KEDA sizes the GPU workers with this very statement
+   * (deploy/kubernetes/keda.yaml), and a test keeps the two the same.
+   */
+  public static final String ACTIVE_JOBS_SQL =
+      "SELECT count(*) FROM job WHERE status IN ('QUEUED', 'RUNNING')";
+
   private static final long CACHE_NANOS = 5_000_000_000L;
 
   private final DataSource dataSource;
@@ -41,6 +49,9 @@ public class QueueMetrics {
           .description("Jobs in this status")
           .register(registry);
     }
+    Gauge.builder("studio.jobs.active", this, m -> m.value("jobs.active"))
+        .description("Jobs waiting or running: the count KEDA sizes the workers by")
+        .register(registry);
     Gauge.builder("studio.queue.oldest.wait.seconds", this, m -> m.value("oldest"))
         .description("Seconds the oldest queued job has waited")
         .register(registry);
@@ -68,11 +79,13 @@ public class QueueMetrics {
         """
         SELECT 'jobs.' || status, count(*)::float8 FROM job WHERE status IN ('QUEUED', 'RUNNING') GROUP BY status
         UNION ALL
+        SELECT 'jobs.active', (%s)::float8
+        UNION ALL
         SELECT 'oldest', coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM job WHERE status = 'QUEUED'
         UNION ALL
         SELECT 'workers.' || %s, count(*)::float8 FROM worker GROUP BY 1
         """
-            .formatted(liveness.stateSql());
+            .formatted(ACTIVE_JOBS_SQL, liveness.stateSql());
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql);
         ResultSet rs = ps.executeQuery()) {

@@ -139,7 +139,9 @@ public class ErrorResponses {
   }
 
   /**
-   * Connection failures (SQL state class 08) and pool acquisition timeouts, anywhere in the chain.
+   * Connection failures (SQL state class 08), a server shutting down, restarting or starting
+   * (57P01-57P03: "the database system is shutting down", found by bench/drill.sh) and pool
+   * acquisition timeouts, anywhere in the chain.
    */
   static boolean databaseUnreachable(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -148,7 +150,7 @@ public class ErrorResponses {
       }
       if (t instanceof SQLException s
           && s.getSQLState() != null
-          && s.getSQLState().startsWith("08")) {
+          && (s.getSQLState().startsWith("08") || s.getSQLState().matches("57P0[123]"))) {
         return true;
       }
       if (t.getMessage() != null && t.getMessage().contains("Unable to acquire JDBC Connection")) {

@@ -387,7 +387,8 @@ public class WorkerPool {
     }
     return options
         .withIntraOpThreads(config.worker().intraOpThreads())
-        .withLowMemory(config.worker().lowMemory());
+        .withLowMemory(config.worker().lowMemory())
+        .withMemoryArena(config.worker().memoryArena().orElseGet(NativeMemory::arenaByDefault));
   }
 
   private static void joinUntil(Thread thread, long deadlineNanos) {

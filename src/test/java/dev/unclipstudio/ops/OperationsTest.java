@@ -3,13 +3,17 @@ package dev.unclipstudio.ops;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,10 +25,33 @@ class OperationsTest {
   @Inject Sql sql;
   @Inject QueueMetrics metrics;
 
+  /** The management interface's root ({@code /q} on its own port). */
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
+  private String managementPath(String path) {
+    return management.toString().replaceAll("/+$", "") + path;
+  }
+
+  @Test
+  void healthAndMetricsAreServedOnTheManagementPortOnly() {
+    int publicPort = RestAssured.port;
+    assertNotEquals(publicPort, management.getPort(), "the management interface has its own port");
+    given().get(managementPath("/metrics")).then().statusCode(200);
+    given().get(managementPath("/health/ready")).then().statusCode(200);
+    given().get(managementPath("/health/live")).then().statusCode(200);
+    given().get(managementPath("/health/started")).then().statusCode(200); // Kubernetes' probes
+    given().get("/q/metrics").then().statusCode(404);
+    given().get("/q/health").then().statusCode(404);
+    // the API's description is for API users: it stays on the public port
+    given().get("/q/openapi").then().statusCode(200);
+    given().get(managementPath("/openapi")).then().statusCode(404);
+  }
+
   @Test
   void healthReportsDatabasePackAndWorkers() {
     given()
-        .get("/q/health")
+        .get(managementPath("/health"))
         .then()
         .statusCode(200)
         .body(containsString("\"model-pack\""))
@@ -37,10 +64,11 @@ class OperationsTest {
     data.reset();
     data.textJob(data.user("metrics"), "counted");
     given()
-        .get("/q/metrics")
+        .get(managementPath("/metrics"))
         .then()
         .statusCode(200)
         .body(containsString("studio_jobs{status=\"QUEUED\"}"))
+        .body(containsString("studio_jobs_active"))
         .body(containsString("studio_queue_oldest_wait_seconds"))
         .body(containsString("studio_workers"));
   }
@@ -63,7 +91,7 @@ class OperationsTest {
     assertEquals(1.0, figures.get("workers.STOPPED"));
     assertEquals(null, figures.get("workers.PAUSED"));
     given()
-        .get("/q/metrics")
+        .get(managementPath("/metrics"))
         .then()
         .statusCode(200)
         .body(containsString("studio_workers{state=\"LOST\"}"));

@@ -101,4 +101,20 @@ class ErrorResponsesTest {
         !ErrorResponses.databaseUnreachable(
             new RuntimeException(new java.sql.SQLException("syntax", "42601"))));
   }
+
+  /** A PostgreSQL restart refuses new connections with 57P03 before it stops listening. */
+  @Test
+  void aDatabaseShuttingDownOrStartingIsATemporaryFailure() {
+    for (String state : new String[] {"57P01", "57P02", "57P03"}) {
+      assertTrue(
+          ErrorResponses.databaseUnreachable(
+              new IllegalStateException(
+                  "Could not check an API token",
+                  new java.sql.SQLException("the database system is shutting down", state))),
+          state);
+    }
+    assertTrue(
+        !ErrorResponses.databaseUnreachable(
+            new RuntimeException(new java.sql.SQLException("query cancelled", "57014"))));
+  }
 }

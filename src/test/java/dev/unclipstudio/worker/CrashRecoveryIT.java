@@ -84,6 +84,7 @@ class CrashRecoveryIT {
                 "-Dquarkus.datasource.jdbc.url=" + pg.getJdbcUrl("postgres", "postgres"),
                 "-Dquarkus.datasource.username=postgres",
                 "-Dquarkus.http.port=0",
+                "-Dquarkus.management.port=0",
                 "-Dstudio.packs=" + Path.of("models/tiny").toAbsolutePath(),
                 "-Dstudio.accounts.admin-password=crash-test-admin",
                 "-Dstudio.queue.lease=4s",

@@ -42,9 +42,10 @@ class DatabaseRestartIT {
     Path dataDir = Files.createTempDirectory("pg-restart");
     int port = freePort();
     int httpPort = freePort();
+    int managementPort = freePort();
     pg = start(dataDir, port);
     Sql sql = new Sql(pg.getPostgresDatabase());
-    studio = startStudio(pg.getJdbcUrl("postgres", "postgres"), httpPort);
+    studio = startStudio(pg.getJdbcUrl("postgres", "postgres"), httpPort, managementPort);
     // The schema appears once the studio has migrated it.
     Await.untilIgnoringErrors(
         Duration.ofSeconds(90),
@@ -62,15 +63,15 @@ class DatabaseRestartIT {
     }
     sql.execute("NOTIFY job_queued");
     Await.until(Duration.ofSeconds(60), () -> sql.count("job WHERE status = 'RUNNING'") > 0);
-    // Workers start claiming during start-up, before the HTTP server listens: wait for it to
-    // answer.
-    Await.untilIgnoringErrors(Duration.ofSeconds(60), () -> readiness(httpPort) == 200);
+    // Workers start claiming during start-up, before the HTTP servers listen: wait for the
+    // management interface (health) to answer.
+    Await.untilIgnoringErrors(Duration.ofSeconds(60), () -> readiness(managementPort) == 200);
 
     pg.close(); // the database goes away in the middle of the work
     // Back only once the studio has met the outage, not after a fixed pause: its connection pool,
     // which the workers share, fails the readiness check. (A worker's failed claim would be a poor
     // signal: with the database away, the job it is running takes minutes to reach its end.)
-    Await.until(Duration.ofSeconds(60), () -> readiness(httpPort) == 503);
+    Await.until(Duration.ofSeconds(60), () -> readiness(managementPort) == 503);
     pg = start(dataDir, port); // and comes back on the same address with the same data
 
     Await.until(Duration.ofSeconds(240), () -> sql.count("job WHERE status = 'SUCCEEDED'") == 6);
@@ -78,7 +79,7 @@ class DatabaseRestartIT {
     assertEquals(12, sql.count("image"));
     assertEquals(
         0, sql.count("(SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) uneven"));
-    assertEquals(200, readiness(httpPort), "the studio is ready again");
+    assertEquals(200, readiness(managementPort), "the studio is ready again");
   }
 
   private static int freePort() throws IOException {
@@ -95,7 +96,8 @@ class DatabaseRestartIT {
         .start();
   }
 
-  private static Process startStudio(String jdbcUrl, int httpPort) throws Exception {
+  private static Process startStudio(String jdbcUrl, int httpPort, int managementPort)
+      throws Exception {
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
     assertTrue(Files.exists(jar), "run after package: " + jar.toAbsolutePath());
     return new ProcessBuilder(
@@ -103,6 +105,7 @@ class DatabaseRestartIT {
             "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
             "-Dquarkus.datasource.username=postgres",
             "-Dquarkus.http.port=" + httpPort,
+            "-Dquarkus.management.port=" + managementPort,
             "-Dstudio.packs=" + Path.of("models/tiny").toAbsolutePath(),
             "-Dstudio.accounts.admin-password=restart-test-admin",
             "-Dstudio.queue.lease=5s",
@@ -121,9 +124,9 @@ class DatabaseRestartIT {
    * The studio's readiness status code: 200 when it can serve, 503 when a check (the database)
    * fails.
    */
-  private static int readiness(int httpPort) {
+  private static int readiness(int managementPort) {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready"))
             .timeout(Duration.ofSeconds(30))
             .build();
     try {
@@ -131,7 +134,7 @@ class DatabaseRestartIT {
           .send(request, HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {
-      throw new IllegalStateException("the studio did not answer on port " + httpPort, e);
+      throw new IllegalStateException("the studio did not answer on port " + managementPort, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while asking the studio", e);

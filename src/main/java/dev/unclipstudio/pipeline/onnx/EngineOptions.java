@@ -49,4 +49,8 @@ public record EngineOptions(
   String requestedDevice() {
     return device == Device.CUDA ? "cuda:" + deviceId : "cpu";
   }
+
+  public EngineOptions withMemoryArena(boolean arena) {
+    return new EngineOptions(device, deviceId, intraOpThreads, arena, lowMemory);
+  }
 }
