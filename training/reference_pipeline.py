@@ -140,7 +140,7 @@ class Models:
         self.decoder = M.Decoder(CFG["D"], CFG["dec_ch"])
         self.decoder.load_state_dict(d["state"]["decoder"])
         s = ld("sr")
-        self.sr = M.SuperRes(CFG["sr_ch"])
+        self.sr = M.SuperRes(CFG["sr_ch"], residual=s.get("residual", False))  # checkpoints before issue 12: plain
         self.sr.load_state_dict(s["state"]["sr"])
         self.sr_first = self.sr_last = self.sr
         i = ld("inpaint")
