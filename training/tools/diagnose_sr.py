@@ -59,8 +59,12 @@ def main():
         px00 = imgs[:, 0, 0].astype(float).mean(0)
         ok = np.mean([E.score_background(imgs[i], bgs[i])["ok"] for i in range(len(imgs))])
         fa = E.score_fixed_artefacts(list(imgs), list(src))
+        one = [i for i, sc in enumerate(scenes) if len(sc["objects"]) == 1]
+        rs = [E.score_single(imgs[i], scenes[i]["objects"][0]) for i in one]
+        cells.append(f"one-object colour {np.mean([r['colour'] for r in rs]):.0%} shape {np.mean([r['shape'] for r in rs]):.0%}")
         print(f"  {name:<32} " + "; ".join(cells) + f"; within 12: {ok:.0%}; pixel(0,0) mean {px00.round(0)}; "
-              f"fixed-artefact max dev {fa['max_dev']:.1f} at {fa['at']} (renders {fa['world_max_dev']:.1f})")
+              f"fixed-artefact max dev {fa['max_dev']:.1f} at {fa['at']} (renders {fa['world_max_dev']:.1f}), stray rate "
+              f"{fa['stray_rate']:.2f} at {fa['stray_at']} (renders {fa['world_stray_rate']:.2f})")
     # seam of a perfect 16 px inpainting: the true 16 px image through super-res, pasted back outside the box
     cases = E.inpaint_cases(a.n)
     src = np.stack([world.render(c[0]) for c in cases])
