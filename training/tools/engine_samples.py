@@ -68,15 +68,22 @@ def main():
     with open(os.path.join(out, "cases.json"), "w") as f:
         json.dump(cases, f)
     cmds = list(commands(cases, out, os.path.abspath(a.pack)))
-    todo = [c for c in cmds if not glob.glob(os.path.join(out, "raw", f"{c[0]}-{c[1]:04d}", "*.png"))]  # resumable
+    raw = lambda kind, i: os.path.join(out, "raw", f"{kind}-{i:04d}")
+
+    def done(kind, i, words):  # resumable: a case is kept only if its image exists and was made by the same command
+        cmd = os.path.join(raw(kind, i), "cmd.txt")
+        return os.path.exists(cmd) and open(cmd).read() == "\t".join(words) and glob.glob(raw(kind, i) + "/*.png")
+    todo = [c for c in cmds if not done(*c)]
     with open(os.path.join(out, "commands.tsv"), "w") as f:
         f.writelines("\t".join(w) + "\n" for _, _, w in todo)
     app = os.path.join(ROOT, "target", "quarkus-app")
     cp = os.path.join(app, "app", "*") + os.pathsep + os.path.join(app, "lib", "main", "*")
     subprocess.run(["java", "-cp", cp, os.path.join(HERE, "EngineBatch.java"), os.path.join(out, "commands.tsv")],
                    check=True, stdout=subprocess.DEVNULL)
-    for kind, i, _ in cmds:
-        files = sorted(glob.glob(os.path.join(out, "raw", f"{kind}-{i:04d}", "*.png")))  # name ends in -NN.png
+    for kind, i, words in cmds:
+        with open(os.path.join(raw(kind, i), "cmd.txt"), "w") as f:
+            f.write("\t".join(words))
+        files = sorted(glob.glob(os.path.join(raw(kind, i), "*.png")))  # name ends in -NN.png
         os.makedirs(os.path.join(out, kind), exist_ok=True)
         if kind == "interpolation":
             files.sort(key=lambda p: int(p.rsplit("-", 1)[1][:-4]))
