@@ -152,6 +152,14 @@ def main():
         w(f"- Variations keep colour and shape: {pct(v['colour+shape'])}.")
         w(f"- Inpainting (mask over one object, prompt asks for a new colour): kept region exact {pct(ev['inpaint']['kept_region_exact'])}, "
           f"repainted region has the requested colour {pct(ev['inpaint']['repainted_colour'])} (n = {ev['inpaint']['n']}).")
+        if "targets" in ev:  # evaluate.py since issue 12: its table, old (training/eval-baseline/eval.json) -> new
+            bp = os.path.join(os.path.dirname(os.path.abspath(__file__)), "eval-baseline", "eval.json")
+            old = {t["measure"]: t["value"] for t in json.load(open(bp))["targets"]} if os.path.exists(bp) else {}
+            w("\n| measure (issue 12) | old (Java engine, pack before issue 12) | new | target | met |\n|---|---|---|---|---|")
+            for t in ev["targets"]:
+                w(f"| {t['measure']} | {old.get(t['measure'], '–')} | {t['value']} | {t['target']} | "
+                  f"{'yes' if t['met'] else 'no'} |")
+            w("")
         gset = {k: v for k, v in ev["guidance"].items() if k != "search"}
         w(f"- Settings: {json.dumps(gset)}; evaluation took {ev['seconds'] / 60:.1f} min.")
         gp = os.path.join(WORK, "guidance.json")

@@ -286,12 +286,41 @@ class Decoder(nn.Module):
 
 
 class SuperRes(nn.Module):
-    def __init__(self, ch=32, mult=(1, 2, 2), nres=1):
+    """super_res.onnx: [x_t ; bicubic low-res] (6 ch), timestep -> epsilon.
+
+    residual=True (issue 12, from the recipe after 2026-12-04): the UNet predicts what super-res adds to the upsampled
+    low-res image, x0 = low_res + unet(...), and the epsilon the engine expects is derived from that x0 with the
+    cosine schedule, inside the graph. The export contract (inputs, epsilon out, fixed_small_log) is unchanged, the
+    scheduler recovers x0 = low_res + unet(...) exactly, and an untrained or unsure UNet (output 0) gives the bicubic
+    image, whose backgrounds are exact: the plain epsilon model, given a perfect 16 px image, pulled every background
+    towards mid grey (white -> ~170, black -> ~98 after 1,092 steps; training/tools/diagnose_sr.py).
+    residual=False is the parameterisation of the pack built before that (its checkpoints load as before)."""
+
+    def __init__(self, ch=32, mult=(1, 2, 2), nres=1, residual=False):
         super().__init__()
         self.unet = UNet(6, 3, ch, mult, nres, ctx_dim=None)
+        self.residual = residual
+        if residual:
+            b, acp = [], 1.0
+            for i in range(1000):  # common.cosine_betas (models.py does not import common)
+                f = lambda s: math.cos((s + 0.008) / 1.008 * math.pi / 2) ** 2
+                acp *= 1 - min(1 - f((i + 1) / 1000) / f(i / 1000), 0.999)
+                b.append(acp)
+            acp = torch.tensor(b, dtype=torch.float64)
+            self.register_buffer("sqrt_acp", acp.sqrt().float(), persistent=False)
+            self.register_buffer("sqrt_1macp", (1 - acp).sqrt().float(), persistent=False)
+
+    def predict_x0(self, sample, timestep):
+        """residual=True only: the x0 estimate low_res + unet(...) (what the training loss compares)."""
+        return sample[:, 3:] + self.unet(sample, timestep)
 
     def forward(self, sample, timestep):
-        return self.unet(sample, timestep)
+        if not self.residual:
+            return self.unet(sample, timestep)
+        x0 = self.predict_x0(sample, timestep)
+        a = self.sqrt_acp[timestep].reshape(-1, 1, 1, 1)
+        s = self.sqrt_1macp[timestep].reshape(-1, 1, 1, 1)
+        return (sample[:, :3] - a * x0) / s
 
 
 class InpaintText(nn.Module):

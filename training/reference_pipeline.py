@@ -140,7 +140,7 @@ class Models:
         self.decoder = M.Decoder(CFG["D"], CFG["dec_ch"])
         self.decoder.load_state_dict(d["state"]["decoder"])
         s = ld("sr")
-        self.sr = M.SuperRes(CFG["sr_ch"])
+        self.sr = M.SuperRes(CFG["sr_ch"], residual=s.get("residual", False))  # checkpoints before issue 12: plain
         self.sr.load_state_dict(s["state"]["sr"])
         self.sr_first = self.sr_last = self.sr
         i = ld("inpaint")
@@ -301,6 +301,40 @@ def inpaint(m, src_u8, keep16, prompt, ns=None, **kw):
     inter = {"tokens": tokens, "token_mask": tmask, "source_16": src16, "base_output": x16, "low_res": low,
              "super_res_output": xs, "keep_mask_64": k64}
     return img, inter, ns
+
+
+def slerp(a, b, theta):
+    """Spherical interpolation of two [C] vectors, angle from the normalised dot product (the Java engine's Slerp)."""
+    na, nb = float(a.double().norm()), float(b.double().norm())
+    cos = 1.0 if na == 0 or nb == 0 else max(-1.0, min(1.0, float((a.double() @ b.double()) / (na * nb))))
+    om = math.acos(cos)
+    if abs(math.sin(om)) < 1e-6:
+        wa, wb = 1 - theta, theta
+    else:
+        wa, wb = math.sin((1 - theta) * om) / math.sin(om), math.sin(theta * om) / math.sin(om)
+    return (wa * a.double() + wb * b.double()).float()
+
+
+@torch.no_grad()
+def interpolate(m, a_u8, b_u8, frames=5, seed=0, **kw):
+    """Frames along the slerp between the image embeddings of two images (uint8 [1,H,W,3] each), decoded as
+    variations with "" text; every frame starts from the same noise (a fresh NoiseSource(seed) per frame), as the
+    Java engine's interpolate does."""
+    p = {**DEFAULTS, **kw}
+    za, zb = (m.image_encoder(common.clip_preprocess(common.to_float(x)))[0] for x in (a_u8, b_u8))
+    ids, mask = m.tok(["", ""])
+    ids, mask = torch.from_numpy(ids).int(), torch.from_numpy(mask)
+    te, th = m.text_encoder(ids)
+    dmask = torch.cat([torch.ones(2, CFG["n_img_tokens"], dtype=torch.bool), mask], 1)
+    out = []
+    for k in range(frames):
+        ns = NoiseSource(seed)
+        z = slerp(za, zb, k / (frames - 1))[None]
+        ehs, cls = m.text_proj(torch.cat([m.null[None], z]), te, th)
+        x16 = run_decoder(m, ehs, cls, dmask, 1, ns, p["decoder_steps"], p["decoder_guidance"]).clamp(-1, 1)
+        xs, _ = run_super_res(m, x16, 1, ns, p["sr_steps"])
+        out.append((xs * 0.5 + 0.5).clamp(0, 1))
+    return torch.cat(out)
 
 
 def to_u8(img):

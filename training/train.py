@@ -246,10 +246,12 @@ def main(stage):
         return
 
     if stage == "sr":
-        sr = M.SuperRes(CFG["sr_ch"]).to(DEVICE)
+        # SR_RESIDUAL=1 (default): x0 = low_res + UNet, trained with an x0 loss (see models.SuperRes; issue 12)
+        residual = env_i("SR_RESIDUAL", 1) == 1
+        sr = M.SuperRes(CFG["sr_ch"], residual=residual).to(DEVICE)
         B = env_i("SR_BATCH", 32)
         crop = env_i("SR_CROP", 32)
-        log(f"super_res params {M.n_params(sr)}")
+        log(f"super_res params {M.n_params(sr)} residual {residual}")
 
         def loss_fn(step):
             idx = torch.randint(0, N, (B,), generator=gen)
@@ -264,9 +266,13 @@ def main(stage):
             noise = torch.randn(x0.shape, generator=gen)
             x0, lo, t, noise = dv(x0, lo, t, noise)
             xt = diff.q_sample(x0, t, noise)
+            if residual:
+                # x0 loss: the epsilon derived from x0 weights low-noise steps by alpha/sigma^2 (up to ~1e4 at t=0)
+                return F.mse_loss(sr.predict_x0(torch.cat([xt, lo], 1), t), x0), []
             eps = sr(torch.cat([xt, lo], 1), t)
             return F.mse_loss(eps, noise), []
-        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 10000, 7).run(loss_fn)
+        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 10000, 7).run(
+            loss_fn, extra_save=lambda: {"residual": residual})
         return
 
     if stage == "inpaint":
