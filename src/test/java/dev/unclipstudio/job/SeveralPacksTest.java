@@ -18,6 +18,7 @@ import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
 import dev.unclipstudio.worker.WorkerPool;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -42,6 +43,10 @@ import org.junit.jupiter.api.condition.EnabledIf;
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 @EnabledIf("dev.unclipstudio.testing.SeveralPacksProfile#glideVocabularyPresent")
 class SeveralPacksTest {
+
+  /** The management interface's root ({@code /q} on its own port), where health is served. */
+  @TestHTTPResource(value = "/", management = true)
+  java.net.URL management;
 
   @Inject TestData data;
   @Inject Sql sql;
@@ -155,7 +160,7 @@ class SeveralPacksTest {
     pool.start();
     Map<String, String> checks =
         given()
-            .get("/q/health/ready")
+            .get(management.toString().replaceAll("/+$", "") + "/health/ready")
             .jsonPath()
             .getMap("checks.find { it.name == 'model-pack' }.data");
     assertEquals("UP", checks.get("tiny"), checks.toString());
@@ -169,7 +174,7 @@ class SeveralPacksTest {
     assertEquals(
         "UP",
         given()
-            .get("/q/health/ready")
+            .get(management.toString().replaceAll("/+$", "") + "/health/ready")
             .jsonPath()
             .getString("checks.find { it.name == 'model-pack' }.status"));
 
