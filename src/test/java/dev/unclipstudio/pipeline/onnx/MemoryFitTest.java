@@ -33,7 +33,7 @@ class MemoryFitTest {
     ModelPack pack = ModelPack.readManifest(Fixtures.requireTinyPack());
     ModelPackException e =
         assertThrows(ModelPackException.class, () -> MemoryFit.check(pack, 10_000_000));
-    assertContains(e.getMessage(), "pack tiny needs about 40 MB"); // 32 MB of files
+    assertContains(e.getMessage(), "pack tiny needs about 61 MB"); // 32 MB of files
     assertContains(e.getMessage(), "but 10 MB is available");
     assertContains(e.getMessage(), "low-memory mode (studio.worker.low-memory=true");
     assertDoesNotThrow(() -> MemoryFit.check(pack, 1_000_000_000L));
