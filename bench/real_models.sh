@@ -40,7 +40,7 @@ case $family in
   glide)
     # a 256 px source and a mask repainting its centre, made by the engine's own CLI from the tiny pack
     java -jar "$jar" generate "a small red circle in the middle" --images 1 --seed 1 --out "$work/src" --quiet
-    python3 - "$work" <<'EOF'
+    /usr/bin/python3 - "$work" <<'EOF'
 import sys
 from PIL import Image
 work = sys.argv[1]
