@@ -120,15 +120,17 @@ class FormsBrowserTest {
       d.get(base + "admin/users");
       d.findElement(By.id("enabled-" + user.id())).click();
       d.findElement(By.cssSelector("form[action='/admin/users/" + user.id() + "'] button")).click();
-      WebElement question =
-          waitFor(d, ExpectedConditions.presenceOfElementLocated(By.tagName("h1")));
-      assertEquals("Disable " + user.username() + "?", question.getText());
+      // the users page has an h1 too: wait for the confirmation page's own, not just any
+      waitFor(d, ExpectedConditions.textToBe(By.tagName("h1"), "Disable " + user.username() + "?"));
       browser.screenshot("22-admin-confirm-disable");
       assertEquals("t", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
       d.findElement(By.cssSelector("#confirm-form button[type=submit]")).click();
+      // the confirmation page's own address holds /admin/users: wait for the change itself
       new WebDriverWait(d, Duration.ofSeconds(30))
-          .until(ExpectedConditions.urlContains("/admin/users"));
-      assertEquals("f", sql.string("SELECT enabled FROM app_user WHERE id = " + user.id()));
+          .until(
+              x -> "f".equals(sql.string("SELECT enabled FROM app_user WHERE id = " + user.id())));
+      new WebDriverWait(d, Duration.ofSeconds(30))
+          .until(ExpectedConditions.textToBe(By.tagName("h1"), "Users"));
     }
   }
 
