@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.testing.ClaimPlan;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
@@ -18,13 +19,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -322,23 +321,17 @@ class JobQueueTest {
               .formatted(user.id()));
     }
     sql.execute("ANALYZE job", "ANALYZE app_user");
-    JsonNode plan = explainClaim();
-    List<JsonNode> nodes = new ArrayList<>();
-    collect(plan, nodes);
+    ClaimPlan claim = ClaimPlan.explain(dataSource, json, queue.claimStatement(), (c, ps) -> {});
+    JsonNode plan = claim.root();
     assertTrue(
-        nodes.stream().anyMatch(n -> "job_claim_by_owner".equals(n.path("Index Name").asText())),
+        claim.usesIndex("job_claim_by_owner"),
         "the per-user lookup must use job_claim_by_owner: " + plan);
     assertTrue(
-        nodes.stream()
+        claim.nodes().stream()
             .filter(n -> "Sort".equals(n.path("Node Type").asText()))
             .noneMatch(JobQueueTest::readsJobs),
         "job rows must come in index order, never through a Sort: " + plan);
-    long jobRowsRead =
-        nodes.stream()
-            .filter(n -> "job".equals(n.path("Relation Name").asText()))
-            .filter(n -> !"ModifyTable".equals(n.path("Node Type").asText()))
-            .mapToLong(n -> n.path("Actual Rows").asLong() * n.path("Actual Loops").asLong())
-            .sum();
+    long jobRowsRead = claim.jobRowsRead();
     // per user with queued jobs its oldest job and the probe past it, then the job locked and
     // updated
     assertTrue(
@@ -346,35 +339,9 @@ class JobQueueTest {
         jobRowsRead + " job rows read of 6,000 queued: " + plan);
   }
 
-  /** EXPLAIN ANALYZE of the real claim statement, in a transaction that is rolled back. */
-  private JsonNode explainClaim() throws Exception {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps =
-          c.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + queue.claimStatement())) {
-        ps.setString(1, "explain");
-        ps.setObject(2, UUID.randomUUID());
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return json.readTree(rs.getString(1)).get(0).get("Plan");
-        }
-      } finally {
-        c.rollback();
-      }
-    }
-  }
-
-  private static void collect(JsonNode node, List<JsonNode> into) {
-    into.add(node);
-    for (JsonNode child : node.path("Plans")) {
-      collect(child, into);
-    }
-  }
-
   private static boolean readsJobs(JsonNode node) {
-    List<JsonNode> below = new ArrayList<>();
-    collect(node, below);
-    return below.stream().anyMatch(n -> "job".equals(n.path("Relation Name").asText()));
+    return ClaimPlan.flatten(node).stream()
+        .anyMatch(n -> "job".equals(n.path("Relation Name").asText()));
   }
 
   private static void lock(Connection c, long jobId) throws SQLException {

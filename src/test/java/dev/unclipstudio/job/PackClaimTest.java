@@ -3,22 +3,17 @@ package dev.unclipstudio.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.testing.ClaimPlan;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,45 +68,19 @@ class PackClaimTest {
               .formatted(user.id()));
     }
     sql.execute("ANALYZE job", "ANALYZE app_user");
-    List<JsonNode> nodes = new ArrayList<>();
-    collect(explainClaim(), nodes);
+    // the claim of the tiny pack's jobs
+    ClaimPlan claim =
+        ClaimPlan.explain(
+            dataSource,
+            json,
+            queue.claimStatement(true),
+            (c, ps) -> ps.setArray(3, c.createArrayOf("text", new String[] {"tiny"})));
     assertTrue(
-        nodes.stream().anyMatch(n -> "job_claim_by_owner".equals(n.path("Index Name").asText())),
-        "the per-user lookup must use job_claim_by_owner: " + nodes.get(0));
-    long jobRowsRead =
-        nodes.stream()
-            .filter(n -> "job".equals(n.path("Relation Name").asText()))
-            .filter(n -> !"ModifyTable".equals(n.path("Node Type").asText()))
-            .mapToLong(n -> n.path("Actual Rows").asLong() * n.path("Actual Loops").asLong())
-            .sum();
+        claim.usesIndex("job_claim_by_owner"),
+        "the per-user lookup must use job_claim_by_owner: " + claim.root());
+    long jobRowsRead = claim.jobRowsRead();
     assertTrue(
         jobRowsRead <= 2L * users.size() + 2,
-        jobRowsRead + " job rows read of 6,000 queued: " + nodes.get(0));
-  }
-
-  /** EXPLAIN ANALYZE of the claim of the tiny pack's jobs, in a transaction rolled back. */
-  private JsonNode explainClaim() throws Exception {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps =
-          c.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + queue.claimStatement(true))) {
-        ps.setString(1, "explain");
-        ps.setObject(2, UUID.randomUUID());
-        ps.setArray(3, c.createArrayOf("text", new String[] {"tiny"}));
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          return json.readTree(rs.getString(1)).get(0).get("Plan");
-        }
-      } finally {
-        c.rollback();
-      }
-    }
-  }
-
-  private static void collect(JsonNode node, List<JsonNode> into) {
-    into.add(node);
-    for (JsonNode child : node.path("Plans")) {
-      collect(child, into);
-    }
+        jobRowsRead + " job rows read of 6,000 queued: " + claim.root());
   }
 }

@@ -1,0 +1,72 @@
+package dev.unclipstudio.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * EXPLAIN ANALYZE of a real claim statement, run in a transaction that is rolled back: what the
+ * queue's index tests read from the plan.
+ */
+public record ClaimPlan(JsonNode root, List<JsonNode> nodes) {
+
+  /** Binds the parameters after the claim's worker name and lease token. */
+  public interface MoreParameters {
+    void bind(Connection c, PreparedStatement ps) throws SQLException;
+  }
+
+  public static ClaimPlan explain(
+      DataSource dataSource, ObjectMapper json, String claimStatement, MoreParameters more)
+      throws Exception {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement ps =
+          c.prepareStatement("EXPLAIN (ANALYZE, FORMAT JSON) " + claimStatement)) {
+        ps.setString(1, "explain");
+        ps.setObject(2, UUID.randomUUID());
+        more.bind(c, ps);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          JsonNode root = json.readTree(rs.getString(1)).get(0).get("Plan");
+          return new ClaimPlan(root, flatten(root));
+        }
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  /** A plan node and every node below it. */
+  public static List<JsonNode> flatten(JsonNode node) {
+    List<JsonNode> into = new ArrayList<>();
+    collect(node, into);
+    return into;
+  }
+
+  public boolean usesIndex(String name) {
+    return nodes.stream().anyMatch(n -> name.equals(n.path("Index Name").asText()));
+  }
+
+  /** Rows of the job table the plan read (the final update's own node left out). */
+  public long jobRowsRead() {
+    return nodes.stream()
+        .filter(n -> "job".equals(n.path("Relation Name").asText()))
+        .filter(n -> !"ModifyTable".equals(n.path("Node Type").asText()))
+        .mapToLong(n -> n.path("Actual Rows").asLong() * n.path("Actual Loops").asLong())
+        .sum();
+  }
+
+  private static void collect(JsonNode node, List<JsonNode> into) {
+    into.add(node);
+    for (JsonNode child : node.path("Plans")) {
+      collect(child, into);
+    }
+  }
+}
