@@ -135,14 +135,15 @@ def data_path():
     return os.path.join(WORK, "data.pt")
 
 
-def build_data(n_images, seed=1234, n_captions=3):
+def build_data(n_images, seed=1234, n_captions=3, p_two=0.5):
+    """p_two: share of two-object scenes (0.35 until the v2 pack; raised for the two-object row of issue 12)."""
     import world
     tok = tokenizer()
     rng = random.Random(seed)
     imgs = np.zeros((n_images, 64, 64, 3), dtype=np.uint8)
     scenes, caps = [], []
     for i in range(n_images):
-        s = world.sample_scene(rng, "train")
+        s = world.sample_scene(rng, "train", p_two=p_two)
         imgs[i] = world.render(s)
         scenes.append(s)
         caps.append([world.caption(s, rng) for _ in range(n_captions)])

@@ -129,7 +129,7 @@ def main(stage):
         return
     if stage == "data":
         n = env_i("N_IMAGES", 16000)
-        d = common.build_data(n)
+        d = common.build_data(n, p_two=env_f("P_TWO", 0.5))
         log(f"data: {n} images, {d['ids'].shape}")
         return
     tok = common.tokenizer()
@@ -165,7 +165,7 @@ def main(stage):
                                  for i in range(0, N, 512)])
                 clip.train()
             return {"image_embeds": emb, "clip_mean": emb.mean(0), "clip_std": emb.std(0)}
-        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 7e-4), 4000, 18, ema=False)
+        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 7e-4), 4000, 14, ema=False)
         tr.run(loss_fn, None)
         tr.save(*tr.final, extra)  # final save with the image embeddings and their statistics
         return
@@ -211,7 +211,7 @@ def main(stage):
             xt = diff.q_sample(x0, t, noise)
             pred = prior.core(xt, t, te, hm)
             return F.mse_loss(pred, x0), []
-        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 7).run(loss_fn)
+        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 6).run(loss_fn)
         return
 
     if stage == "decoder":
@@ -221,11 +221,17 @@ def main(stage):
         B = env_i("DECODER_BATCH", 64)
         log(f"text_proj params {M.n_params(tp)} decoder params {M.n_params(dec)}")
         p_img, p_txt = env_f("DROP_IMAGE", 0.1), env_f("DROP_TEXT", 0.3)
+        # Gaussian noise on the image embedding (relative to its per-dimension scale) in half of the samples, so that
+        # the decoder also sees the space between training embeddings and interpolation frames change smoothly
+        emb_noise, p_noise = env_f("DECODER_EMB_NOISE", 0.1), env_f("DECODER_EMB_NOISE_P", 0.5)
 
         def loss_fn(step):
             idx = torch.randint(0, N, (B,), generator=gen)
             ids, mask = batch_text(data, idx, p_txt, e_ids, e_mask, gen)
             img = emb[idx]
+            noisy = (torch.rand(B, 1, generator=gen) < p_noise).float()
+            scale = emb_noise * img.norm(dim=-1, keepdim=True) / math.sqrt(img.shape[-1])
+            img = img + noisy * scale * torch.randn(img.shape, generator=gen)
             drop = (torch.rand(B, generator=gen) < p_img)[:, None]
             x0 = data["x16"][idx]
             t = torch.randint(0, 1000, (B,), generator=gen)
@@ -242,15 +248,15 @@ def main(stage):
             mse = F.mse_loss(eps, noise)
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
-        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 36).run(loss_fn)
+        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 48).run(loss_fn)
         return
 
     if stage == "sr":
         # SR_RESIDUAL=1 (default): x0 = low_res + UNet, trained with an x0 loss (see models.SuperRes; issue 12)
         residual = env_i("SR_RESIDUAL", 1) == 1
         sr = M.SuperRes(CFG["sr_ch"], residual=residual).to(DEVICE)
-        B = env_i("SR_BATCH", 32)
-        crop = env_i("SR_CROP", 32)
+        B = env_i("SR_BATCH", 16)
+        crop = env_i("SR_CROP", 64)  # whole images: the corners and borders are seen as they are
         log(f"super_res params {M.n_params(sr)} residual {residual}")
 
         def loss_fn(step):
@@ -271,7 +277,7 @@ def main(stage):
                 return F.mse_loss(sr.predict_x0(torch.cat([xt, lo], 1), t), x0), []
             eps = sr(torch.cat([xt, lo], 1), t)
             return F.mse_loss(eps, noise), []
-        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 10000, 7).run(
+        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 10000, 18).run(
             loss_fn, extra_save=lambda: {"residual": residual})
         return
 
@@ -316,7 +322,7 @@ def main(stage):
             mse = ((eps - noise) ** 2 * w).mean() / w.mean()
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
-        Trainer("inpaint", {"inpaint": inp}, env_f("INPAINT_LR", 3e-4), 20000, 20).run(loss_fn)
+        Trainer("inpaint", {"inpaint": inp}, env_f("INPAINT_LR", 3e-4), 20000, 22).run(loss_fn)
         return
     raise SystemExit("unknown stage " + stage)
 
