@@ -55,6 +55,7 @@ public final class ModelPack {
   private final String license;
   private final String description;
   private final int imageSize;
+  private final Precision precision;
   private final Map<String, TokenizerSpec> tokenizers;
   private final ClipImageSpec clip;
   private final Map<String, Path> sideData;
@@ -83,6 +84,7 @@ public final class ModelPack {
     this.license = root.path("license").asText("");
     this.description = root.path("description").asText("");
     this.imageSize = required(root, "image_size").asInt();
+    this.precision = Precision.of(root.path("precision").asText("float32"));
     this.tokenizers = readTokenizers(root.path("tokenizers"));
     this.clip = readClip(root.path("clip"));
     this.sideData = readSideData(root.path("side_data"));
@@ -389,6 +391,30 @@ public final class ModelPack {
 
   public String description() {
     return description;
+  }
+
+  /**
+   * The weights' precision. Graph inputs and outputs are float32 either way; a float16 pack
+   * (tools/export/fp16.py) computes its convolutions and matrix products in float16.
+   */
+  public Precision precision() {
+    return precision;
+  }
+
+  /** {@code "precision"} in pack.json. */
+  public enum Precision {
+    FLOAT32,
+    FLOAT16;
+
+    static Precision of(String name) {
+      return switch (name) {
+        case "float32" -> FLOAT32;
+        case "float16" -> FLOAT16;
+        default ->
+            throw new IllegalArgumentException(
+                "precision \"" + name + "\" is not float32 or float16");
+      };
+    }
   }
 
   /** Size of the final images (after the upsampler chain). */

@@ -38,12 +38,54 @@ public final class PackCheck {
   public static final double DEFAULT_ATOL = 1e-3;
 
   /**
+   * Limit for float16 packs (tools/export/fp16.py), on the error divided by the output's largest
+   * magnitude (at least 1): float16 keeps 11 significant bits, so one rounding costs up to 5e-4 of
+   * a value, and a few dozen layers of them add up to a few 1e-3 (Karlo's small random-weight
+   * models: text encoder 3.9e-3 of outputs of order 1); a graph that computes something else is off
+   * by order 1.
+   */
+  public static final double FLOAT16_SCALED_LIMIT = 1e-2;
+
+  /**
    * One stage's result.
    *
    * @param maxAbsError over every output value
    * @param values how many output values were compared
+   * @param maxAbsExpected the largest magnitude among PyTorch's output values
    */
-  public record StageResult(String stage, double maxAbsError, long values) {}
+  public record StageResult(String stage, double maxAbsError, long values, double maxAbsExpected) {
+
+    /** The error relative to the output's scale: maxAbsError / max(1, maxAbsExpected). */
+    public double scaledError() {
+      return maxAbsError / Math.max(1, maxAbsExpected);
+    }
+  }
+
+  /**
+   * What a stage's error is held to.
+   *
+   * @param limit the largest error that passes
+   * @param scaled whether the limit is on {@link StageResult#scaledError()} (else on the max abs
+   *     error)
+   */
+  public record Limit(double limit, boolean scaled) {
+
+    /** The pack's own limit: absolute 1e-3 for float32 weights, scaled 1e-2 for float16. */
+    public static Limit of(ModelPack pack) {
+      return pack.precision() == ModelPack.Precision.FLOAT16
+          ? new Limit(FLOAT16_SCALED_LIMIT, true)
+          : new Limit(DEFAULT_ATOL, false);
+    }
+
+    public boolean passes(StageResult r) {
+      return (scaled ? r.scaledError() : r.maxAbsError()) <= limit;
+    }
+
+    @Override
+    public String toString() {
+      return scaled ? limit + " of the largest output value" : String.valueOf(limit);
+    }
+  }
 
   private PackCheck() {}
 
@@ -81,6 +123,7 @@ public final class PackCheck {
         inputs.put(e.getKey(), tensor(env, e.getValue()));
       }
       double worst = 0;
+      double largest = 0;
       long values = 0;
       try (OrtSession.Result result = session.run(inputs)) {
         for (var it = check.get("outputs").fields(); it.hasNext(); ) {
@@ -106,11 +149,12 @@ public final class PackCheck {
             double diff = Math.abs(got.get(i) - expected[i]);
             // NaN is the worst error there is
             worst = Double.isNaN(diff) ? Double.POSITIVE_INFINITY : Math.max(worst, diff);
+            largest = Math.max(largest, Math.abs(expected[i]));
           }
           values += expected.length;
         }
       }
-      return new StageResult(stage, worst, values);
+      return new StageResult(stage, worst, values, largest);
     } catch (OrtException e) {
       throw new ModelPackException(stage + ": ONNX Runtime failed: " + e.getMessage(), e);
     } finally {

@@ -45,6 +45,18 @@ class ModelPackTest {
   }
 
   @Test
+  void anUnknownPrecisionIsNamed() throws Exception {
+    Path copy = copyTinyPack();
+    assertEquals(ModelPack.Precision.FLOAT32, ModelPack.readManifest(copy).precision());
+    ObjectNode root = manifest(copy);
+    root.put("precision", "bfloat16");
+    write(copy, root);
+    ModelPackException e =
+        assertThrows(ModelPackException.class, () -> ModelPack.readManifest(copy));
+    assertContains(e.getMessage(), "precision \"bfloat16\" is not float32 or float16");
+  }
+
+  @Test
   void missingOnnxFileIsNamed() throws Exception {
     Path copy = copyTinyPack();
     ModelPack pack = ModelPack.readManifest(copy);
