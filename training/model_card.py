@@ -45,6 +45,20 @@ def continuation(run):
             + ", ".join(f"{k} {v / 60:.1f}" for k, v in run["build"].items()) + ")")
 
 
+def copy_contact_sheets():
+    """The evaluation's contact sheets (work/eval/*.png) into the pack's card/ folder; [(file, title)]."""
+    import shutil
+    out = []
+    for name, title in (("t2i.png", "text→image"), ("variation.png", "variations"),
+                        ("interpolation.png", "interpolation"), ("inpaint.png", "inpainting")):
+        src = os.path.join(WORK, "eval", name)
+        if os.path.exists(src):
+            os.makedirs(os.path.join(PACK, "card"), exist_ok=True)
+            shutil.copyfile(src, os.path.join(PACK, "card", name))
+            out.append((name, title))
+    return out
+
+
 def pct(x):
     return "–" if x is None else f"{100 * x:.0f} %"
 
@@ -167,9 +181,15 @@ def main():
             gs = json.load(open(gp))
             w(f"- Decoder guidance chosen by `evaluate.py --guidance-search`: {gs['decoder_guidance']} "
               f"(colour/position/shape per scale: " + "; ".join(f"{k}: {pct(x['colour'])}/{pct(x['position'])}/{pct(x['shape'])}" for k, x in gs['search'].items()) + ").")
-        w("\nTargets from the issue (CLIP zero-shot colour ≥ 95 %, shape ≥ 90 %, position ≥ 90 %; t2i colour ≥ 90 %, position ≥ 80 %, "
-          "shape ≥ 60 %; variations ≥ 80 %; inpainting colour ≥ 80 %) are reported as measured above; where a figure is "
-          "below its target, Limitations says why and what would fix it.\n")
+        w("\nWhere a figure is below its target, Limitations says why and what would fix it.\n")
+        sheets = copy_contact_sheets()
+        if sheets:
+            w("## Contact sheets\n")
+            w("From the evaluation above (`evaluate.py`, PyTorch reference of this pack, same seeds as the figures): "
+              "text→image (first 40 captions), variations and inpainting (source, result pairs), interpolation "
+              "(source A, five frames, source B per row).\n")
+            for name, title in sheets:
+                w(f"**{title}**\n\n![{title}](card/{name})\n")
     w("## Rebuild\n")
     w("```\ntraining/build_pack.sh            # tokenizer data clip prior decoder sr inpaint guidance export ortcheck fixtures evaluate card\n"
       "DECODER_STEPS=20000 DECODER_MINUTES=0 training/build_pack.sh decoder export fixtures evaluate card   # longer decoder\n"
