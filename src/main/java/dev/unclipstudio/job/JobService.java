@@ -40,7 +40,7 @@ public class JobService {
     Job job = Job.findById(id);
     return job == null || !user.mayAccess(job.ownerId)
         ? Optional.empty()
-        : Optional.of(withQueueNote(job).withPromptNote(promptNotes.of(job)));
+        : Optional.of(withQueueNote(job).withPromptNotes(promptNotes.of(job)));
   }
 
   /** Whether the job exists and the user may see it, without reading its images. */

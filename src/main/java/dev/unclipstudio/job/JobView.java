@@ -27,7 +27,7 @@ public record JobView(
     List<Long> imageIds,
     JobDetails details,
     String queueNote,
-    String promptNote) {
+    List<String> notes) {
 
   public static JobView of(Job job) {
     return ofAll(List.of(job)).get(0);
@@ -60,7 +60,7 @@ public record JobView(
         images,
         JobDetails.of(job),
         null,
-        null);
+        List.of());
   }
 
   /**
@@ -68,15 +68,18 @@ public record JobView(
    * none.
    */
   JobView withQueueNote(String note) {
-    return withNotes(note, promptNote);
+    return withNotes(note, notes);
   }
 
-  /** The same view with a note on the part of the prompt the model does not read, or none. */
-  JobView withPromptNote(String note) {
-    return withNotes(queueNote, note);
+  /**
+   * The same view with the notes on how the model reads its prompt ({@link
+   * RequestRules#promptNotes}).
+   */
+  JobView withPromptNotes(List<String> promptNotes) {
+    return withNotes(queueNote, promptNotes);
   }
 
-  private JobView withNotes(String queue, String prompt) {
+  private JobView withNotes(String queue, List<String> promptNotes) {
     return new JobView(
         id,
         kind,
@@ -95,7 +98,7 @@ public record JobView(
         imageIds,
         details,
         queue,
-        prompt);
+        promptNotes);
   }
 
   /** The stage as people read it ("Decoder", "Upscaling"), or null before the first step. */
