@@ -36,7 +36,7 @@
         + (job.queueNote ? ' ' + job.queueNote : '');
     } else if (job.stage) {
       detail.textContent = job.stageLabel + ', step ' + job.step + ' of ' + job.stageSteps + ' · ' + job.percent + '%'
-        + (job.eta ? ' · about ' + job.eta + ' left' : '');
+        + (job.eta ? ' · ' + job.eta : '');
     }
     if (job.status === 'RUNNING' && (job.step !== null || job.stage !== lastStage)) {
       preview.hidden = false;

@@ -148,7 +148,7 @@ public final class Cli {
     String prompt = single(a, "a prompt");
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      notePromptCut(prompt, engine, false);
+      notePrompt(prompt, engine, false);
       List<GeneratedImage> images =
           engine.textToImage(
               new TextToImageRequest(
@@ -224,7 +224,7 @@ public final class Cli {
     String prompt = a.positionals().get(1);
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {
-      notePromptCut(prompt, engine, true);
+      notePrompt(prompt, engine, true);
       List<GeneratedImage> images =
           engine.inpaint(
               new InpaintRequest(source, mask, prompt, seeds, overrides(a, "steps", "guidance")),
@@ -234,10 +234,13 @@ public final class Cli {
     }
   }
 
-  /** The studio's note on a prompt the model cannot read in full; the images are made anyway. */
-  private void notePromptCut(String prompt, Engine engine, boolean inpainting) {
-    RequestRules.promptCut(prompt, engine.pack(), inpainting)
-        .ifPresent(note -> err.println("note: " + note));
+  /**
+   * The studio's notes on how the model reads the prompt (unknown words, a cut); the images are
+   * made anyway.
+   */
+  private void notePrompt(String prompt, Engine engine, boolean inpainting) {
+    RequestRules.promptNotes(prompt, engine.pack(), inpainting)
+        .forEach(note -> err.println("note: " + note));
   }
 
   private int packInfo(Arguments a) throws ModelPackException, UsageException {

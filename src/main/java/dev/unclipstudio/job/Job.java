@@ -78,6 +78,12 @@ public class Job extends PanacheEntityBase {
   @Column(name = "finished_at")
   public OffsetDateTime finishedAt;
 
+  /**
+   * When a running job should end, by its worker's estimate (never moved later); null if unknown.
+   */
+  @Column(name = "eta_at")
+  public OffsetDateTime etaAt;
+
   public static List<Job> recentOf(long ownerId, int limit) {
     return find("ownerId = ?1 order by id desc", ownerId).page(0, limit).list();
   }

@@ -68,7 +68,11 @@ public record JobDetails(
     if (from == null || to == null) {
       return null;
     }
-    long seconds = Math.max(0, Duration.between(from, to).toSeconds());
+    return spoken(Math.max(0, Duration.between(from, to).toSeconds()));
+  }
+
+  /** A span as the pages say it: "42 s", "3 min 5 s". */
+  static String spoken(long seconds) {
     return seconds < 60 ? seconds + " s" : (seconds / 60) + " min " + (seconds % 60) + " s";
   }
 }

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -162,7 +163,7 @@ public class JobQueue {
                        lease_expires_at = %1$s + interval '%2$d milliseconds',
                        attempts = attempts + 1,
                        started_at = %1$s,
-                       stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL,
+                       stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL, eta_at = NULL,
                        updated_at = %1$s
         FROM next WHERE job.id = next.id
         RETURNING job.id, job.owner_id, job.kind, job.pack_name, job.params::text, job.attempts,
@@ -191,12 +192,23 @@ public class JobQueue {
     return fencedState(sql, lease);
   }
 
-  /** Records progress (and, when given, a preview PNG). Same answer as {@link #heartbeat}. */
+  /**
+   * Records progress, the time left ({@code remaining}, null while unknown: its end is stored as
+   * {@code eta_at} on the database's clock) and, when given, a preview PNG. Same answer as {@link
+   * #heartbeat}.
+   */
   public LeaseState reportProgress(
-      Lease lease, String stage, int step, int stageSteps, double progress, byte[] preview) {
+      Lease lease,
+      String stage,
+      int step,
+      int stageSteps,
+      double progress,
+      Duration remaining,
+      byte[] preview) {
     String sql =
         """
         UPDATE job SET stage = ?, step = ?, stage_steps = ?, progress = ?, preview = coalesce(?, preview),
+                       eta_at = %1$s + ? * interval '1 millisecond',   -- 6: null while unknown
                        updated_at = %1$s
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
         RETURNING cancel_requested
@@ -209,8 +221,9 @@ public class JobQueue {
       ps.setInt(3, stageSteps);
       ps.setFloat(4, (float) progress);
       ps.setBytes(5, preview);
-      ps.setLong(6, lease.jobId());
-      ps.setObject(7, lease.token());
+      ps.setObject(6, remaining == null ? null : (double) remaining.toMillis(), Types.DOUBLE);
+      ps.setLong(7, lease.jobId());
+      ps.setObject(8, lease.token());
       return readState(ps);
     } catch (SQLException e) {
       throw new QueueException("Could not record progress of job " + lease.jobId(), e);

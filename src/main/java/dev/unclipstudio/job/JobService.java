@@ -13,7 +13,13 @@ import java.util.Optional;
 public class JobService {
 
   static final String WORKERS_PAUSED =
-      "Workers are paused: nothing is running until an administrator resumes them.";
+      "Workers are paused — nothing is running until an administrator resumes them.";
+
+  /**
+   * Recent runs the queue-wait estimate averages: enough to smooth, few enough to follow change.
+   */
+  static final int RECENT_RUNS = 20;
+
   static final String NO_WORKERS =
       "No worker is running right now: the job waits until one starts.";
 
@@ -40,7 +46,7 @@ public class JobService {
     Job job = Job.findById(id);
     return job == null || !user.mayAccess(job.ownerId)
         ? Optional.empty()
-        : Optional.of(withQueueNote(job).withPromptNote(promptNotes.of(job)));
+        : Optional.of(withQueueNote(job).withPromptNotes(promptNotes.of(job)));
   }
 
   /** Whether the job exists and the user may see it, without reading its images. */
@@ -90,9 +96,29 @@ public class JobService {
     long running = ((Number) counts[0]).longValue();
     long paused = ((Number) counts[1]).longValue();
     if (running > 0) {
-      return packNote(job.packName).map(view::withQueueNote).orElse(view);
+      return packNote(job.packName)
+          .or(() -> new QueueWait(view.queuePosition(), meanRunSeconds(), running).note())
+          .map(view::withQueueNote)
+          .orElse(view);
     }
     return view.withQueueNote(paused > 0 ? WORKERS_PAUSED : NO_WORKERS);
+  }
+
+  /**
+   * Mean run time of the studio's last {@value #RECENT_RUNS} finished jobs, newest by id (the
+   * primary key's order, so no sort of the table), 0 before any.
+   */
+  private static double meanRunSeconds() {
+    Object mean =
+        Job.getEntityManager()
+            .createNativeQuery(
+                "SELECT avg(extract(epoch FROM finished_at - started_at)) FROM (SELECT"
+                    + " finished_at, started_at FROM job WHERE status = 'SUCCEEDED'"
+                    + " ORDER BY id DESC LIMIT "
+                    + RECENT_RUNS
+                    + ") recent")
+            .getSingleResult();
+    return mean == null ? 0 : ((Number) mean).doubleValue();
   }
 
   /**

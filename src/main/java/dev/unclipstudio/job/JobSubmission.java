@@ -172,51 +172,25 @@ public class JobSubmission {
 
   /**
    * Refuses when the user's active jobs, today's images with these {@code images} added, or the
-   * queue are at their limit. {@code retriedJobId} (0 for a new job) is left out of today's count,
-   * since a retried job is counted once, with its own images.
+   * queue are at their limit ({@link QueueUsage#refusal}), holding the user's row locked.
    */
   private void checkLimits(
       Connection c, long userId, int images, long retriedJobId, QueueSettings.Limits limits)
       throws SQLException {
-    String sql =
-        """
-        SELECT coalesce(u.max_active_jobs, ?),                                         -- 1: default active cap
-               coalesce(u.daily_image_quota, ?),                                       -- 2: default daily quota
-               (SELECT count(*) FROM job WHERE owner_id = u.id AND status IN ('QUEUED', 'RUNNING')),
-               (SELECT coalesce(sum(image_count), 0) FROM job
-                 WHERE owner_id = u.id AND created_at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-                   AND status <> 'CANCELLED' AND id <> ?),                             -- 3: the retried job
-               (SELECT count(*) FROM job WHERE status = 'QUEUED')
-        FROM app_user u WHERE u.id = ?                                                 -- 4: the user
-        FOR UPDATE OF u
-        """;
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setInt(1, limits.maxActivePerUser());
-      ps.setInt(2, limits.dailyImageQuota());
-      ps.setLong(3, retriedJobId);
-      ps.setLong(4, userId);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new IllegalArgumentException("No user " + userId);
-        }
-        int activeCap = rs.getInt(1);
-        int quota = rs.getInt(2);
-        if (rs.getLong(3) >= activeCap) {
-          throw new LimitExceededException(
-              "You already have %d jobs queued or running, the most allowed. Wait for one to finish or cancel one."
-                  .formatted(activeCap));
-        }
-        long usedToday = rs.getLong(4);
-        if (usedToday + images > quota) {
-          throw new LimitExceededException(
-              "This would exceed your daily quota of %d images (%d used today)."
-                  .formatted(quota, usedToday));
-        }
-        if (rs.getLong(5) >= limits.maxQueued()) {
-          throw new LimitExceededException(
-              "The studio's queue is full. Please try again in a few minutes.");
-        }
-      }
+    QueueUsage.read(c, userId, retriedJobId, limits, true)
+        .refusal(images)
+        .ifPresent(
+            message -> {
+              throw new LimitExceededException(message);
+            });
+  }
+
+  /** The user's standing against the limits now, as the next submission would be checked. */
+  public QueueUsage usage(long userId) {
+    try (Connection c = dataSource.getConnection()) {
+      return QueueUsage.read(c, userId, 0, settings.limits(), false);
+    } catch (SQLException e) {
+      throw new QueueException("Could not read the queue limits of user " + userId, e);
     }
   }
 

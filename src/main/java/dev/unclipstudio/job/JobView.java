@@ -27,7 +27,7 @@ public record JobView(
     List<Long> imageIds,
     JobDetails details,
     String queueNote,
-    String promptNote) {
+    List<String> notes) {
 
   public static JobView of(Job job) {
     return ofAll(List.of(job)).get(0);
@@ -53,14 +53,14 @@ public record JobView(
         job.step,
         job.stageSteps,
         job.queuePosition(),
-        eta(job),
+        eta(job, OffsetDateTime.now()),
         job.error,
         job.createdAt,
         job.cancelRequested,
         images,
         JobDetails.of(job),
         null,
-        null);
+        List.of());
   }
 
   /**
@@ -68,15 +68,18 @@ public record JobView(
    * none.
    */
   JobView withQueueNote(String note) {
-    return withNotes(note, promptNote);
+    return withNotes(note, notes);
   }
 
-  /** The same view with a note on the part of the prompt the model does not read, or none. */
-  JobView withPromptNote(String note) {
-    return withNotes(queueNote, note);
+  /**
+   * The same view with the notes on how the model reads its prompt ({@link
+   * RequestRules#promptNotes}).
+   */
+  JobView withPromptNotes(List<String> promptNotes) {
+    return withNotes(queueNote, promptNotes);
   }
 
-  private JobView withNotes(String queue, String prompt) {
+  private JobView withNotes(String queue, List<String> promptNotes) {
     return new JobView(
         id,
         kind,
@@ -95,7 +98,7 @@ public record JobView(
         imageIds,
         details,
         queue,
-        prompt);
+        promptNotes);
   }
 
   /** The stage as people read it ("Decoder", "Upscaling"), or null before the first step. */
@@ -119,13 +122,20 @@ public record JobView(
     return status == JobStatus.FAILED || status == JobStatus.CANCELLED;
   }
 
-  /** Remaining time of a running job, from its pace so far. */
-  private static String eta(Job job) {
-    if (job.status != JobStatus.RUNNING || job.startedAt == null || job.progress <= 0.02f) {
+  /**
+   * A running job's time left as its worker estimated it ("about 12 s left"), or "finishing" once
+   * that time has run out: the estimate only ever moves the end closer, so this counts down, and a
+   * job that takes longer than thought says it is finishing rather than "0 s left". Null while
+   * unknown.
+   */
+  static String eta(Job job, OffsetDateTime now) {
+    if (job.status != JobStatus.RUNNING || job.etaAt == null) {
       return null;
     }
-    double elapsed = Duration.between(job.startedAt, OffsetDateTime.now()).toMillis() / 1000.0;
-    long remaining = Math.round(elapsed / job.progress * (1 - job.progress));
-    return remaining < 60 ? remaining + " s" : (remaining / 60) + " min " + (remaining % 60) + " s";
+    long remaining = Math.round(Duration.between(now, job.etaAt).toMillis() / 1000.0);
+    if (remaining < 1) {
+      return "finishing";
+    }
+    return "about " + JobDetails.spoken(remaining) + " left";
   }
 }

@@ -1,8 +1,10 @@
 package dev.unclipstudio.job;
 
 import dev.unclipstudio.pipeline.pack.ModelPack;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The limits every job request obeys and the one message for each way of breaking them, for the
@@ -59,12 +61,40 @@ public final class RequestRules {
   }
 
   /**
+   * What to tell the user about how the model will read a prompt: words it never saw in training,
+   * then the part its text encoder cuts off. Notes, not refusals: the job runs all the same. The
+   * one source of prompt notes for the create pages (before and after submitting), the job JSON and
+   * the CLI.
+   */
+  public static List<String> promptNotes(String prompt, ModelPack pack, boolean inpainting) {
+    List<String> notes = new ArrayList<>();
+    unknownWords(prompt, pack).ifPresent(notes::add);
+    promptCut(prompt, pack, inpainting).ifPresent(notes::add);
+    return List.copyOf(notes);
+  }
+
+  /** Words the pack lists as never seen ({@link ModelPack#unknownWords}), in one sentence. */
+  static Optional<String> unknownWords(String prompt, ModelPack pack) {
+    List<String> unknown = pack.unknownWords(prompt);
+    if (unknown.isEmpty()) {
+      return Optional.empty();
+    }
+    String quoted = unknown.stream().map(w -> "“" + w + "”").collect(Collectors.joining(", "));
+    return Optional.of(
+        unknown.size() == 1
+            ? "The model of pack %s never saw the word %s in training: it will ignore or misread it."
+                .formatted(pack.name(), quoted)
+            : "The model of pack %s never saw the words %s in training: it will ignore or misread them."
+                .formatted(pack.name(), quoted));
+  }
+
+  /**
    * A note, not a refusal, when the model cannot read all of a prompt: its text encoder takes a
    * fixed number of tokens (the tokenizer's context length) and cuts the rest. Counted in whole
    * words, as people wrote them: a word cut in its middle counts as cut. Empty when it all fits, or
    * when the pack has no stage that reads prompts of this kind.
    */
-  public static Optional<String> promptCut(String prompt, ModelPack pack, boolean inpainting) {
+  static Optional<String> promptCut(String prompt, ModelPack pack, boolean inpainting) {
     String stage = inpainting ? ModelPack.INPAINT_BASE : ModelPack.TEXT_ENCODER;
     if (prompt == null || prompt.isBlank() || !pack.hasStage(stage)) {
       return Optional.empty();

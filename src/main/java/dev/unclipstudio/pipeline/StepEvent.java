@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * @param step 1-based step within the stage
  * @param stageSteps steps in the stage
  * @param overallStep 1-based step over the whole request
- * @param overallSteps steps of the whole request
+ * @param plan the stages of the whole request and their steps
  * @param preview the first image's predicted x0, computed only when called, and only during the
  *     listener's call (the loop reuses its buffers); returns null for the prior
  */
@@ -19,5 +19,11 @@ public record StepEvent(
     int step,
     int stageSteps,
     int overallStep,
-    int overallSteps,
-    Supplier<RgbImage> preview) {}
+    StepPlan plan,
+    Supplier<RgbImage> preview) {
+
+  /** Steps of the whole request. */
+  public int overallSteps() {
+    return plan.totalSteps();
+  }
+}

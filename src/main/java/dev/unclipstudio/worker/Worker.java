@@ -24,6 +24,7 @@ final class Worker implements Runnable {
   private final JobRunner runner;
   private final WorkerPool pool;
   private final WorkerMetrics metrics;
+  private final StageCosts costs;
   private final Duration progressInterval;
   private final Duration previewInterval;
   private volatile JobControl current;
@@ -35,9 +36,11 @@ final class Worker implements Runnable {
       JobRunner runner,
       WorkerPool pool,
       WorkerMetrics metrics,
+      StageCosts costs,
       Duration progressInterval,
       Duration previewInterval) {
     this.metrics = metrics;
+    this.costs = costs;
     this.name = name;
     this.engines = engines;
     this.queue = queue;
@@ -106,7 +109,15 @@ final class Worker implements Runnable {
           "%s: running job %d (%s, attempt %d)",
           name, job.lease().jobId(), job.kind(), job.attempt());
       ProgressReporter progress =
-          new ProgressReporter(queue, control, metrics, progressInterval, previewInterval);
+          new ProgressReporter(
+              queue,
+              control,
+              metrics,
+              costs,
+              job.pack(),
+              job.params().imageCount(),
+              progressInterval,
+              previewInterval);
       List<ResultImage> images = runner.run(job, engines.engineFor(job.pack()), progress, control);
       if (queue.complete(job.lease(), images)) {
         pool.finished(this, true, images.size());

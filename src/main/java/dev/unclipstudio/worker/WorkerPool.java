@@ -41,6 +41,7 @@ public class WorkerPool {
   private final WorkerRegistry registry;
   private final JobRunner runner;
   private final WorkerMetrics metrics;
+  private final StageCosts costs;
   private final List<Worker> workers = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final Object wake = new Object();
@@ -56,9 +57,11 @@ public class WorkerPool {
       JobQueue queue,
       WorkerRegistry registry,
       WorkerMetrics metrics,
+      StageCosts costs,
       JobInputs inputs,
       ObjectMapper json) {
     this.metrics = metrics;
+    this.costs = costs;
     this.config = config;
     this.queue = queue;
     this.registry = registry;
@@ -155,6 +158,7 @@ public class WorkerPool {
             runner,
             this,
             metrics,
+            costs,
             config.worker().progressInterval(),
             config.worker().previewInterval());
     registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);

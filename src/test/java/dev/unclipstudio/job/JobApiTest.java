@@ -17,6 +17,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -285,18 +286,20 @@ class JobApiTest {
     String note =
         "The model reads only the first 30 words of this prompt; the last 5 words (“blue circle at"
             + " the top”) are cut off.";
-    assertEquals(note, r.jsonPath().getString("promptNote"));
+    assertEquals(List.of(note), r.jsonPath().getList("notes"));
     long id = r.jsonPath().getLong("id");
     given()
         .header("Authorization", "Bearer " + token)
         .get("/api/v1/jobs/" + id)
         .then()
-        .body("promptNote", equalTo(note));
+        .body("notes", equalTo(List.of(note)));
     String page =
         WebClient.signedIn(user.username(), "password-" + user.username())
             .get("/jobs/" + id)
             .asString();
-    assertTrue(page.contains("<p class=\"hint\" id=\"prompt-note\">" + note + "</p>"), page);
+    assertTrue(
+        page.contains("<ul class=\"hint notes\" id=\"prompt-notes\"><li>" + note + "</li></ul>"),
+        page);
 
     Response fits =
         given()
@@ -304,7 +307,40 @@ class JobApiTest {
             .contentType("application/json")
             .body("{\"prompt\": \"a red circle at the top\"}")
             .post("/api/v1/jobs");
-    assertEquals(null, fits.jsonPath().getString("promptNote"));
+    assertEquals(List.of(), fits.jsonPath().getList("notes"));
+  }
+
+  @Test
+  void wordsThePacksModelNeverSawAreNamedInTheApiOnTheJobPageAndBeforeSubmitting() {
+    String prompt = "an armchair in the shape of an avocado";
+    String note =
+        "The model of pack tiny never saw the words “an”, “armchair”, “shape”, “avocado” in"
+            + " training: it will ignore or misread them.";
+    Response r =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"prompt\": \"" + prompt + "\"}")
+            .post("/api/v1/jobs");
+    assertEquals(202, r.statusCode(), r.asString());
+    assertEquals(List.of(note), r.jsonPath().getList("notes"));
+    WebClient page = WebClient.signedIn(user.username(), "password-" + user.username());
+    assertTrue(
+        page.get("/jobs/" + r.jsonPath().getLong("id"))
+            .asString()
+            .contains("<li>" + note + "</li>"));
+    // what the create pages' script asks while the user types: the same rule, nothing queued
+    long jobs = sql.count("job");
+    page.get("/prompt-notes?prompt=" + prompt.replace(' ', '+'))
+        .then()
+        .statusCode(200)
+        .body("notes", equalTo(List.of(note)));
+    page.get("/prompt-notes?prompt=a+red+circle&kind=INPAINT")
+        .then()
+        .statusCode(200)
+        .body("notes", equalTo(List.of()));
+    assertEquals(jobs, sql.count("job"));
+    given().redirects().follow(false).get("/prompt-notes?prompt=avocado").then().statusCode(302);
   }
 
   @Test

@@ -123,7 +123,8 @@ class JobQueueTest {
     ClaimedJob fresh = queue.claim("fresh").orElseThrow();
 
     assertEquals(LeaseState.LOST, queue.heartbeat(stale.lease()));
-    assertEquals(LeaseState.LOST, queue.reportProgress(stale.lease(), "decoder", 3, 25, 0.5, null));
+    assertEquals(
+        LeaseState.LOST, queue.reportProgress(stale.lease(), "decoder", 3, 25, 0.5, null, null));
     assertFalse(queue.complete(stale.lease(), List.of(image(0))));
     assertFalse(queue.fail(stale.lease(), "late failure"));
     assertEquals(0, sql.count("image WHERE job_id = " + id));
@@ -178,7 +179,8 @@ class JobQueueTest {
     ClaimedJob job = queue.claim("w").orElseThrow();
     assertEquals(CancelOutcome.REQUESTED, queue.cancel(id));
     assertEquals(
-        LeaseState.CANCEL_REQUESTED, queue.reportProgress(job.lease(), "prior", 1, 25, 0.1, null));
+        LeaseState.CANCEL_REQUESTED,
+        queue.reportProgress(job.lease(), "prior", 1, 25, 0.1, null, null));
     assertFalse(queue.complete(job.lease(), List.of(image(0))), "a cancelled job must not succeed");
     assertTrue(queue.markCancelled(job.lease()));
     assertEquals("CANCELLED", data.status(id));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import dev.unclipstudio.testing.Fixtures;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,23 @@ class RequestRulesTest {
                 + " off."),
         RequestRules.promptCut("red ".repeat(30) + "blue", tiny, false));
     assertEquals(Optional.empty(), RequestRules.promptCut("red ".repeat(30).strip(), tiny, false));
+  }
+
+  @Test
+  void aPromptsNotesNameTheWordsThePackNeverSawThenTheCut() throws Exception {
+    ModelPack tiny = ModelPack.readManifest(Fixtures.requireTinyPack());
+    assertEquals(
+        List.of(),
+        RequestRules.promptNotes("a small red circle in the top left corner", tiny, false));
+    assertEquals(
+        List.of(
+            "The model of pack tiny never saw the word “avocado” in training: it will ignore or"
+                + " misread it."),
+        RequestRules.promptNotes("a red avocado", tiny, true));
+    List<String> both = RequestRules.promptNotes("red ".repeat(30) + "blue avocado", tiny, false);
+    assertEquals(2, both.size(), both.toString());
+    assertTrue(both.get(0).contains("“avocado”"), both.get(0));
+    assertTrue(both.get(1).contains("the last 2 words (“blue avocado”) are cut off"), both.get(1));
   }
 
   @Test

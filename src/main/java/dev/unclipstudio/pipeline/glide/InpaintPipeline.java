@@ -3,6 +3,7 @@ package dev.unclipstudio.pipeline.glide;
 import dev.unclipstudio.pipeline.PipelineResult;
 import dev.unclipstudio.pipeline.Stage;
 import dev.unclipstudio.pipeline.StageSettings;
+import dev.unclipstudio.pipeline.StepPlan;
 import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.guidance.GuidanceLayout;
 import dev.unclipstudio.pipeline.guidance.OutputChannels;
@@ -108,8 +109,12 @@ public final class InpaintPipeline {
                 pack.stage(ModelPack.INPAINT_UPSAMPLER),
                 StageOverrides.DEFAULTS,
                 GuidanceLayout.COND_FIRST);
-    int laterSteps = upStage != null ? upStage.steps() : superRes != null ? superRes.steps() : 0;
-    RequestContext request = batch.start(baseStage.steps() + laterSteps);
+    StepPlan plan = StepPlan.NONE.then(Stage.INPAINT_BASE, baseStage.steps());
+    RequestContext request =
+        batch.start(
+            upStage != null
+                ? plan.then(Stage.INPAINT_UPSAMPLER, upStage.steps())
+                : superRes != null ? plan.then(Stage.SUPER_RES, superRes.steps()) : plan);
     // what the kept region must equal
     Known known =
         new Known(

@@ -60,6 +60,7 @@ public final class ModelPack {
   private final ClipImageSpec clip;
   private final Map<String, Path> sideData;
   private final Map<String, StageSpec> stages;
+  private final KnownWords knownWords; // null: the pack lists no vocabulary
   private final Map<String, Tokenizer> loadedTokenizers = new ConcurrentHashMap<>();
 
   private ModelPack(Path dir, JsonNode root) throws ModelPackException {
@@ -89,6 +90,7 @@ public final class ModelPack {
     this.clip = readClip(root.path("clip"));
     this.sideData = readSideData(root.path("side_data"));
     this.stages = readStages(required(root, "stages"));
+    this.knownWords = KnownWords.read(dir).orElse(null);
   }
 
   /**
@@ -478,6 +480,14 @@ public final class ModelPack {
                 "cannot load tokenizer " + n + " of pack " + name, e);
           }
         });
+  }
+
+  /**
+   * The words of {@code text} the pack's model never saw in training, by the pack's {@value
+   * KnownWords#FILE}; none when the pack ships no such list.
+   */
+  public List<String> unknownWords(String text) {
+    return knownWords == null ? List.of() : knownWords.unknownIn(text);
   }
 
   /** A float32 side vector (clip_mean, clip_std, null_image_embedding). */

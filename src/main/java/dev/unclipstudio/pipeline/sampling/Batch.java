@@ -1,6 +1,7 @@
 package dev.unclipstudio.pipeline.sampling;
 
 import dev.unclipstudio.pipeline.NoiseSource;
+import dev.unclipstudio.pipeline.StepPlan;
 
 /**
  * The images one pipeline call makes together and what they share: their noise (one stream per
@@ -16,8 +17,8 @@ public record Batch(int size, NoiseSource noise, Progress.Factory progress) {
     }
   }
 
-  /** The context every loop of the call shares, once the call knows its total number of steps. */
-  public RequestContext start(int totalSteps) {
-    return new RequestContext(noise, progress.create(totalSteps));
+  /** The context every loop of the call shares, once the call knows the stages it will run. */
+  public RequestContext start(StepPlan plan) {
+    return new RequestContext(noise, progress.create(plan));
   }
 }

@@ -4,6 +4,7 @@ import dev.unclipstudio.pipeline.CancellationToken;
 import dev.unclipstudio.pipeline.Stage;
 import dev.unclipstudio.pipeline.StepEvent;
 import dev.unclipstudio.pipeline.StepListener;
+import dev.unclipstudio.pipeline.StepPlan;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import java.util.function.Supplier;
 
@@ -15,23 +16,23 @@ public final class Progress {
 
   private final StepListener listener;
   private final CancellationToken cancellation;
-  private final int overallSteps;
+  private final StepPlan plan;
   private int overallStep;
 
-  /** Creates the progress of a request once its total number of steps is known. */
+  /** Creates the progress of a request once its stages and their steps are known. */
   @FunctionalInterface
   public interface Factory {
-    Progress create(int overallSteps);
+    Progress create(StepPlan plan);
 
     static Factory of(StepListener listener, CancellationToken cancellation) {
-      return total -> new Progress(listener, cancellation, total);
+      return plan -> new Progress(listener, cancellation, plan);
     }
   }
 
-  public Progress(StepListener listener, CancellationToken cancellation, int overallSteps) {
+  public Progress(StepListener listener, CancellationToken cancellation, StepPlan plan) {
     this.listener = listener == null ? StepListener.NONE : listener;
     this.cancellation = cancellation == null ? CancellationToken.NEVER : cancellation;
-    this.overallSteps = overallSteps;
+    this.plan = plan;
   }
 
   /** Throws {@link dev.unclipstudio.pipeline.CancelledException} when the request was cancelled. */
@@ -41,6 +42,6 @@ public final class Progress {
 
   public void stepDone(Stage stage, int step, int stageSteps, Supplier<RgbImage> preview) {
     overallStep++;
-    listener.onStep(new StepEvent(stage, step + 1, stageSteps, overallStep, overallSteps, preview));
+    listener.onStep(new StepEvent(stage, step + 1, stageSteps, overallStep, plan, preview));
   }
 }

@@ -3,6 +3,7 @@ package dev.unclipstudio.pipeline.unclip;
 import dev.unclipstudio.pipeline.PipelineResult;
 import dev.unclipstudio.pipeline.Stage;
 import dev.unclipstudio.pipeline.StageSettings;
+import dev.unclipstudio.pipeline.StepPlan;
 import dev.unclipstudio.pipeline.guidance.ClassifierFreeGuidance;
 import dev.unclipstudio.pipeline.guidance.GuidanceLayout;
 import dev.unclipstudio.pipeline.guidance.OutputChannels;
@@ -77,7 +78,12 @@ public final class UnclipPipeline {
     }
     ResolvedStage prior = resolve(Stage.PRIOR, ModelPack.PRIOR, priorSettings);
     ResolvedStage decoder = resolve(Stage.DECODER, ModelPack.DECODER, decoderSettings);
-    RequestContext request = batch.start(prior.steps() + decoder.steps() + superResSteps());
+    RequestContext request =
+        batch.start(
+            StepPlan.NONE
+                .then(Stage.PRIOR, prior.steps())
+                .then(Stage.DECODER, decoder.steps())
+                .then(Stage.SUPER_RES, superResSteps()));
 
     PromptEncoding text = encodePrompt(prompt);
     FloatTensor imageEmbeds = runPrior(text, batch.size(), prior, request); // [B, C]
@@ -146,7 +152,11 @@ public final class UnclipPipeline {
 
   private PipelineResult decode(FloatTensor imageEmbeds, StageOverrides settings, Batch batch) {
     ResolvedStage decoder = resolve(Stage.DECODER, ModelPack.DECODER, settings);
-    RequestContext request = batch.start(decoder.steps() + superResSteps());
+    RequestContext request =
+        batch.start(
+            StepPlan.NONE
+                .then(Stage.DECODER, decoder.steps())
+                .then(Stage.SUPER_RES, superResSteps()));
     return decodeEmbeddings(encodePrompt(""), imageEmbeds, decoder, request, List.of());
   }
 
