@@ -225,6 +225,9 @@
       cc.drawImage(img, 0, 0);
       uploadedMask = { width: c.width, height: c.height,
         repaints: repaintsSomething(cc.getImageData(0, 0, c.width, c.height).data) };
+      const problem = uploadProblem();
+      errorBox.textContent = problem || '';
+      errorBox.hidden = !problem;
     };
     img.src = URL.createObjectURL(maskFile.files[0]);
   });
@@ -257,11 +260,15 @@
     return true;
   }
 
+  function uploadProblem() {
+    return sizeProblem(uploadedMask) || (uploadedMask.repaints ? null : KEEPS_EVERYTHING);
+  }
+
   form.addEventListener('submit', function (event) {
     errorBox.hidden = true;
     if (maskFile.files && maskFile.files.length) {
       if (!uploadedMask) return;   // still being read: the server checks it
-      const problem = sizeProblem(uploadedMask) || (uploadedMask.repaints ? null : KEEPS_EVERYTHING);
+      const problem = uploadProblem();
       if (problem) refuse(event, problem);
       return;                      // plain form post of the uploaded file
     }

@@ -2,6 +2,7 @@ package dev.unclipstudio.gallery;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
@@ -29,8 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * "My images" and what is done with a selection: badges, sharing and unsharing several images at
- * once, and ZIP downloads of a selection or of a job, never holding an image the user may not see.
+ * Results and "My images": a job's results with their source before them, interpolation frames as
+ * one ordered strip, badges, sharing and unsharing several images at once, and ZIP downloads of a
+ * selection or of a job, never holding an image the user may not see.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
@@ -184,5 +186,61 @@ class ImageSelectionTest {
         List.copyOf(unzip(client.get("/jobs/" + theirJob + "/images.zip").asByteArray()).keySet()));
     sql.execute("UPDATE image SET visibility = 'PRIVATE' WHERE id = " + theirs.get(1));
     assertEquals(404, client.get("/jobs/" + theirJob + "/images.zip").statusCode());
+  }
+
+  /** A finished job of {@code kind} made from {@code sources}, with {@code count} images. */
+  private long jobOfKind(String kind, List<Long> sources, int count) {
+    long job =
+        data.rawJob(owner, "", "{\"sourceImageIds\": " + sources + ", \"seeds\": [1]}", count);
+    sql.execute(
+        "UPDATE job SET kind = '%s', status = 'SUCCEEDED' WHERE id = %d".formatted(kind, job));
+    for (int i = 0; i < count; i++) {
+      sql.execute(
+          """
+          INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params, source_image_id)
+          VALUES (%d, %d, %d, 1, 8, 8, '{}', %d)"""
+              .formatted(job, owner.id(), i, sources.get(0)));
+    }
+    return job;
+  }
+
+  @Test
+  void variationsShowTheirSourceBeforeThemWhileTheViewerMaySeeIt() {
+    long mine = finishedJob(owner, 1).get(0);
+    long theirs = finishedJob(other, 1).get(0);
+    long fromMine = jobOfKind("VARIATION", List.of(mine), 2);
+    long fromTheirs = jobOfKind("VARIATION", List.of(theirs), 1);
+    WebClient client = as(owner);
+
+    String page = client.get("/jobs/" + fromMine).asString();
+    assertTrue(page.contains("id=\"job-source\""), page);
+    assertTrue(page.contains("Before · <a href=\"/images/" + mine + "\">image #" + mine), page);
+    assertTrue(page.contains("After 2"), page);
+    long result = sql.number("SELECT min(id) FROM image WHERE job_id = " + fromMine);
+    assertTrue(client.get("/images/" + result).asString().contains("id=\"before-after\""));
+
+    String hidden = client.get("/jobs/" + fromTheirs).asString();
+    assertFalse(hidden.contains("id=\"job-source\""), "their private image is not shown");
+    assertFalse(hidden.contains("/images/" + theirs), hidden);
+  }
+
+  @Test
+  void anInterpolationShowsItsFramesAsOneOrderedStrip() {
+    List<Long> ends = finishedJob(owner, 2);
+    long job = jobOfKind("INTERPOLATION", ends, 4);
+    String page = as(owner).get("/jobs/" + job).asString();
+    assertTrue(page.contains("<ol class=\"strip\" id=\"job-images\""), page);
+    List<Long> frames = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("data-full=\"/images/(\\d+).png\"").matcher(page);
+    while (m.find()) {
+      frames.add(Long.parseLong(m.group(1)));
+    }
+    assertEquals(
+        sql.string(
+            "SELECT string_agg(id::text, ',' ORDER BY index_in_job) FROM image WHERE job_id = "
+                + job),
+        frames.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+    assertTrue(page.contains("Frame 4"), page);
   }
 }
