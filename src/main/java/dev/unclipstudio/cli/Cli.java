@@ -13,6 +13,7 @@ import dev.unclipstudio.pipeline.TextToImageRequest;
 import dev.unclipstudio.pipeline.VariationRequest;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
+import dev.unclipstudio.pipeline.image.ImageSize;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.image.PngCodec;
 import dev.unclipstudio.pipeline.image.RgbImage;
@@ -128,7 +129,7 @@ public final class Cli {
         "  variations IMAGE [--images N] [--seed S] [--out DIR] [--steps N] [--guidance X]",
         "  interpolate IMAGE_A IMAGE_B [--frames K] [--seed S] [--out DIR] [--steps N] [--guidance X]",
         "  inpaint IMAGE --mask MASK \"prompt\" [--images N] [--seed S] [--out DIR] [--steps N] [--guidance X]",
-        "      MASK: white = regenerate, black = keep (resized to the pack's image size)",
+        "      MASK: white = regenerate, black = keep; the image's own size",
         "  pack-info [DIR]",
         "  check-pack [DIR] [--atol X]   every stage with a check/<stage>.json (written by tools/export)"
             + " against PyTorch; fails above X (default "
@@ -221,6 +222,11 @@ public final class Cli {
     Path sourceFile = Path.of(a.positionals().get(0));
     RgbImage source = readImage(sourceFile);
     RgbImage mask = readImage(Path.of(a.option("mask")));
+    Optional<String> maskProblem =
+        RequestRules.maskSizeProblem(ImageSize.of(mask), ImageSize.of(source));
+    if (maskProblem.isPresent()) {
+      throw new UsageException(maskProblem.get());
+    }
     String prompt = a.positionals().get(1);
     List<Long> seeds = seeds(a);
     try (Engine engine = openEngine(a)) {

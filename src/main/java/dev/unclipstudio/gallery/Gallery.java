@@ -52,15 +52,18 @@ public class Gallery {
       where.append(" AND id < :before");
       params.put("before", query.before());
     }
-    String sql = "SELECT id, prompt FROM image WHERE " + where + " ORDER BY id DESC LIMIT :limit";
+    String sql =
+        "SELECT id, prompt, visibility FROM image WHERE "
+            + where
+            + " ORDER BY id DESC LIMIT :limit";
     if (query.q() != null && !query.q().isBlank()) {
       // every word, stemmed, in any order; "quoted phrases", or and -word as in a web search box
       where.append(" AND prompt_search @@ websearch_to_tsquery('english', :q)");
       params.put("q", query.q().strip());
       sql =
-          "WITH matches AS MATERIALIZED (SELECT id, prompt FROM image WHERE "
+          "WITH matches AS MATERIALIZED (SELECT id, prompt, visibility FROM image WHERE "
               + where
-              + ") SELECT id, prompt FROM matches ORDER BY id DESC LIMIT :limit";
+              + ") SELECT id, prompt, visibility FROM matches ORDER BY id DESC LIMIT :limit";
     }
     params.put("limit", limit);
     jakarta.persistence.Query found = Image.getEntityManager().createNativeQuery(sql);
@@ -68,7 +71,12 @@ public class Gallery {
     @SuppressWarnings("unchecked")
     List<Object[]> rows = found.getResultList();
     return rows.stream()
-        .map(row -> new ImageCard(((Number) row[0]).longValue(), (String) row[1]))
+        .map(
+            row ->
+                new ImageCard(
+                    ((Number) row[0]).longValue(),
+                    (String) row[1],
+                    Visibility.valueOf((String) row[2])))
         .toList();
   }
 }

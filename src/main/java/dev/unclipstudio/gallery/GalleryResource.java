@@ -19,7 +19,10 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 
-/** The shared gallery, one image's page, its PNG and thumbnail, and the private/shared toggle. */
+/**
+ * The shared gallery and "My images", one image's page, its PNG and thumbnail, the private/shared
+ * toggle of one image or a selection, and ZIP downloads of a selection or of a job's images.
+ */
 @Path("/")
 @Authenticated
 @Blocking
@@ -96,6 +99,50 @@ public class GalleryResource {
     }
     images.setVisibility(id, visibility, user());
     return Response.seeOther(URI.create("/images/" + id)).build();
+  }
+
+  /**
+   * Shares a selection of "My images" or makes it private, all or nothing: an image the user may
+   * not change makes the whole request "not found".
+   */
+  @POST
+  @Path("images/visibility")
+  public Response setVisibilityOfSelection(
+      @FormParam("id") List<Long> ids, @FormParam("visibility") Visibility visibility) {
+    if (visibility == null) {
+      return Response.status(Response.Status.BAD_REQUEST)
+          .entity("visibility must be PRIVATE or SHARED")
+          .build();
+    }
+    images.setVisibility(Images.selection(ids), visibility, user());
+    return Response.seeOther(URI.create("/gallery?mine=true")).build();
+  }
+
+  /**
+   * A ZIP of the chosen images, each of which the user may see. A form post (with the page's CSRF
+   * token, as every page POST) so that the selection's form holds no token in an address.
+   */
+  @POST
+  @Path("images/download")
+  @Produces("application/zip")
+  public Response downloadSelection(@FormParam("id") List<Long> ids) {
+    List<ImageZip.Entry> entries = images.download(Images.selection(ids), user());
+    return zip(entries, "unclip-images.zip");
+  }
+
+  /** A ZIP of a job's images, those the user may see: their own, shared ones, or any for admins. */
+  @GET
+  @Path("jobs/{id}/images.zip")
+  @Produces("application/zip")
+  public Response downloadJob(@PathParam("id") long jobId) {
+    return zip(images.downloadOfJob(jobId, user()), "unclip-job-" + jobId + ".zip");
+  }
+
+  private Response zip(List<ImageZip.Entry> entries, String fileName) {
+    return Response.ok(new ImageZip(entries, store))
+        .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"")
+        .header("Cache-Control", "private, no-store")
+        .build();
   }
 
   private CurrentUser user() {

@@ -4,14 +4,20 @@ import dev.unclipstudio.account.AppUser;
 import dev.unclipstudio.account.CurrentUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
+import java.util.List;
 
 /**
- * One image at a time, as a user may see it: its page, its API view, and sharing it. Images the
- * user may not see are "not found" ({@link Image#findVisible}).
+ * Images as a user may see them: one image's page and API view, a job's results, sharing one or a
+ * selection, and which images a download may hold. Images the user may not see are "not found"
+ * ({@link Image#findVisible}).
  */
 @ApplicationScoped
 public class Images {
+
+  /** The most images one selection may hold: more than a page of "My images", so any page fits. */
+  static final int MAX_SELECTION = 100;
 
   private final ImageStore store;
 
@@ -52,14 +58,86 @@ public class Images {
   }
 
   /**
+   * A job's results that the viewer may see, in order, and the gallery image it was made from when
+   * the viewer may see that one too (null otherwise, and for jobs made from uploads).
+   */
+  @Transactional
+  public JobResults resultsOf(long jobId, Long sourceImageId, CurrentUser viewer) {
+    List<ImageCard> results =
+        Image.<Image>find("jobId = ?1 order by indexInJob", jobId).stream()
+            .filter(image -> image.visibleTo(viewer))
+            .map(ImageCard::of)
+            .toList();
+    Image source = sourceImageId == null ? null : Image.<Image>findById(sourceImageId);
+    return new JobResults(
+        results, source != null && source.visibleTo(viewer) ? ImageCard.of(source) : null);
+  }
+
+  /**
    * Only the owner and admins may share an image or make it private; to others it is "not found".
    */
   @Transactional
   void setVisibility(long id, Visibility visibility, CurrentUser user) {
-    Image image = Image.findVisible(id, user);
-    if (!user.mayAccess(image.ownerId)) {
+    setVisibility(List.of(id), visibility, user);
+  }
+
+  /**
+   * The same for a selection, all or nothing: one image the user may not change and none changes.
+   */
+  @Transactional
+  void setVisibility(List<Long> ids, Visibility visibility, CurrentUser user) {
+    List<Image> chosen = ids.stream().map(id -> Image.findVisible(id, user)).toList();
+    if (chosen.stream().anyMatch(image -> !user.mayAccess(image.ownerId))) {
       throw new NotFoundException();
     }
-    image.visibility = visibility;
+    chosen.forEach(image -> image.visibility = visibility);
+  }
+
+  /**
+   * The images of a download of a selection, in the order chosen: each must be visible to the user
+   * (their own, shared, or any for admins), else the whole download is "not found".
+   */
+  @Transactional
+  List<ImageZip.Entry> download(List<Long> ids, CurrentUser user) {
+    return ids.stream()
+        .map(id -> Image.findVisible(id, user))
+        .map(image -> new ImageZip.Entry(image.id, "unclip-" + image.id + ".png"))
+        .toList();
+  }
+
+  /**
+   * The images of a job that the user may see, in order and numbered by their place in the job;
+   * "not found" when there is none (a job of someone else's with no shared image, or no job).
+   */
+  @Transactional
+  List<ImageZip.Entry> downloadOfJob(long jobId, CurrentUser user) {
+    List<ImageZip.Entry> entries =
+        Image.<Image>find("jobId = ?1 order by indexInJob", jobId).stream()
+            .filter(image -> image.visibleTo(user))
+            .map(
+                image ->
+                    new ImageZip.Entry(
+                        image.id,
+                        "job-%d-%02d-unclip-%d.png"
+                            .formatted(jobId, image.indexInJob + 1, image.id)))
+            .toList();
+    if (entries.isEmpty()) {
+      throw new NotFoundException();
+    }
+    return entries;
+  }
+
+  /** A selection of images for one request: one image at least, and a bounded number. */
+  static List<Long> selection(List<Long> ids) {
+    List<Long> distinct = ids == null ? List.of() : ids.stream().distinct().toList();
+    if (distinct.isEmpty()) {
+      throw new BadRequestException("Choose at least one image.");
+    }
+    if (distinct.size() > MAX_SELECTION) {
+      throw new BadRequestException(
+          "Choose at most %d images at once (%d chosen)."
+              .formatted(MAX_SELECTION, distinct.size()));
+    }
+    return distinct;
   }
 }

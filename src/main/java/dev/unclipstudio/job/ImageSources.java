@@ -4,11 +4,14 @@ import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.gallery.Image;
 import dev.unclipstudio.gallery.ImageCard;
 import dev.unclipstudio.gallery.Visibility;
+import dev.unclipstudio.pipeline.image.ImageSize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The gallery images a user may start a job from. */
 @ApplicationScoped
@@ -30,6 +33,19 @@ public class ImageSources {
       }
     }
     return true;
+  }
+
+  /** The sizes of these images, by id; ids with no image are left out. */
+  @Transactional
+  public Map<Long, ImageSize> sizes(Collection<Long> ids) {
+    Map<Long, ImageSize> sizes = new HashMap<>();
+    for (long id : ids) {
+      Image image = Image.findById(id);
+      if (image != null) {
+        sizes.put(id, new ImageSize(image.width, image.height));
+      }
+    }
+    return sizes;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.unclipstudio.job;
 import dev.unclipstudio.pipeline.glide.KeepMask;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
+import dev.unclipstudio.pipeline.image.ImageSize;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import dev.unclipstudio.web.Forms;
@@ -54,6 +55,25 @@ public record InpaintCommand(
       return KeepMask.fromPainted(mask, Math.min(mask.width(), 256)).keepsEverything();
     } catch (InvalidImageException e) {
       return false; // our own re-encoded PNG: not reachable
+    }
+  }
+
+  /** The mask must be its image's size: {@link RequestRules#maskSizeProblem}. */
+  @Override
+  public Map<String, String> checkAgainst(Map<Long, ImageSize> gallerySizes) {
+    try {
+      ImageSize image =
+          sourceImageId != null
+              ? gallerySizes.get(sourceImageId)
+              : sourcePng == null ? null : ImageDecoder.size(sourcePng);
+      if (image == null || maskPng == null) {
+        return Map.of(); // a missing input was reported by check()
+      }
+      return RequestRules.maskSizeProblem(ImageDecoder.size(maskPng), image)
+          .map(problem -> Map.of("mask", problem))
+          .orElse(Map.of());
+    } catch (InvalidImageException e) {
+      return Map.of(); // our own re-encoded PNGs: not reachable
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.unclipstudio.job;
 
+import dev.unclipstudio.pipeline.image.ImageSize;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,14 @@ public sealed interface JobCommand
 
   /** Gallery images it reads; each must be visible to the user. */
   List<Long> galleryImageIds();
+
+  /**
+   * Problems that show only against the gallery images it reads (their sizes by id), by field;
+   * asked once the user is known to see them all, so a refusal says nothing about others' images.
+   */
+  default Map<String, String> checkAgainst(Map<Long, ImageSize> gallerySizes) {
+    return Map.of();
+  }
 
   /** Uploaded images (already re-encoded as PNG) stored beside the job, by input name. */
   Map<String, byte[]> inputs();

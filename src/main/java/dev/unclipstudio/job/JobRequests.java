@@ -60,6 +60,11 @@ public class JobRequests {
     if (!sources.allVisible(command.galleryImageIds(), user)) {
       return SubmitOutcome.refused(Result.NOT_FOUND, "No such image.");
     }
+    Map<String, String> sourceProblems =
+        command.checkAgainst(sources.sizes(command.galleryImageIds()));
+    if (!sourceProblems.isEmpty()) {
+      return SubmitOutcome.invalid(sourceProblems);
+    }
     ModelPack pack = pick.pack();
     Optional<String> packProblem =
         RequestRules.packProblem(RequestRules.PackAbilities.of(pack), command.kind());

@@ -2,6 +2,8 @@ package dev.unclipstudio.job;
 
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
+import dev.unclipstudio.gallery.Images;
+import dev.unclipstudio.gallery.JobResults;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
@@ -45,7 +47,8 @@ public class JobResource {
 
     static native TemplateInstance jobs(List<JobView> jobs);
 
-    static native TemplateInstance job(JobView job, String owner, String retryProblem);
+    static native TemplateInstance job(
+        JobView job, String owner, String retryProblem, JobResults results);
   }
 
   private final JobRequests requests;
@@ -55,6 +58,7 @@ public class JobResource {
   private final StudioPacks packs;
   private final RequestLimits limits;
   private final SecurityIdentity identity;
+  private final Images images;
 
   JobResource(
       JobRequests requests,
@@ -63,7 +67,8 @@ public class JobResource {
       JobQueue queue,
       StudioPacks packs,
       StudioConfig config,
-      SecurityIdentity identity) {
+      SecurityIdentity identity,
+      Images images) {
     this.requests = requests;
     this.jobs = jobs;
     this.progress = progress;
@@ -71,6 +76,7 @@ public class JobResource {
     this.packs = packs;
     this.limits = RequestLimits.of(config);
     this.identity = identity;
+    this.images = images;
   }
 
   @GET
@@ -113,7 +119,7 @@ public class JobResource {
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance job(@PathParam("id") long id) {
     JobView job = visibleJob(id);
-    return Templates.job(job, jobs.ownerNameFor(id, user()), null);
+    return Templates.job(job, jobs.ownerNameFor(id, user()), null, results(job));
   }
 
   @POST
@@ -135,7 +141,7 @@ public class JobResource {
     }
     JobView job = visibleJob(id);
     return Response.status(outcome.result().status())
-        .entity(Templates.job(job, jobs.ownerNameFor(id, user()), outcome.message()))
+        .entity(Templates.job(job, jobs.ownerNameFor(id, user()), outcome.message(), results(job)))
         .build();
   }
 
@@ -178,6 +184,15 @@ public class JobResource {
   /**
    * Other users' jobs are "not found", not "forbidden": their existence is nobody else's business.
    */
+  /**
+   * Its images, and the image it started from for the before/after of variations and inpainting.
+   */
+  private JobResults results(JobView job) {
+    boolean fromOneImage = job.kind() == JobKind.VARIATION || job.kind() == JobKind.INPAINT;
+    Long source = fromOneImage ? job.details().params().sourceImageId() : null;
+    return images.resultsOf(job.id(), source, user());
+  }
+
   private JobView visibleJob(long id) {
     return jobs.visible(id, user()).orElseThrow(NotFoundException::new);
   }

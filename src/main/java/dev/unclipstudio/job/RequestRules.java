@@ -1,5 +1,6 @@
 package dev.unclipstudio.job;
 
+import dev.unclipstudio.pipeline.image.ImageSize;
 import dev.unclipstudio.pipeline.pack.ModelPack;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,21 @@ public final class RequestRules {
   public static final String TWO_DIFFERENT_IMAGES = "Choose two different images.";
 
   private RequestRules() {}
+
+  /**
+   * A mask is painted on its image, pixel for pixel. One of another size is refused rather than
+   * stretched: stretching moves the line between what is kept and what is repainted (and with
+   * another aspect ratio distorts it), so the result would repaint what the person meant to keep.
+   * The editor always paints a mask of the image's size; only uploaded masks can differ.
+   */
+  public static Optional<String> maskSizeProblem(ImageSize mask, ImageSize image) {
+    if (mask.equals(image)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "The mask is %s but the image is %s: use a mask of the image's size (the editor paints one)."
+            .formatted(mask, image));
+  }
 
   /** Images in one job: 1 to the studio's maximum. */
   public static IntRange images(int maxImagesPerJob) {

@@ -73,7 +73,7 @@ class StudioBrowserTest {
       browser.screenshot("02-job-done");
       assertEquals(2, d.findElements(By.cssSelector("#job-images img")).size());
 
-      d.findElement(By.cssSelector("#job-images a")).click();
+      d.findElement(By.cssSelector("#job-images a.open")).click();
       waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("variations")));
       String imagePage = d.getCurrentUrl();
       d.findElement(By.xpath("//button[text()='Share in the gallery']")).click();

@@ -197,6 +197,18 @@ class CliTest {
   }
 
   @Test
+  void inpaintRefusesAMaskOfAnotherSizeThanItsImageBeforeLoadingAModel() throws Exception {
+    Path source = temp.resolve("source.png");
+    Path mask = temp.resolve("mask.png");
+    Files.write(source, PngCodec.encode(new RgbImage(64, 64, new byte[64 * 64 * 3]), Map.of()));
+    Files.write(mask, PngCodec.encode(new RgbImage(32, 48, new byte[32 * 48 * 3]), Map.of()));
+    assertEquals(2, run("inpaint", source.toString(), "--mask", mask.toString(), "a star"));
+    assertContains(
+        err.toString(StandardCharsets.UTF_8),
+        "The mask is 32 × 48 px but the image is 64 × 64 px: use a mask of the image's size");
+  }
+
+  @Test
   void checkPackPrintsTheErrorOfEveryExportedGraphAndFailsAboveTheLimit() throws Exception {
     Path pack = GlideSmallPack.copyWithVocabulary(temp);
     assertEquals(0, run("check-pack", pack.toString(), "--atol", "1e-4"), err.toString());

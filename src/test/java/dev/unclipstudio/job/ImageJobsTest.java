@@ -243,6 +243,43 @@ class ImageJobsTest {
   }
 
   @Test
+  void aMaskOfAnotherSizeThanItsImageIsRefusedFromPagesAndApiWithBothSizes() {
+    String expected =
+        "The mask is 32 × 48 px but the image is 64 × 64 px: use a mask of the image's size"
+            + " (the editor paints one).";
+    Response upload =
+        browser.postMultipart(
+            "/inpaint",
+            Map.of("prompt", "a blue square", "images", "1"),
+            Map.of("source", Pngs.solid(64, 64, 0xff0000), "mask", Pngs.leftHalfMask(32, 48)));
+    assertEquals(400, upload.statusCode());
+    assertTrue(upload.asString().contains(expected.replace("'", "&#39;")), upload.asString());
+
+    long job = data.textJob(user, "a source");
+    sql.execute(
+        """
+        INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params)
+        VALUES (%d, %d, 0, 1, 64, 64, '{}')"""
+            .formatted(job, user.id()));
+    long source = sql.number("SELECT id FROM image WHERE job_id = " + job);
+    String token = tokens.create(user.id(), "mask size test");
+    Response api =
+        io.restassured.RestAssured.given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body(
+                "{\"prompt\": \"a blue square\", \"sourceImageId\": "
+                    + source
+                    + ", \"mask\": \""
+                    + java.util.Base64.getEncoder().encodeToString(Pngs.leftHalfMask(32, 48))
+                    + "\"}")
+            .post("/api/v1/jobs/inpaint");
+    assertEquals(400, api.statusCode());
+    assertEquals(expected, api.jsonPath().getString("fields.mask"));
+    assertEquals(1, sql.count("job"), "only the job that made the source");
+  }
+
+  @Test
   void othersPrivateImagesCannotBeUsedAsSources() {
     CurrentUser stranger = data.user("stranger");
     long theirJob = data.textJob(stranger, "theirs");

@@ -196,6 +196,8 @@ class SecurityTest {
             Map.entry("/jobs/" + queued + "/cancel", Map.of()),
             Map.entry("/jobs/" + cancelled + "/retry", Map.of()),
             Map.entry("/images/" + privateImage + "/visibility", Map.of("visibility", "SHARED")),
+            Map.entry(
+                "/images/visibility", Map.of("id", "" + privateImage, "visibility", "SHARED")),
             Map.entry("/images/" + privateImage + "/variations", Map.of("images", "1")),
             Map.entry("/variations", Map.of("images", "1")),
             Map.entry("/interpolate", Map.of("a", "" + privateImage, "b", "" + privateImage)),

@@ -58,6 +58,29 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * The size a PNG or JPEG declares in its header, read without decoding a pixel: for images that
+   * were accepted already, whose size a rule compares.
+   */
+  public static ImageSize size(byte[] data) throws InvalidImageException {
+    String format =
+        startsWith(data, PNG_MAGIC) ? "png" : startsWith(data, JPEG_MAGIC) ? "jpeg" : null;
+    Iterator<ImageReader> readers =
+        format == null ? null : ImageIO.getImageReadersByFormatName(format);
+    if (readers == null || !readers.hasNext()) {
+      throw new InvalidImageException("unsupported image format: only PNG and JPEG are accepted");
+    }
+    ImageReader reader = readers.next();
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(data))) {
+      reader.setInput(in, true, true);
+      return new ImageSize(reader.getWidth(0), reader.getHeight(0));
+    } catch (IOException | RuntimeException e) {
+      throw new InvalidImageException("the image's header is corrupt or truncated", e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
   private static void checkDimensions(int width, int height, ImageLimits limits)
       throws InvalidImageException {
     if (width <= 0 || height <= 0) {
