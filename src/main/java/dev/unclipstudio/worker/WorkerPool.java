@@ -156,7 +156,8 @@ public class WorkerPool {
             this,
             metrics,
             config.worker().progressInterval(),
-            config.worker().previewInterval());
+            config.worker().previewInterval(),
+            config.queue().lease());
     registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);
     workers.add(worker);
     Thread started = new Thread(worker, "worker-" + device + "-" + index);
