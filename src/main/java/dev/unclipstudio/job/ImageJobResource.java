@@ -218,10 +218,11 @@ public class ImageJobResource {
   private static Response respond(
       SubmitOutcome outcome, Function<SubmitOutcome, TemplateInstance> page) {
     return switch (outcome.result()) {
-      case QUEUED -> Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
+      case QUEUED, ALREADY_QUEUED ->
+          Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
       case INVALID -> Response.status(Result.INVALID.status()).entity(page.apply(outcome)).build();
       case NOT_FOUND -> throw new NotFoundException();
-      case OVER_LIMIT, UNAVAILABLE ->
+      case OVER_LIMIT, UNAVAILABLE, KEY_REUSED ->
           Response.status(outcome.result().status())
               .entity(outcome.message())
               .type(MediaType.TEXT_PLAIN)

@@ -1,5 +1,6 @@
 package dev.unclipstudio.job;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.web.Problem;
@@ -8,6 +9,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,13 +25,15 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The JSON API for scripts: submit, status, list, cancel. Authenticated by personal API tokens
  * ({@code Authorization: Bearer …}), with the same validation, limits and permissions as the pages:
- * every submission goes through {@link JobRequests}.
+ * every submission goes through {@link JobRequests}. A submission may carry an {@code
+ * Idempotency-Key}, so that a client whose answer was lost can send it again safely.
  */
 @Path("/api/v1/jobs")
 @Authenticated
@@ -45,6 +49,16 @@ public class JobApi {
   private static final String NO_IMAGE =
       "A source image that does not exist or that you may not see";
   private static final String NO_JOB = "No job of yours with this id";
+  private static final String QUEUED =
+      "Queued: the job, its address in Location. For an Idempotency-Key sent in the last 24 hours,"
+          + " the job that request queued (header Idempotent-Replayed: true), nothing new";
+  private static final String KEY_REUSED =
+      "This Idempotency-Key was sent in the last 24 hours with a different request";
+  private static final String KEY =
+      "Any string of 1 to 255 printable ASCII characters (a UUID, say), new for each new request."
+          + " The same key with the same request within 24 hours returns the job it queued instead"
+          + " of queuing another or counting against your quota again; with a different request it"
+          + " is refused (422). Requests that queued nothing (400, 429, ...) are not remembered.";
 
   /**
    * A text → image request; omitted numbers mean the pack's defaults, an omitted seed a random one.
@@ -102,8 +116,15 @@ public class JobApi {
   private final JobService jobs;
   private final JobQueue queue;
   private final SecurityIdentity identity;
+  private final ObjectMapper json;
 
-  JobApi(JobRequests requests, JobService jobs, JobQueue queue, SecurityIdentity identity) {
+  JobApi(
+      JobRequests requests,
+      JobService jobs,
+      JobQueue queue,
+      SecurityIdentity identity,
+      ObjectMapper json) {
+    this.json = json;
     this.requests = requests;
     this.jobs = jobs;
     this.queue = queue;
@@ -115,15 +136,18 @@ public class JobApi {
   @Operation(summary = "Queue a text → image job")
   @APIResponse(
       responseCode = "202",
-      description = "Queued: the job, its address in Location",
+      description = QUEUED,
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "400", description = INVALID)
+  @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
-  public Response submit(TextToImage request) {
+  public Response submit(
+      TextToImage request,
+      @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null) {
       return error(400, "Send a JSON body with at least a prompt.", Map.of());
     }
-    return respond(requests.submit(user(), request.pack(), request.toCommand()));
+    return submit(request.pack(), request.toCommand(), Map.of(), "jobs", request, keyHeader);
   }
 
   @POST
@@ -132,19 +156,22 @@ public class JobApi {
   @Operation(summary = "Queue variations of an image")
   @APIResponse(
       responseCode = "202",
-      description = "Queued: the job, its address in Location",
+      description = QUEUED,
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "400", description = INVALID)
   @APIResponse(responseCode = "404", description = NO_IMAGE)
+  @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
-  public Response variations(Variation request) {
+  public Response variations(
+      Variation request,
+      @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null || request.sourceImageId() == null) {
       return error(
           400,
           "Send a JSON body with sourceImageId.",
           Map.of("sourceImageId", RequestRules.REQUIRED));
     }
-    return respond(requests.submit(user(), request.pack(), request.toCommand()));
+    return submit(request.pack(), request.toCommand(), Map.of(), "variations", request, keyHeader);
   }
 
   @POST
@@ -153,19 +180,23 @@ public class JobApi {
   @Operation(summary = "Queue an interpolation between two images")
   @APIResponse(
       responseCode = "202",
-      description = "Queued: the job, its address in Location",
+      description = QUEUED,
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "400", description = INVALID)
   @APIResponse(responseCode = "404", description = NO_IMAGE)
+  @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
-  public Response interpolation(Interpolation request) {
+  public Response interpolation(
+      Interpolation request,
+      @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null) {
       return error(
           400,
           "Send a JSON body with imageA and imageB.",
           Map.of("images", RequestRules.TWO_IMAGES));
     }
-    return respond(requests.submit(user(), request.pack(), request.toCommand()));
+    return submit(
+        request.pack(), request.toCommand(), Map.of(), "interpolations", request, keyHeader);
   }
 
   @POST
@@ -178,12 +209,15 @@ public class JobApi {
               + "white = repaint), prompt, images")
   @APIResponse(
       responseCode = "202",
-      description = "Queued: the job, its address in Location",
+      description = QUEUED,
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "400", description = INVALID)
   @APIResponse(responseCode = "404", description = NO_IMAGE)
+  @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
-  public Response inpaint(Inpaint request) {
+  public Response inpaint(
+      Inpaint request,
+      @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null) {
       return error(400, "Send a JSON body with a mask, a prompt and a source.", Map.of());
     }
@@ -202,7 +236,7 @@ public class JobApi {
             request.images() == null ? 1 : request.images(),
             null,
             null);
-    return respond(requests.submit(user(), request.pack(), command, uploadProblems));
+    return submit(request.pack(), command, uploadProblems, "inpaint", request, keyHeader);
   }
 
   /** The image decoded from base64 and re-encoded as PNG, or null with its message noted. */
@@ -255,6 +289,26 @@ public class JobApi {
   }
 
   /**
+   * Submits once per Idempotency-Key: {@code operation} and {@code request} (the body as read) are
+   * what tells a resend from a different request under the same key.
+   */
+  private Response submit(
+      String pack,
+      JobCommand command,
+      Map<String, String> uploadProblems,
+      String operation,
+      Object request,
+      String keyHeader) {
+    IdempotencyKey key;
+    try {
+      key = IdempotencyKey.of(keyHeader, operation, request, json);
+    } catch (IllegalArgumentException e) {
+      return error(400, e.getMessage(), Map.of(IdempotencyKey.HEADER, e.getMessage()));
+    }
+    return respond(requests.submit(user(), pack, command, uploadProblems, key));
+  }
+
+  /**
    * 202 with the job and its address; otherwise the outcome's status, message and field messages.
    */
   private Response respond(SubmitOutcome outcome) {
@@ -262,7 +316,12 @@ public class JobApi {
       return error(outcome.result().status(), outcome.message(), outcome.fields());
     }
     JobView job = jobs.visible(outcome.jobId(), user()).orElseThrow();
-    return Response.accepted(job).location(URI.create("/api/v1/jobs/" + job.id())).build();
+    Response.ResponseBuilder accepted =
+        Response.accepted(job).location(URI.create("/api/v1/jobs/" + job.id()));
+    if (outcome.result() == SubmitOutcome.Result.ALREADY_QUEUED) {
+      accepted.header("Idempotent-Replayed", "true");
+    }
+    return accepted.build();
   }
 
   private static Response error(int status, String message, Map<String, String> fields) {

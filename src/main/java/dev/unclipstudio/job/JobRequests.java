@@ -12,7 +12,8 @@ import java.util.Optional;
  * The one way a job request becomes a queued job, for the pages and the API alike: the rules of
  * {@link RequestRules}, the pack it names (or {@link StudioPacks#pick}'s), the user's right to see
  * every source image, what that pack can do, then {@link JobSubmission}'s blocklist and limits.
- * Each step's refusal has one status and one message.
+ * Each step's refusal has one status and one message. An API request with an Idempotency-Key sent
+ * before gets what the first one got, before any of these steps ({@link SubmissionKeys}).
  */
 @ApplicationScoped
 public class JobRequests {
@@ -24,9 +25,15 @@ public class JobRequests {
   private final ImageSources sources;
   private final StudioPacks packs;
   private final RequestLimits limits;
+  private final SubmissionKeys keys;
 
   JobRequests(
-      JobSubmission submission, ImageSources sources, StudioPacks packs, StudioConfig config) {
+      JobSubmission submission,
+      ImageSources sources,
+      StudioPacks packs,
+      StudioConfig config,
+      SubmissionKeys keys) {
+    this.keys = keys;
     this.submission = submission;
     this.sources = sources;
     this.packs = packs;
@@ -44,6 +51,22 @@ public class JobRequests {
    */
   public SubmitOutcome submit(
       CurrentUser user, String packName, JobCommand command, Map<String, String> formProblems) {
+    return submit(user, packName, command, formProblems, null);
+  }
+
+  /** As above, once per Idempotency-Key ({@code key}; null for none). */
+  public SubmitOutcome submit(
+      CurrentUser user,
+      String packName,
+      JobCommand command,
+      Map<String, String> formProblems,
+      IdempotencyKey key) {
+    if (key != null) {
+      Optional<SubmitOutcome> earlier = keys.earlier(user.id(), key);
+      if (earlier.isPresent()) {
+        return earlier.get();
+      }
+    }
     PackPick pick = packs.pick(packName, command.kind());
     if (pick.unavailable() != null) {
       return SubmitOutcome.refused(Result.UNAVAILABLE, pick.unavailable());
@@ -72,14 +95,14 @@ public class JobRequests {
       return SubmitOutcome.invalid(PACK_FIELD, packProblem.get());
     }
     try {
-      return SubmitOutcome.queued(
-          submission.submit(
-              user,
-              command.kind(),
-              command.toParams(),
-              pack.name(),
-              pack.version(),
-              command.inputs()));
+      return submission.submit(
+          user,
+          command.kind(),
+          command.toParams(),
+          pack.name(),
+          pack.version(),
+          command.inputs(),
+          key);
     } catch (LimitExceededException e) {
       return SubmitOutcome.refused(Result.OVER_LIMIT, e.getMessage());
     } catch (BlockedPromptException e) {

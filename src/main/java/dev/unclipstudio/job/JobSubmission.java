@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * Puts validated jobs in the queue, within the per-user, daily and global limits; retries go
  * through the same limits, so that cancelling and retrying cannot pile up more work than submitting
  * could. The user's row is locked while counting, so two submissions at once cannot both slip under
- * a limit.
+ * a limit, and while looking up an Idempotency-Key, so two requests with one key queue one job.
  */
 @ApplicationScoped
 public class JobSubmission {
@@ -28,6 +28,7 @@ public class JobSubmission {
   private final PromptBlocklist blocklist;
   private final ObjectMapper json;
   private final JobQueue queue;
+  private final SubmissionKeys keys;
 
   JobSubmission(
       DataSource dataSource,
@@ -35,7 +36,9 @@ public class JobSubmission {
       QueueSettings settings,
       PromptBlocklist blocklist,
       ObjectMapper json,
-      JobQueue queue) {
+      JobQueue queue,
+      SubmissionKeys keys) {
+    this.keys = keys;
     this.dataSource = dataSource;
     this.config = config;
     this.settings = settings;
@@ -63,11 +66,36 @@ public class JobSubmission {
       String packName,
       String packVersion,
       Map<String, byte[]> inputs) {
-    refuseBlocked(params.prompt());
+    return submit(user, kind, params, packName, packVersion, inputs, null).jobId();
+  }
+
+  /**
+   * As above, once per Idempotency-Key ({@code key}, null for none): when the user sent this key in
+   * the last 24 hours, nothing is queued or counted and the earlier outcome is returned (its job,
+   * or 422 for a different request). Otherwise the key is remembered with the new job.
+   */
+  public SubmitOutcome submit(
+      CurrentUser user,
+      JobKind kind,
+      JobParams params,
+      String packName,
+      String packVersion,
+      Map<String, byte[]> inputs,
+      IdempotencyKey key) {
     QueueSettings.Limits limits = settings.limits();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        if (key != null) {
+          // A second request with the key waits here until the first commits, then finds its job.
+          lockUser(c, user.id());
+          Optional<SubmitOutcome> earlier = keys.earlier(c, user.id(), key);
+          if (earlier.isPresent()) {
+            c.rollback();
+            return earlier.get();
+          }
+        }
+        refuseBlocked(params.prompt());
         checkLimits(c, user.id(), params.imageCount(), 0, limits);
         long id = insert(c, user.id(), kind, params, packName, packVersion);
         try (PreparedStatement ps =
@@ -80,17 +108,28 @@ public class JobSubmission {
           }
           ps.executeBatch();
         }
+        if (key != null) {
+          keys.remember(c, user.id(), key, id);
+        }
         try (PreparedStatement ps = c.prepareStatement("NOTIFY job_queued")) {
           ps.execute();
         }
         c.commit();
-        return id;
+        return SubmitOutcome.queued(id);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
       }
     } catch (SQLException e) {
       throw new QueueException("Could not queue the job", e);
+    }
+  }
+
+  private static void lockUser(Connection c, long userId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM app_user WHERE id = ? FOR UPDATE")) {
+      ps.setLong(1, userId);
+      ps.executeQuery().close();
     }
   }
 

@@ -11,11 +11,15 @@ public record SubmitOutcome(Result result, long jobId, String message, Map<Strin
 
   public enum Result {
     QUEUED(202),
+    /** The job an earlier request with the same Idempotency-Key queued; nothing new. */
+    ALREADY_QUEUED(202),
     /** Invalid fields, a blocked prompt, or a job the pack cannot run. */
     INVALID(400),
     /** A source image that does not exist or that the user may not see. */
     NOT_FOUND(404),
     OVER_LIMIT(429),
+    /** An Idempotency-Key already used with a different request. */
+    KEY_REUSED(422),
     /** No usable model pack at all: nothing can be queued until an administrator fixes it. */
     UNAVAILABLE(503);
 
@@ -34,6 +38,10 @@ public record SubmitOutcome(Result result, long jobId, String message, Map<Strin
     return new SubmitOutcome(Result.QUEUED, jobId, null, Map.of());
   }
 
+  static SubmitOutcome alreadyQueued(long jobId) {
+    return new SubmitOutcome(Result.ALREADY_QUEUED, jobId, null, Map.of());
+  }
+
   static SubmitOutcome invalid(Map<String, String> fields) {
     return new SubmitOutcome(Result.INVALID, 0, "The request has invalid fields.", fields);
   }
@@ -47,8 +55,9 @@ public record SubmitOutcome(Result result, long jobId, String message, Map<Strin
     return new SubmitOutcome(Result.INVALID, 0, message, Map.of(field, message));
   }
 
+  /** A job is in the queue for this request: queued now, or by an earlier one with its key. */
   public boolean queued() {
-    return result == Result.QUEUED;
+    return result == Result.QUEUED || result == Result.ALREADY_QUEUED;
   }
 
   /** The message for the top of a form: only when no field shows one. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.unclipstudio.account.SessionAuthenticationMechanism;
+import dev.unclipstudio.job.DatabaseOutage;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.UnauthorizedException;
@@ -14,8 +15,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.net.URI;
-import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -94,7 +93,7 @@ public class ErrorResponses {
 
   @ServerExceptionMapper
   public Response unexpected(Exception e, UriInfo uri) {
-    if (databaseUnreachable(e)) {
+    if (DatabaseOutage.isCause(e)) {
       LOG.log(System.Logger.Level.WARNING, "database unreachable: {0}", e.getMessage());
       Response r =
           respond(uri, 503, "The studio's database cannot be reached. Try again in a moment.");
@@ -136,27 +135,5 @@ public class ErrorResponses {
       case 415 -> "Send this request as application/json.";
       default -> e.getMessage() != null ? e.getMessage() : Problem.phrase(status);
     };
-  }
-
-  /**
-   * Connection failures (SQL state class 08), a server shutting down, restarting or starting
-   * (57P01-57P03: "the database system is shutting down", found by bench/drill.sh) and pool
-   * acquisition timeouts, anywhere in the chain.
-   */
-  static boolean databaseUnreachable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLTransientConnectionException) {
-        return true;
-      }
-      if (t instanceof SQLException s
-          && s.getSQLState() != null
-          && (s.getSQLState().startsWith("08") || s.getSQLState().matches("57P0[123]"))) {
-        return true;
-      }
-      if (t.getMessage() != null && t.getMessage().contains("Unable to acquire JDBC Connection")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

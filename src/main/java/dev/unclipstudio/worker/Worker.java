@@ -1,6 +1,9 @@
 package dev.unclipstudio.worker;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import dev.unclipstudio.job.ClaimedJob;
+import dev.unclipstudio.job.DatabaseOutage;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.pipeline.CancelledException;
@@ -12,11 +15,17 @@ import org.jboss.logging.Logger;
 /**
  * One worker thread on one device: claims a job of a pack it has open, runs it on its own engine
  * for that pack (sessions opened once), reports, repeats. A job that fails frees what it held and
- * fails alone; the worker goes on with the next.
+ * fails alone; the worker goes on with the next. Losing the database is not the job's fault: its
+ * results are stored once the database is back, or the job is left to the reaper, never FAILED.
  */
 final class Worker implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(Worker.class);
+
+  /** First and longest wait between tries to store results while the database is away. */
+  private static final Duration STORE_RETRY_FIRST = Duration.ofMillis(500);
+
+  private static final Duration STORE_RETRY_MAX = Duration.ofSeconds(5);
 
   private final String name;
   private final WorkerEngines engines;
@@ -27,6 +36,7 @@ final class Worker implements Runnable {
   private final StageCosts costs;
   private final Duration progressInterval;
   private final Duration previewInterval;
+  private final Duration lease;
   private volatile JobControl current;
 
   Worker(
@@ -38,9 +48,11 @@ final class Worker implements Runnable {
       WorkerMetrics metrics,
       StageCosts costs,
       Duration progressInterval,
-      Duration previewInterval) {
+      Duration previewInterval,
+      Duration lease) {
     this.metrics = metrics;
     this.costs = costs;
+    this.lease = lease;
     this.name = name;
     this.engines = engines;
     this.queue = queue;
@@ -119,7 +131,7 @@ final class Worker implements Runnable {
               progressInterval,
               previewInterval);
       List<ResultImage> images = runner.run(job, engines.engineFor(job.pack()), progress, control);
-      if (queue.complete(job.lease(), images)) {
+      if (store(job, images, control)) {
         pool.finished(this, true, images.size());
         metrics.finished("succeeded");
         LOG.infof(
@@ -135,6 +147,12 @@ final class Worker implements Runnable {
     } catch (RuntimeException | OutOfMemoryError e) {
       if (control.isCancelled()) {
         endStopped(control);
+      } else if (DatabaseOutage.isCause(e)) {
+        // Not the job's fault: its lease expires and the reaper runs it again (the attempt counts,
+        // so max-attempts still bounds it).
+        LOG.warnf(
+            "%s: lost the database during job %d (%s); it will be rescued",
+            name, job.lease().jobId(), e.getMessage());
       } else {
         LOG.errorf(e, "%s: job %d failed", name, job.lease().jobId());
         queue.fail(job.lease(), readable(e));
@@ -145,6 +163,30 @@ final class Worker implements Runnable {
       current = null;
       pool.running(this, null);
     }
+  }
+
+  /**
+   * Writes the results and SUCCEEDED, trying again while the database is away (a restart, a
+   * failover) for as long as a lease lasts: the images are made already, and every try is fenced by
+   * the lease token in one transaction, so a try after a commit whose answer was lost writes
+   * nothing and a job never gets two image sets. The heartbeat keeps renewing the lease meanwhile;
+   * past it, the reaper owns the job and runs it again.
+   */
+  private boolean store(ClaimedJob job, List<ResultImage> images, JobControl control) {
+    RetryPolicy<Boolean> whileTheDatabaseIsAway =
+        RetryPolicy.<Boolean>builder()
+            .handleIf(DatabaseOutage::isCause)
+            .withBackoff(STORE_RETRY_FIRST, STORE_RETRY_MAX)
+            .withMaxRetries(-1)
+            .withMaxDuration(lease)
+            .abortIf((stored, failure) -> control.isCancelled())
+            .onRetry(
+                e ->
+                    LOG.warnf(
+                        "%s: could not store the results of job %d (%s); trying again",
+                        name, job.lease().jobId(), causeOf(e.getLastException())))
+            .build();
+    return Failsafe.with(whileTheDatabaseIsAway).get(() -> queue.complete(job.lease(), images));
   }
 
   private void endStopped(JobControl control) {
@@ -160,6 +202,11 @@ final class Worker implements Runnable {
               "%s: lost the lease of job %d; stopped without writing",
               name, control.lease().jobId());
     }
+  }
+
+  /** What the database said, under our own "Could not store…". */
+  private static String causeOf(Throwable e) {
+    return e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
   }
 
   private static String readable(Throwable e) {

@@ -160,7 +160,8 @@ public class WorkerPool {
             metrics,
             costs,
             config.worker().progressInterval(),
-            config.worker().previewInterval());
+            config.worker().previewInterval(),
+            config.queue().lease());
     registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);
     workers.add(worker);
     Thread started = new Thread(worker, "worker-" + device + "-" + index);

@@ -47,9 +47,12 @@ class ApiDocsTest {
     JsonPath doc = document();
     Map<String, Object> submit = doc.getMap("paths.'/api/v1/jobs'.post.responses");
     assertEquals(
-        List.of("202", "400", "401", "413", "415", "429", "503"),
+        List.of("202", "400", "401", "413", "415", "422", "429", "503"),
         submit.keySet().stream().sorted().toList(),
         "202, not 200, and every refusal");
+    assertTrue(
+        doc.getString("paths.'/api/v1/jobs'.post.parameters.name").contains("Idempotency-Key"),
+        "the Idempotency-Key header is described");
     Map<String, Object> variations = doc.getMap("paths.'/api/v1/jobs/variations'.post.responses");
     assertTrue(variations.containsKey("404"), variations.toString());
     assertEquals(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
+import dev.unclipstudio.job.DatabaseOutage;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
@@ -92,13 +93,13 @@ class ErrorResponsesTest {
   @Test
   void anUnreachableDatabaseIsATemporaryFailure() {
     assertTrue(
-        ErrorResponses.databaseUnreachable(
+        DatabaseOutage.isCause(
             new IllegalStateException(new SQLTransientConnectionException("refused", "08001"))));
     assertTrue(
-        ErrorResponses.databaseUnreachable(
+        DatabaseOutage.isCause(
             new RuntimeException(new java.sql.SQLException("connection lost", "08006"))));
     assertTrue(
-        !ErrorResponses.databaseUnreachable(
+        !DatabaseOutage.isCause(
             new RuntimeException(new java.sql.SQLException("syntax", "42601"))));
   }
 
@@ -107,14 +108,14 @@ class ErrorResponsesTest {
   void aDatabaseShuttingDownOrStartingIsATemporaryFailure() {
     for (String state : new String[] {"57P01", "57P02", "57P03"}) {
       assertTrue(
-          ErrorResponses.databaseUnreachable(
+          DatabaseOutage.isCause(
               new IllegalStateException(
                   "Could not check an API token",
                   new java.sql.SQLException("the database system is shutting down", state))),
           state);
     }
     assertTrue(
-        !ErrorResponses.databaseUnreachable(
+        !DatabaseOutage.isCause(
             new RuntimeException(new java.sql.SQLException("query cancelled", "57014"))));
   }
 }
