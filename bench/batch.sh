@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Images/s of one-image text-to-image jobs on the tiny pack (default steps) run one at a time and as engine batches
-# of 2, 4 and 8, the batch sizes taking turns in each round (studio.worker.batch-size; docs/benchmarks.md).
+# Images/s (per wall-clock second and per CPU second) of one-image text-to-image jobs on the tiny pack (default
+# steps) run one at a time and as engine batches of 2 and 4, the batch sizes taking turns in each round
+# (studio.worker.batch-size; docs/benchmarks.md).
 #
 #   bench/batch.sh                          # 5 rounds, ONNX Runtime's default threads (all cores)
 #   UNCLIP_BENCH_ROUNDS=3 UNCLIP_BENCH_THREADS=2 bench/batch.sh

@@ -13,9 +13,10 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * One worker thread on one device: claims a job of a pack it has open, runs it on its own engine
- * for that pack (sessions opened once), reports, repeats. A job that fails frees what it held and
- * fails alone; the worker goes on with the next.
+ * One worker thread on one device: claims a job of a pack it has open (or up to {@code batchSize}
+ * jobs that can share one engine batch), runs it on its own engine for that pack (sessions opened
+ * once), reports, repeats. A job that fails frees what it held and fails alone; the worker goes on
+ * with the next.
  */
 final class Worker implements Runnable {
 
@@ -183,7 +184,7 @@ final class Worker implements Runnable {
 
     void run() {
       current = controls;
-      pool.running(this.worker(), jobs.get(0).lease().jobId());
+      pool.running(Worker.this, jobs.get(0).lease().jobId());
       long started = System.nanoTime();
       List<StepListener> listeners = new ArrayList<>();
       for (int i = 0; i < jobs.size(); i++) {
@@ -218,12 +219,8 @@ final class Worker implements Runnable {
         }
       } finally {
         current = List.of();
-        pool.running(this.worker(), null);
+        pool.running(Worker.this, null);
       }
-    }
-
-    private Worker worker() {
-      return Worker.this;
     }
 
     /** Stores job {@code i}'s images, unless it was stopped meanwhile. */
