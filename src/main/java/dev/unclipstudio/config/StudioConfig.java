@@ -157,6 +157,13 @@ public interface StudioConfig {
     @WithDefault("false")
     boolean lowMemory();
 
+    /**
+     * Most jobs one claim takes to run as one engine batch: queued text-to-image jobs of the same
+     * pack with the same prior and decoder settings (1 = one job at a time).
+     */
+    @WithDefault("4")
+    int batchSize();
+
     /** How often an idle worker looks for work when no notification arrives. */
     @WithDefault("2s")
     Duration pollInterval();

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -62,15 +63,30 @@ public class JobQueue {
    * lets any number of workers claim at once without waiting on each other.
    */
   public Optional<ClaimedJob> claim(String workerName, Collection<String> packs) {
-    return claim(claimStatement(true), workerName, packs);
+    return claim(claimStatement(true, 1), workerName, packs).stream().findFirst();
   }
 
   /** As above, for a job of any pack: for tools and tests that run no model. */
   public Optional<ClaimedJob> claim(String workerName) {
-    return claim(claimStatement(), workerName, null);
+    return claim(claimStatement(), workerName, null).stream().findFirst();
   }
 
-  private Optional<ClaimedJob> claim(String sql, String workerName, Collection<String> packs) {
+  /**
+   * Leases the next job as {@link #claim(String, Collection)} does and, in the same statement, up
+   * to {@code batchSize − 1} more jobs that can run in one engine batch with it: queued
+   * text-to-image jobs of the same pack with the same prior and decoder settings (prompts and seeds
+   * may differ). Each job gets a lease and token of its own. The first job is the one a single
+   * claim would get; the others are taken user by user in the same fair order, each user's oldest
+   * first. Returns the first job first; empty when nothing is claimable.
+   */
+  public List<ClaimedJob> claimBatch(String workerName, Collection<String> packs, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
+    }
+    return claim(claimStatement(packs != null, batchSize), workerName, packs);
+  }
+
+  private List<ClaimedJob> claim(String sql, String workerName, Collection<String> packs) {
     UUID token = UUID.randomUUID();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
@@ -79,21 +95,23 @@ public class JobQueue {
       if (packs != null) {
         ps.setArray(3, c.createArrayOf("text", packs.toArray()));
       }
+      List<ClaimedJob> claimed = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
+        while (rs.next()) {
+          ClaimedJob job =
+              new ClaimedJob(
+                  new Lease(rs.getLong(1), rs.getObject(8, UUID.class), workerName),
+                  rs.getLong(2),
+                  JobKind.valueOf(rs.getString(3)),
+                  rs.getString(4),
+                  json.readValue(rs.getString(5), JobParams.class),
+                  rs.getInt(6),
+                  Duration.ofMillis(rs.getLong(7)));
+          // the first job (the one a single claim takes) first
+          claimed.add(token.equals(job.lease().token()) ? 0 : claimed.size(), job);
         }
-        long id = rs.getLong(1);
-        return Optional.of(
-            new ClaimedJob(
-                new Lease(id, token, workerName),
-                rs.getLong(2),
-                JobKind.valueOf(rs.getString(3)),
-                rs.getString(4),
-                json.readValue(rs.getString(5), JobParams.class),
-                rs.getInt(6),
-                Duration.ofMillis(rs.getLong(7))));
       }
+      return claimed;
     } catch (SQLException | JsonProcessingException e) {
       throw new QueueException("Could not claim a job", e);
     }
@@ -102,6 +120,11 @@ public class JobQueue {
   /** The claim of a job of any pack, parameters 1 (worker name) and 2 (lease token). */
   String claimStatement() {
     return claimStatement(false);
+  }
+
+  /** The claim of one job, parameters as below. */
+  String claimStatement(boolean byPack) {
+    return claimStatement(byPack, 1);
   }
 
   /**
@@ -115,8 +138,54 @@ public class JobQueue {
    * queued jobs or of idle accounts. The pack filter sits in the lock's lookup, beside run_after:
    * the pairs and their order are the same for every worker, and a pair with no job of the worker's
    * packs only costs that user's queued jobs at that priority (capped per user).
+   *
+   * <p>With {@code batchSize} above 1, {@code mates} walks the same pairs in the same order and
+   * locks jobs that can share an engine batch with the first ({@link #claimBatch}) until it has
+   * {@code batchSize − 1}; each gets a fresh token of its own.
    */
-  String claimStatement(boolean byPack) {
+  String claimStatement(boolean byPack, int batchSize) {
+    String byPacks =
+        byPack ? "AND pack_name = ANY(?)                                     -- 3: the packs" : "";
+    String mates =
+        batchSize == 1
+            ? ""
+            : """
+        , mates AS (
+            -- jobs that sample alike (the engine batches text-to-image only): same pack, kind and settings
+            SELECT m.id, m.owner_id
+            FROM %1$s c
+                 CROSS JOIN next h,
+                 LATERAL (
+                     SELECT id, owner_id, created_at FROM job
+                     WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %2$s
+                           AND id <> h.id AND h.kind = 'TEXT_TO_IMAGE'
+                           -- one opaque condition: PostgreSQL guesses it keeps half the rows, so it reads the queued
+                           -- jobs' index in order and stops early; the separate conditions it guesses at almost no
+                           -- rows, and it would rather fetch and sort all of the user's jobs, finished ones included
+                           AND CASE WHEN kind = h.kind AND pack_name = h.pack_name
+                                     AND params -> 'priorSteps' IS NOT DISTINCT FROM h.params -> 'priorSteps'
+                                     AND params -> 'priorGuidanceScale' IS NOT DISTINCT FROM h.params -> 'priorGuidanceScale'
+                                     AND params -> 'decoderSteps' IS NOT DISTINCT FROM h.params -> 'decoderSteps'
+                                     AND params -> 'decoderGuidanceScale' IS NOT DISTINCT FROM h.params -> 'decoderGuidanceScale'
+                                    THEN TRUE ELSE FALSE END
+                     ORDER BY created_at, id
+                     LIMIT %3$d
+                     FOR UPDATE SKIP LOCKED) m
+            ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id, m.created_at, m.id
+            LIMIT %3$d
+        )
+        """
+                .formatted(CLAIM_ORDER, clock.now(), batchSize - 1);
+    String picked =
+        batchSize == 1 ? "next" : "(SELECT id FROM next UNION ALL SELECT id FROM mates)";
+    String servedUsers =
+        batchSize == 1
+            ? "(SELECT owner_id FROM next)"
+            : "(SELECT owner_id FROM next UNION SELECT owner_id FROM mates)";
+    String token =
+        batchSize == 1
+            ? "(SELECT token FROM claimant)"
+            : "CASE WHEN job.id = (SELECT id FROM next) THEN (SELECT token FROM claimant) ELSE gen_random_uuid() END";
     return """
         WITH RECURSIVE claimant AS (
             SELECT ?::varchar AS worker,                                  -- 1: worker name
@@ -140,13 +209,10 @@ public class JobQueue {
             -- pairs in claim order (ties between users broken by their oldest job, as one sort of all jobs would);
             -- the nested loop locks in that order and stops at the first job it gets. The lookup re-checks status
             -- and run_after on the row it locks, so a job another claim took meanwhile is skipped, not taken twice
-            SELECT j.id, j.owner_id
-            FROM (SELECT h.owner_id, h.priority, h.created_at, h.id,
-                         (SELECT last_served_at FROM app_user u WHERE u.id = h.owner_id) AS last_served_at
-                  FROM heads h
-                  ORDER BY priority DESC, last_served_at ASC NULLS FIRST, created_at, id) c,
+            SELECT j.id, j.owner_id, j.kind, j.pack_name, j.params
+            FROM %4$s c,
                  LATERAL (
-                     SELECT id, owner_id FROM job
+                     SELECT id, owner_id, kind, pack_name, params FROM job
                      WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %1$s
                            %3$s
                      ORDER BY created_at, id
@@ -154,28 +220,41 @@ public class JobQueue {
                      FOR UPDATE SKIP LOCKED) j
             ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id
             LIMIT 1
-        ), served AS (
-            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id = (SELECT owner_id FROM next)
+        )%5$s, served AS (
+            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id IN %7$s
         )
         UPDATE job SET status = 'RUNNING',
                        lease_owner = (SELECT worker FROM claimant),
-                       lease_token = (SELECT token FROM claimant),
+                       lease_token = %8$s,
                        lease_expires_at = %1$s + interval '%2$d milliseconds',
                        attempts = attempts + 1,
                        started_at = %1$s,
                        stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL, eta_at = NULL,
                        updated_at = %1$s
-        FROM next WHERE job.id = next.id
+        FROM %6$s picked WHERE job.id = picked.id
         RETURNING job.id, job.owner_id, job.kind, job.pack_name, job.params::text, job.attempts,
-                  (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint
+                  (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint, job.lease_token
         """
         .formatted(
             clock.now(),
             config.queue().lease().toMillis(),
-            byPack
-                ? "AND pack_name = ANY(?)                                     -- 3: the packs"
-                : "");
+            byPacks,
+            CLAIM_ORDER,
+            mates,
+            picked,
+            servedUsers,
+            token);
   }
+
+  /**
+   * The (user, priority) pairs of {@code heads}, each with its user's last service, in claim order.
+   */
+  private static final String CLAIM_ORDER =
+      """
+      (SELECT h.owner_id, h.priority, h.created_at, h.id,
+              (SELECT last_served_at FROM app_user u WHERE u.id = h.owner_id) AS last_served_at
+       FROM heads h
+       ORDER BY priority DESC, last_served_at ASC NULLS FIRST, created_at, id)""";
 
   /**
    * Extends the lease. Returns the job's state as the worker should see it: lost, cancel requested,

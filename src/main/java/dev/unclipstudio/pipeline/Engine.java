@@ -176,9 +176,35 @@ public final class Engine implements AutoCloseable {
 
   public List<GeneratedImage> textToImage(
       TextToImageRequest r, StepListener l, CancellationToken c) {
-    return unclipPipeline()
-        .textToImage(r.prompt(), r.prior(), r.decoder(), batch(r.seeds(), l, c))
-        .toGeneratedImages(r.seeds());
+    return textToImage(TextToImageBatch.of(r, l, c)).get(0);
+  }
+
+  /**
+   * Runs several requests as one batch; returns each request's images, in request order, exactly as
+   * it would get them alone. A cancelled request's images are made with the others; the batch stops
+   * ({@link CancelledException}) only once every request is cancelled.
+   */
+  public List<List<GeneratedImage>> textToImage(TextToImageBatch requests) {
+    List<Long> seeds = requests.seeds();
+    List<Progress.Member> progress = new ArrayList<>();
+    int first = 0;
+    for (TextToImageBatch.Member m : requests.members()) {
+      progress.add(new Progress.Member(m.listener(), m.cancellation(), first));
+      first += m.request().seeds().size();
+    }
+    Batch batch = new Batch(seeds.size(), new SeededNoise(seeds), Progress.Factory.of(progress));
+    List<GeneratedImage> images =
+        unclipPipeline()
+            .textToImage(requests.prompts(), requests.prior(), requests.decoder(), batch)
+            .toGeneratedImages(seeds);
+    List<List<GeneratedImage>> perRequest = new ArrayList<>();
+    int from = 0;
+    for (TextToImageBatch.Member m : requests.members()) {
+      int to = from + m.request().seeds().size();
+      perRequest.add(List.copyOf(images.subList(from, to)));
+      from = to;
+    }
+    return perRequest;
   }
 
   public List<GeneratedImage> variations(VariationRequest r, StepListener l, CancellationToken c) {

@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * @param stageSteps steps in the stage
  * @param overallStep 1-based step over the whole request
  * @param plan the stages of the whole request and their steps
- * @param preview the first image's predicted x0, computed only when called, and only during the
- *     listener's call (the loop reuses its buffers); returns null for the prior
+ * @param preview the predicted x0 of the request's first image, computed only when called, and only
+ *     during the listener's call (the loop reuses its buffers); returns null for the prior
  */
 public record StepEvent(
     Stage stage,

@@ -14,6 +14,7 @@ import dev.unclipstudio.pipeline.InpaintRequest;
 import dev.unclipstudio.pipeline.InterpolationRequest;
 import dev.unclipstudio.pipeline.RequestKind;
 import dev.unclipstudio.pipeline.StepListener;
+import dev.unclipstudio.pipeline.TextToImageBatch;
 import dev.unclipstudio.pipeline.TextToImageRequest;
 import dev.unclipstudio.pipeline.VariationRequest;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
@@ -27,8 +28,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one claimed job on an engine and turns its images into rows: PNG with parameters, thumbnail,
- * embedding.
+ * Runs one claimed job, or a batch of them, on an engine and turns their images into rows: PNG with
+ * parameters, thumbnail, embedding.
  */
 final class JobRunner {
 
@@ -48,15 +49,7 @@ final class JobRunner {
     StageOverrides decoder = new StageOverrides(p.decoderSteps(), p.decoderGuidanceScale());
     List<GeneratedImage> images =
         switch (job.kind()) {
-          case TEXT_TO_IMAGE ->
-              engine.textToImage(
-                  new TextToImageRequest(
-                      p.prompt(),
-                      p.seeds(),
-                      new StageOverrides(p.priorSteps(), p.priorGuidanceScale()),
-                      decoder),
-                  listener,
-                  cancel);
+          case TEXT_TO_IMAGE -> engine.textToImage(textToImageOf(job), listener, cancel);
           case VARIATION -> engine.variations(variationOf(job, decoder), listener, cancel);
           case INTERPOLATION ->
               engine.interpolate(
@@ -70,6 +63,30 @@ final class JobRunner {
                   cancel);
           case INPAINT -> engine.inpaint(inpaintOf(job), listener, cancel);
         };
+    return results(job, engine, images);
+  }
+
+  /**
+   * Runs text-to-image jobs that a claim took together ({@link
+   * dev.unclipstudio.job.JobQueue#claimBatch}) as one engine batch; each job's images, in job
+   * order, exactly as the job alone would get them. Turn them into rows with {@link #results}.
+   */
+  List<List<GeneratedImage>> runBatch(
+      List<ClaimedJob> jobs,
+      Engine engine,
+      List<? extends StepListener> listeners,
+      List<? extends CancellationToken> cancels) {
+    List<TextToImageBatch.Member> members = new ArrayList<>();
+    for (int i = 0; i < jobs.size(); i++) {
+      members.add(
+          new TextToImageBatch.Member(
+              textToImageOf(jobs.get(i)), listeners.get(i), cancels.get(i)));
+    }
+    return engine.textToImage(new TextToImageBatch(members));
+  }
+
+  /** A job's images as rows: PNG with its parameters, thumbnail, embedding. */
+  List<ResultImage> results(ClaimedJob job, Engine engine, List<GeneratedImage> images) {
     List<Map<String, String>> texts = ImageMetadata.of(origin(job), images, engine.pack());
     List<ResultImage> results = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
@@ -83,12 +100,21 @@ final class JobRunner {
               image.image().width(),
               image.image().height(),
               toJson(text),
-              p.sourceImageId(),
+              job.params().sourceImageId(),
               image.imageEmbedding(),
               png,
               thumbnails.of(image.image())));
     }
     return results;
+  }
+
+  private static TextToImageRequest textToImageOf(ClaimedJob job) {
+    JobParams p = job.params();
+    return new TextToImageRequest(
+        p.prompt(),
+        p.seeds(),
+        new StageOverrides(p.priorSteps(), p.priorGuidanceScale()),
+        new StageOverrides(p.decoderSteps(), p.decoderGuidanceScale()));
   }
 
   private static ImageMetadata.Origin origin(ClaimedJob job) {

@@ -7,16 +7,20 @@ import dev.unclipstudio.job.DatabaseOutage;
 import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.pipeline.CancelledException;
+import dev.unclipstudio.pipeline.Engine;
+import dev.unclipstudio.pipeline.GeneratedImage;
+import dev.unclipstudio.pipeline.StepListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * One worker thread on one device: claims a job of a pack it has open, runs it on its own engine
- * for that pack (sessions opened once), reports, repeats. A job that fails frees what it held and
- * fails alone; the worker goes on with the next. Losing the database is not the job's fault: its
- * results are stored once the database is back, or the job is left to the reaper, never FAILED.
+ * One worker thread on one device: claims a job of a pack it has open (or up to {@code batchSize}
+ * jobs that can share one engine batch), runs it on its own engine for that pack (sessions opened
+ * once), reports, repeats. A job that fails frees what it held and fails alone; the worker goes on
+ * with the next. Losing the database is not the job's fault: its results are stored once the
+ * database is back, or the job is left to the reaper, never FAILED.
  */
 final class Worker implements Runnable {
 
@@ -37,7 +41,8 @@ final class Worker implements Runnable {
   private final Duration progressInterval;
   private final Duration previewInterval;
   private final Duration lease;
-  private volatile JobControl current;
+  private final int batchSize;
+  private volatile List<JobControl> current = List.of();
 
   Worker(
       String name,
@@ -49,10 +54,12 @@ final class Worker implements Runnable {
       StageCosts costs,
       Duration progressInterval,
       Duration previewInterval,
-      Duration lease) {
+      Duration lease,
+      int batchSize) {
     this.metrics = metrics;
     this.costs = costs;
     this.lease = lease;
+    this.batchSize = batchSize;
     this.name = name;
     this.engines = engines;
     this.queue = queue;
@@ -66,28 +73,33 @@ final class Worker implements Runnable {
     return name;
   }
 
-  /** The job this worker is running, if any. */
-  Optional<JobControl> current() {
-    return Optional.ofNullable(current);
+  /** The jobs this worker is running: none, one, or the jobs of one batch. */
+  List<JobControl> current() {
+    return current;
   }
 
   @Override
   public void run() {
     try {
       while (pool.mayClaim(this)) {
-        Optional<ClaimedJob> job = claimQuietly();
-        if (job.isEmpty()) {
+        List<ClaimedJob> jobs = claimQuietly();
+        if (jobs.isEmpty()) {
           pool.awaitWork();
           continue;
         }
+        if (jobs.size() > 1) {
+          new BatchRun(jobs).run();
+          continue;
+        }
+        ClaimedJob job = jobs.get(0);
         try {
-          runJob(job.get());
+          runJob(job);
         } catch (RuntimeException e) {
           // The database went away while the job was ending: its lease will expire and the job will
           // be rescued.
           LOG.warnf(
               "%s: could not record the end of job %d (%s); it will be rescued",
-              name, job.get().lease().jobId(), e.getMessage());
+              name, job.lease().jobId(), e.getMessage());
         }
       }
     } finally {
@@ -96,23 +108,23 @@ final class Worker implements Runnable {
     }
   }
 
-  private Optional<ClaimedJob> claimQuietly() {
+  private List<ClaimedJob> claimQuietly() {
     try {
-      Optional<ClaimedJob> job = queue.claim(name, engines.packs());
-      metrics.polled(job.isPresent() ? "claimed" : "empty");
-      return job;
+      List<ClaimedJob> jobs = queue.claimBatch(name, engines.packs(), batchSize);
+      metrics.polled(jobs.isEmpty() ? "empty" : "claimed");
+      return jobs;
     } catch (RuntimeException e) {
       metrics.polled("failed");
       // The database may be restarting: back off and try again rather than dying.
       LOG.warnf("Could not claim a job (%s); retrying", e.getMessage());
       pool.awaitWork();
-      return Optional.empty();
+      return List.of();
     }
   }
 
   private void runJob(ClaimedJob job) {
     JobControl control = new JobControl(job.lease());
-    current = control;
+    current = List.of(control);
     pool.running(this, job.lease().jobId());
     long started = System.nanoTime();
     metrics.waited(job.waited());
@@ -160,7 +172,7 @@ final class Worker implements Runnable {
         metrics.finished("failed");
       }
     } finally {
-      current = null;
+      current = List.of();
       pool.running(this, null);
     }
   }
@@ -207,6 +219,138 @@ final class Worker implements Runnable {
   /** What the database said, under our own "Could not store…". */
   private static String causeOf(Throwable e) {
     return e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+  }
+
+  /**
+   * Jobs a claim took together ({@link JobQueue#claimBatch}), run as one engine batch. Each job
+   * keeps its own lease, progress and cancellation: a job cancelled (or whose lease is lost) during
+   * the batch is ended at the next step while the others go on, and each job's results are stored
+   * on their own. If the batch fails as a whole, each job still running is run again alone, so that
+   * only a job that fails by itself fails.
+   */
+  private final class BatchRun {
+
+    private final List<ClaimedJob> jobs;
+    private final List<JobControl> controls;
+    private final boolean[] ended;
+
+    BatchRun(List<ClaimedJob> jobs) {
+      this.jobs = jobs;
+      this.controls = jobs.stream().map(j -> new JobControl(j.lease())).toList();
+      this.ended = new boolean[jobs.size()];
+    }
+
+    void run() {
+      current = controls;
+      pool.running(Worker.this, jobs.get(0).lease().jobId());
+      long started = System.nanoTime();
+      List<StepListener> listeners = new ArrayList<>();
+      for (int i = 0; i < jobs.size(); i++) {
+        metrics.waited(jobs.get(i).waited());
+        ProgressReporter progress =
+            new ProgressReporter(
+                queue,
+                controls.get(i),
+                metrics,
+                costs,
+                jobs.get(i).pack(),
+                jobs.get(i).params().imageCount(),
+                progressInterval,
+                previewInterval);
+        listeners.add(
+            event -> {
+              progress.onStep(event);
+              endStoppedJobs();
+            });
+      }
+      LOG.infof(
+          "%s: running jobs %s as one batch",
+          name, jobs.stream().map(j -> j.lease().jobId()).toList());
+      try {
+        Engine engine = engines.engineFor(jobs.get(0).pack());
+        List<List<GeneratedImage>> images = runner.runBatch(jobs, engine, listeners, controls);
+        for (int i = 0; i < jobs.size(); i++) {
+          finish(i, engine, images.get(i), started);
+        }
+      } catch (CancelledException e) {
+        endStoppedJobs();
+      } catch (RuntimeException | OutOfMemoryError e) {
+        LOG.warnf(e, "%s: the batch of %d jobs failed; running each job alone", name, jobs.size());
+        current = List.of();
+        for (int i = 0; i < jobs.size(); i++) {
+          if (!endStopped(i)) {
+            runAlone(jobs.get(i));
+          }
+        }
+      } finally {
+        current = List.of();
+        pool.running(Worker.this, null);
+      }
+    }
+
+    /** Stores job {@code i}'s images, unless it was stopped meanwhile. */
+    private void finish(int i, Engine engine, List<GeneratedImage> images, long started) {
+      if (endStopped(i)) {
+        return;
+      }
+      ClaimedJob job = jobs.get(i);
+      try {
+        List<ResultImage> results = runner.results(job, engine, images);
+        if (store(job, results, controls.get(i))) {
+          pool.finished(Worker.this, true, results.size());
+          metrics.finished("succeeded");
+          LOG.infof(
+              "%s: job %d succeeded in %d ms (batch of %d)",
+              name, job.lease().jobId(), (System.nanoTime() - started) / 1_000_000, jobs.size());
+        } else {
+          LOG.infof(
+              "%s: job %d was taken over or cancelled meanwhile; its results were discarded",
+              name, job.lease().jobId());
+        }
+      } catch (RuntimeException e) {
+        // The database went away while this job was ending: its lease will expire and it will be
+        // rescued; the batch's other jobs are stored on their own.
+        LOG.warnf(
+            "%s: could not record the end of job %d (%s); it will be rescued",
+            name, job.lease().jobId(), e.getMessage());
+      }
+    }
+
+    /** Ends every job stopped since the last look (cancelled, lease lost, shutdown) once. */
+    private void endStoppedJobs() {
+      for (int i = 0; i < jobs.size(); i++) {
+        endStopped(i);
+      }
+    }
+
+    /** Whether job {@code i} was stopped; ends it the first time. */
+    private boolean endStopped(int i) {
+      JobControl control = controls.get(i);
+      if (!control.isCancelled()) {
+        return false;
+      }
+      if (!ended[i]) {
+        ended[i] = true;
+        try {
+          Worker.this.endStopped(control);
+        } catch (RuntimeException e) {
+          LOG.warnf(
+              "%s: could not end job %d (%s); it will be rescued",
+              name, control.lease().jobId(), e.getMessage());
+        }
+      }
+      return true;
+    }
+
+    private void runAlone(ClaimedJob job) {
+      try {
+        runJob(job);
+      } catch (RuntimeException e) {
+        LOG.warnf(
+            "%s: could not record the end of job %d (%s); it will be rescued",
+            name, job.lease().jobId(), e.getMessage());
+      }
+    }
   }
 
   private static String readable(Throwable e) {

@@ -93,6 +93,10 @@ public class WorkerPool {
     if (state != WorkerState.STOPPED && state != WorkerState.UNHEALTHY) {
       return;
     }
+    if (config.worker().batchSize() < 1) {
+      throw new IllegalStateException(
+          "studio.worker.batch-size must be at least 1, not " + config.worker().batchSize());
+    }
     // Only the manifests here: each Engine.open checks every file and signature on its own
     // sessions.
     List<PackEntry> entries = PackEntry.readAll(List.of(packDirs));
@@ -161,7 +165,8 @@ public class WorkerPool {
             costs,
             config.worker().progressInterval(),
             config.worker().previewInterval(),
-            config.queue().lease());
+            config.queue().lease(),
+            config.worker().batchSize());
     registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);
     workers.add(worker);
     Thread started = new Thread(worker, "worker-" + device + "-" + index);
@@ -231,7 +236,7 @@ public class WorkerPool {
       joinUntil(thread, deadline);
     }
     for (Worker worker : workers) {
-      worker.current().ifPresent(c -> c.stop(JobControl.Reason.SHUTDOWN));
+      worker.current().forEach(c -> c.stop(JobControl.Reason.SHUTDOWN));
     }
     for (Thread thread : threads) {
       joinUntil(thread, System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
@@ -305,10 +310,9 @@ public class WorkerPool {
   /** A cancel notification: stop that job now if one of ours runs it. */
   void cancelRequested(long jobId) {
     for (Worker worker : workers) {
-      worker
-          .current()
+      worker.current().stream()
           .filter(c -> c.lease().jobId() == jobId)
-          .ifPresent(c -> c.stop(JobControl.Reason.CANCELLED));
+          .forEach(c -> c.stop(JobControl.Reason.CANCELLED));
     }
   }
 
@@ -353,7 +357,7 @@ public class WorkerPool {
       for (Worker worker : workers) {
         worker
             .current()
-            .ifPresent(
+            .forEach(
                 control -> {
                   LeaseState lease = queue.heartbeat(control.lease());
                   if (lease == LeaseState.CANCEL_REQUESTED) {

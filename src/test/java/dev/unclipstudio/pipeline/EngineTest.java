@@ -63,11 +63,8 @@ class EngineTest {
     RgbImage alone = TINY.engine().textToImage(request(List.of(8L)), null, null).get(0).image();
     RgbImage inBatch =
         TINY.engine().textToImage(request(List.of(9L, 8L)), null, null).get(1).image();
-    int worst = 0;
-    for (int i = 0; i < alone.rgb().length; i++) {
-      worst = Math.max(worst, Math.abs((alone.rgb()[i] & 0xFF) - (inBatch.rgb()[i] & 0xFF)));
-    }
-    assertTrue(worst <= 1, "seed 8 alone vs in a batch differs by " + worst + " levels");
+    // exact: ONNX Runtime's CPU kernels compute a row the same whatever the batch (docs/engine.md)
+    assertEquals(alone, inBatch, "seed 8 alone vs in a batch");
   }
 
   @Test

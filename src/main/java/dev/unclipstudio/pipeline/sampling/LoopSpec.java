@@ -47,7 +47,7 @@ public record LoopSpec(
         stage, scheduler, batch, valuesPerImage, learnedVariance, initialScale, rewrite, preview);
   }
 
-  /** Previews the first image of a square image stage of side {@code side}. */
+  /** Previews the images of a square image stage of side {@code side}. */
   public LoopSpec previewingImages(int side) {
     return new LoopSpec(
         stage,
@@ -57,7 +57,7 @@ public record LoopSpec(
         learnedVariance,
         initialScale,
         hook,
-        Preview.firstImage(side));
+        Preview.images(side));
   }
 
   int values() {

@@ -8,19 +8,20 @@ import dev.unclipstudio.pipeline.image.RgbImage;
 public interface Preview {
 
   /** For stages whose samples are not images (the prior). */
-  Preview NONE = x0 -> null;
+  Preview NONE = (x0, image) -> null;
 
-  /** The preview of {@code x0} [B, ...], or null. */
-  RgbImage of(double[] x0);
+  /** The preview of image {@code image} of {@code x0} [B, ...], or null. */
+  RgbImage of(double[] x0, int image);
 
-  /** The first of B square RGB images of side {@code side} in [-1, 1]. */
-  static Preview firstImage(int side) {
-    return x0 -> {
-      float[] first = new float[3 * side * side];
-      for (int i = 0; i < first.length; i++) {
-        first[i] = (float) x0[i];
+  /** Square RGB images of side {@code side} in [-1, 1]. */
+  static Preview images(int side) {
+    return (x0, image) -> {
+      float[] one = new float[3 * side * side];
+      int offset = image * one.length;
+      for (int i = 0; i < one.length; i++) {
+        one[i] = (float) x0[offset + i];
       }
-      return ImageTensors.toImage(first, 0, side, side);
+      return ImageTensors.toImage(one, 0, side, side);
     };
   }
 }

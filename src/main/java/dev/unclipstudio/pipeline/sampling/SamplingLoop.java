@@ -3,7 +3,7 @@ package dev.unclipstudio.pipeline.sampling;
 import dev.unclipstudio.pipeline.Stage;
 import dev.unclipstudio.pipeline.image.RgbImage;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 
 /**
  * One stage's ancestral sampling loop: noise → network → scheduler step, reporting after every
@@ -45,7 +45,7 @@ public final class SamplingLoop {
       }
     }
     int[] timesteps = spec.scheduler().timesteps();
-    Supplier<RgbImage> preview = () -> spec.preview().of(x0);
+    IntFunction<RgbImage> preview = image -> spec.preview().of(x0, image);
     Progress progress = request.progress();
     for (int k = 0; k < timesteps.length; k++) {
       progress.checkCancelled(stage, k);

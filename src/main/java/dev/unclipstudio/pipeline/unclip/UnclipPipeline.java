@@ -26,6 +26,8 @@ import dev.unclipstudio.pipeline.tensor.FloatTensor;
 import dev.unclipstudio.pipeline.text.TokenizedBatch;
 import dev.unclipstudio.pipeline.text.Tokenizer;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +75,26 @@ public final class UnclipPipeline {
   /** Text → image for the batch's images. */
   public PipelineResult textToImage(
       String prompt, StageOverrides priorSettings, StageOverrides decoderSettings, Batch batch) {
+    return textToImage(
+        Collections.nCopies(batch.size(), prompt), priorSettings, decoderSettings, batch);
+  }
+
+  /**
+   * Text → image with a prompt per image (a batch of several requests). Each distinct prompt goes
+   * through the text encoder on its own, as {@code ["", prompt]} exactly as its request alone
+   * would, so no image depends on the other prompts of its batch.
+   */
+  public PipelineResult textToImage(
+      List<String> promptOfImage,
+      StageOverrides priorSettings,
+      StageOverrides decoderSettings,
+      Batch batch) {
     if (stages.prior() == null) {
       throw new IllegalStateException("pack " + pack.name() + " has no prior stage");
+    }
+    if (promptOfImage.size() != batch.size()) {
+      throw new IllegalArgumentException(
+          promptOfImage.size() + " prompts for a batch of " + batch.size() + " images");
     }
     ResolvedStage prior = resolve(Stage.PRIOR, ModelPack.PRIOR, priorSettings);
     ResolvedStage decoder = resolve(Stage.DECODER, ModelPack.DECODER, decoderSettings);
@@ -85,8 +105,13 @@ public final class UnclipPipeline {
                 .then(Stage.DECODER, decoder.steps())
                 .then(Stage.SUPER_RES, superResSteps()));
 
-    PromptEncoding text = encodePrompt(prompt);
-    FloatTensor imageEmbeds = runPrior(text, batch.size(), prior, request); // [B, C]
+    Map<String, PromptEncoding> encoded = new HashMap<>();
+    ImagePrompts text =
+        new ImagePrompts(
+            promptOfImage.stream()
+                .map(p -> encoded.computeIfAbsent(p, this::encodePrompt))
+                .toList());
+    FloatTensor imageEmbeds = runPrior(text, prior, request); // [B, C]
     return decodeEmbeddings(text, imageEmbeds, decoder, request, List.of(prior.settings()));
   }
 
@@ -157,7 +182,12 @@ public final class UnclipPipeline {
             StepPlan.NONE
                 .then(Stage.DECODER, decoder.steps())
                 .then(Stage.SUPER_RES, superResSteps()));
-    return decodeEmbeddings(encodePrompt(""), imageEmbeds, decoder, request, List.of());
+    return decodeEmbeddings(
+        ImagePrompts.same(encodePrompt(""), imageEmbeds.rows()),
+        imageEmbeds,
+        decoder,
+        request,
+        List.of());
   }
 
   /** Rows 0 = "" and 1 = prompt through the text encoder; expanded to the batch later. */
@@ -167,12 +197,12 @@ public final class UnclipPipeline {
   }
 
   /** The prior loop; returns un-normalised image embeddings z = x0·std + mean, [B, C]. */
-  private FloatTensor runPrior(
-      PromptEncoding text, int batch, ResolvedStage prior, RequestContext request) {
+  private FloatTensor runPrior(ImagePrompts text, ResolvedStage prior, RequestContext request) {
+    int batch = text.batch();
     int c = clipMean.length;
     ClassifierFreeGuidance cfg = prior.guidance();
-    TextEncoding rows = text.rows(batch, cfg.enabled()); // [N, C], [N, L, W]
-    boolean[] mask = text.mask(batch, cfg.enabled()); // [N, L]
+    TextEncoding rows = text.rows(cfg.enabled()); // [N, C], [N, L, W]
+    boolean[] mask = text.mask(cfg.enabled()); // [N, L]
     try (StageSteps steps = stages.prior().steps(rows.textEmbeds(), rows.lastHiddenState(), mask)) {
       LoopSpec spec = LoopSpec.of(Stage.PRIOR, prior.scheduler(), batch, c);
       return priorLoop.run(
@@ -191,7 +221,7 @@ public final class UnclipPipeline {
 
   /** decoder → super-res; the images [B, 3, H, W] in [0, 1] with what made them. */
   private PipelineResult decodeEmbeddings(
-      PromptEncoding text,
+      ImagePrompts text,
       FloatTensor imageEmbeds,
       ResolvedStage decoder,
       RequestContext request,
@@ -212,19 +242,19 @@ public final class UnclipPipeline {
   }
 
   private FloatTensor runDecoder(
-      PromptEncoding text, FloatTensor imageEmbeds, ResolvedStage decoder, RequestContext request) {
+      ImagePrompts text, FloatTensor imageEmbeds, ResolvedStage decoder, RequestContext request) {
     int batch = imageEmbeds.rows();
     int c = imageEmbeds.rowSize();
     int s = pack.stage(ModelPack.DECODER).imageSize();
     ClassifierFreeGuidance cfg = decoder.guidance();
-    TextEncoding rows = text.rows(batch, cfg.enabled());
+    TextEncoding rows = text.rows(cfg.enabled());
     FloatTensor nullEmbeds = FloatTensor.of(nullImageEmbedding.clone(), 1, c).broadcastRows(batch);
     Decoder.Conditioning cond =
         new Decoder.Conditioning(
             cfg.stack(nullEmbeds, imageEmbeds),
             rows.textEmbeds(),
             rows.lastHiddenState(),
-            text.mask(batch, cfg.enabled()));
+            text.mask(cfg.enabled()));
     try (StageSteps steps = stages.decoder().steps(s, cond)) {
       LoopSpec spec =
           LoopSpec.of(Stage.DECODER, decoder.scheduler(), batch, 3 * s * s)
