@@ -13,9 +13,10 @@
 # pipeline), the median share of time outside ONNX Runtime with its range, and the time spent in each stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# stdin is the --serve requests': Maven must not read it
-mvn -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath \
-  </dev/null
+# with --serve, stdin carries the requests and stdout the answers: Maven must neither read the one nor write to the
+# other (even -q writes colour codes)
+mvn -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath \
+  </dev/null >&2
 # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
 java ${BENCH_JVM_OPTS:--Xmx3g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   dev.unclipstudio.bench.EngineBenchmark "$@" 2>&1 | grep --line-buffered -E '^(BENCH|READY|RAN) ' || {
