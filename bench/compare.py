@@ -86,10 +86,13 @@ def main():
     batches = [int(b) for b in setting("BENCH_BATCHES", "1 4 8").split()]
     pack = os.path.abspath(setting("UNCLIP_TEST_PACK", os.path.join(ROOT, "models", "tiny")))
     logs = tempfile.mkdtemp(prefix="unclip-compare.")
-    env = dict(os.environ, UNCLIP_BENCH_THREADS=threads, UNCLIP_TEST_PACK=pack,
-               OMP_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)  # torch's and its BLAS's pools: same size
-    print(f"# pack {pack}; {threads} threads each; per case {warmup} untimed run(s) per side, then {rounds} "
-          f"interleaved round(s), medians; logs in {logs}", flush=True)
+    # torch's and its BLAS's pools the size of ONNX Runtime's. OpenMP threads that wait by spinning (this libgomp's
+    # default) made 2-thread PyTorch 20-60x slower whenever another process wanted the cores (1 thread or
+    # OMP_WAIT_POLICY=PASSIVE: not), so they sleep unless the caller says otherwise (docs/benchmarks.md)
+    env = dict(os.environ, UNCLIP_BENCH_THREADS=threads, UNCLIP_TEST_PACK=pack, OMP_NUM_THREADS=threads,
+               OPENBLAS_NUM_THREADS=threads, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY") or "PASSIVE")
+    print(f"# pack {pack}; {threads} threads each (PyTorch OMP_WAIT_POLICY={env['OMP_WAIT_POLICY']}); per case "
+          f"{warmup} untimed run(s) per side, then {rounds} interleaved round(s), medians; logs in {logs}", flush=True)
     sides = [Side("java", [os.path.join(ROOT, "bench", "bench.sh"), "--serve"], env, os.path.join(logs, "java.log")),
              Side("torch", ["/usr/bin/python3", os.path.join(ROOT, "training", "bench_reference.py"), "--pack", pack],
                   env, os.path.join(logs, "torch.log"))]
@@ -123,7 +126,7 @@ def main():
         for (what, batch), runs in results.items():
             print(summary(what, batch, runs[side.name]))
         for line in side.info:
-            if "peak-rss" in line:
+            if "peak-rss-after" in line:
                 print(line)
     print("# Java / PyTorch median wall time (below 1.0: Java is faster)")
     for (what, batch), runs in results.items():
