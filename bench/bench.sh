@@ -7,15 +7,19 @@
 #   UNCLIP_BENCH_THREADS=2 bench/bench.sh           # ONNX Runtime intra-op threads (0 = all cores)
 #   BENCH_JVM_OPTS="-Xms3g -XX:+AlwaysPreTouch" bench/bench.sh   # JVM options (default -Xmx3g)
 #   REFERENCE_CMD="python3 training/reference_pipeline.py ..." bench/bench.sh   # also time the reference command
+#   bench/bench.sh --serve                          # the engine answering requests on stdin (bench/compare.py)
 #
-# Prints "BENCH ..." lines: per pipeline and batch size the mean wall time over 5 runs (after a warm-up of every
+# Prints "BENCH ..." lines: per pipeline and batch size the median wall time of 5 runs (after a warm-up of every
 # pipeline), the median share of time outside ONNX Runtime with its range, and the time spent in each stage.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# with --serve, stdin carries the requests and stdout the answers: Maven must neither read the one nor write to the
+# other (even -q writes colour codes)
+mvn -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath \
+  </dev/null >&2
 # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
 java ${BENCH_JVM_OPTS:--Xmx3g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  dev.unclipstudio.bench.EngineBenchmark 2>&1 | grep '^BENCH' || {
+  dev.unclipstudio.bench.EngineBenchmark "$@" 2>&1 | grep --line-buffered -E '^(BENCH|READY|RAN) ' || {
   echo "benchmark failed; run dev.unclipstudio.bench.EngineBenchmark by hand to see why" >&2
   exit 1
 }

@@ -1,28 +1,23 @@
 #!/usr/bin/env bash
-# The Java engine and the PyTorch reference pipeline side by side, in one run, on the same tiny pack, steps and
-# batch sizes, with the same number of threads; prints both sets of BENCH lines and the Java/PyTorch time ratios.
-#   bench/compare.sh                      # 2 threads each (UNCLIP_BENCH_THREADS to change)
-# Needs training/work/ckpt (the checkpoints of a training run) for the PyTorch side.
+# The Java engine and the PyTorch reference pipeline side by side on the same pack, steps, batch sizes and number of
+# threads, timed turn about (bench/compare.py): per case the same untimed warm-up on both sides, then interleaved
+# rounds, medians; prints both sides' BENCH lines and the Java/PyTorch ratios. Runs from a fresh clone: the PyTorch
+# side rebuilds its modules from the pack's own ONNX files (training/tools/onnx_weights.py), no checkpoints needed.
+#   bench/compare.sh                                    # models/tiny, 2 threads each, 1 warm-up, 5 rounds, 1/4/8 images
+#   UNCLIP_TEST_PACK=DIR UNCLIP_BENCH_THREADS=2 BENCH_WARMUP=1 BENCH_ROUNDS=5 BENCH_BATCHES="1 4 8" bench/compare.sh
+# PyTorch must be on OpenBLAS to be a fair opponent: Debian's python3-torch calls whatever libblas.so.3 is installed,
+# the reference BLAS unless libopenblas0-pthread is there. As root this installs it when missing; otherwise it warns,
+# and the PyTorch side prints the BLAS library it actually loaded either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export UNCLIP_BENCH_THREADS=${UNCLIP_BENCH_THREADS:-2}
-out=$(mktemp -d)
-echo "# Java engine (ONNX Runtime, $UNCLIP_BENCH_THREADS intra-op threads)"
-bench/bench.sh | tee "$out/java"
-echo "# PyTorch reference (training/reference_pipeline.py, $UNCLIP_BENCH_THREADS threads)"
-/usr/bin/python3 training/bench_reference.py | tee "$out/torch"
-echo "# Java / PyTorch wall time (below 1.0: Java is faster)"
-/usr/bin/python3 - "$out/java" "$out/torch" <<'PY'
-import re, sys
-def read(path):
-    rows = {}
-    for line in open(path):
-        m = re.match(r"BENCH (\S+)\s+images=(\d+) total=(\d+) ms", line)
-        if m:
-            rows[(m.group(1), int(m.group(2)))] = float(m.group(3))
-    return rows
-java, torch = read(sys.argv[1]), read(sys.argv[2])
-for key in sorted(java):
-    if key in torch:
-        print("RATIO %-14s images=%d java=%.0f ms torch=%.0f ms java/torch=%.2f" % (key[0], key[1], java[key], torch[key], java[key] / torch[key]))
-PY
+warn() { printf '\n!!!!!!!! WARNING: %s\n\n' "$*" >&2; }
+if ! dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q 'install ok installed'; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "# installing libopenblas0-pthread (PyTorch's BLAS; Debian's reference BLAS is several times slower)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libopenblas0-pthread >/dev/null
+  else
+    warn "libopenblas0-pthread is not installed and this is not root: PyTorch runs on the reference BLAS, its" \
+      "figures are NOT a fair comparison (sudo apt-get install libopenblas0-pthread)"
+  fi
+fi
+exec /usr/bin/python3 bench/compare.py

@@ -1,9 +1,16 @@
-"""Times the PyTorch reference pipelines (reference_pipeline.py) on the tiny pack's checkpoints, the same way
-src/test/java/dev/unclipstudio/bench/EngineBenchmark.java times the Java engine: pack default steps, batch 1, 4 and 8,
-one warm-up per case and the mean of 3 runs (the Java side, which also warms its JIT up on every pipeline first, takes
-the mean of 5). Prints BENCH lines; bench/compare.sh runs both and prints the ratios.
+"""The PyTorch side of bench/compare.sh: the reference pipelines (reference_pipeline.py) on a pack's own weights,
+rebuilt from its ONNX files (tools/onnx_weights.py), so no training run's checkpoints are needed.
 
-Needs the checkpoints of a training run (training/work/ckpt, written by build_pack.sh)."""
+  /usr/bin/python3 training/bench_reference.py [--pack DIR]     # default models/tiny; UNCLIP_BENCH_THREADS threads
+
+It times nothing by itself: it prints "READY torch", then runs one request per line read from standard input
+("text-to-image 4": pipeline and images, with the pack's default steps and guidance, as the Java engine's
+EngineBenchmark --serve does) and answers each with one "RAN" line; bench/compare.py interleaves these runs with the
+Java engine's and takes the medians. Also prints "BENCH" lines: the time to rebuild the models and which BLAS
+library the process loaded (Debian's torch calls whatever libblas.so.3 the alternatives system points at).
+"""
+import argparse
+import ctypes
 import json
 import os
 import resource
@@ -14,15 +21,14 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
 import common  # noqa: E402
+import onnx_weights  # noqa: E402
 import reference_pipeline as ref  # noqa: E402
 
-REPEATS = 3
 
-
-def pack_steps():
-    pack = json.load(open(os.path.join(os.path.dirname(__file__), "..", "models", "tiny", "pack.json")))
-    st = pack["stages"]
+def pack_steps(pack):
+    st = json.load(open(os.path.join(pack, "pack.json")))["stages"]
     return dict(prior_steps=st["prior"]["scheduler"]["respacing"], prior_guidance=st["prior"]["guidance_scale"],
                 decoder_steps=st["decoder"]["scheduler"]["respacing"],
                 decoder_guidance=st["decoder"]["guidance_scale"],
@@ -31,35 +37,64 @@ def pack_steps():
                 inpaint_guidance=st["inpaint_base"]["guidance_scale"])
 
 
-def timed(what, batch, run):
-    run()  # warm-up
-    start = time.perf_counter()
-    for _ in range(REPEATS):
-        run()
-    ms = (time.perf_counter() - start) * 1000 / REPEATS
-    print("BENCH %-14s images=%d total=%.0f ms per-image=%.0f ms images/s=%.2f" % (what, batch, ms, ms / batch,
-                                                                                   batch * 1000 / ms), flush=True)
+def blas():
+    """The BLAS library this process has loaded, as the dynamic linker resolved it, and OpenBLAS's own description
+    of itself when it is OpenBLAS. torch.__config__ says only BLAS_INFO=generic for Debian's build."""
+    torch.nn.functional.linear(torch.ones(64, 64), torch.ones(64, 64))  # a float GEMM: BLAS is loaded by now
+    libs = sorted({os.path.realpath(line.split()[-1]) for line in open("/proc/self/maps")
+                   if "blas" in line.rsplit("/", 1)[-1].lower()})
+    described = []
+    for lib in libs:
+        try:
+            get_config = ctypes.CDLL(lib).openblas_get_config
+            get_config.restype = ctypes.c_char_p
+            described.append(f"{lib} ({get_config().decode()})")
+        except (OSError, AttributeError):
+            described.append(f"{lib} (not OpenBLAS)")
+    info = [f for f in torch.__config__.show().replace(",", "\n").split("\n") if "BLAS_INFO" in f]
+    return "; ".join(described) or "none loaded", (info[0].strip() if info else "BLAS_INFO unknown")
+
+
+def pipelines(m, src, kw):
+    def inpaint(batch):
+        keep = torch.zeros(batch, 1, 16, 16)
+        keep[..., :8] = 1  # the left half, as EngineBenchmark's mask
+        return ref.inpaint(m, np.repeat(src, batch, axis=0), keep, "a blue square", ns=ref.NoiseSource(0), **kw)
+    return {
+        "text-to-image": lambda batch: ref.text_to_image(m, "a large red circle in the top left corner", B=batch,
+                                                         ns=ref.NoiseSource(0), **kw),
+        "variations": lambda batch: ref.variation(m, src, ns=ref.NoiseSource(0), n=batch, **kw),
+        "inpaint": inpaint,
+    }
 
 
 def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--pack", default=common.PACK)
+    pack = ap.parse_args().pack
     torch.set_num_threads(int(os.environ.get("UNCLIP_BENCH_THREADS", "2")))
-    common.setup()
-    kw = pack_steps()
+    torch.manual_seed(0)
     t0 = time.perf_counter()
-    m = ref.Models()
-    print("BENCH open-models %.0f ms" % ((time.perf_counter() - t0) * 1000))
+    m = onnx_weights.PackModels(pack)
+    print("BENCH open-models pack=%s rebuilt from its ONNX files in %.0f ms" % (
+        os.path.basename(os.path.abspath(pack)), (time.perf_counter() - t0) * 1000))
+    lib, info = blas()
+    print(f"BENCH blas {lib}; torch {torch.__version__} {info}")
+    kw = pack_steps(pack)
     with torch.no_grad():
         img, _, _ = ref.text_to_image(m, "a red circle", B=1, ns=ref.NoiseSource(1), **kw)
-        src = ref.to_u8(img)
-        for batch in (1, 4, 8):
-            timed("text-to-image", batch, lambda: ref.text_to_image(
-                m, "a large red circle in the top left corner", B=batch, ns=ref.NoiseSource(0), **kw))
-            timed("variations", batch, lambda: ref.variation(m, src, ns=ref.NoiseSource(0), n=batch, **kw))
-            keep = torch.zeros(batch, 1, 16, 16)
-            keep[..., :8] = 1
-            srcs = np.repeat(src, batch, axis=0)
-            timed("inpaint", batch, lambda: ref.inpaint(m, srcs, keep, "a blue square", ns=ref.NoiseSource(0), **kw))
-    print("BENCH peak-rss-after VmHWM: %d kB" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        runs = pipelines(m, ref.to_u8(img), kw)
+        print("READY torch", flush=True)
+        for line in sys.stdin:
+            if not line.strip():
+                break
+            what, batch = line.split()
+            if what not in runs:
+                raise SystemExit(f"unknown pipeline: {what}")
+            start = time.perf_counter()
+            runs[what](int(batch))
+            print("RAN %s images=%s ms=%.1f" % (what, batch, (time.perf_counter() - start) * 1000), flush=True)
+    print("BENCH peak-rss-after VmHWM: %d kB" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
 
 
 if __name__ == "__main__":

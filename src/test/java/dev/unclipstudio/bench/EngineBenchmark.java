@@ -18,9 +18,14 @@ import java.util.Map;
 
 /**
  * Wall-clock timings of the engine on a pack with its default steps. Prints one line per
- * measurement: what, images, total ms, ms per image, the share of the time spent outside ONNX
- * Runtime, and time per stage. A program, not a test: bench/bench.sh runs it in a JVM of its own,
- * since a build tool's JVM busy beside it skews the first rows.
+ * measurement: what, images, total ms (the median of the runs), ms per image, the share of the time
+ * spent outside ONNX Runtime, and time per stage. A program, not a test: bench/bench.sh runs it in
+ * a JVM of its own, since a build tool's JVM busy beside it skews the first rows.
+ *
+ * <p>With {@code --serve} it times nothing by itself: it answers "READY", then runs one request per
+ * line read from standard input ("text-to-image 4": pipeline and images) and answers each with one
+ * "RAN" line, so that bench/compare.py can interleave its runs with the PyTorch reference's and
+ * give both sides the same warm-up.
  */
 public final class EngineBenchmark {
 
@@ -46,6 +51,11 @@ public final class EngineBenchmark {
               .get(0)
               .image();
       System.out.printf("BENCH peak-rss-before %s%n", peakRss());
+      if (Arrays.asList(args).contains("--serve")) {
+        serve(engine, source);
+        System.out.printf("BENCH peak-rss-after %s%n", peakRss());
+        return;
+      }
       // every pipeline a few times untimed first, so the JIT has compiled the shared code before
       // anything is timed
       // (a studio worker runs warm)
@@ -106,32 +116,68 @@ public final class EngineBenchmark {
     Object run(StepListener listener);
   }
 
+  /** One run: wall time, share outside ONNX Runtime, time per stage. */
+  private record Measured(double ms, double outsidePercent, Map<String, Double> stageMs) {}
+
+  private static Measured measure(Run run) {
+    Map<String, Double> stageMs = new LinkedHashMap<>();
+    long[] last = {System.nanoTime()};
+    long begin = last[0];
+    long ortBefore = OrtTime.nanos();
+    run.run(
+        (StepEvent e) -> {
+          long now = System.nanoTime();
+          stageMs.merge(e.stage().key(), (now - last[0]) / 1e6, Double::sum);
+          last[0] = now;
+        });
+    long wall = System.nanoTime() - begin;
+    return new Measured(
+        wall / 1e6, 100 * (1 - (OrtTime.nanos() - ortBefore) / (double) wall), stageMs);
+  }
+
+  /** The --serve loop: one "pipeline images" request per line, until an empty line or the end. */
+  private static void serve(Engine engine, RgbImage source) throws java.io.IOException {
+    var in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+    System.out.println("READY java");
+    System.out.flush();
+    for (String line = in.readLine(); line != null && !line.isBlank(); line = in.readLine()) {
+      String[] request = line.trim().split("\\s+");
+      int batch = Integer.parseInt(request[1]);
+      Run run = pipelines(engine, source, batch).get(request[0]);
+      if (run == null) {
+        throw new IllegalArgumentException("unknown pipeline: " + request[0]);
+      }
+      Measured m = measure(run);
+      StringBuilder stages = new StringBuilder();
+      m.stageMs().forEach((k, v) -> stages.append(String.format(" %s=%.1fms", k, v)));
+      System.out.printf(
+          "RAN %s images=%d ms=%.1f outside-ort=%.1f%%%s%n",
+          request[0], batch, m.ms(), m.outsidePercent(), stages);
+      System.out.flush();
+    }
+  }
+
   /**
-   * Mean wall time over the runs; the share outside ONNX Runtime as the median of the runs' shares
-   * with their range, since on a shared 2-core machine one descheduled run can double one run's
-   * share.
+   * Median wall time over the runs (one descheduled run moves a mean, not a median); the share
+   * outside ONNX Runtime as the median of the runs' shares with their range, since on a shared
+   * 2-core machine one descheduled run can double one run's share; time per stage as the mean.
    */
   private static void time(String what, int batch, Run run) {
     run.run(null); // warm-up
     Map<String, Double> stageMs = new LinkedHashMap<>();
-    long total = 0;
+    double[] wall = new double[REPEATS];
     double[] outside = new double[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
-      long[] last = {System.nanoTime()};
-      long begin = last[0];
-      long ortBefore = OrtTime.nanos();
-      run.run(
-          (StepEvent e) -> {
-            long now = System.nanoTime();
-            stageMs.merge(e.stage().key(), (now - last[0]) / 1e6 / REPEATS, Double::sum);
-            last[0] = now;
-          });
-      long wall = System.nanoTime() - begin;
-      total += wall;
-      outside[r] = 100 * (1 - (OrtTime.nanos() - ortBefore) / (double) wall);
+      Measured m = measure(run);
+      wall[r] = m.ms();
+      outside[r] = m.outsidePercent();
+      m.stageMs().forEach((k, v) -> stageMs.merge(k, v / REPEATS, Double::sum));
     }
+    Arrays.sort(wall);
     Arrays.sort(outside);
-    double ms = total / 1e6 / REPEATS;
+    double ms = wall[REPEATS / 2];
     StringBuilder stages = new StringBuilder();
     stageMs.forEach((k, v) -> stages.append(String.format(" %s=%.0fms", k, v)));
     System.out.printf(
