@@ -20,7 +20,7 @@ for s in $STAGES; do
   case $s in
     tokenizer|data|clip|prior|decoder|sr|inpaint) $PY train.py "$s" ;;
     guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-24}" ;;
-    export) $PY export.py ;;
+    export) $PY export.py && $PY ../tools/known_words.py ;;  # known_words.txt: the pack's vocabulary for prompt notes
     ortcheck) if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then $PY tools/ort_check.py; else echo "skipped: needs java and the onnxruntime jar in ~/.m2"; fi ;;
     fixtures) $PY make_fixtures.py ;;
     evaluate) $PY evaluate.py --n "${EVAL_N:-300}" --out work/eval.json ;;

@@ -96,19 +96,4 @@ public record FloatTensor(float[] data, long[] shape) {
     }
     return repeatBatch(n);
   }
-
-  /** Channels [from, to) of a [B, C, ...] tensor: [B, C, ...] → [B, to − from, ...]. */
-  public FloatTensor channels(int from, int to) {
-    int b = rows();
-    int c = (int) shape[1];
-    int inner = data.length / (b * c);
-    float[] d = new float[b * (to - from) * inner];
-    for (int r = 0; r < b; r++) {
-      System.arraycopy(
-          data, (r * c + from) * inner, d, r * (to - from) * inner, (to - from) * inner);
-    }
-    long[] s = shape.clone();
-    s[1] = to - from;
-    return new FloatTensor(d, s);
-  }
 }

@@ -117,17 +117,13 @@ class StageStepsTest {
     return ModelPack.readManifest(Fixtures.requireTinyPack()).stage(ModelPack.SUPER_RES_FIRST);
   }
 
-  /**
-   * The low-res channels of the tiny pack's super-res fixture (written for pack format 1, where
-   * they were channels 3–5 of one input): [2, 3, U, U].
-   */
+  /** The low-res input of the tiny pack's super-res fixture: [2, 3, U, U]. */
   private static FloatTensor fixtureLowRes() {
     return FixtureTensor.of(
             Fixtures.readJson(Fixtures.requireTinyFixture("stage_super_res_first.json"))
                 .get("inputs")
-                .get("sample"))
-        .toFloatTensor()
-        .channels(3, 6);
+                .get("low_res"))
+        .toFloatTensor();
   }
 
   /** The super-res output of one plain call on x_t beside {@code lowRes} (two images). */
