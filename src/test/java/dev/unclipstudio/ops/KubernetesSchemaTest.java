@@ -20,6 +20,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +106,7 @@ class KubernetesSchemaTest {
       throws JsonProcessingException {
     List<String> out = new ArrayList<>();
     walk(JSON.treeToValue(node, type), "", out, new IdentityHashMap<>());
+    Collections.sort(out); // getMethods() has no defined order
     return out;
   }
 
