@@ -77,6 +77,10 @@ class StudioBrowserTest {
       waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("variations")));
       String imagePage = d.getCurrentUrl();
       d.findElement(By.xpath("//button[text()='Share in the gallery']")).click();
+      // the image page comes back with the opposite switch once the share is stored
+      waitFor(
+          d,
+          ExpectedConditions.presenceOfElementLocated(By.xpath("//button[text()='Make private']")));
       d.get(base + "gallery");
       assertTrue(
           d.findElements(By.cssSelector(".grid img")).size() >= 1,
