@@ -2,7 +2,6 @@ package dev.unclipstudio.job;
 
 import dev.unclipstudio.pipeline.glide.KeepMask;
 import dev.unclipstudio.pipeline.image.ImageDecoder;
-import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.ImageSize;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.image.RgbImage;
@@ -40,21 +39,29 @@ public record InpaintCommand(
     problems.images("images", images);
     problems.steps("steps", steps);
     problems.guidance("guidanceScale", guidanceScale);
-    if (maskPng != null && keepsEverything(maskPng)) {
-      problems.add("mask", RequestRules.MASK_KEEPS_EVERYTHING);
+    if (maskPng != null) {
+      String problem = maskProblem(maskPng);
+      if (problem != null) {
+        problems.add("mask", problem);
+      }
     }
   }
 
   /**
    * Whether the (already accepted) mask marks nothing to repaint, read by the engine's one rule for
-   * painted masks: such a job would only copy its source.
+   * painted masks: such a job would only copy its source. Decoded under the uploads' gate, so that
+   * many large masks at once stay within the heap; null when the mask is fine.
    */
-  private static boolean keepsEverything(byte[] acceptedPng) {
+  private static String maskProblem(byte[] acceptedPng) {
     try {
-      RgbImage mask = ImageDecoder.decode(acceptedPng, ImageLimits.defaults());
-      return KeepMask.fromPainted(mask, Math.min(mask.width(), 256)).keepsEverything();
+      RgbImage mask = Uploads.decodeAccepted(acceptedPng);
+      return KeepMask.fromPainted(mask, Math.min(mask.width(), 256)).keepsEverything()
+          ? RequestRules.MASK_KEEPS_EVERYTHING
+          : null;
+    } catch (DecodeGate.BusyException e) {
+      return e.getMessage(); // said like any other upload refused while the gate is busy
     } catch (InvalidImageException e) {
-      return false; // our own re-encoded PNG: not reachable
+      return null; // our own re-encoded PNG: not reachable
     }
   }
 

@@ -4,6 +4,7 @@ import dev.unclipstudio.pipeline.image.ImageDecoder;
 import dev.unclipstudio.pipeline.image.ImageLimits;
 import dev.unclipstudio.pipeline.image.InvalidImageException;
 import dev.unclipstudio.pipeline.image.PngCodec;
+import dev.unclipstudio.pipeline.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
@@ -57,8 +58,23 @@ public final class Uploads {
       return GATE.run(() -> PngCodec.encode(ImageDecoder.decode(bytes, LIMITS), Map.of()));
     } catch (DecodeGate.BusyException e) {
       throw new InvalidImageException(e.getMessage());
+    } catch (OutOfMemoryError e) {
+      // The gate bounds the decodes, not the request bodies waiting beside them (a small heap with
+      // many maximum-size JSON uploads at once): this upload's own buffers are what failed, so it
+      // is refused like a busy gate and the memory is free again for the others.
+      throw new InvalidImageException(new DecodeGate.BusyException().getMessage());
     } catch (InvalidImageException e) {
       throw new InvalidImageException(sentence(e.getMessage()));
+    }
+  }
+
+  /** Decodes an upload accepted earlier (our own PNG), under the same gate as its acceptance. */
+  static RgbImage decodeAccepted(byte[] png)
+      throws InvalidImageException, DecodeGate.BusyException {
+    try {
+      return GATE.run(() -> ImageDecoder.decode(png, LIMITS));
+    } catch (OutOfMemoryError e) {
+      throw new DecodeGate.BusyException();
     }
   }
 

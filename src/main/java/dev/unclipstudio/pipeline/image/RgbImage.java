@@ -1,6 +1,14 @@
 package dev.unclipstudio.pipeline.image;
 
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DataBufferByte;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.util.Arrays;
 
 /** An 8-bit RGB image, pixels interleaved row by row ({@code rgb[(y·width + x)·3 + c]}). */
@@ -28,14 +36,23 @@ public record RgbImage(int width, int height, byte[] rgb) {
     return rgb[(y * width + x) * 3 + c] & 0xFF;
   }
 
+  /**
+   * A view of these pixels as a BufferedImage (3-byte sRGB raster over the same array, no copy):
+   * encoding a 4096² upload must not need another 64 MB int raster beside its bytes. Read it only.
+   */
   public BufferedImage toBufferedImage() {
-    BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < height; y++) {
-      for (int x = 0; x < width; x++) {
-        out.setRGB(x, y, (get(x, y, 0) << 16) | (get(x, y, 1) << 8) | get(x, y, 2));
-      }
-    }
-    return out;
+    DataBufferByte buffer = new DataBufferByte(rgb, rgb.length);
+    WritableRaster raster =
+        Raster.createInterleavedRaster(
+            buffer, width, height, width * 3, 3, new int[] {0, 1, 2}, null);
+    ColorModel model =
+        new ComponentColorModel(
+            ColorSpace.getInstance(ColorSpace.CS_sRGB),
+            false,
+            false,
+            Transparency.OPAQUE,
+            DataBuffer.TYPE_BYTE);
+    return new BufferedImage(model, raster, false, null);
   }
 
   /** Drops alpha (composited over white so transparent uploads do not turn black). */
