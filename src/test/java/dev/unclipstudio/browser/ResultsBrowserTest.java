@@ -123,10 +123,12 @@ class ResultsBrowserTest {
 
       new Actions(d).sendKeys(Keys.ESCAPE).perform();
       waitFor(d, ExpectedConditions.invisibilityOf(dialog));
-      assertEquals(
-          "/images/" + ids.get(1),
-          js(d, "return document.activeElement.getAttribute('href');"),
-          "the keyboard is back on the thumbnail last shown");
+      // the dialog hides first, then the script moves the focus: wait for it, not for a moment
+      String lastShown = "/images/" + ids.get(1);
+      waitFor(
+          d,
+          driver ->
+              lastShown.equals(js(driver, "return document.activeElement.getAttribute('href');")));
     }
   }
 
