@@ -12,6 +12,22 @@
   const source = new EventSource('/jobs/' + id + '/events');
   let lastStage = null;
   let announced = null;
+  let stageLine = null; // the stage part of the detail line of the last event, while running
+  let etaDeadline = null; // when the last event's estimate says the job ends (this page's clock)
+
+  // The time left in the server's words (JobView.eta, JobDetails.spoken), counted down between events: a step of a
+  // real model's super-resolution takes most of a minute, and the estimate only ever moves the end closer.
+  function etaText() {
+    const left = Math.round((etaDeadline - Date.now()) / 1000);
+    if (left < 1) return 'finishing';
+    return 'about ' + (left < 60 ? left + ' s' : Math.floor(left / 60) + ' min ' + (left % 60) + ' s') + ' left';
+  }
+  function showRunning() {
+    detail.textContent = stageLine + (etaDeadline !== null ? ' · ' + etaText() : '');
+  }
+  const ticker = window.setInterval(function () {
+    if (stageLine !== null && etaDeadline !== null) showRunning();
+  }, 1000);
 
   // A polite live region hears of the status and the stage, not of every step: a screen reader would otherwise
   // read progress out several times a second.
@@ -31,12 +47,14 @@
     announce(job);
     bar.value = job.percent;
     bar.textContent = job.percent + '%';
+    stageLine = null;
     if (job.status === 'QUEUED') {
       detail.textContent = 'Waiting in the queue: position ' + job.queuePosition + '.'
         + (job.queueNote ? ' ' + job.queueNote : '');
     } else if (job.stage) {
-      detail.textContent = job.stageLabel + ', step ' + job.step + ' of ' + job.stageSteps + ' · ' + job.percent + '%'
-        + (job.eta ? ' · ' + job.eta : '');
+      stageLine = job.stageLabel + ', step ' + job.step + ' of ' + job.stageSteps + ' · ' + job.percent + '%';
+      etaDeadline = job.etaSeconds === null ? null : Date.now() + job.etaSeconds * 1000;
+      showRunning();
     }
     if (job.status === 'RUNNING' && (job.step !== null || job.stage !== lastStage)) {
       preview.hidden = false;
@@ -44,6 +62,7 @@
       lastStage = job.stage;
     }
     if (!job.active) {
+      window.clearInterval(ticker);
       source.close();
       window.location.reload();
     }

@@ -32,7 +32,7 @@ public class GalleryResource {
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance gallery(
-        List<ImageCard> images, String q, Long nextBefore, boolean mine);
+        List<ImageCard> images, String q, Long nextBefore, boolean mine, boolean olderPage);
 
     static native TemplateInstance image(ImageDetails image);
   }
@@ -57,7 +57,8 @@ public class GalleryResource {
       @QueryParam("before") Long before,
       @QueryParam("mine") boolean mine) {
     Gallery.Page page = gallery.page(new Gallery.Query(mine ? user().id() : null, q, before));
-    return Templates.gallery(page.images(), q == null ? "" : q, page.nextBefore(), mine);
+    return Templates.gallery(
+        page.images(), q == null ? "" : q, page.nextBefore(), mine, before != null);
   }
 
   @GET

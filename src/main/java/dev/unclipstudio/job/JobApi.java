@@ -24,8 +24,10 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -137,12 +139,23 @@ public class JobApi {
   @APIResponse(
       responseCode = "202",
       description = QUEUED,
-      content = @Content(schema = @Schema(implementation = JobView.class)))
+      content =
+          @Content(
+              schema = @Schema(implementation = JobView.class),
+              examples = @ExampleObject(name = "queued", value = ApiExamples.QUEUED_JOB)))
   @APIResponse(responseCode = "400", description = INVALID)
   @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response submit(
-      TextToImage request,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      examples =
+                          @ExampleObject(
+                              name = "text-to-image",
+                              value = ApiExamples.TEXT_TO_IMAGE)))
+          TextToImage request,
       @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null) {
       return error(400, "Send a JSON body with at least a prompt.", Map.of());
@@ -157,13 +170,22 @@ public class JobApi {
   @APIResponse(
       responseCode = "202",
       description = QUEUED,
-      content = @Content(schema = @Schema(implementation = JobView.class)))
+      content =
+          @Content(
+              schema = @Schema(implementation = JobView.class),
+              examples = @ExampleObject(name = "queued", value = ApiExamples.QUEUED_JOB)))
   @APIResponse(responseCode = "400", description = INVALID)
   @APIResponse(responseCode = "404", description = NO_IMAGE)
   @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response variations(
-      Variation request,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      examples =
+                          @ExampleObject(name = "variations", value = ApiExamples.VARIATION)))
+          Variation request,
       @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null || request.sourceImageId() == null) {
       return error(
@@ -181,13 +203,24 @@ public class JobApi {
   @APIResponse(
       responseCode = "202",
       description = QUEUED,
-      content = @Content(schema = @Schema(implementation = JobView.class)))
+      content =
+          @Content(
+              schema = @Schema(implementation = JobView.class),
+              examples = @ExampleObject(name = "queued", value = ApiExamples.QUEUED_JOB)))
   @APIResponse(responseCode = "400", description = INVALID)
   @APIResponse(responseCode = "404", description = NO_IMAGE)
   @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response interpolation(
-      Interpolation request,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      examples =
+                          @ExampleObject(
+                              name = "interpolation",
+                              value = ApiExamples.INTERPOLATION)))
+          Interpolation request,
       @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null) {
       return error(
@@ -210,13 +243,21 @@ public class JobApi {
   @APIResponse(
       responseCode = "202",
       description = QUEUED,
-      content = @Content(schema = @Schema(implementation = JobView.class)))
+      content =
+          @Content(
+              schema = @Schema(implementation = JobView.class),
+              examples = @ExampleObject(name = "queued", value = ApiExamples.QUEUED_JOB)))
   @APIResponse(responseCode = "400", description = INVALID)
   @APIResponse(responseCode = "404", description = NO_IMAGE)
   @APIResponse(responseCode = "422", description = KEY_REUSED)
   @APIResponse(responseCode = "429", description = OVER_LIMIT)
   public Response inpaint(
-      Inpaint request,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      examples = @ExampleObject(name = "inpaint", value = ApiExamples.INPAINT)))
+          Inpaint request,
       @HeaderParam(IdempotencyKey.HEADER) @Parameter(description = KEY) String keyHeader) {
     if (request == null) {
       return error(400, "Send a JSON body with a mask, a prompt and a source.", Map.of());

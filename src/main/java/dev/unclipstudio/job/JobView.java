@@ -21,6 +21,7 @@ public record JobView(
     Integer stageSteps,
     long queuePosition,
     String eta,
+    Long etaSeconds,
     String error,
     OffsetDateTime createdAt,
     boolean cancelRequested,
@@ -42,6 +43,7 @@ public record JobView(
   }
 
   private static JobView of(Job job, List<Long> images) {
+    OffsetDateTime now = OffsetDateTime.now();
     return new JobView(
         job.id,
         job.kind,
@@ -53,7 +55,8 @@ public record JobView(
         job.step,
         job.stageSteps,
         job.queuePosition(),
-        eta(job, OffsetDateTime.now()),
+        eta(job, now),
+        secondsLeft(job, now),
         job.error,
         job.createdAt,
         job.cancelRequested,
@@ -92,6 +95,7 @@ public record JobView(
         stageSteps,
         queuePosition,
         eta,
+        etaSeconds,
         error,
         createdAt,
         cancelRequested,
@@ -129,13 +133,24 @@ public record JobView(
    * unknown.
    */
   static String eta(Job job, OffsetDateTime now) {
-    if (job.status != JobStatus.RUNNING || job.etaAt == null) {
+    Long remaining = secondsLeft(job, now);
+    if (remaining == null) {
       return null;
     }
-    long remaining = Math.round(Duration.between(now, job.etaAt).toMillis() / 1000.0);
     if (remaining < 1) {
       return "finishing";
     }
     return "about " + JobDetails.spoken(remaining) + " left";
+  }
+
+  /**
+   * The seconds in {@link #eta}, for the job page to count down between progress events (a step of
+   * a real model's super-resolution takes most of a minute); null while unknown.
+   */
+  private static Long secondsLeft(Job job, OffsetDateTime now) {
+    if (job.status != JobStatus.RUNNING || job.etaAt == null) {
+      return null;
+    }
+    return Math.max(0, Math.round(Duration.between(now, job.etaAt).toMillis() / 1000.0));
   }
 }

@@ -1,5 +1,6 @@
 package dev.unclipstudio.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import jakarta.ws.rs.core.Application;
 import java.util.Arrays;
@@ -85,6 +86,37 @@ public class ApiDocs extends Application {
             "413", "The body is larger than the studio accepts.",
             "415", "The body is not sent as application/json.");
 
+    /**
+     * A typical {@code detail} (and {@code fields}) per error code, for the examples: written as
+     * the studio words its answers, turned into JSON by the same {@link Problem} record.
+     */
+    private static final Map<String, Problem> EXAMPLES =
+        Map.of(
+            "400",
+            Problem.of(
+                400,
+                "Field \"seed\" has the wrong type or value.",
+                Map.of("seed", "Field \"seed\" has the wrong type or value.")),
+            "401",
+            Problem.of(401, "Send a valid API token: Authorization: Bearer <token>.", Map.of()),
+            "404",
+            Problem.of(404, "No job of yours with this id.", Map.of()),
+            "413",
+            Problem.of(413, "The request is too large.", Map.of()),
+            "415",
+            Problem.of(415, "Send this request as application/json.", Map.of()),
+            "429",
+            Problem.of(
+                429,
+                "You already have 10 jobs queued or running, the most allowed. Wait for one to finish or"
+                    + " cancel one.",
+                Map.of()),
+            "503",
+            Problem.of(
+                503, "The studio's database cannot be reached. Try again in a moment.", Map.of()));
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Override
     public void filterOpenAPI(OpenAPI api) {
       List<String> pages =
@@ -165,12 +197,14 @@ public class ApiDocs extends Application {
     /** A 4xx or 5xx answer is a problem document. */
     private static void problemBody(String code, APIResponse response) {
       if (code.startsWith("4") || code.startsWith("5")) {
-        response.content(
-            OASFactory.createContent()
-                .addMediaType(
-                    Problem.MEDIA_TYPE,
-                    OASFactory.createMediaType()
-                        .schema(OASFactory.createSchema().ref("#/components/schemas/" + PROBLEM))));
+        MediaType problem =
+            OASFactory.createMediaType()
+                .schema(OASFactory.createSchema().ref("#/components/schemas/" + PROBLEM));
+        Problem example = EXAMPLES.get(code);
+        if (example != null) {
+          problem.example(JSON.convertValue(example, Map.class));
+        }
+        response.content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, problem));
       }
     }
   }

@@ -14,6 +14,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -93,6 +95,44 @@ class FeedbackBrowserTest {
               + " administrator resumes them.",
           detail.getText());
     }
+  }
+
+  @Test
+  void theTimeLeftCountsDownBetweenProgressEvents() {
+    CurrentUser user = data.user("watcher");
+    long job = data.textJob(user, "a blue square");
+    // a job in a long step: its worker (none here) would send the next event only when the step
+    // ends
+    sql.execute(
+        "UPDATE job SET status = 'RUNNING', lease_owner = 'elsewhere', lease_token = gen_random_uuid(),"
+            + " lease_expires_at = now() + interval '1 hour', started_at = now(), stage = 'super_res',"
+            + " step = 1, stage_steps = 7, progress = 0.8, eta_at = now() + interval '125 seconds'"
+            + " WHERE id = "
+            + job);
+    try (Browser browser = Browser.start()) {
+      WebDriver d = browser.driver;
+      signIn(d, user);
+      d.get(base + "jobs/" + job);
+      waitFor(
+          d,
+          ExpectedConditions.textToBePresentInElementLocated(
+              By.id("job-detail"), "Upscaling, step 1 of 7 · 80% · about 2 min"));
+      WebElement detail = d.findElement(By.id("job-detail"));
+      waitFor(d, ignored -> secondsLeft(detail.getText()) <= 122);
+      int later = secondsLeft(detail.getText());
+      assertTrue(later >= 100, "counted down from the estimate, not to zero: " + detail.getText());
+      assertEquals(1L, sql.count("job WHERE status = 'RUNNING' AND step = 1"), "no event came");
+    }
+  }
+
+  /** The seconds in "… · about 2 min 3 s left". */
+  private static int secondsLeft(String detail) {
+    Matcher m = Pattern.compile("about (?:(\\d+) min )?(\\d+) s left").matcher(detail);
+    if (!m.find()) {
+      return Integer.MAX_VALUE;
+    }
+    return (m.group(1) == null ? 0 : Integer.parseInt(m.group(1)) * 60)
+        + Integer.parseInt(m.group(2));
   }
 
   private static <T> T waitFor(WebDriver d, ExpectedCondition<T> condition) {

@@ -104,14 +104,33 @@ class GalleryTest {
   }
 
   @Test
-  void searchWithNoMatchShowsNoImages() {
+  void searchWithNoMatchSaysSoAndHowToSearch() {
     finishedImage("a red circle");
     String html =
         WebClient.signedIn(user.username(), "password-" + user.username())
             .get("/gallery?q=zebra")
             .asString();
     assertEquals(List.of(), shown(html));
-    assertTrue(html.contains("No images here yet"));
+    assertTrue(html.contains("No images match “zebra”."), html);
+    assertTrue(html.contains("in any order"));
+    assertTrue(html.contains("href=\"/gallery\">Clear the search"));
+    assertFalse(html.contains("No shared images yet"));
+  }
+
+  @Test
+  void anEmptyPageSaysWhyItIsEmpty() {
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    assertTrue(browser.get("/gallery?mine=true").asString().contains("You have no images yet."));
+    long only = finishedImage("a lonely circle");
+    assertTrue(
+        browser.get("/gallery?before=" + only).asString().contains("No older images."),
+        "a page past the last image");
+    assertTrue(
+        browser
+            .get("/gallery?mine=true&q=zebra")
+            .asString()
+            .contains("href=\"/gallery?mine=true\">Clear the search"),
+        "clearing a search of my images stays in my images");
   }
 
   private static List<Long> shown(String html) {
@@ -130,7 +149,8 @@ class GalleryTest {
         WebClient.signedIn(user.username(), "password-" + user.username())
             .get("/gallery?q=%25")
             .asString();
-    assertTrue(html.contains("No images here yet"));
+    assertEquals(List.of(), shown(html));
+    assertTrue(html.contains("No images match “%”."));
   }
 
   @Test

@@ -24,6 +24,7 @@ class JobViewTest {
         0,
         null,
         null,
+        null,
         OffsetDateTime.now(),
         false,
         List.of(),

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,6 +26,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class ApiDocsTest {
+
+  @Inject TestData data;
+  @Inject ApiTokens tokens;
 
   private static final String PROBLEM_REF = "#/components/schemas/Problem";
 
@@ -89,6 +97,75 @@ class ApiDocsTest {
     Map<String, Object> problem = doc.getMap("components.schemas.Problem.properties");
     assertTrue(problem.keySet().containsAll(List.of("title", "status", "detail", "fields")));
     assertEquals("bearer", doc.getString("components.securitySchemes.token.scheme"));
+  }
+
+  @Test
+  void theDocumentedExamplesAreWhatTheApiAcceptsAndAnswers() {
+    JsonPath doc = document();
+    String token = tokens.create(data.user("reader").id(), "docs");
+    String body = json(doc.get(example("/api/v1/jobs", "requestBody", "text-to-image")));
+    Response queued =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body(body)
+            .post("/api/v1/jobs");
+    assertEquals(202, queued.statusCode(), queued.asString());
+    Map<String, Object> documented =
+        doc.getMap(
+            "paths.'/api/v1/jobs'.post.responses.'202'.content.'application/json'.examples.queued.value");
+    assertEquals(
+        documented.keySet().stream().sorted().toList(),
+        queued.jsonPath().getMap("").keySet().stream().sorted().toList(),
+        "the 202 example has the answer's fields");
+    assertEquals(
+        keys(documented.get("details")),
+        keys(queued.jsonPath().getMap("details")),
+        "and the same details");
+    assertEquals(
+        keys(((Map<?, ?>) documented.get("details")).get("params")),
+        keys(queued.jsonPath().getMap("details.params")));
+    for (String path : List.of("/api/v1/jobs/variations", "/api/v1/jobs/interpolations")) {
+      String name = path.endsWith("variations") ? "variations" : "interpolation";
+      Response r =
+          given()
+              .header("Authorization", "Bearer " + token)
+              .contentType("application/json")
+              .body(json(doc.get(example(path, "requestBody", name))))
+              .post(path);
+      assertEquals(
+          404, r.statusCode(), path + ": valid fields, only the example's image is missing");
+    }
+
+    Response wrongType =
+        given()
+            .header("Authorization", "Bearer " + token)
+            .contentType("application/json")
+            .body("{\"prompt\": \"a red circle\", \"seed\": \"soon\"}")
+            .post("/api/v1/jobs");
+    assertEquals(400, wrongType.statusCode());
+    Map<String, Object> problem =
+        doc.getMap(
+            "paths.'/api/v1/jobs'.post.responses.'400'.content.'application/problem+json'.example");
+    assertEquals(wrongType.jsonPath().getMap(""), problem, "the 400 example is a real answer");
+  }
+
+  private static List<String> keys(Object map) {
+    return ((Map<?, ?>) map).keySet().stream().map(String::valueOf).sorted().toList();
+  }
+
+  /** The path to a named example of a POST's request body. */
+  private static String example(String path, String part, String name) {
+    return "paths.'%s'.post.%s.content.'application/json'.examples.'%s'.value"
+        .formatted(path, part, name);
+  }
+
+  private static String json(Object value) {
+    try {
+      return new ObjectMapper().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
