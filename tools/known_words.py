@@ -23,7 +23,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training"))
 import world  # noqa: E402
 
-OUT = ROOT / "models/tiny/known_words.txt"
+import os  # noqa: E402
+
+# the pack being built (training/common.py's PACK_DIR), models/tiny by default
+OUT = Path(os.environ.get("PACK_DIR", ROOT / "models/tiny")) / "known_words.txt"
 CAPTIONS = 50_000  # every template and synonym shows up thousands of times over
 WORD = re.compile(r"[^\W\d_]+")  # letters only, like the studio's \p{L}+
 

@@ -17,8 +17,14 @@ def read_runs():
     logs = os.environ.get("BUILD_LOG") or max(glob.glob(os.path.join(WORK, "*.log")), key=os.path.getmtime)
     runs = []
     for log in logs.split(":"):
-        run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}}
+        run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None}
         for line in open(log, errors="replace"):
+            m = re.search(r"^=== device (.+)$", line)  # device_train.sh: trained on a GPU
+            if m:
+                run["device"] = m.group(1).strip()
+            m = re.search(r"^=== settings (.+)$", line)
+            if m:
+                run["settings"] = m.group(1).strip()
             m = re.search(r"(\w+): done (\d+) steps in (\d+)s", line)
             if m:
                 run["steps"][m.group(1)] = (int(m.group(2)), int(m.group(3)))
@@ -122,13 +128,22 @@ def main():
       f"{m.tok.vocab_size - 514} merges, vocabulary {m.tok.vocab_size} = 256 bytes + 256 bytes`</w>` + merges + "
       f"SOT {m.tok.sot} + EOT {m.tok.eot}), context {CFG['L']}, pad 0, mask SOT..EOT. The inpainting model uses the same tokenizer.\n")
     w("## Training\n")
-    w("Debian `python3-torch` 1.13 on CPU, `torch.set_num_threads(2)`, AdamW, constant LR after 100 warm-up steps, "
+    gpu = runs[0]["device"] if runs else None
+    if gpu:
+        w(f"Trained on **{gpu}** by `training/device_train.sh` ({runs[0]['settings']}); export, ONNX Runtime check, "
+          "fixtures and evaluation on the CPU by `training/from_device.sh DIR`, DIR holding the files the device "
+          "brought back. The recipe is the CPU one below; the CPU route (`training/build_pack.sh`) stays reproducible.\n")
+    w(("AdamW" if gpu else "Debian `python3-torch` 1.13 on CPU, `torch.set_num_threads(2)`, AdamW") + ", constant LR after 100 warm-up steps, "
       "EMA (0.999) of the diffusion models, fixed seeds. Losses: CLIP symmetric InfoNCE; prior MSE on x0 (10 % empty "
       "prompts); decoder ε-MSE + VLB term for the learned variance (improved-DDPM hybrid), 10 % null image embedding "
       "and 30 % empty prompts; super-res ε-MSE with Gaussian noise (σ ≤ 0.04) on the low-res conditioning; inpainting "
       "hybrid loss with object-box (70 %), random-rectangle (25 %) and full (5 %) masks, 20 % empty prompts.\n")
     w("| stage | batch | steps reached | cap | wall time |\n|---|---|---|---|---|")
     batches = {"clip": 128, "prior": 256, "decoder": 64, "sr": "16 (whole 64×64 images)", "inpaint": 32}
+    if gpu:
+        m = re.search(r"batches clip (\d+) prior (\d+) decoder (\d+) sr (\d+) inpaint (\d+)", runs[0]["settings"] or "")
+        if m:
+            batches = dict(zip(("clip", "prior", "decoder", "sr", "inpaint"), m.groups()))
     for k in ("clip", "prior", "decoder", "sr", "inpaint"):
         s = steps.get(k)
         caps = [f"{run['caps'][k]:g}" for run in runs if k in run["caps"]]
@@ -136,13 +151,20 @@ def main():
         w(f"| {k} | {batches[k]} | {s[0] if s else '?'} | {cap} | {s[1] / 60:.1f} min |" if s
           else f"| {k} | {batches[k]} | ? | {cap} | ? |")
     tot = sum(build.values())
-    w(f"\nMeasured: one uninterrupted `training/build_pack.sh` run from nothing (tokenizer, data, every model, "
-      f"guidance search, export, ONNX Runtime check, fixtures, evaluation) took **{tot / 60:.0f} min** before this "
-      "card, on this project's 2-vCPU development box" + (f" {os.environ['BUILD_MACHINE_NOTE']}" if os.environ.get("BUILD_MACHINE_NOTE") else "") + ". "
-      + ", ".join(f"{k} {v / 60:.1f}" for k, v in build.items()) + " (minutes). "
-      + "".join(f"Then {continuation(run)}. " for run in runs[1:])
-      + "Every training stage stopped at its time cap (the first run's caps are the defaults in `training/README.md`), so the models are "
-      "still undertrained; more steps (`*_STEPS` with `*_MINUTES=0`, or `DEVICE=cuda`) improve them.\n")
+    if gpu:
+        rest = runs[1]["build"] if len(runs) > 1 else {}
+        w(f"\nMeasured: on the device, tokenizer, data and the five models took **{tot / 60:.0f} min** ("
+          + ", ".join(f"{k} {v / 60:.1f}" for k, v in build.items()) + "); here, on the 2-vCPU development box, "
+          f"the rest took {sum(rest.values()) / 60:.0f} min (" + ", ".join(f"{k} {v / 60:.1f}" for k, v in rest.items())
+          + "). Each model trained until its time cap.\n")
+    else:
+        w(f"\nMeasured: one uninterrupted `training/build_pack.sh` run from nothing (tokenizer, data, every model, "
+          f"guidance search, export, ONNX Runtime check, fixtures, evaluation) took **{tot / 60:.0f} min** before this "
+          "card, on this project's 2-vCPU development box" + (f" {os.environ['BUILD_MACHINE_NOTE']}" if os.environ.get("BUILD_MACHINE_NOTE") else "") + ". "
+          + ", ".join(f"{k} {v / 60:.1f}" for k, v in build.items()) + " (minutes). "
+          + "".join(f"Then {continuation(run)}. " for run in runs[1:])
+          + "Every training stage stopped at its time cap (the first run's caps are the defaults in `training/README.md`), so the models are "
+          "still undertrained; more steps (`*_STEPS` with `*_MINUTES=0`, or `DEVICE=cuda`) improve them.\n")
     if ev:
         w("## Evaluation\n")
         w("`training/evaluate.py` scores generated images against the renderer's ground truth (background = median border "

@@ -90,7 +90,9 @@ class Trainer:
 
     def save(self, step, seconds, hist, extra):
         src = self.ema if self.ema is not None else self.modules
-        d = {"state": {k: m.state_dict() for k, m in src.items()}, "steps": step, "seconds": seconds,
+        # CPU tensors: a checkpoint trained on a GPU (device_train.sh) loads as it is on the CPU-only build machine
+        d = {"state": {k: {n: t.detach().cpu() for n, t in m.state_dict().items()} for k, m in src.items()},
+             "steps": step, "seconds": seconds,
              "loss_first": hist[0] if hist else None, "loss_last": np.mean(hist[-100:], axis=0).tolist() if hist else None,
              "cfg": CFG}
         if extra:

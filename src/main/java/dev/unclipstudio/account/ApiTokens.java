@@ -91,27 +91,45 @@ public class ApiTokens {
         "UPDATE api_token SET revoked_at = now() WHERE user_id = ? AND revoked_at IS NULL", userId);
   }
 
-  /** The enabled user of a live token. */
+  /**
+   * The enabled user of a live token; notes its use at most once per {@link
+   * SessionStore#TOUCH_EVERY}, so that API calls stay reads.
+   */
   public Optional<CurrentUser> resolve(String token) {
-    String sql =
+    String read =
         """
-        UPDATE api_token t SET last_used_at = now()
-        FROM app_user u
-        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.id = t.user_id AND u.enabled
-        RETURNING u.id, u.username, u.role
-        """;
+        SELECT u.id, u.username, u.role,
+               t.last_used_at IS NULL OR t.last_used_at < now() - interval '%1$d seconds'
+        FROM api_token t JOIN app_user u ON u.id = t.user_id
+        WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.enabled
+        """
+            .formatted(SessionStore.TOUCH_EVERY.toSeconds());
+    String hash = SessionStore.hash(token);
+    CurrentUser user;
+    boolean stale;
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, SessionStore.hash(token));
+        PreparedStatement ps = c.prepareStatement(read)) {
+      ps.setString(1, hash);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next()
-            ? Optional.of(
-                new CurrentUser(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3))))
-            : Optional.empty();
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        user = new CurrentUser(rs.getLong(1), rs.getString(2), Role.valueOf(rs.getString(3)));
+        stale = rs.getBoolean(4);
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Could not check an API token", e);
     }
+    if (stale) {
+      execute(
+          """
+          UPDATE api_token SET last_used_at = now()
+          WHERE token_hash = ? AND (last_used_at IS NULL OR last_used_at < now() - interval '%d seconds')
+          """
+              .formatted(SessionStore.TOUCH_EVERY.toSeconds()),
+          hash);
+    }
+    return Optional.of(user);
   }
 
   private int execute(String sql, Object... args) {

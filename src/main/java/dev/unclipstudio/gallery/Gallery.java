@@ -34,12 +34,22 @@ public class Gallery {
   }
 
   /**
-   * Newest first, also when searching, so that the cursor stays the id alone. A search first takes
-   * all its matches from the GIN index and then keeps the newest page of them: its cost follows the
-   * number of matches (nothing for no match). Left to choose, PostgreSQL walks the id index testing
-   * every row whenever it guesses a word is common enough, and for a word it has no statistics on
-   * it guesses so at any gallery size, which read every image for a query with no match. Ranking by
-   * ts_rank instead of age would score and sort every match on every page and page on a float.
+   * How many of a listing's newest images a search tests one by one before it asks the GIN index:
+   * enough that a word in more than about one image in a hundred fills its page here.
+   */
+  static final int RECENT_WINDOW = 2_000;
+
+  /**
+   * Newest first, also when searching, so that the cursor stays the id alone. A search runs in two
+   * steps, each bounded: first the listing's newest {@link #RECENT_WINDOW} images are tested — a
+   * common word ("circle" in a third of 100,000 images) fills its page there, where taking every
+   * match from the index would sort tens of thousands of them on every page; when they hold fewer
+   * matches than a page, the word is rare, and the matches come from the GIN index, whose cost
+   * follows their number (nothing for no match). Left to choose, PostgreSQL walks the id index
+   * testing every row whenever it guesses a word is common enough — and for a word it has no
+   * statistics on it guesses so at any gallery size, which read every image for a query with no
+   * match. Ranking by ts_rank instead of age would score and sort every match on every page and
+   * page on a float.
    */
   private static List<ImageCard> find(Query query, int limit) {
     StringBuilder where =
@@ -52,20 +62,41 @@ public class Gallery {
       where.append(" AND id < :before");
       params.put("before", query.before());
     }
-    String sql =
-        "SELECT id, prompt, visibility FROM image WHERE "
-            + where
-            + " ORDER BY id DESC LIMIT :limit";
-    if (query.q() != null && !query.q().isBlank()) {
-      // every word, stemmed, in any order; "quoted phrases", or and -word as in a web search box
-      where.append(" AND prompt_search @@ websearch_to_tsquery('english', :q)");
-      params.put("q", query.q().strip());
-      sql =
-          "WITH matches AS MATERIALIZED (SELECT id, prompt, visibility FROM image WHERE "
-              + where
-              + ") SELECT id, prompt, visibility FROM matches ORDER BY id DESC LIMIT :limit";
-    }
     params.put("limit", limit);
+    if (query.q() == null || query.q().isBlank()) {
+      return cards(
+          "SELECT id, prompt, visibility FROM image WHERE "
+              + where
+              + " ORDER BY id DESC LIMIT :limit",
+          params);
+    }
+    // every word, stemmed, in any order; "quoted phrases", or and -word as in a web search box
+    String matches = " AND prompt_search @@ websearch_to_tsquery('english', :q)";
+    params.put("q", query.q().strip());
+    params.put("window", RECENT_WINDOW);
+    List<ImageCard> recent =
+        cards(
+            "WITH recent AS MATERIALIZED (SELECT id, prompt, visibility, prompt_search FROM image"
+                + " WHERE "
+                + where
+                + " ORDER BY id DESC LIMIT :window)"
+                + " SELECT id, prompt, visibility FROM recent WHERE true"
+                + matches
+                + " ORDER BY id DESC LIMIT :limit",
+            params);
+    if (recent.size() == limit) {
+      return recent; // the newest matches of all: no older image can come before them
+    }
+    params.remove("window");
+    return cards(
+        "WITH matches AS MATERIALIZED (SELECT id, prompt, visibility FROM image WHERE "
+            + where
+            + matches
+            + ") SELECT id, prompt, visibility FROM matches ORDER BY id DESC LIMIT :limit",
+        params);
+  }
+
+  private static List<ImageCard> cards(String sql, Map<String, Object> params) {
     jakarta.persistence.Query found = Image.getEntityManager().createNativeQuery(sql);
     params.forEach(found::setParameter);
     @SuppressWarnings("unchecked")

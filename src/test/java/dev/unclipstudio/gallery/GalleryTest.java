@@ -20,6 +20,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,6 +102,36 @@ class GalleryTest {
     assertEquals(List.of(circle), shown(browser.get("/gallery?q=circles").asString()));
     assertEquals(List.of(squares, square), shown(browser.get("/gallery?q=square").asString()));
     assertEquals(List.of(squares), shown(browser.get("/gallery?q=Squares+RED").asString()));
+  }
+
+  @Test
+  void searchFindsTheNewestMatchesWhetherAWordIsCommonOrRare() {
+    long old = finishedImage("an old red circle");
+    sql.execute("UPDATE image SET visibility = 'SHARED' WHERE id = " + old);
+    long job = data.textJob(user, "bulk");
+    // more images than the search tests one by one, then common matches that fill a page among them
+    int filler = Gallery.RECENT_WINDOW + 100;
+    sql.execute(
+        ("INSERT INTO image (job_id, owner_id, index_in_job, visibility, seed, width, height, prompt,"
+                + " params) SELECT %d, %d, g, 'SHARED', g, 1, 1,"
+                + " CASE WHEN g > %d THEN 'a green circle ' || g ELSE 'a blue square ' || g END, '{}'"
+                + " FROM generate_series(1, %d) g")
+            .formatted(job, user.id(), filler, filler + 30));
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    List<Long> newestCircles =
+        Arrays.stream(
+                sql.string(
+                        "SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM (SELECT id FROM image"
+                            + " WHERE prompt LIKE 'a green circle%' ORDER BY id DESC LIMIT 24) s")
+                    .split(","))
+            .map(Long::valueOf)
+            .toList();
+    assertEquals(newestCircles, shown(browser.get("/gallery?q=circle").asString()), "common");
+    List<Long> rest =
+        shown(browser.get("/gallery?q=circle&before=" + newestCircles.get(23)).asString());
+    assertEquals(7, rest.size(), "the other 6 green circles and the old red one: " + rest);
+    assertEquals(old, rest.get(6), "found beyond the newest images, by the index");
+    assertEquals(List.of(old), shown(browser.get("/gallery?q=red+circle").asString()), "rare");
   }
 
   @Test
