@@ -41,15 +41,15 @@ public class Gallery {
 
   /**
    * Newest first, also when searching, so that the cursor stays the id alone. A search runs in two
-   * steps, each bounded: first the listing's newest {@link #RECENT_WINDOW} images are tested — a
-   * common word ("circle" in a third of 100,000 images) fills its page there, where taking every
-   * match from the index would sort tens of thousands of them on every page; when they hold fewer
-   * matches than a page, the word is rare, and the matches come from the GIN index, whose cost
-   * follows their number (nothing for no match). Left to choose, PostgreSQL walks the id index
-   * testing every row whenever it guesses a word is common enough — and for a word it has no
-   * statistics on it guesses so at any gallery size, which read every image for a query with no
-   * match. Ranking by ts_rank instead of age would score and sort every match on every page and
-   * page on a float.
+   * steps, each bounded: first the listing's newest {@link #RECENT_WINDOW} images are tested,
+   * newest first — a common word ("circle" in a third of 100,000 images) fills its page after a few
+   * dozen, where taking every match from the index would sort tens of thousands of them on every
+   * page; when they hold fewer matches than a page, the word is rare, and the matches come from the
+   * GIN index, whose cost follows their number (nothing for no match). Left to choose, PostgreSQL
+   * walks the id index testing every row whenever it guesses a word is common enough — and for a
+   * word it has no statistics on it guesses so at any gallery size, which read every image for a
+   * query with no match. Ranking by ts_rank instead of age would score and sort every match on
+   * every page and page on a float.
    */
   private static List<ImageCard> find(Query query, int limit) {
     StringBuilder where =
@@ -76,11 +76,12 @@ public class Gallery {
     params.put("window", RECENT_WINDOW);
     List<ImageCard> recent =
         cards(
-            "WITH recent AS MATERIALIZED (SELECT id, prompt, visibility, prompt_search FROM image"
-                + " WHERE "
+            // a plain subquery, not a CTE: PostgreSQL keeps its id order, so it stops reading at
+            // the page's last match instead of testing and sorting the whole window
+            "SELECT id, prompt, visibility FROM (SELECT id, prompt, visibility, prompt_search"
+                + " FROM image WHERE "
                 + where
-                + " ORDER BY id DESC LIMIT :window)"
-                + " SELECT id, prompt, visibility FROM recent WHERE true"
+                + " ORDER BY id DESC LIMIT :window) recent WHERE true"
                 + matches
                 + " ORDER BY id DESC LIMIT :limit",
             params);
