@@ -158,11 +158,13 @@ public interface StudioConfig {
     boolean lowMemory();
 
     /**
-     * Most jobs one claim takes to run as one engine batch: queued text-to-image jobs of the same
-     * pack with the same prior and decoder settings (1 = one job at a time).
+     * Most images one engine batch runs: a claim takes queued text-to-image jobs of the same pack
+     * with the same prior and decoder settings together while their images fit (a job larger than
+     * this still runs, alone). 1 = one job at a time. In images because a batch's memory grows with
+     * its images: 4 keeps a CPU worker's peak at that of one 4-image job.
      */
     @WithDefault("4")
-    int batchSize();
+    int batchImages();
 
     /** How often an idle worker looks for work when no notification arrives. */
     @WithDefault("2s")

@@ -72,18 +72,20 @@ public class JobQueue {
   }
 
   /**
-   * Leases the next job as {@link #claim(String, Collection)} does and, in the same statement, up
-   * to {@code batchSize − 1} more jobs that can run in one engine batch with it: queued
-   * text-to-image jobs of the same pack with the same prior and decoder settings (prompts and seeds
-   * may differ). Each job gets a lease and token of its own. The first job is the one a single
-   * claim would get; the others are taken user by user in the same fair order, each user's oldest
-   * first. Returns the first job first; empty when nothing is claimable.
+   * Leases the next job as {@link #claim(String, Collection)} does and, in the same statement, more
+   * jobs that can run in one engine batch with it while the images of all of them stay within
+   * {@code batchImages}: queued text-to-image jobs of the same pack with the same prior and decoder
+   * settings (prompts, seeds and image counts may differ). The budget is in images because an
+   * engine batch costs memory by its images, not its jobs; the first job is taken whatever its
+   * size. Each job gets a lease and token of its own. The first job is the one a single claim would
+   * get; the others are taken user by user in the same fair order, each user's oldest first, up to
+   * the first that does not fit. Returns the first job first; empty when nothing is claimable.
    */
-  public List<ClaimedJob> claimBatch(String workerName, Collection<String> packs, int batchSize) {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batch size must be at least 1: " + batchSize);
+  public List<ClaimedJob> claimBatch(String workerName, Collection<String> packs, int batchImages) {
+    if (batchImages < 1) {
+      throw new IllegalArgumentException("a batch holds at least 1 image: " + batchImages);
     }
-    return claim(claimStatement(packs != null, batchSize), workerName, packs);
+    return claim(claimStatement(packs != null, batchImages), workerName, packs);
   }
 
   private List<ClaimedJob> claim(String sql, String workerName, Collection<String> packs) {
@@ -139,11 +141,14 @@ public class JobQueue {
    * the pairs and their order are the same for every worker, and a pair with no job of the worker's
    * packs only costs that user's queued jobs at that priority (capped per user).
    *
-   * <p>With {@code batchSize} above 1, {@code mates} walks the same pairs in the same order and
-   * locks jobs that can share an engine batch with the first ({@link #claimBatch}) until it has
-   * {@code batchSize − 1}; each gets a fresh token of its own.
+   * <p>With {@code batchImages} above 1, {@code mates} walks the same pairs in the same order and
+   * locks up to {@code batchImages − 1} jobs that can share an engine batch with the first ({@link
+   * #claimBatch}), then keeps those whose running total of images still fits beside the first
+   * job's; each gets a fresh token of its own. (The others it locked are free again when the claim
+   * commits.)
    */
-  String claimStatement(boolean byPack, int batchSize) {
+  String claimStatement(boolean byPack, int batchImages) {
+    int batchSize = batchImages; // every job has at least one image
     String byPacks =
         byPack ? "AND pack_name = ANY(?)                                     -- 3: the packs" : "";
     String mates =
@@ -151,31 +156,43 @@ public class JobQueue {
             ? ""
             : """
         , mates AS (
-            -- jobs that sample alike (the engine batches text-to-image only): same pack, kind and settings
-            SELECT m.id, m.owner_id
-            FROM %1$s c
-                 CROSS JOIN next h,
-                 LATERAL (
-                     SELECT id, owner_id, created_at FROM job
-                     WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %2$s
-                           AND id <> h.id AND h.kind = 'TEXT_TO_IMAGE'
-                           -- one opaque condition: PostgreSQL guesses it keeps half the rows, so it reads the queued
-                           -- jobs' index in order and stops early; the separate conditions it guesses at almost no
-                           -- rows, and it would rather fetch and sort all of the user's jobs, finished ones included
-                           AND CASE WHEN kind = h.kind AND pack_name = h.pack_name
-                                     AND params -> 'priorSteps' IS NOT DISTINCT FROM h.params -> 'priorSteps'
-                                     AND params -> 'priorGuidanceScale' IS NOT DISTINCT FROM h.params -> 'priorGuidanceScale'
-                                     AND params -> 'decoderSteps' IS NOT DISTINCT FROM h.params -> 'decoderSteps'
-                                     AND params -> 'decoderGuidanceScale' IS NOT DISTINCT FROM h.params -> 'decoderGuidanceScale'
-                                    THEN TRUE ELSE FALSE END
-                     ORDER BY created_at, id
-                     LIMIT %3$d
-                     FOR UPDATE SKIP LOCKED) m
-            ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id, m.created_at, m.id
-            LIMIT %3$d
+            -- jobs that sample alike (the engine batches text-to-image only): same pack, kind and settings,
+            -- as long as their images fit in the batch beside the first job's
+            SELECT id, owner_id FROM (
+                -- the running total over the few rows taken below, in their order: a window over the join itself
+                -- would make PostgreSQL read every user's candidates before the LIMIT could stop it
+                SELECT id, owner_id, sum(image_count) OVER (ORDER BY p DESC, s ASC NULLS FIRST, hc, hid, mc, mid) AS images
+                FROM (
+                    SELECT m.id, m.owner_id, m.image_count,
+                           c.priority AS p, c.last_served_at AS s, c.created_at AS hc, c.id AS hid,
+                           m.created_at AS mc, m.id AS mid
+                    FROM %1$s c
+                         CROSS JOIN next h,
+                         LATERAL (
+                             SELECT id, owner_id, created_at, image_count FROM job
+                             WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %2$s
+                                   AND id <> h.id AND h.kind = 'TEXT_TO_IMAGE'
+                                   -- one opaque condition: PostgreSQL guesses it keeps half the rows, so it reads the
+                                   -- queued jobs' index in order and stops early; the separate conditions it guesses at
+                                   -- almost no rows, and it would rather fetch and sort all of the user's jobs, finished
+                                   -- ones included
+                                   AND CASE WHEN kind = h.kind AND pack_name = h.pack_name
+                                             AND params -> 'priorSteps' IS NOT DISTINCT FROM h.params -> 'priorSteps'
+                                             AND params -> 'priorGuidanceScale' IS NOT DISTINCT FROM h.params -> 'priorGuidanceScale'
+                                             AND params -> 'decoderSteps' IS NOT DISTINCT FROM h.params -> 'decoderSteps'
+                                             AND params -> 'decoderGuidanceScale' IS NOT DISTINCT FROM h.params -> 'decoderGuidanceScale'
+                                            THEN TRUE ELSE FALSE END
+                             ORDER BY created_at, id
+                             LIMIT %3$d
+                             FOR UPDATE SKIP LOCKED) m
+                    ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id, m.created_at, m.id
+                    LIMIT %3$d
+                ) taken
+            ) candidates
+            WHERE images <= %4$d - (SELECT image_count FROM next)
         )
         """
-                .formatted(CLAIM_ORDER, clock.now(), batchSize - 1);
+                .formatted(CLAIM_ORDER, clock.now(), batchSize - 1, batchImages);
     String picked =
         batchSize == 1 ? "next" : "(SELECT id FROM next UNION ALL SELECT id FROM mates)";
     String servedUsers =
@@ -209,10 +226,10 @@ public class JobQueue {
             -- pairs in claim order (ties between users broken by their oldest job, as one sort of all jobs would);
             -- the nested loop locks in that order and stops at the first job it gets. The lookup re-checks status
             -- and run_after on the row it locks, so a job another claim took meanwhile is skipped, not taken twice
-            SELECT j.id, j.owner_id, j.kind, j.pack_name, j.params
+            SELECT j.id, j.owner_id, j.kind, j.pack_name, j.params, j.image_count
             FROM %4$s c,
                  LATERAL (
-                     SELECT id, owner_id, kind, pack_name, params FROM job
+                     SELECT id, owner_id, kind, pack_name, params, image_count FROM job
                      WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %1$s
                            %3$s
                      ORDER BY created_at, id

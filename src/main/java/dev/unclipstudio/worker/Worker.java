@@ -16,11 +16,11 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * One worker thread on one device: claims a job of a pack it has open (or up to {@code batchSize}
- * jobs that can share one engine batch), runs it on its own engine for that pack (sessions opened
- * once), reports, repeats. A job that fails frees what it held and fails alone; the worker goes on
- * with the next. Losing the database is not the job's fault: its results are stored once the
- * database is back, or the job is left to the reaper, never FAILED.
+ * One worker thread on one device: claims a job of a pack it has open (or jobs that can share one
+ * engine batch, up to {@code batchImages} images in all), runs it on its own engine for that pack
+ * (sessions opened once), reports, repeats. A job that fails frees what it held and fails alone;
+ * the worker goes on with the next. Losing the database is not the job's fault: its results are
+ * stored once the database is back, or the job is left to the reaper, never FAILED.
  */
 final class Worker implements Runnable {
 
@@ -41,7 +41,7 @@ final class Worker implements Runnable {
   private final Duration progressInterval;
   private final Duration previewInterval;
   private final Duration lease;
-  private final int batchSize;
+  private final int batchImages;
   private volatile List<JobControl> current = List.of();
 
   Worker(
@@ -55,11 +55,11 @@ final class Worker implements Runnable {
       Duration progressInterval,
       Duration previewInterval,
       Duration lease,
-      int batchSize) {
+      int batchImages) {
     this.metrics = metrics;
     this.costs = costs;
     this.lease = lease;
-    this.batchSize = batchSize;
+    this.batchImages = batchImages;
     this.name = name;
     this.engines = engines;
     this.queue = queue;
@@ -110,7 +110,7 @@ final class Worker implements Runnable {
 
   private List<ClaimedJob> claimQuietly() {
     try {
-      List<ClaimedJob> jobs = queue.claimBatch(name, engines.packs(), batchSize);
+      List<ClaimedJob> jobs = queue.claimBatch(name, engines.packs(), batchImages);
       metrics.polled(jobs.isEmpty() ? "empty" : "claimed");
       return jobs;
     } catch (RuntimeException e) {

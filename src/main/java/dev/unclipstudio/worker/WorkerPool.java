@@ -93,9 +93,9 @@ public class WorkerPool {
     if (state != WorkerState.STOPPED && state != WorkerState.UNHEALTHY) {
       return;
     }
-    if (config.worker().batchSize() < 1) {
+    if (config.worker().batchImages() < 1) {
       throw new IllegalStateException(
-          "studio.worker.batch-size must be at least 1, not " + config.worker().batchSize());
+          "studio.worker.batch-images must be at least 1, not " + config.worker().batchImages());
     }
     // Only the manifests here: each Engine.open checks every file and signature on its own
     // sessions.
@@ -166,7 +166,7 @@ public class WorkerPool {
             config.worker().progressInterval(),
             config.worker().previewInterval(),
             config.queue().lease(),
-            config.worker().batchSize());
+            config.worker().batchImages());
     registry.register(name, instance, device, WorkerState.RUNNING, summary(packs), packs);
     workers.add(worker);
     Thread started = new Thread(worker, "worker-" + device + "-" + index);

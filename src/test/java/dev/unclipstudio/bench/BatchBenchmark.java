@@ -15,11 +15,11 @@ import java.util.Map;
 
 /**
  * Images/s of one-image text-to-image jobs (each its own prompt and seed, the pack's default steps)
- * run one at a time and as engine batches of 2 and 4 ({@code studio.worker.batch-size}). The batch
- * sizes take turns within each round, so a busy neighbour on the machine slows all of them alike;
- * prints the median of the rounds, in images per wall-clock second and per CPU second of this
- * process (the second hardly moves when another process shares the cores). A program, not a test:
- * bench/batch.sh runs it in a JVM of its own.
+ * run one at a time and as engine batches of 2 and 4 ({@code studio.worker.batch-images}). The
+ * batch sizes take turns within each round, so a busy neighbour on the machine slows all of them
+ * alike; prints the median of the rounds, in images per wall-clock second and per CPU second of
+ * this process (the second hardly moves when another process shares the cores). A program, not a
+ * test: bench/batch.sh runs it in a JVM of its own.
  */
 public final class BatchBenchmark {
 

@@ -107,6 +107,22 @@ class BatchClaimTest {
   }
 
   @Test
+  void aBatchHoldsAtMostItsImagesAndALargerJobRunsAlone() {
+    CurrentUser a = data.user("batch");
+    long big = job(a, "eight at once", 8, null);
+    long two = job(a, "two", 2, null);
+    long alsoTwo = job(a, "two more", 2, null);
+    long three = job(a, "three", 3, null);
+    long one = job(a, "one", 1, null);
+    assertEquals(List.of(big), ids(queue.claimBatch("w", PACKS, 4)), "larger than the batch");
+    assertEquals(
+        List.of(two, alsoTwo),
+        ids(queue.claimBatch("w", PACKS, 4)),
+        "2 + 2 images fill it; the next job, three images, does not fit and neither do later ones");
+    assertEquals(List.of(three, one), ids(queue.claimBatch("w", PACKS, 4)));
+  }
+
+  @Test
   void aBatchOfOneIsTheSingleClaim() {
     CurrentUser a = data.user("batch");
     CurrentUser b = data.user("batch");

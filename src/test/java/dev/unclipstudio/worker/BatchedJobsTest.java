@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Workers take compatible jobs together (studio.worker.batch-size, 4 by default) and run them as
+ * Workers take compatible jobs together (studio.worker.batch-images, 4 by default) and run them as
  * one engine batch on the tiny pack: each job still gets its own images, progress, cancellation and
  * failure.
  */
