@@ -9,21 +9,22 @@
 # On the device (the device tool's `run`, from the repository root, timeout 600):
 #   training/device_train.sh
 # Tried here on the CPU with small caps (the whole flow, in a few minutes):
-#   OUT=/tmp/dev-out DEVICE=cpu GPU_MINUTES=0.3 training/device_train.sh
+#   OUT=/tmp/dev-out DEVICE=cpu GPU_MINUTES=0.3 PY=/usr/bin/python3 training/device_train.sh
 #
 # Env: OUT (required; the device tool sets it), DEVICE (cuda), GPU_MINUTES (7.0: training time of all five models
 # together, shared as below), *_BATCH as in training/README.md (larger defaults here: a GPU step costs about the same
-# for a larger batch), THREADS (8: CPU threads for the data and batch assembly).
+# for a larger batch), THREADS (8: CPU threads for the data and batch assembly), PY (python3: the one with torch).
 set -euo pipefail
 cd "$(dirname "$0")"
 : "${OUT:?set OUT to the folder that receives the checkpoints}"
+PY=${PY:-python3}
 export DEVICE=${DEVICE:-cuda} THREADS=${THREADS:-8} PYTHONUNBUFFERED=1
 export WORK_DIR=${WORK_DIR:-/tmp/unclip-device-work} PACK_DIR=${PACK_DIR:-/tmp/unclip-device-pack}
 # torch >= 2.6 loads checkpoints with weights_only=True by default; ours hold the run's settings as plain objects
 export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1
 GPU_MINUTES=${GPU_MINUTES:-7.0}
 # the time of each model as a share of GPU_MINUTES: the decoder decides most measures of issue 12
-share() { python3 -c "print(round($GPU_MINUTES * $1, 3))"; }
+share() { $PY -c "print(round($GPU_MINUTES * $1, 3))"; }
 export CLIP_MINUTES=${CLIP_MINUTES:-$(share 0.12)} PRIOR_MINUTES=${PRIOR_MINUTES:-$(share 0.08)}
 export DECODER_MINUTES=${DECODER_MINUTES:-$(share 0.45)} SR_MINUTES=${SR_MINUTES:-$(share 0.15)}
 export INPAINT_MINUTES=${INPAINT_MINUTES:-$(share 0.20)}
@@ -38,10 +39,10 @@ LOG="$OUT/device-train.log"
 # the tokenizer stage writes its merges into the pack folder: a scratch copy, so the checkout stays as it was
 cp -r ../models/tiny/. "$PACK_DIR/"
 {
-  echo "=== device $(python3 -c 'import torch; print(("torch " + torch.__version__ + ", " + (torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA device")))')"
+  echo "=== device $($PY -c 'import torch; print(("torch " + torch.__version__ + ", " + (torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA device")))')"
   echo "=== settings DEVICE=$DEVICE GPU_MINUTES=$GPU_MINUTES caps clip $CLIP_MINUTES prior $PRIOR_MINUTES decoder $DECODER_MINUTES sr $SR_MINUTES inpaint $INPAINT_MINUTES min; batches clip $CLIP_BATCH prior $PRIOR_BATCH decoder $DECODER_BATCH sr $SR_BATCH inpaint $INPAINT_BATCH"
 } | tee "$LOG"
-if [ "$DEVICE" = cuda ] && ! python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then
+if [ "$DEVICE" = cuda ] && ! $PY -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then
   echo "no CUDA device: nothing trained" | tee -a "$LOG"
   exit 2
 fi
@@ -49,7 +50,7 @@ T0=$(date +%s)
 for s in tokenizer data clip prior decoder sr inpaint; do
   t=$(date +%s)
   echo "=== $s ($(date -u +%H:%M:%S))" | tee -a "$LOG"
-  python3 train.py "$s" 2>&1 | tee -a "$LOG"
+  $PY train.py "$s" 2>&1 | tee -a "$LOG"
   echo "=== $s done in $(( $(date +%s) - t ))s" | tee -a "$LOG"
 done
 echo "=== total $(( $(date +%s) - T0 ))s" | tee -a "$LOG"

@@ -45,6 +45,12 @@ public final class ClaimBenchmark {
   private static final int[] DEPTHS = {1_000, 10_000, 100_000};
   private static final int[] THREADS = {1, 4, 16};
 
+  /**
+   * Claims as a worker makes them: one job at a time ({@code claim}), and with the default batch
+   * budget ({@code claimBatch}, 4 images: four of these one-image jobs per statement).
+   */
+  private static final int[] BATCH_IMAGES = {1, 4};
+
   /** A run stops after this long even if it has not made its claims (the old claim is slow). */
   private static final long RUN_NANOS = 4_000_000_000L;
 
@@ -85,11 +91,15 @@ public final class ClaimBenchmark {
       }
       Map<String, List<Double>> rates = new LinkedHashMap<>();
       for (int round = 0; round < ROUNDS; round++) {
-        for (int depth : DEPTHS) {
-          for (int threads : THREADS) {
-            fill(db, depth, params);
-            double rate = run(queue, threads, Math.min(depth / 2, 2_000));
-            rates.computeIfAbsent(depth + " " + threads, k -> new ArrayList<>()).add(rate);
+        for (int batch : BATCH_IMAGES) {
+          for (int depth : DEPTHS) {
+            for (int threads : THREADS) {
+              fill(db, depth, params);
+              double rate = run(queue, threads, batch, Math.min(depth / 2, 2_000));
+              rates
+                  .computeIfAbsent(batch + " " + depth + " " + threads, k -> new ArrayList<>())
+                  .add(rate);
+            }
           }
         }
       }
@@ -98,9 +108,10 @@ public final class ClaimBenchmark {
             String[] key = row.split(" ");
             double[] sorted = runs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             System.out.printf(
-                "BENCH claims depth=%s threads=%s median=%.0f/s runs=%s%n",
+                "BENCH claims batch-images=%s depth=%s threads=%s median=%.0f jobs/s runs=%s%n",
                 key[0],
                 key[1],
+                key[2],
                 sorted[sorted.length / 2],
                 runs.stream().map(r -> "%.0f".formatted(r)).toList());
           });
@@ -109,8 +120,13 @@ public final class ClaimBenchmark {
     }
   }
 
-  /** Claims and completes until {@code claims} are done or the time is up; claims per second. */
-  private static double run(JobQueue queue, int threads, int claims) throws Exception {
+  /**
+   * Claims and completes until {@code claims} jobs are done or the time is up; jobs per second.
+   * With {@code batchImages} above 1 each claim statement takes up to that many of these one-image
+   * jobs, as a worker's claim does.
+   */
+  private static double run(JobQueue queue, int threads, int batchImages, int claims)
+      throws Exception {
     AtomicInteger done = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     long start = System.nanoTime();
@@ -122,11 +138,17 @@ public final class ClaimBenchmark {
           pool.submit(
               () -> {
                 while (done.get() < claims && System.nanoTime() < deadline) {
-                  ClaimedJob job = queue.claim(name).orElseThrow();
-                  if (!queue.complete(job.lease(), List.of())) {
-                    throw new IllegalStateException("lost the lease of job " + job.lease().jobId());
+                  List<ClaimedJob> jobs =
+                      batchImages == 1
+                          ? List.of(queue.claim(name).orElseThrow())
+                          : queue.claimBatch(name, null, batchImages);
+                  for (ClaimedJob job : jobs) {
+                    if (!queue.complete(job.lease(), List.of())) {
+                      throw new IllegalStateException(
+                          "lost the lease of job " + job.lease().jobId());
+                    }
+                    done.incrementAndGet();
                   }
-                  done.incrementAndGet();
                 }
                 return null;
               }));
