@@ -85,7 +85,12 @@ studio_start() { # name [option...]
   shift
   if [ ! -f "$JAR" ]; then
     log "building the packaged app"
-    mvn -B -q -o package -DskipTests
+    # offline first (no network needed when ~/.m2 holds everything); a fresh clone on a machine with an
+    # empty ~/.m2 has to download the build's dependencies once
+    if ! mvn -B -q -o package -DskipTests >"$OUT/build-offline.log" 2>&1; then
+      log "the offline build failed (see ${OUT#"$ROOT"/}/build-offline.log); building online"
+      mvn -B -q package -DskipTests || die "could not build the packaged app"
+    fi
   fi
   [ -n "${HTTP[$name]:-}" ] || { HTTP[$name]=$(free_port); MGMT[$name]=$(free_port); }
   java "$@" \

@@ -109,7 +109,10 @@ public final class Cli {
     for (String name : List.of("guidance", "prior-guidance")) {
       refuseIf(name, RequestRules.GUIDANCE.problem(arguments.doubleOption(name)));
     }
-    refuseIf("seed", RequestRules.seedProblem(arguments.longOption("seed")));
+    Integer images = arguments.intOption("images");
+    refuseIf(
+        "seed",
+        RequestRules.seedProblem(arguments.longOption("seed"), images == null ? 1 : images));
     return arguments;
   }
 

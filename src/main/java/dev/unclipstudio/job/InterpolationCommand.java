@@ -20,7 +20,7 @@ public record InterpolationCommand(Long imageA, Long imageB, int frames, Long se
       problems.add("images", RequestRules.TWO_DIFFERENT_IMAGES);
     }
     problems.frames("frames", frames);
-    problems.seed("seed", seed);
+    problems.seed("seed", seed, 1); // one seed for every frame
   }
 
   /** Only asked once {@link #check} passed, so both ids are there. */

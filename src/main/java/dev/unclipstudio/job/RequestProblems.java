@@ -40,8 +40,9 @@ public final class RequestProblems {
     addIf(field, RequestRules.FRAMES.problem(frames));
   }
 
-  void seed(String field, Long seed) {
-    addIf(field, RequestRules.seedProblem(seed));
+  /** The first seed of {@code images} images, each of which gets seed + its index. */
+  void seed(String field, Long seed, int images) {
+    addIf(field, RequestRules.seedProblem(seed, images));
   }
 
   void add(String field, String message) {

@@ -27,9 +27,10 @@ public final class RequestRules {
   public static final String PROMPT_EMPTY = "Describe the image you want.";
 
   /**
-   * The largest first seed, 2^52. Image i of a job gets seed + i, so with any image count a seed
-   * never wraps round to a negative number, and every seed stays below 2^53, an integer that
-   * JavaScript (and so JSON readers in browsers) holds exactly.
+   * The largest seed of any image, 2^52. Image i of a job gets seed + i, so the first seed of n
+   * images may be at most MAX_SEED - (n - 1): then no seed wraps round to a negative number, every
+   * seed stays below 2^53, an integer that JavaScript (and so JSON readers in browsers) holds
+   * exactly, and every image's own seed is one the form takes, so each can be made again alone.
    */
   public static final long MAX_SEED = 1L << 52;
 
@@ -158,11 +159,30 @@ public final class RequestRules {
     return count;
   }
 
-  /** A first seed from 0 to {@link #MAX_SEED}; null (a random seed) always passes. */
-  public static Optional<String> seedProblem(Long seed) {
-    return seed != null && (seed < 0 || seed > MAX_SEED)
-        ? Optional.of(SEED_OUT_OF_RANGE)
+  /**
+   * A first seed whose images' seeds (seed to seed + images - 1) all lie from 0 to {@link
+   * #MAX_SEED}; null (a random seed) always passes. A count out of its own range is told by {@link
+   * #images}; here it counts as at least one.
+   */
+  public static Optional<String> seedProblem(Long seed, int images) {
+    int count = Math.max(1, images);
+    return seed != null && (seed < 0 || seed > largestFirstSeed(count))
+        ? Optional.of(seedOutOfRange(count))
         : Optional.empty();
+  }
+
+  /** The largest first seed of {@code images} images: their last gets {@link #MAX_SEED}. */
+  public static long largestFirstSeed(int images) {
+    return MAX_SEED - (Math.max(1, images) - 1);
+  }
+
+  /** What a seed out of range is told, naming the largest first seed for that many images. */
+  static String seedOutOfRange(int images) {
+    return images <= 1
+        ? SEED_OUT_OF_RANGE
+        : ("With %d images use a first seed from 0 to %d (image i gets seed + i), or leave it"
+                + " empty for a random seed.")
+            .formatted(images, largestFirstSeed(images));
   }
 
   /**

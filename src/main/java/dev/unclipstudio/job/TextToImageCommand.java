@@ -28,7 +28,7 @@ public record TextToImageCommand(
   public void check(RequestProblems problems) {
     problems.prompt("prompt", prompt);
     problems.images("images", images);
-    problems.seed("seed", seed);
+    problems.seed("seed", seed, images);
     problems.steps("priorSteps", priorSteps);
     problems.guidance("priorGuidanceScale", priorGuidanceScale);
     problems.steps("decoderSteps", decoderSteps);

@@ -8,6 +8,7 @@ import dev.unclipstudio.pipeline.image.RgbImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
+import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
@@ -18,6 +19,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * maximum-size uploads wait their turn instead of running the JVM out of memory.
  */
 public final class Uploads {
+
+  private static final Logger LOG = Logger.getLogger(Uploads.class);
 
   /** 10 MB, 4096 px a side, 16 megapixels. */
   static final ImageLimits LIMITS = new ImageLimits(10L * 1024 * 1024, 4096, 16L * 1024 * 1024);
@@ -61,7 +64,9 @@ public final class Uploads {
     } catch (OutOfMemoryError e) {
       // The gate bounds the decodes, not the request bodies waiting beside them (a small heap with
       // many maximum-size JSON uploads at once): this upload's own buffers are what failed, so it
-      // is refused like a busy gate and the memory is free again for the others.
+      // is refused like a busy gate and the memory is free again for the others. Logged: the gate
+      // is sized to prevent this, so each one means the heap is too small for the uploads.
+      LOG.warnf("Out of memory while decoding an upload; refused as busy: %s", e.toString());
       throw new InvalidImageException(new DecodeGate.BusyException().getMessage());
     } catch (InvalidImageException e) {
       throw new InvalidImageException(sentence(e.getMessage()));
@@ -74,6 +79,8 @@ public final class Uploads {
     try {
       return GATE.run(() -> ImageDecoder.decode(png, LIMITS));
     } catch (OutOfMemoryError e) {
+      LOG.warnf(
+          "Out of memory while decoding an accepted upload; refused as busy: %s", e.toString());
       throw new DecodeGate.BusyException();
     }
   }

@@ -255,9 +255,21 @@ class CliTest {
   void aSeedThatWouldWrapIsRefusedWithTheStudiosMessage() {
     int code =
         new Cli(new PrintStream(out), new PrintStream(err), Map.of())
-            .execute("generate", "x", "--images", "8", "--seed", "9223372036854775805");
+            .execute("generate", "x", "--seed", "9223372036854775805");
     assertEquals(2, code);
     assertContains(err.toString(), "--seed: " + RequestRules.SEED_OUT_OF_RANGE);
+  }
+
+  /** Image 8 would get 2^52 + 1, a seed the studio's form refuses to make again. */
+  @Test
+  void aFirstSeedWhoseLastImageLeavesTheRangeIsRefusedWithTheLargestItMayBe() {
+    int code =
+        new Cli(new PrintStream(out), new PrintStream(err), Map.of())
+            .execute("generate", "x", "--images", "8", "--seed", "4503599627370490");
+    assertEquals(2, code);
+    assertContains(
+        err.toString(),
+        "--seed: With 8 images use a first seed from 0 to 4503599627370489 (image i gets seed + i)");
   }
 
   @Test

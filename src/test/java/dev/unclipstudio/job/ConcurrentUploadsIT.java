@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
  * Eight inpainting requests at once, each with a source and a mask of the most pixels an upload may
  * have (4096 × 4096) and a body near the most the studio reads, against the packaged studio with a
  * 512 MB heap: every answer is 2xx or 4xx (accepted, or refused with a message), never a 500 from
- * an OutOfMemoryError, and the studio still answers afterwards. The drill of issue 14 had 3 × 500
- * from 6 such uploads.
+ * an OutOfMemoryError, at least one is accepted, the heap never ran out (not even an
+ * OutOfMemoryError caught and refused), and the studio still answers afterwards. The drill of issue
+ * 14 had 3 × 500 from 6 such uploads.
  */
 class ConcurrentUploadsIT {
 
@@ -90,10 +91,14 @@ class ConcurrentUploadsIT {
       HttpResponse<String> r = answer.get();
       outcomes.add(r.statusCode() + " " + r.body().substring(0, Math.min(160, r.body().length())));
     }
+    int accepted = 0;
     for (String outcome : outcomes) {
       int code = Integer.parseInt(outcome.substring(0, 3));
       assertTrue(code >= 200 && code < 500, "only 2xx and 4xx: " + outcomes);
+      accepted += code < 300 ? 1 : 0;
     }
+    // refusing them all would also avoid a 500: the studio must still take uploads, in turn
+    assertTrue(accepted >= 1, "at least one upload accepted: " + outcomes);
 
     assertTrue(studio.isAlive(), "the studio must survive");
     assertEquals(200, status(get(managementPort, "/q/health/live")), "still alive");
@@ -104,6 +109,7 @@ class ConcurrentUploadsIT {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, list.statusCode(), "still answers the API");
+    // Uploads logs every OutOfMemoryError it turns into a refusal, so none may have been caught
     assertFalse(
         Files.readString(log).contains("OutOfMemoryError"), "no OutOfMemoryError in " + log);
   }

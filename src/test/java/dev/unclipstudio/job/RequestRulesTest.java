@@ -126,20 +126,42 @@ class RequestRulesTest {
   @Test
   void seedsStayInARangeWhereSeedPlusTheImageIndexNeverWraps() {
     String message = "Use a seed from 0 to 4503599627370496, or leave it empty for a random seed.";
-    assertEquals(Optional.of(message), RequestRules.seedProblem(-1L));
-    assertEquals(Optional.of(message), RequestRules.seedProblem(Long.MAX_VALUE - 3));
-    assertEquals(Optional.of(message), RequestRules.seedProblem(RequestRules.MAX_SEED + 1));
-    assertTrue(RequestRules.seedProblem(0L).isEmpty());
-    assertTrue(RequestRules.seedProblem(null).isEmpty());
+    assertEquals(Optional.of(message), RequestRules.seedProblem(-1L, 1));
+    assertEquals(Optional.of(message), RequestRules.seedProblem(Long.MAX_VALUE - 3, 1));
+    assertEquals(Optional.of(message), RequestRules.seedProblem(RequestRules.MAX_SEED + 1, 1));
+    assertTrue(RequestRules.seedProblem(0L, 8).isEmpty());
+    assertTrue(RequestRules.seedProblem(null, 8).isEmpty());
+    assertTrue(RequestRules.seedProblem(RequestRules.MAX_SEED, 1).isEmpty());
+    String eight =
+        "With 8 images use a first seed from 0 to 4503599627370489 (image i gets seed + i), or"
+            + " leave it empty for a random seed.";
     assertEquals(
-        Map.of("seed", message),
+        Map.of("seed", eight),
         problemsOf(
             new TextToImageCommand("a star", 8, Long.MAX_VALUE - 3, null, null, null, null)));
-    TextToImageCommand highest =
-        new TextToImageCommand("a star", 8, RequestRules.MAX_SEED, null, null, null, null);
+    assertEquals(
+        Map.of("seed", eight),
+        problemsOf(
+            new TextToImageCommand(
+                "a star", 8, RequestRules.MAX_SEED - 6, null, null, null, null)));
+  }
+
+  /**
+   * The largest request the rule allows: its last image's seed, given alone (as the image page's
+   * "make again with this seed" gives it), is a seed the rule takes.
+   */
+  @Test
+  void everyImageOfTheLargestAllowedRequestCanBeMadeAgainAlone() {
+    long first = RequestRules.largestFirstSeed(8);
+    TextToImageCommand highest = new TextToImageCommand("a star", 8, first, null, null, null, null);
     assertTrue(problemsOf(highest).isEmpty());
-    for (long seed : highest.toParams().seeds()) {
-      assertTrue(seed >= RequestRules.MAX_SEED && seed < 1L << 53, "seed " + seed);
+    List<Long> seeds = highest.toParams().seeds();
+    assertEquals(RequestRules.MAX_SEED, seeds.get(7));
+    for (long seed : seeds) {
+      assertTrue(
+          problemsOf(new TextToImageCommand("a star", 1, seed, null, null, null, null)).isEmpty(),
+          "seed " + seed);
+      assertTrue(seed < 1L << 53, "exact in JavaScript: " + seed);
     }
   }
 
