@@ -72,7 +72,7 @@ public record JobDetails(
   }
 
   /** A span as the pages say it: "42 s", "3 min 5 s". */
-  static String spoken(long seconds) {
+  public static String spoken(long seconds) {
     return seconds < 60 ? seconds + " s" : (seconds / 60) + " min " + (seconds % 60) + " s";
   }
 }
