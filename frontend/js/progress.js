@@ -32,7 +32,7 @@
   // A polite live region hears of the status and the stage, not of every step: a screen reader would otherwise
   // read progress out several times a second.
   function announce(job) {
-    const text = job.status === 'RUNNING' && job.stageLabel ? job.stageLabel + ', ' + job.percent + '%' : job.status;
+    const text = job.status === 'RUNNING' && job.stageLabel ? job.stageLabel + ', ' + job.percent + '%' : job.statusLabel;
     const key = job.status + '/' + job.stage;
     if (announcer && key !== announced) {
       announced = key;
@@ -42,7 +42,7 @@
 
   source.onmessage = function (event) {
     const job = JSON.parse(event.data);
-    status.textContent = job.status;
+    status.textContent = job.statusLabel;
     status.className = 'status ' + job.status;
     announce(job);
     bar.value = job.percent;

@@ -23,9 +23,7 @@ import java.util.Properties;
 public class Main {
 
   public static void main(String... args) throws Exception {
-    // Any argument means the command line: a mistyped command or --help must never start the
-    // server and its database.
-    if (args.length > 0) {
+    if (isCommandLine(args)) {
       System.exit(Cli.run(args));
     }
     EmbeddedDatabase db = startEmbeddedDatabaseUnlessConfigured();
@@ -36,6 +34,14 @@ public class Main {
         db.close();
       }
     }
+  }
+
+  /**
+   * Whether the arguments are for the command line rather than the server: any argument at all, so
+   * that a mistyped command or {@code --help} never starts the server and its database.
+   */
+  static boolean isCommandLine(String... args) {
+    return args.length > 0;
   }
 
   private static EmbeddedDatabase startEmbeddedDatabaseUnlessConfigured() throws IOException {

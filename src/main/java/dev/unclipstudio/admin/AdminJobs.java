@@ -1,5 +1,6 @@
 package dev.unclipstudio.admin;
 
+import dev.unclipstudio.job.JobDetails;
 import dev.unclipstudio.job.JobKind;
 import dev.unclipstudio.job.JobStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 import javax.sql.DataSource;
 
@@ -78,11 +80,34 @@ public class AdminJobs {
       String worker,
       int percent,
       OffsetDateTime createdAt,
+      Long runSeconds,
       String error) {
     public boolean active() {
       return !status.isFinal();
     }
+
+    /** How long it ran ("42 s"), "so far" while it runs; "" before it starts. */
+    public String duration() {
+      if (runSeconds == null) {
+        return "";
+      }
+      return JobDetails.spoken(runSeconds) + (active() ? " so far" : "");
+    }
   }
+
+  /**
+   * A job row. Its run time is counted on the database's clock, which set the times it is measured
+   * from; none for a queued job (one back in the queue keeps the start of its lost attempt).
+   */
+  private static final String SELECT =
+      """
+      SELECT j.id, u.username, j.kind, j.status, j.prompt, j.priority, j.attempts, j.lease_owner, j.progress,
+             j.created_at,
+             CASE WHEN j.status <> 'QUEUED'
+                  THEN floor(extract(epoch FROM coalesce(j.finished_at, now()) - j.started_at)) END,
+             j.error
+      FROM job j JOIN app_user u ON u.id = j.owner_id
+      """;
 
   /** The jobs a purge deletes; one parameter, the age in days. */
   private static final String PURGEABLE =
@@ -100,10 +125,8 @@ public class AdminJobs {
 
   List<Row> find(Filter f, int limit) {
     String sql =
-        """
-        SELECT j.id, u.username, j.kind, j.status, j.prompt, j.priority, j.attempts, j.lease_owner, j.progress,
-               j.created_at, j.error
-        FROM job j JOIN app_user u ON u.id = j.owner_id
+        SELECT
+            + """
         WHERE (?::text IS NULL OR j.status = ?)                              -- 1, 2: status
           AND (?::text IS NULL OR lower(u.username) = lower(?))             -- 3, 4: user
           AND (?::text IS NULL OR j.kind = ?)                               -- 5, 6: kind
@@ -133,25 +156,42 @@ public class AdminJobs {
       ps.setInt(11, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(
-              new Row(
-                  rs.getLong(1),
-                  rs.getString(2),
-                  JobKind.valueOf(rs.getString(3)),
-                  JobStatus.valueOf(rs.getString(4)),
-                  rs.getString(5),
-                  rs.getInt(6),
-                  rs.getInt(7),
-                  rs.getString(8),
-                  Math.round(rs.getFloat(9) * 100),
-                  rs.getObject(10, OffsetDateTime.class),
-                  rs.getString(11)));
+          rows.add(row(rs));
         }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("Could not list jobs", e);
     }
     return rows;
+  }
+
+  /** One job of anyone's, as the list shows it. */
+  Optional<Row> find(long id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(SELECT + "WHERE j.id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not read job " + id, e);
+    }
+  }
+
+  private static Row row(ResultSet rs) throws SQLException {
+    return new Row(
+        rs.getLong(1),
+        rs.getString(2),
+        JobKind.valueOf(rs.getString(3)),
+        JobStatus.valueOf(rs.getString(4)),
+        rs.getString(5),
+        rs.getInt(6),
+        rs.getInt(7),
+        rs.getString(8),
+        Math.round(rs.getFloat(9) * 100),
+        rs.getObject(10, OffsetDateTime.class),
+        rs.getObject(11) == null ? null : rs.getLong(11),
+        rs.getString(12));
   }
 
   void setPriority(long id, int priority) {

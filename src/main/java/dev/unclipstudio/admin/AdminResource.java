@@ -56,6 +56,9 @@ public class AdminResource {
     static native TemplateInstance confirm(Confirmation confirmation);
   }
 
+  /** What the owner of a job an admin cancelled reads on its page and in the API (its error). */
+  static final String CANCELLED_BY_ADMIN = "Cancelled by an administrator.";
+
   private final AdminJobs jobs;
   private final AdminWorkers workers;
   private final AdminPacks packs;
@@ -108,8 +111,29 @@ public class AdminResource {
 
   @POST
   @Path("jobs/{id}/cancel")
-  public Response cancel(@PathParam("id") long id, @Context UriInfo uri) {
-    queue.cancel(id);
+  @Produces(MediaType.TEXT_HTML)
+  public Response cancel(
+      @PathParam("id") long id,
+      @FormParam(Confirmation.FIELD) String confirmed,
+      @Context UriInfo uri) {
+    AdminJobs.Row job = jobs.find(id).orElseThrow(NotFoundException::new);
+    // one that ended meanwhile has nothing to confirm: the list shows how it ended
+    if (job.active() && !Confirmation.given(confirmed)) {
+      return confirm(
+          new Confirmation(
+              "Cancel job #" + id + " of " + job.owner() + "?",
+              "It stops (a queued job at once, a running one within one step) and its images are"
+                  + " not made. "
+                  + job.owner()
+                  + " sees \""
+                  + CANCELLED_BY_ADMIN
+                  + "\" on its page and can retry it.",
+              uri.getRequestUri().getRawPath() + filterOf(uri).query(),
+              Map.of(),
+              "Cancel job #" + id,
+              "/admin/jobs" + filterOf(uri).query()));
+    }
+    queue.cancel(id, CANCELLED_BY_ADMIN);
     return backToJobs(uri);
   }
 

@@ -35,7 +35,8 @@ final class ApiExamples {
                               "seeds": [1234, 1235, 1236, 1237], "decoderGuidanceScale": 5.0},
                    "pack": "tiny 2", "queueWait": null, "runTime": null,
                    "remakeLink": "/?prompt=a+red+circle+at+the+top+on+a+white+background&pack=tiny&images=4&seed=1234&decoderGuidanceScale=5.0"},
-       "queueNote": null, "notes": [], "stageLabel": null, "active": true, "retryable": false}""";
+       "queueNote": null, "notes": [], "statusLabel": "Queued", "stageLabel": null, "active": true,
+       "retryable": false}""";
 
   private ApiExamples() {}
 }

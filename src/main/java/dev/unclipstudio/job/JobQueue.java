@@ -467,22 +467,31 @@ public class JobQueue {
    * step). The caller has checked that the user may cancel it.
    */
   public CancelOutcome cancel(long jobId) {
+    return cancel(jobId, null);
+  }
+
+  /**
+   * {@link #cancel(long)}, telling the owner why: {@code reason} becomes the job's error and stays
+   * when the worker ends it; null adds none.
+   */
+  public CancelOutcome cancel(long jobId, String reason) {
     String queued =
         """
-        UPDATE job SET status = 'CANCELLED', finished_at = %1$s, updated_at = %1$s
+        UPDATE job SET status = 'CANCELLED', error = coalesce(?, error), finished_at = %1$s, updated_at = %1$s
         WHERE id = ? AND status = 'QUEUED'
         """
             .formatted(clock.now());
     String running =
         """
-        UPDATE job SET cancel_requested = TRUE, updated_at = %1$s WHERE id = ? AND status = 'RUNNING'
+        UPDATE job SET cancel_requested = TRUE, error = coalesce(?, error), updated_at = %1$s
+        WHERE id = ? AND status = 'RUNNING'
         """
             .formatted(clock.now());
     try (Connection c = dataSource.getConnection()) {
-      if (update(c, queued, jobId) > 0) {
+      if (update(c, queued, reason, jobId) > 0) {
         return CancelOutcome.CANCELLED;
       }
-      if (update(c, running, jobId) > 0) {
+      if (update(c, running, reason, jobId) > 0) {
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('job_cancel', ?)")) {
           ps.setString(1, Long.toString(jobId));
           ps.execute();
@@ -541,10 +550,11 @@ public class JobQueue {
     }
   }
 
+  /** Ends the job; a null {@code error} keeps the one it has (an admin's reason for cancelling). */
   private boolean finishFenced(Lease lease, String status, String error) {
     String sql =
         """
-        UPDATE job SET status = ?, error = ?, finished_at = %1$s, updated_at = %1$s,
+        UPDATE job SET status = ?, error = coalesce(?, error), finished_at = %1$s, updated_at = %1$s,
                        lease_token = NULL, lease_expires_at = NULL
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
         """
@@ -595,6 +605,14 @@ public class JobQueue {
   private static int update(Connection c, String sql, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, id);
+      return ps.executeUpdate();
+    }
+  }
+
+  private static int update(Connection c, String sql, String text, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, text);
+      ps.setLong(2, id);
       return ps.executeUpdate();
     }
   }

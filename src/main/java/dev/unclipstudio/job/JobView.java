@@ -111,6 +111,12 @@ public record JobView(
     return stage == null ? null : Stage.labelOf(stage);
   }
 
+  /** The status as people read it ("Done"); {@code status} keeps the stored name. */
+  @JsonProperty
+  public String statusLabel() {
+    return status.label();
+  }
+
   /** The prompt, or the job's kind for jobs made without one. */
   public String caption() {
     return prompt == null || prompt.isBlank() ? kind.label() : prompt;

@@ -1,12 +1,17 @@
 package dev.unclipstudio.admin;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unclipstudio.account.ApiTokens;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.account.Role;
 import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.Lease;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
@@ -30,6 +35,7 @@ class AdminConsoleTest {
   @Inject TestData data;
   @Inject Sql sql;
   @Inject JobQueue queue;
+  @Inject ApiTokens tokens;
 
   CurrentUser user;
   CurrentUser admin;
@@ -109,7 +115,8 @@ class AdminConsoleTest {
         303, boss.post("/admin/jobs/" + b + "/priority", Map.of("priority", "10")).statusCode());
     assertEquals(
         b, queue.claim("w").orElseThrow().lease().jobId(), "the higher priority job must go first");
-    assertEquals(303, boss.post("/admin/jobs/" + a + "/cancel", Map.of()).statusCode());
+    assertEquals(
+        303, boss.post("/admin/jobs/" + a + "/cancel", Map.of("confirmed", "yes")).statusCode());
     assertEquals("CANCELLED", data.status(a));
     assertTrue(boss.get("/admin/jobs?status=CANCELLED").asString().contains("first prompt"));
     assertEquals(
@@ -198,7 +205,7 @@ class AdminConsoleTest {
     for (Response r :
         List.of(
             boss.post("/admin/jobs/" + job + "/priority" + filter, Map.of("priority", "5")),
-            boss.post("/admin/jobs/" + job + "/cancel" + filter, Map.of()),
+            boss.post("/admin/jobs/" + job + "/cancel" + filter, Map.of("confirmed", "yes")),
             boss.post("/admin/jobs/" + job + "/retry" + filter, Map.of()),
             boss.post("/admin/jobs/purge" + filter, Map.of("days", "30", "confirmed", "yes")))) {
       assertEquals(303, r.statusCode(), r.asString());
@@ -206,6 +213,84 @@ class AdminConsoleTest {
     }
     assertEquals("QUEUED", data.status(job), "cancelled, then retried");
     assertEquals("5", sql.string("SELECT priority FROM job WHERE id = " + job));
+  }
+
+  @Test
+  void cancellingAsksFirstKeepsTheFilterAndTellsTheOwnerWhy() {
+    long queued = data.textJob(user, "waiting");
+    WebClient boss = as(admin);
+    String filter = "?status=QUEUED&user=" + user.username();
+    Response asked = boss.post("/admin/jobs/" + queued + "/cancel" + filter, Map.of());
+    assertEquals(200, asked.statusCode());
+    String page = asked.asString();
+    assertTrue(page.contains("Cancel job #" + queued + " of " + user.username() + "?"), page);
+    String query = filter.replace("&", "&amp;");
+    assertTrue(page.contains("action=\"/admin/jobs/" + queued + "/cancel" + query + "\""), page);
+    assertTrue(page.contains("href=\"/admin/jobs" + query + "\">Go back</a>"), page);
+    assertEquals("QUEUED", data.status(queued), "nothing happens before the answer");
+
+    Response done =
+        boss.post("/admin/jobs/" + queued + "/cancel" + filter, Map.of("confirmed", "yes"));
+    assertEquals(303, done.statusCode());
+    assertTrue(done.header("Location").endsWith("/admin/jobs" + filter), done.header("Location"));
+    assertEquals("CANCELLED", data.status(queued));
+    WebClient owner = as(user);
+    assertTrue(
+        owner
+            .get("/jobs/" + queued)
+            .asString()
+            .contains("id=\"job-error\">" + AdminResource.CANCELLED_BY_ADMIN + "</p>"),
+        "the owner's page says who cancelled it");
+    given()
+        .header("Authorization", "Bearer " + tokens.create(user.id(), "script"))
+        .get("/api/v1/jobs/" + queued)
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("CANCELLED"))
+        .body("error", equalTo(AdminResource.CANCELLED_BY_ADMIN));
+
+    // a running job keeps the reason when its worker honours the request
+    long running = data.textJob(user, "running");
+    Lease lease = queue.claim("w").orElseThrow().lease();
+    boss.post("/admin/jobs/" + running + "/cancel", Map.of("confirmed", "yes"));
+    assertTrue(queue.markCancelled(lease));
+    assertEquals("CANCELLED", data.status(running));
+    assertEquals(
+        AdminResource.CANCELLED_BY_ADMIN,
+        sql.string("SELECT error FROM job WHERE id = " + running));
+
+    // the owner's own cancel needs no reason
+    long own = data.textJob(user, "changed my mind");
+    owner.post("/jobs/" + own + "/cancel", Map.of());
+    assertEquals("CANCELLED", data.status(own));
+    assertNull(sql.string("SELECT error FROM job WHERE id = " + own));
+  }
+
+  @Test
+  void theJobListNamesKindsAndStatusesAndShowsWhenJobsWereMadeAndHowLongTheyRan() {
+    long ran = data.textJob(user, "finished one");
+    sql.execute(
+        "UPDATE job SET status = 'SUCCEEDED', created_at = timestamptz '2026-03-01 10:00:00+00',"
+            + " started_at = timestamptz '2026-03-01 10:00:30+00',"
+            + " finished_at = timestamptz '2026-03-01 10:01:35+00' WHERE id = "
+            + ran);
+    long waiting = data.textJob(user, "still waiting");
+    String page = as(admin).get("/admin/jobs").asString();
+    String done = row(page, "finished one");
+    assertTrue(
+        done.contains("<time datetime=\"2026-03-01T10:00:00Z\">2026-03-01 10:00:00 UTC</time>"),
+        done);
+    assertTrue(done.contains("<td>1 min 5 s</td>"), done);
+    assertTrue(done.contains(">Done</span>"), done);
+    assertTrue(done.contains("<td>Text to image</td>"), done);
+    assertTrue(row(page, "still waiting").contains(">Queued</span>"), page);
+    assertTrue(row(page, "still waiting").contains("<td></td>"), "no run time before it starts");
+    assertTrue(page.contains("<option value=\"TEXT_TO_IMAGE\" >Text to image</option>"), page);
+    assertTrue(page.contains("<option value=\"SUCCEEDED\" >Done</option>"), page);
+    for (String internal : List.of(">TEXT_TO_IMAGE<", ">VARIATION<", ">QUEUED<", ">SUCCEEDED<")) {
+      assertFalse(page.contains(internal), internal);
+    }
+    assertTrue(page.contains("#" + waiting));
   }
 
   @Test

@@ -111,6 +111,8 @@ class FormsBrowserTest {
       d.get(base + "admin/jobs?status=QUEUED&user=" + user.username());
       d.findElement(By.cssSelector("form[action^='/admin/jobs/" + job + "/cancel'] button"))
           .click();
+      waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("confirm-form")));
+      d.findElement(By.cssSelector("#confirm-form button[type=submit]")).click();
       new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> "CANCELLED".equals(data.status(job)));
       assertTrue(
           d.getCurrentUrl().endsWith("/admin/jobs?status=QUEUED&user=" + user.username()),

@@ -69,7 +69,7 @@ class StudioBrowserTest {
       d.findElement(By.cssSelector("form[action='/jobs'] button[type=submit]")).click();
       waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("job-status")));
       browser.screenshot("01-job-submitted");
-      awaitStatus(d, "SUCCEEDED");
+      awaitStatus(d, "Done");
       browser.screenshot("02-job-done");
       assertEquals(2, d.findElements(By.cssSelector("#job-images img")).size());
 
@@ -90,7 +90,7 @@ class StudioBrowserTest {
       d.get(imagePage);
       d.findElement(By.id("variations")).click();
       waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("job-status")));
-      awaitStatus(d, "SUCCEEDED");
+      awaitStatus(d, "Done");
       assertEquals(4, d.findElements(By.cssSelector("#job-images img")).size());
       browser.screenshot("04-variations");
 
@@ -111,7 +111,7 @@ class StudioBrowserTest {
       browser.screenshot("05-mask-painted");
       d.findElement(By.cssSelector("#inpaint-form button[type=submit]")).click();
       new WebDriverWait(d, Duration.ofSeconds(30)).until(ExpectedConditions.urlContains("/jobs/"));
-      awaitStatus(d, "SUCCEEDED");
+      awaitStatus(d, "Done");
       browser.screenshot("06-inpainted");
       assertEquals(2, d.findElements(By.cssSelector("#job-images img")).size());
     }
@@ -139,10 +139,17 @@ class StudioBrowserTest {
       d.get(base + "admin/jobs?status=RUNNING");
       browser.screenshot("07-admin-running");
       d.findElement(By.cssSelector("form[action^='/admin/jobs/" + id + "/cancel'] button")).click();
+      // the console asks first, then comes back to the list as it was filtered
+      waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("confirm-form")));
+      assertEquals("RUNNING", data.status(id), "nothing happens before the answer");
+      d.findElement(By.cssSelector("#confirm-form button[type=submit]")).click();
+      new WebDriverWait(d, Duration.ofSeconds(30))
+          .until(ExpectedConditions.urlContains("/admin/jobs?status=RUNNING"));
       new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> "CANCELLED".equals(data.status(id)));
       d.get(base + "admin/jobs");
       browser.screenshot("08-admin-cancelled");
-      assertTrue(d.getPageSource().contains("CANCELLED"));
+      assertTrue(d.findElement(By.cssSelector("main table")).getText().contains("Cancelled"));
+      assertTrue(d.getPageSource().contains("Cancelled by an administrator."));
       assertEquals(0, sql.count("image"));
     }
   }
