@@ -23,7 +23,7 @@ for s in $STAGES; do
     export) $PY export.py && $PY ../tools/known_words.py ;;  # known_words.txt: the pack's vocabulary for prompt notes
     ortcheck) if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then $PY tools/ort_check.py; else echo "skipped: needs java and the onnxruntime jar in ~/.m2"; fi ;;
     fixtures) $PY make_fixtures.py ;;
-    evaluate) $PY evaluate.py --n "${EVAL_N:-300}" --out work/eval.json ;;
+    evaluate) $PY evaluate.py --n "${EVAL_N:-300}" ;;  # writes $WORK_DIR/eval.json (work/ by default)
     card) $PY model_card.py ;;
     *) echo "unknown stage $s"; exit 2 ;;
   esac
