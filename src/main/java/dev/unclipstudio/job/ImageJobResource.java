@@ -40,23 +40,36 @@ public class ImageJobResource {
 
   @CheckedTemplate
   static class Templates {
+    /** {@code source}: the gallery image to vary; null for the upload form. */
     static native TemplateInstance variations(
-        String images, Map<String, String> errors, PackChoice packs);
+        ImageCard source,
+        String images,
+        Map<String, String> errors,
+        String formError,
+        PackChoice packs);
 
     static native TemplateInstance interpolate(
         ImageCard a,
         ImageCard b,
         List<ImageCard> choices,
+        InterpolateForm form,
         Map<String, String> errors,
+        String formError,
         PackChoice packs);
 
     static native TemplateInstance inpaint(
         ImageCard source,
-        String prompt,
+        InpaintForm form,
         Map<String, String> errors,
         String formError,
         PackChoice packs);
   }
+
+  /** The interpolation form's numbers as typed, kept to fill the form again when it is refused. */
+  public record InterpolateForm(String frames, String seed) {}
+
+  /** The inpainting form as typed (the files aside: a browser cannot be given them back). */
+  public record InpaintForm(String prompt, String images, String steps, String guidanceScale) {}
 
   private final JobRequests requests;
   private final ImageSources sources;
@@ -87,16 +100,20 @@ public class ImageJobResource {
         VariationCommand.ofGalleryImage(id, fields.images("images", images, 4), null, null);
     return respond(
         requests.submit(user(), pack, command, fields.problems()),
-        // the count as typed comes back with the messages: a refused upload must not reset it
         outcome ->
             Templates.variations(
-                images, outcome.fields(), packs.choiceFor(JobKind.VARIATION, pack)));
+                sources.visibleOrNull(id, user()),
+                images,
+                outcome.fields(),
+                outcome.formMessage(),
+                packs.choiceFor(JobKind.VARIATION, pack)));
   }
 
   @GET
   @Path("variations")
   public TemplateInstance variationsPage() {
-    return Templates.variations("4", Map.of(), packs.choiceFor(JobKind.VARIATION, null));
+    return Templates.variations(
+        null, "4", Map.of(), null, packs.choiceFor(JobKind.VARIATION, null));
   }
 
   /** Variations of an uploaded image. */
@@ -113,7 +130,11 @@ public class ImageJobResource {
         // the count as typed comes back with the messages: a refused upload must not reset it
         outcome ->
             Templates.variations(
-                images, outcome.fields(), packs.choiceFor(JobKind.VARIATION, pack)));
+                null,
+                images,
+                outcome.fields(),
+                outcome.formMessage(),
+                packs.choiceFor(JobKind.VARIATION, pack)));
   }
 
   @GET
@@ -123,7 +144,9 @@ public class ImageJobResource {
         a == null ? null : sources.visible(a, user()),
         b == null ? null : sources.visible(b, user()),
         sources.choices(user()),
+        new InterpolateForm("5", ""),
         Map.of(),
+        null,
         packs.choiceFor(JobKind.INTERPOLATION, null));
   }
 
@@ -149,7 +172,9 @@ public class ImageJobResource {
                 sources.visibleOrNull(a, user()),
                 sources.visibleOrNull(b, user()),
                 sources.choices(user()),
+                new InterpolateForm(frames, seed),
                 outcome.fields(),
+                outcome.formMessage(),
                 packs.choiceFor(JobKind.INTERPOLATION, pack)));
   }
 
@@ -158,7 +183,7 @@ public class ImageJobResource {
   public TemplateInstance inpaintPage(@QueryParam("image") Long imageId) {
     return Templates.inpaint(
         imageId == null ? null : sources.visible(imageId, user()),
-        "",
+        new InpaintForm("", "2", "", ""),
         Map.of(),
         null,
         packs.choiceFor(JobKind.INPAINT, null));
@@ -182,7 +207,7 @@ public class ImageJobResource {
       @RestForm String pack) {
     FormFields fields = new FormFields(limits);
     byte[] sourcePng =
-        sourceImageId != null ? null : accept(source, "source", "the image to repaint", "", fields);
+        sourceImageId != null ? null : accept(source, "source", "an image to repaint", "", fields);
     byte[] maskPng =
         accept(
             mask,
@@ -204,30 +229,26 @@ public class ImageJobResource {
         outcome ->
             Templates.inpaint(
                 sources.visibleOrNull(sourceImageId, user()),
-                command.prompt(),
+                new InpaintForm(prompt, images, steps, guidanceScale),
                 outcome.fields(),
                 outcome.formMessage(),
                 packs.choiceFor(JobKind.INPAINT, pack)));
   }
 
   /**
-   * 303 to the new job; the form again with its messages when refused for what was sent (400); a
-   * 404 for a source the user may not see; the message alone when the studio cannot take the job
-   * now (429, 503).
+   * 303 to the new job; a 404 for a source the user may not see; else the form again with the input
+   * and the messages, under the refusal's status: 400 for what was sent, 429 over a limit, 503 when
+   * no pack can run it — as the create page answers.
    */
   private static Response respond(
       SubmitOutcome outcome, Function<SubmitOutcome, TemplateInstance> page) {
-    return switch (outcome.result()) {
-      case QUEUED, ALREADY_QUEUED ->
-          Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
-      case INVALID -> Response.status(Result.INVALID.status()).entity(page.apply(outcome)).build();
-      case NOT_FOUND -> throw new NotFoundException();
-      case OVER_LIMIT, UNAVAILABLE, KEY_REUSED ->
-          Response.status(outcome.result().status())
-              .entity(outcome.message())
-              .type(MediaType.TEXT_PLAIN)
-              .build();
-    };
+    if (outcome.queued()) {
+      return Response.seeOther(URI.create("/jobs/" + outcome.jobId())).build();
+    }
+    if (outcome.result() == Result.NOT_FOUND) {
+      throw new NotFoundException();
+    }
+    return Response.status(outcome.result().status()).entity(page.apply(outcome)).build();
   }
 
   /**

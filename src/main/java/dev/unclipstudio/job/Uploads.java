@@ -32,11 +32,12 @@ public final class Uploads {
 
   /**
    * The re-encoded PNG of an uploaded image; a clear message for the form when it is not
-   * acceptable.
+   * acceptable. {@code what} names the missing file as the form asks for it: "an image to repaint"
+   * gives "Choose an image to repaint."
    */
   public static byte[] acceptImage(FileUpload upload, String what) throws InvalidImageException {
     if (upload == null || upload.size() == 0) {
-      throw new InvalidImageException("Choose " + what + " to upload.");
+      throw new InvalidImageException("Choose " + what + ".");
     }
     if (upload.size() > LIMITS.maxBytes()) {
       throw new InvalidImageException(

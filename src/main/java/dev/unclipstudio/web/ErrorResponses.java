@@ -8,6 +8,7 @@ import dev.unclipstudio.account.SessionAuthenticationMechanism;
 import dev.unclipstudio.job.DatabaseOutage;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -66,6 +67,15 @@ public class ErrorResponses {
             respond(uri, 401, "Send a valid API token: Authorization: Bearer <token>."))
         .header("WWW-Authenticate", SessionAuthenticationMechanism.API_CHALLENGE)
         .build();
+  }
+
+  /**
+   * A signed-in user without the role the address needs (the admin pages): Quarkus's own answer is
+   * an empty 403, a dead end without navigation.
+   */
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e, UriInfo uri) {
+    return respond(uri, 403, "This is for administrators only.");
   }
 
   /** Malformed JSON, a wrong type or an unknown field: the field is named. */

@@ -1,6 +1,8 @@
 package dev.unclipstudio.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
@@ -33,7 +35,10 @@ import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** Forms as a person meets them in Chromium: an expired form, keyboard submission, labels. */
+/**
+ * Forms as a person meets them in Chromium: an expired form, the error summary, keyboard
+ * submission, labels.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
 class FormsBrowserTest {
@@ -81,6 +86,66 @@ class FormsBrowserTest {
       waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("job-status")));
       assertEquals("a green square at the bottom", sql.string("SELECT prompt FROM job"));
     }
+  }
+
+  /**
+   * Issue 13's case: two bad numbers in "Steps and guidance", closed again before submitting. The
+   * page comes back with the section open and a summary at the top that takes the focus and links
+   * to each field.
+   */
+  @Test
+  void problemsInACollapsedSectionOpenItAndASummaryAtTheTopLinksToEachField() {
+    CurrentUser user = data.user("hasty");
+    try (Browser browser = Browser.start()) {
+      WebDriver d = browser.driver;
+      signIn(d, user);
+      d.findElement(By.id("prompt")).sendKeys("a red circle in the top left corner");
+      WebElement toggle = d.findElement(By.cssSelector("form[action='/jobs'] details > summary"));
+      toggle.click();
+      d.findElement(By.id("priorSteps")).sendKeys("100000");
+      d.findElement(By.id("decoderGuidanceScale")).sendKeys("NaN");
+      toggle.click();
+      assertFalse(d.findElement(By.id("priorSteps")).isDisplayed(), "collapsed when submitted");
+      d.findElement(By.cssSelector("form[action='/jobs'] button[type=submit]")).click();
+
+      WebElement summary =
+          waitFor(d, ExpectedConditions.visibilityOfElementLocated(By.id("error-summary")));
+      waitFor(d, x -> "error-summary".equals(activeElementId(x))); // the script moved the focus
+      browser.screenshot("23-create-error-summary");
+      assertEquals("alert", summary.getAttribute("role"));
+      assertEquals("Fix 2 problems to continue", summary.findElement(By.tagName("h2")).getText());
+      assertNotNull(
+          d.findElement(By.cssSelector("form[action='/jobs'] details")).getAttribute("open"));
+      assertTrue(d.findElement(By.id("priorSteps")).isDisplayed(), "the section is open");
+      assertEquals(
+          "a red circle in the top left corner",
+          d.findElement(By.id("prompt")).getAttribute("value"));
+      assertEquals("100000", d.findElement(By.id("priorSteps")).getAttribute("value"));
+
+      List<WebElement> links = summary.findElements(By.tagName("a"));
+      assertEquals(
+          List.of("#priorSteps", "#decoderGuidanceScale"),
+          links.stream().map(a -> a.getDomAttribute("href")).toList());
+      for (WebElement link : links) {
+        String field = link.getDomAttribute("href").substring(1);
+        WebElement error =
+            d.findElement(By.xpath("//*[@id='" + field + "']/following-sibling::p[1]"));
+        assertEquals("field-error", error.getAttribute("class"));
+        String label = d.findElement(By.cssSelector("label[for='" + field + "']")).getText();
+        assertEquals(
+            label + ": " + error.getText(), link.getText(), "the form's label and message");
+      }
+      assertEquals("Prior steps: Use a number from 1 to 250.", links.get(0).getText());
+      assertEquals("Decoder guidance: Use a number from 0 to 30.", links.get(1).getText());
+
+      links.get(1).click();
+      waitFor(d, x -> "decoderGuidanceScale".equals(activeElementId(x)));
+      assertEquals(0, sql.count("job"));
+    }
+  }
+
+  private static String activeElementId(WebDriver d) {
+    return (String) ((JavascriptExecutor) d).executeScript("return document.activeElement.id;");
   }
 
   @Test

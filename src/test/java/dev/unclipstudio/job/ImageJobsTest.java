@@ -2,6 +2,7 @@ package dev.unclipstudio.job;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.ApiTokens;
@@ -214,6 +215,109 @@ class ImageJobsTest {
         "the decoder's reason as a sentence");
     assertEquals(0, sql.count("job"));
     assertEquals(0, sql.count("job_input"));
+  }
+
+  @Test
+  void aFormWithoutItsFileAsksForItInTheFormsWordsAtTheFieldAndInTheSummary() {
+    Response variations = browser.postMultipart("/variations", Map.of("images", "2"), Map.of());
+    assertEquals(400, variations.statusCode());
+    String html = variations.asString();
+    assertTrue(html.contains("<p class=\"field-error\">Choose an image.</p>"), html);
+    assertTrue(html.contains("Fix 1 problem to continue"), html);
+    assertTrue(html.contains("<a href=\"#image\">Image: Choose an image.</a>"), html);
+
+    Response inpaint =
+        browser.postMultipart("/inpaint", Map.of("prompt", "a blue star", "images", "1"), Map.of());
+    assertEquals(400, inpaint.statusCode());
+    String mask = "Choose a mask. Paint the region to repaint, or upload a mask (white = repaint).";
+    html = inpaint.asString();
+    assertTrue(html.contains("<p class=\"field-error\">Choose an image to repaint.</p>"), html);
+    assertTrue(html.contains("<p class=\"field-error\">" + mask + "</p>"), html);
+    assertTrue(html.contains("Fix 2 problems to continue"), html);
+    assertTrue(
+        html.indexOf("<a href=\"#source\">Image to repaint: Choose an image to repaint.</a>")
+            < html.indexOf("<a href=\"#mask\">Mask: " + mask + "</a>"),
+        "in the form's order: " + html);
+    assertTrue(html.contains("value=\"a blue star\""), "the prompt kept");
+    assertFalse(html.contains("value=\"null\""), "fields not sent stay empty");
+    assertEquals(0, sql.count("job"));
+  }
+
+  /**
+   * Over the active-job cap every image form comes back as a page, not as bare text: the message,
+   * the form again with what was typed, status 429.
+   */
+  @Test
+  void overTheActiveJobCapTheImageFormsComeBackWithTheMessageAndTheInput() {
+    sql.execute("UPDATE app_user SET max_active_jobs = 1 WHERE id = " + user.id());
+    long busy = data.textJob(user, "the one job allowed");
+    for (int index = 0; index < 2; index++) {
+      sql.execute(
+          """
+          INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params)
+          VALUES (%d, %d, %d, 1, 64, 64, '{}')"""
+              .formatted(busy, user.id(), index));
+    }
+    long a = sql.number("SELECT min(id) FROM image");
+    long b = sql.number("SELECT max(id) FROM image");
+    String message =
+        "You already have 1 jobs queued or running, the most allowed. Wait for one to finish or"
+            + " cancel one.";
+
+    String upload =
+        assertRefusedPage(
+            browser.postMultipart(
+                "/variations", Map.of("images", "3"), Map.of("image", Pngs.solid(64, 64, 0xff))),
+            message);
+    assertTrue(upload.contains("<form method=\"post\" action=\"/variations\""), upload);
+    assertTrue(upload.contains("value=\"3\""), "the count as typed");
+
+    String gallery =
+        assertRefusedPage(
+            browser.post("/images/" + a + "/variations", Map.of("images", "2")), message);
+    assertTrue(
+        gallery.contains("<form method=\"post\" action=\"/images/" + a + "/variations\">"),
+        "the same image's form, not the upload one: " + gallery);
+
+    String interpolate =
+        assertRefusedPage(
+            browser.post("/interpolate", Map.of("a", a, "b", b, "frames", "7", "seed", "42")),
+            message);
+    assertTrue(interpolate.contains("value=\"7\""), "frames as typed");
+    assertTrue(interpolate.contains("value=\"42\""), "seed as typed");
+    assertTrue(interpolate.contains("<option value=\"" + b + "\" selected>"), interpolate);
+
+    String inpaint =
+        assertRefusedPage(
+            browser.postMultipart(
+                "/inpaint",
+                Map.of(
+                    "sourceImageId",
+                    Long.toString(a),
+                    "prompt",
+                    "a green star",
+                    "images",
+                    "3",
+                    "steps",
+                    "12",
+                    "guidanceScale",
+                    "4.5"),
+                Map.of("mask", Pngs.leftHalfMask(64, 64))),
+            message);
+    for (String kept : new String[] {"a green star", "3", "12", "4.5"}) {
+      assertTrue(inpaint.contains("value=\"" + kept + "\""), kept + " kept: " + inpaint);
+    }
+    assertEquals(1, sql.count("job"), "only the job already there");
+  }
+
+  /** A 429 page in the studio's layout holding the refusal and a form to try again. */
+  private static String assertRefusedPage(Response r, String message) {
+    String html = r.asString();
+    assertEquals(429, r.statusCode(), html);
+    assertTrue(r.contentType().startsWith("text/html"), r.contentType());
+    assertTrue(html.contains("<p class=\"error\" role=\"alert\">" + message + "</p>"), html);
+    assertTrue(html.contains("<form method=\"post\""), html);
+    return html;
   }
 
   @Test

@@ -80,14 +80,47 @@ class ErrorResponsesTest {
 
   @Test
   void unknownPagesAndOthersPrivateThingsGetTheStudiosPageWithItsNavigation() {
+    CurrentUser stranger = data.user("stranger");
+    long theirJob = data.textJob(stranger, "their private circle");
+    sql.execute(
+        """
+        INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, params)
+        VALUES (%d, %d, 0, 1, 1, 1, '{}')"""
+            .formatted(theirJob, stranger.id()));
+    long theirImage = sql.number("SELECT id FROM image WHERE job_id = " + theirJob);
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
-    Response missing = browser.get("/no-such-page");
-    assertEquals(404, missing.statusCode());
-    assertTrue(missing.contentType().startsWith("text/html"), missing.contentType());
-    String html = missing.asString();
-    assertTrue(html.contains("<h1>Not Found</h1>"), html);
-    assertTrue(html.contains("href=\"/gallery\""), "navigation to go on from");
-    assertEquals(404, browser.get("/jobs/999999").statusCode());
+    for (String page :
+        new String[] {
+          "/no-such-page", "/jobs/999999", "/jobs/" + theirJob, "/images/" + theirImage
+        }) {
+      assertStudioPage(browser.get(page), 404, "Not Found");
+    }
+  }
+
+  @Test
+  void aSignedInUserWhoIsNotAnAdministratorGetsTheStudios403Page() {
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    for (String page : new String[] {"/admin", "/admin/users"}) {
+      String html = assertStudioPage(browser.get(page), 403, "Forbidden");
+      assertTrue(html.contains("This is for administrators only."), html);
+    }
+  }
+
+  /**
+   * The error page in the studio's layout: its title, the main navigation and the ways on. Returns
+   * the page.
+   */
+  private static String assertStudioPage(Response r, int status, String title) {
+    String html = r.asString();
+    assertEquals(status, r.statusCode(), html);
+    assertTrue(r.contentType().startsWith("text/html"), r.contentType());
+    assertTrue(html.contains("<title>" + title + " · Unclip Studio</title>"), html);
+    assertTrue(html.contains("<h1>" + title + "</h1>"), html);
+    String nav = html.substring(html.indexOf("<nav aria-label=\"Main\">"), html.indexOf("</nav>"));
+    for (String link : new String[] {"/", "/jobs", "/gallery", "/account"}) {
+      assertTrue(nav.contains("href=\"" + link + "\""), "navigation to " + link + ": " + nav);
+    }
+    return html;
   }
 
   @Test
