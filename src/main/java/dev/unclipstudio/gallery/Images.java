@@ -58,19 +58,28 @@ public class Images {
   }
 
   /**
-   * A job's results that the viewer may see, in order, and the gallery image it was made from when
-   * the viewer may see that one too (null otherwise, and for jobs made from uploads).
+   * A job's results that the viewer may see, in order; of the gallery images it was made from
+   * ({@code sourceImageIds}, none for uploads and text), the one shown before the results when
+   * {@code beforeAfter} (variations, inpainting) and the viewer may see it; and whether the viewer
+   * may see them all.
    */
   @Transactional
-  public JobResults resultsOf(long jobId, Long sourceImageId, CurrentUser viewer) {
+  public JobResults resultsOf(
+      long jobId, List<Long> sourceImageIds, boolean beforeAfter, CurrentUser viewer) {
     List<ImageCard> results =
         Image.<Image>find("jobId = ?1 order by indexInJob", jobId).stream()
             .filter(image -> image.visibleTo(viewer))
             .map(ImageCard::of)
             .toList();
-    Image source = sourceImageId == null ? null : Image.<Image>findById(sourceImageId);
-    return new JobResults(
-        results, source != null && source.visibleTo(viewer) ? ImageCard.of(source) : null);
+    List<Image> sources =
+        sourceImageIds == null
+            ? List.of()
+            : sourceImageIds.stream().map(id -> Image.<Image>findById(id)).toList();
+    boolean allVisible =
+        sources.stream().allMatch(source -> source != null && source.visibleTo(viewer));
+    ImageCard before =
+        beforeAfter && sources.size() == 1 && allVisible ? ImageCard.of(sources.get(0)) : null;
+    return new JobResults(results, before, allVisible);
   }
 
   /**

@@ -182,17 +182,17 @@ public class JobResource {
   }
 
   /**
-   * Other users' jobs are "not found", not "forbidden": their existence is nobody else's business.
-   */
-  /**
    * Its images, and the image it started from for the before/after of variations and inpainting.
    */
   private JobResults results(JobView job) {
     boolean fromOneImage = job.kind() == JobKind.VARIATION || job.kind() == JobKind.INPAINT;
-    Long source = fromOneImage ? job.details().params().sourceImageId() : null;
-    return images.resultsOf(job.id(), source, user());
+    return images.resultsOf(
+        job.id(), job.details().params().sourceImageIds(), fromOneImage, user());
   }
 
+  /**
+   * Other users' jobs are "not found", not "forbidden": their existence is nobody else's business.
+   */
   private JobView visibleJob(long id) {
     return jobs.visible(id, user()).orElseThrow(NotFoundException::new);
   }

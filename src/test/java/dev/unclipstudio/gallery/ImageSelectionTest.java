@@ -222,6 +222,10 @@ class ImageSelectionTest {
     String hidden = client.get("/jobs/" + fromTheirs).asString();
     assertFalse(hidden.contains("id=\"job-source\""), "their private image is not shown");
     assertFalse(hidden.contains("/images/" + theirs), hidden);
+    assertFalse(
+        hidden.contains("id=\"remake\""), "no offer to remake from an image they cannot see");
+    assertFalse(hidden.contains("id=\"copy-params\""), "nor its id in copied parameters");
+    assertTrue(page.contains("id=\"remake\""), "while the owner of the source may");
   }
 
   @Test
