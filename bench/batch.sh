@@ -7,7 +7,9 @@
 #   UNCLIP_BENCH_ROUNDS=3 UNCLIP_BENCH_THREADS=2 bench/batch.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# offline first; online when this machine's ~/.m2 lacks something (a fresh clone)
+cp_args=(test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
+mvn -q -o "${cp_args[@]}" >/dev/null 2>&1 || mvn -q "${cp_args[@]}"
 # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
 java ${BENCH_JVM_OPTS:--Xmx3g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   dev.unclipstudio.bench.BatchBenchmark 2>&1 | grep '^BENCH' || {

@@ -15,8 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # with --serve, stdin carries the requests and stdout the answers: Maven must neither read the one nor write to the
 # other (even -q writes colour codes)
-mvn -B -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath \
-  </dev/null >&2
+cp_args=(test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
+# offline first; online when this machine's ~/.m2 lacks something (a fresh clone)
+mvn -B -q -o "${cp_args[@]}" </dev/null >&2 || mvn -B -q "${cp_args[@]}" </dev/null >&2
 # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
 java ${BENCH_JVM_OPTS:--Xmx3g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   dev.unclipstudio.bench.EngineBenchmark "$@" 2>&1 | grep --line-buffered -E '^(BENCH|READY|RAN) ' || {

@@ -8,7 +8,9 @@
 #   BENCH_JVM_OPTS="-Xmx1g" bench/claims.sh   # JVM options (default -Xmx1g)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -o test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# offline first; online when this machine's ~/.m2 lacks something (a fresh clone)
+cp_args=(test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath)
+mvn -q -o "${cp_args[@]}" >/dev/null 2>&1 || mvn -q "${cp_args[@]}"
 # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
 java ${BENCH_JVM_OPTS:--Xmx1g} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   dev.unclipstudio.job.ClaimBenchmark

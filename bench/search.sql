@@ -28,6 +28,14 @@ SELECT id, prompt FROM matches ORDER BY id DESC LIMIT 25;
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) WITH matches AS MATERIALIZED (SELECT id, prompt FROM image
 WHERE visibility = 'SHARED' AND prompt_search @@ websearch_to_tsquery('english', 'circles red'))
 SELECT id, prompt FROM matches ORDER BY id DESC LIMIT 25;
+\echo 'Gallery now, step 1: the newest 2,000 shared images tested newest first; a common word stops after a few dozen'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, prompt, visibility FROM (SELECT id, prompt, visibility, prompt_search
+FROM image WHERE visibility = 'SHARED' ORDER BY id DESC LIMIT 2000) recent
+WHERE true AND prompt_search @@ websearch_to_tsquery('english', 'circles red') ORDER BY id DESC LIMIT 25;
+\echo 'Gallery now, step 1 for a word with no match: all 2,000 tested (then step 2, the GIN query above, finds nothing)'
+EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, prompt, visibility FROM (SELECT id, prompt, visibility, prompt_search
+FROM image WHERE visibility = 'SHARED' ORDER BY id DESC LIMIT 2000) recent
+WHERE true AND prompt_search @@ websearch_to_tsquery('english', 'zebra') ORDER BY id DESC LIMIT 25;
 \echo 'V3 left to the planner (not used), no match: it walks the id index'
 EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT id, prompt FROM image
 WHERE visibility = 'SHARED' AND prompt_search @@ websearch_to_tsquery('english', 'zebra') ORDER BY id DESC LIMIT 25;
