@@ -3,8 +3,8 @@
 # first page, prompt search, deep gallery page, image page, PNG. One packaged studio as bin/studio starts it
 # (bin/memory-options, MALLOC_ARENA_MAX=2) on a real PostgreSQL (Debian's, in a temporary folder), the tiny pack.
 # The images are copies of one real image made by the studio (its PNG and thumbnail), half of them shared, six
-# prompts in turn. Load from wrk (Debian's package; C, so the client takes little of the 2 cores): one route class at
-# a time, 30 s each after 5 s of warm-up, in rounds that repeat the route classes in turn; the table gives the median
+# prompts in turn. Load from wrk (Debian's package; C, so the client takes little of the 2 cores): first
+# WARMUP_SECONDS (30) on every route for the JIT, then one route class at a time, 30 s each after 5 s of warm-up, in rounds that repeat the route classes in turn; the table gives the median
 # over the rounds of wrk's p50 and p99 and every round's p99. See docs/benchmarks.md ("Pages at 50 connections").
 #
 #   bench/web.sh                           # 10,000 then 100,000 images, 3 rounds
@@ -17,6 +17,7 @@ SIZES=${SIZES:-10000 100000}
 ROUNDS=${ROUNDS:-3}
 SECONDS_EACH=${SECONDS_EACH:-30}
 CONNECTIONS=${CONNECTIONS:-50}
+WARMUP_SECONDS=${WARMUP_SECONDS:-30} # per route, once, before the first size's rounds
 DEADLINE=$(( $(date +%s) + 3600 ))
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -93,6 +94,13 @@ for size in $SIZES; do
   log "filling the gallery to $size images"
   fill_to "$size"
   for class in gallery search deep image png; do script "$class" >"$OUT/$class.lua"; done
+  if [ "$size" = "${SIZES%% *}" ]; then
+    # the JIT: a fresh JVM on 2 cores keeps compiling for minutes; without this the first rows measure its warm-up
+    log "warming up: ${WARMUP_SECONDS}s on each route"
+    for class in gallery search deep image png; do
+      wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$OUT/$class.lua" "$BASE" >/dev/null
+    done
+  fi
   for round in $(seq 1 "$ROUNDS"); do
     for class in gallery search deep image png; do
       wrk -t2 -c"$CONNECTIONS" -d5s -s "$OUT/$class.lua" "$BASE" >/dev/null # warm-up
@@ -108,7 +116,7 @@ done
 
 HEAP=$(bin/memory-options | grep -o -- '-Xmx[^ ]*')
 {
-  echo "\`bench/web.sh\` (SIZES=\"$SIZES\", ROUNDS=$ROUNDS, SECONDS_EACH=$SECONDS_EACH, CONNECTIONS=$CONNECTIONS) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); heap $HEAP; PostgreSQL $PG_VERSION; peak RSS $(awk '$1 == "VmHWM:" {printf "%d MB", $2 / 1024}' "/proc/${PID[web]}/status")"
+  echo "\`bench/web.sh\` (SIZES=\"$SIZES\", ROUNDS=$ROUNDS, SECONDS_EACH=$SECONDS_EACH, CONNECTIONS=$CONNECTIONS, WARMUP_SECONDS=$WARMUP_SECONDS) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); heap $HEAP; PostgreSQL $PG_VERSION; peak RSS $(awk '$1 == "VmHWM:" {printf "%d MB", $2 / 1024}' "/proc/${PID[web]}/status")"
   echo
   echo "| images | route | requests/s | p50 ms (median) | p99 ms (median) | p99 ms of each round | errors, non-2xx |"
   echo "|---|---|---|---|---|---|---|"
