@@ -1,6 +1,7 @@
 package dev.unclipstudio.admin;
 
 import dev.unclipstudio.job.WorkerLiveness;
+import dev.unclipstudio.worker.WorkerState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +29,18 @@ public class AdminWorkers {
       Long currentJobId,
       long jobsDone,
       long jobsFailed,
-      long imagesDone) {}
+      long imagesDone) {
+
+    /** The state in words ("Running", "Lost"); {@link #state} keeps the stored name. */
+    public String stateLabel() {
+      return WorkerState.valueOf(state).label();
+    }
+
+    /** What an administrator asked for, in words, or null. */
+    public String desiredStateLabel() {
+      return desiredState == null ? null : WorkerState.valueOf(desiredState).label();
+    }
+  }
 
   private final DataSource dataSource;
   private final WorkerLiveness liveness;

@@ -12,5 +12,10 @@ public enum WorkerState {
    * No heartbeat within the lease: the instance was probably killed. Never stored, only derived
    * when read ({@link dev.unclipstudio.job.WorkerLiveness}).
    */
-  LOST
+  LOST;
+
+  /** The state as the admin console shows it: "Running", "Lost". */
+  public String label() {
+    return name().charAt(0) + name().substring(1).toLowerCase(java.util.Locale.ROOT);
+  }
 }

@@ -323,10 +323,12 @@ class AdminConsoleTest {
         // the lease is 60 s: as if the instance had been killed 75 s ago
         "UPDATE worker SET heartbeat_at = now() - interval '75 seconds' WHERE name = 'killed/cpu/0'");
     String page = as(admin).get("/admin/workers").asString();
-    assertTrue(row(page, "killed/cpu/0").contains("LOST"), page);
+    assertTrue(row(page, "killed/cpu/0").contains("Lost"), page);
     assertTrue(row(page, "killed/cpu/0").contains("has probably stopped"), page);
-    assertTrue(row(page, "alive/cpu/0").contains("RUNNING"), page);
-    assertFalse(row(page, "alive/cpu/0").contains("LOST"), page);
+    assertTrue(row(page, "alive/cpu/0").contains("Running"), page);
+    assertFalse(row(page, "alive/cpu/0").contains("Lost"), page);
+    assertFalse(
+        page.contains(">RUNNING<") || page.contains(">LOST"), "states in words, not stored names");
   }
 
   private static String row(String page, String worker) {

@@ -68,6 +68,11 @@ class FeedbackBrowserTest {
               + " training: it will ignore or misread them.",
           notes.getText());
       assertEquals(0, sql.count("job"), "nothing submitted");
+      String limit = d.findElement(By.id("prompt")).getAttribute("maxlength");
+      assertEquals(
+          "38 of " + limit + " characters",
+          d.findElement(By.id("prompt-count")).getText(),
+          "the live count, against the server's limit");
 
       d.findElement(By.id("prompt")).clear();
       d.findElement(By.id("prompt")).sendKeys("a red circle");
