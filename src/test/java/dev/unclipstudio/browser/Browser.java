@@ -1,19 +1,24 @@
 package dev.unclipstudio.browser;
 
+import dev.unclipstudio.account.CurrentUser;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's Chromium, headless, driven through Debian's chromedriver: nothing is downloaded, and
@@ -73,6 +78,19 @@ final class Browser implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Signs in through the sign-in page as a test user (password {@code password-<name>}, as {@code
+   * TestData} makes them) and waits for the create page.
+   */
+  static void signIn(WebDriver d, URL base, CurrentUser user) {
+    d.get(base + "login");
+    d.findElement(By.id("username")).sendKeys(user.username());
+    d.findElement(By.id("password")).sendKeys("password-" + user.username());
+    d.findElement(By.cssSelector("form button[type=submit]")).click();
+    new WebDriverWait(d, Duration.ofSeconds(30))
+        .until(ExpectedConditions.presenceOfElementLocated(By.id("prompt")));
   }
 
   @Override

@@ -43,20 +43,12 @@ class FeedbackBrowserTest {
     data.reset();
   }
 
-  private void signIn(WebDriver d, CurrentUser user) {
-    d.get(base + "login");
-    d.findElement(By.id("username")).sendKeys(user.username());
-    d.findElement(By.id("password")).sendKeys("password-" + user.username());
-    d.findElement(By.cssSelector("form button[type=submit]")).click();
-    waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("prompt")));
-  }
-
   @Test
   void wordsTheModelNeverSawAreNamedWhileTypingBeforeAnythingIsSubmitted() {
     CurrentUser user = data.user("typist");
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       WebElement notes = d.findElement(By.id("prompt-notes"));
       assertTrue(!notes.isDisplayed(), "nothing to say about an empty prompt");
       d.findElement(By.id("prompt")).sendKeys("an armchair in the shape of an avocado");
@@ -88,7 +80,7 @@ class FeedbackBrowserTest {
     long job = data.textJob(user, "a green triangle");
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       assertTrue(
           d.findElement(By.id("usage")).getText().contains("1 of "), "the active job is counted");
       d.get(base + "jobs/" + job);
@@ -116,7 +108,7 @@ class FeedbackBrowserTest {
             + job);
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       d.get(base + "jobs/" + job);
       waitFor(
           d,

@@ -57,20 +57,12 @@ class FormsBrowserTest {
     data.reset();
   }
 
-  private void signIn(WebDriver d, CurrentUser user) {
-    d.get(base + "login");
-    d.findElement(By.id("username")).sendKeys(user.username());
-    d.findElement(By.id("password")).sendKeys("password-" + user.username());
-    d.findElement(By.cssSelector("form button[type=submit]")).click();
-    waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("prompt")));
-  }
-
   @Test
   void anExpiredFormKeepsThePromptAndGoesThroughWhenSubmittedAgain() {
     CurrentUser user = data.user("idle");
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       d.findElement(By.id("prompt")).sendKeys("a green square at the bottom");
       d.manage().deleteCookieNamed("csrf-token"); // what hours in a forgotten tab do
       d.findElement(By.cssSelector("form[action='/jobs'] button[type=submit]")).click();
@@ -98,7 +90,7 @@ class FormsBrowserTest {
     CurrentUser user = data.user("hasty");
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       d.findElement(By.id("prompt")).sendKeys("a red circle in the top left corner");
       WebElement toggle = d.findElement(By.cssSelector("form[action='/jobs'] details > summary"));
       toggle.click();
@@ -153,7 +145,7 @@ class FormsBrowserTest {
     CurrentUser user = data.user("keyboard");
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       WebElement prompt = d.findElement(By.id("prompt"));
       prompt.sendKeys("a yellow triangle");
       prompt.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
@@ -172,7 +164,7 @@ class FormsBrowserTest {
     long job = data.textJob(user, "a job to cancel");
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, admin);
+      Browser.signIn(d, base, admin);
       d.get(base + "admin/jobs?status=QUEUED&user=" + user.username());
       d.findElement(By.cssSelector("form[action^='/admin/jobs/" + job + "/cancel'] button"))
           .click();
@@ -206,7 +198,7 @@ class FormsBrowserTest {
     CurrentUser user = data.user("night");
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       assertEquals("rgb(246, 245, 242)", background(d), "light by default");
       assertEquals(List.of(), lowContrast(d), "light theme");
       ((ChromeDriver) d)
@@ -293,7 +285,7 @@ class FormsBrowserTest {
         d.get(base + anonymous);
         checked += assertEveryControlLabelled(d, anonymous);
       }
-      signIn(d, admin);
+      Browser.signIn(d, base, admin);
       for (String page : pages) {
         d.get(base + page);
         checked += assertEveryControlLabelled(d, page);

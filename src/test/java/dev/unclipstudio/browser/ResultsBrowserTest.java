@@ -82,14 +82,6 @@ class ResultsBrowserTest {
     return ids;
   }
 
-  private void signIn(WebDriver d, CurrentUser user) {
-    d.get(base + "login");
-    d.findElement(By.id("username")).sendKeys(user.username());
-    d.findElement(By.id("password")).sendKeys("password-" + user.username());
-    d.findElement(By.cssSelector("form button[type=submit]")).click();
-    waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("prompt")));
-  }
-
   @Test
   void theLargeViewStepsWithTheArrowKeysAndEscapeReturnsToTheThumbnail() {
     CurrentUser user = data.user("viewer");
@@ -97,7 +89,7 @@ class ResultsBrowserTest {
     long jobId = sql.number("SELECT job_id FROM image WHERE id = " + ids.get(0));
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       d.get(base + "jobs/" + jobId);
       assertEquals(3, d.findElements(By.cssSelector("#job-images .result-card")).size());
       d.findElement(By.cssSelector("#job-images a.lightbox-link")).click();
@@ -139,7 +131,7 @@ class ResultsBrowserTest {
     long source = finishedJob(user, "a blue square", 1).get(0);
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       d.get(base + "inpaint?image=" + source);
       WebElement canvas =
           waitFor(d, ExpectedConditions.visibilityOfElementLocated(By.id("editor-canvas")));
@@ -202,7 +194,7 @@ class ResultsBrowserTest {
     long source = finishedJob(user, "a blue square", 1).get(0);
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       d.get(base + "inpaint?image=" + source);
       WebElement canvas =
           waitFor(d, ExpectedConditions.visibilityOfElementLocated(By.id("editor-canvas")));
@@ -265,7 +257,7 @@ class ResultsBrowserTest {
           .executeCdpCommand(
               "Emulation.setDeviceMetricsOverride",
               Map.of("width", 375, "height", 812, "deviceScaleFactor", 1, "mobile", true));
-      signIn(d, admin);
+      Browser.signIn(d, base, admin);
       assertEquals(375L, js(d, "return window.innerWidth;"));
       WebElement nav = d.findElement(By.id("main-nav"));
       assertFalse(nav.isDisplayed(), "the menu is folded");

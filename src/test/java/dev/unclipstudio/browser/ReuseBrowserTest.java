@@ -64,7 +64,7 @@ class ReuseBrowserTest {
     finish(2);
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
 
       d.get(base + "jobs/" + job);
       browser.screenshot("30-job-reuse");
@@ -124,7 +124,7 @@ class ReuseBrowserTest {
     sql.execute("UPDATE job SET kind = 'INTERPOLATION', prompt = NULL WHERE id = " + job);
     try (Browser browser = Browser.start()) {
       WebDriver d = browser.driver;
-      signIn(d, user);
+      Browser.signIn(d, base, user);
       d.get(base + "jobs/" + job);
       assertEquals(0, d.findElements(By.id("reuse-prompt")).size(), "no prompt to reuse");
       d.findElement(By.id("remake")).click();
@@ -151,14 +151,6 @@ class ReuseBrowserTest {
                   .formatted(job.lease().jobId(), i)));
     }
     return ids;
-  }
-
-  private void signIn(WebDriver d, CurrentUser user) {
-    d.get(base + "login");
-    d.findElement(By.id("username")).sendKeys(user.username());
-    d.findElement(By.id("password")).sendKeys("password-" + user.username());
-    d.findElement(By.cssSelector("form button[type=submit]")).click();
-    waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("prompt")));
   }
 
   private static String value(WebDriver d, String id) {
