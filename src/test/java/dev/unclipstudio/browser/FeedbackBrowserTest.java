@@ -83,6 +83,14 @@ class FeedbackBrowserTest {
       Browser.signIn(d, base, user);
       assertTrue(
           d.findElement(By.id("usage")).getText().contains("1 of "), "the active job is counted");
+      WebElement time = d.findElement(By.cssSelector("time[datetime]"));
+      String made = time.getText();
+      assertTrue(
+          made.matches(".*\\d{2}:\\d{2}:\\d{2}.*(UTC|GMT|[A-Z]{3,}).*"),
+          "the reader's local time with seconds and its zone: " + made);
+      String served = time.getAttribute("title"); // the page's UTC text, kept by local-time.js
+      assertTrue(served != null && served.endsWith("UTC"), "served as UTC: " + served);
+      assertTrue(!made.equals(served), "rewritten in the browser: " + made);
       d.get(base + "jobs/" + job);
       WebElement detail =
           waitFor(d, ExpectedConditions.presenceOfElementLocated(By.id("job-detail")));
