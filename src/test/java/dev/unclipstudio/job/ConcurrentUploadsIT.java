@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.testing.Await;
+import dev.unclipstudio.testing.ItPostgres;
 import dev.unclipstudio.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,8 +58,8 @@ class ConcurrentUploadsIT {
   void eightMaximumSizeUploadsAtOnceWithASmallHeapAreAnsweredNeverWith500() throws Exception {
     pg = EmbeddedPostgres.builder().start();
     Sql sql = new Sql(pg.getPostgresDatabase());
-    int httpPort = freePort();
-    int managementPort = freePort();
+    int httpPort = ItPostgres.freePort();
+    int managementPort = ItPostgres.freePort();
     Path log = Path.of("target", "concurrent-uploads.log");
     studio = startStudio(pg.getJdbcUrl("postgres", "postgres"), httpPort, managementPort, log);
     Await.untilIgnoringErrors(
@@ -167,12 +167,6 @@ class ConcurrentUploadsIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 

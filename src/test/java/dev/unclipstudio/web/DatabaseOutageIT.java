@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.testing.Await;
+import dev.unclipstudio.testing.ItPostgres;
 import dev.unclipstudio.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,10 +52,10 @@ class DatabaseOutageIT {
   void anUnreachableDatabaseIsA503PageAndProblemQuicklyAndTheStudioRecoversWithoutARestart()
       throws Exception {
     Path dataDir = Files.createTempDirectory("pg-outage");
-    int port = freePort();
-    int httpPort = freePort();
-    int managementPort = freePort();
-    pg = start(dataDir, port);
+    int port = ItPostgres.freePort();
+    int httpPort = ItPostgres.freePort();
+    int managementPort = ItPostgres.freePort();
+    pg = ItPostgres.restartable(dataDir, port);
     Sql sql = new Sql(pg.getPostgresDatabase());
     studio = startStudio(pg.getJdbcUrl("postgres", "postgres"), httpPort, managementPort);
     Await.untilIgnoringErrors(
@@ -104,7 +104,7 @@ class DatabaseOutageIT {
     assertTrue(log.contains("database unreachable: Could not read the session store"), "session");
     assertTrue(log.contains("database unreachable: Could not check an API token"), "API token");
 
-    pg = start(dataDir, port); // back on the same address with the same data
+    pg = ItPostgres.restartable(dataDir, port); // back on the same address with the same data
     Await.untilIgnoringErrors(Duration.ofSeconds(60), () -> send(page).statusCode() == 200);
     assertEquals(200, send(api).statusCode(), "the API answers again");
     assertTrue(studio.isAlive(), "the same studio, not restarted");
@@ -140,20 +140,6 @@ class DatabaseOutageIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static EmbeddedPostgres start(Path dataDir, int port) throws Exception {
-    return EmbeddedPostgres.builder()
-        .setDataDirectory(dataDir.toFile())
-        .setCleanDataDirectory(false)
-        .setPort(port)
-        .start();
   }
 
   private static Process startStudio(String jdbcUrl, int httpPort, int managementPort)

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.testing.Await;
+import dev.unclipstudio.testing.ItPostgres;
 import dev.unclipstudio.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,10 +40,10 @@ class DatabaseRestartIT {
   @Test
   void jobsSurviveADatabaseRestart() throws Exception {
     Path dataDir = Files.createTempDirectory("pg-restart");
-    int port = freePort();
-    int httpPort = freePort();
-    int managementPort = freePort();
-    pg = start(dataDir, port);
+    int port = ItPostgres.freePort();
+    int httpPort = ItPostgres.freePort();
+    int managementPort = ItPostgres.freePort();
+    pg = ItPostgres.restartable(dataDir, port);
     Sql sql = new Sql(pg.getPostgresDatabase());
     studio = startStudio(pg.getJdbcUrl("postgres", "postgres"), httpPort, managementPort);
     // The schema appears once the studio has migrated it.
@@ -72,7 +72,9 @@ class DatabaseRestartIT {
     // which the workers share, fails the readiness check. (A worker's failed claim would be a poor
     // signal: with the database away, the job it is running takes minutes to reach its end.)
     Await.until(Duration.ofSeconds(60), () -> readiness(managementPort) == 503);
-    pg = start(dataDir, port); // and comes back on the same address with the same data
+    pg =
+        ItPostgres.restartable(
+            dataDir, port); // and comes back on the same address with the same data
 
     Await.until(Duration.ofSeconds(240), () -> sql.count("job WHERE status = 'SUCCEEDED'") == 6);
     assertTrue(studio.isAlive(), "the studio must survive the restart");
@@ -80,20 +82,6 @@ class DatabaseRestartIT {
     assertEquals(
         0, sql.count("(SELECT job_id FROM image GROUP BY job_id HAVING count(*) <> 2) uneven"));
     assertEquals(200, readiness(managementPort), "the studio is ready again");
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static EmbeddedPostgres start(Path dataDir, int port) throws Exception {
-    return EmbeddedPostgres.builder()
-        .setDataDirectory(dataDir.toFile())
-        .setCleanDataDirectory(false)
-        .setPort(port)
-        .start();
   }
 
   private static Process startStudio(String jdbcUrl, int httpPort, int managementPort)

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.testing.Await;
+import dev.unclipstudio.testing.ItPostgres;
 import dev.unclipstudio.testing.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -47,8 +46,8 @@ class StoringDuringOutageIT {
   @Test
   void resultsBeingStoredWhenTheDatabaseGoesAwayAreStoredOnceItIsBack() throws Exception {
     Path dataDir = Files.createTempDirectory("pg-storing");
-    int port = freePort();
-    pg = start(dataDir, port);
+    int port = ItPostgres.freePort();
+    pg = ItPostgres.restartable(dataDir, port);
     studio = startStudio(pg.getJdbcUrl("postgres", "postgres"));
     Sql sql = new Sql(pg.getPostgresDatabase());
     Await.untilIgnoringErrors(
@@ -75,7 +74,7 @@ class StoringDuringOutageIT {
     Await.until(Duration.ofSeconds(120), () -> sql.count(STORING) == 1);
     pg.close(); // a fast shutdown: every session ends, the test's lock with it
     lock.close();
-    pg = start(dataDir, port);
+    pg = ItPostgres.restartable(dataDir, port);
     Sql again = new Sql(pg.getPostgresDatabase());
     assertSucceededOnce(again, restarted);
 
@@ -124,20 +123,6 @@ class StoringDuringOutageIT {
         2, sql.count("image_data d JOIN image i ON i.id = d.image_id WHERE i.job_id = " + job));
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static EmbeddedPostgres start(Path dataDir, int port) throws Exception {
-    return EmbeddedPostgres.builder()
-        .setDataDirectory(dataDir.toFile())
-        .setCleanDataDirectory(false)
-        .setPort(port)
-        .start();
-  }
-
   private static Process startStudio(String jdbcUrl) throws Exception {
     Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
     assertTrue(Files.exists(jar), "run after package: " + jar.toAbsolutePath());
@@ -145,8 +130,8 @@ class StoringDuringOutageIT {
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
             "-Dquarkus.datasource.username=postgres",
-            "-Dquarkus.http.port=" + freePort(),
-            "-Dquarkus.management.port=" + freePort(),
+            "-Dquarkus.http.port=" + ItPostgres.freePort(),
+            "-Dquarkus.management.port=" + ItPostgres.freePort(),
             "-Dstudio.packs=" + Path.of("models/tiny").toAbsolutePath(),
             "-Dstudio.accounts.admin-password=storing-test-admin",
             // Long enough that the stored results, not a rescue, end the job after the restart.
