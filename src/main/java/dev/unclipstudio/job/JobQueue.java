@@ -28,6 +28,14 @@ import org.jboss.logging.Logger;
  * <p>Each method is one short transaction of its own, so no transaction is ever open while a worker
  * computes. Every write a worker makes is fenced by its lease token: execution is at-least-once,
  * results appear exactly once.
+ *
+ * <p>Claims, heartbeats and progress commit without waiting for their WAL flush ({@link
+ * #ASYNC_COMMIT}): a PostgreSQL crash may lose the last few hundred milliseconds of them, and
+ * fencing makes that harmless. A lost claim leaves the job queued under no token, so the worker
+ * that ran it is refused its next heartbeat and its results, and another worker runs the job; a
+ * lost heartbeat or progress row is renewed by the next one. Results, failures, cancellation and
+ * submissions wait for the flush as usual, and each such commit makes the earlier ones durable too
+ * (the WAL is one sequence).
  */
 @ApplicationScoped
 public class JobQueue {
@@ -207,7 +215,7 @@ public class JobQueue {
         WITH RECURSIVE claimant AS (
             SELECT ?::varchar AS worker,                                  -- 1: worker name
                    ?::uuid AS token                                       -- 2: fresh lease token
-        ), heads AS (
+        ), %9$s, heads AS (
             (SELECT owner_id, priority, created_at, id FROM job WHERE status = 'QUEUED'
              ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
           UNION ALL
@@ -248,7 +256,7 @@ public class JobQueue {
                        started_at = %1$s,
                        stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL, eta_at = NULL,
                        updated_at = %1$s
-        FROM %6$s picked WHERE job.id = picked.id
+        FROM %6$s picked, async_commit WHERE job.id = picked.id
         RETURNING job.id, job.owner_id, job.kind, job.pack_name, job.params::text, job.attempts,
                   (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint, job.lease_token
         """
@@ -260,8 +268,18 @@ public class JobQueue {
             mates,
             picked,
             servedUsers,
-            token);
+            token,
+            ASYNC_COMMIT);
   }
+
+  /**
+   * A CTE that makes the statement's transaction commit without waiting for the WAL flush (see the
+   * class comment for why that is safe for the writes that use it); a statement joins it in its
+   * FROM list, so it is evaluated before the statement writes a row (one that writes none has no
+   * flush to wait for). Transaction-local: the pooled connection's next transaction waits again.
+   */
+  static final String ASYNC_COMMIT =
+      "async_commit AS (SELECT set_config('synchronous_commit', 'off', true))";
 
   /**
    * The (user, priority) pairs of {@code heads}, each with its user's last service, in claim order.
@@ -278,14 +296,19 @@ public class JobQueue {
    * or fine.
    */
   public LeaseState heartbeat(Lease lease) {
-    String sql =
-        """
+    return fencedState(heartbeatStatement(), lease);
+  }
+
+  /** The heartbeat, parameters 1 (job id) and 2 (lease token). */
+  String heartbeatStatement() {
+    return """
+        WITH %3$s
         UPDATE job SET lease_expires_at = %1$s + interval '%2$d milliseconds', updated_at = %1$s
+        FROM async_commit
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
         RETURNING cancel_requested
         """
-            .formatted(clock.now(), config.queue().lease().toMillis());
-    return fencedState(sql, lease);
+        .formatted(clock.now(), config.queue().lease().toMillis(), ASYNC_COMMIT);
   }
 
   /**
@@ -301,17 +324,8 @@ public class JobQueue {
       double progress,
       Duration remaining,
       byte[] preview) {
-    String sql =
-        """
-        UPDATE job SET stage = ?, step = ?, stage_steps = ?, progress = ?, preview = coalesce(?, preview),
-                       eta_at = %1$s + ? * interval '1 millisecond',   -- 6: null while unknown
-                       updated_at = %1$s
-        WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
-        RETURNING cancel_requested
-        """
-            .formatted(clock.now());
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
+        PreparedStatement ps = c.prepareStatement(progressStatement())) {
       ps.setString(1, stage);
       ps.setInt(2, step);
       ps.setInt(3, stageSteps);
@@ -324,6 +338,23 @@ public class JobQueue {
     } catch (SQLException e) {
       throw new QueueException("Could not record progress of job " + lease.jobId(), e);
     }
+  }
+
+  /**
+   * The progress report, parameters 1–6 (stage, step, steps of the stage, progress, preview, time
+   * left in milliseconds), 7 (job id) and 8 (lease token).
+   */
+  String progressStatement() {
+    return """
+        WITH %2$s
+        UPDATE job SET stage = ?, step = ?, stage_steps = ?, progress = ?, preview = coalesce(?, preview),
+                       eta_at = %1$s + ? * interval '1 millisecond',   -- 6: null while unknown
+                       updated_at = %1$s
+        FROM async_commit
+        WHERE id = ? AND lease_token = ? AND status = 'RUNNING'
+        RETURNING cancel_requested
+        """
+        .formatted(clock.now(), ASYNC_COMMIT);
   }
 
   /**

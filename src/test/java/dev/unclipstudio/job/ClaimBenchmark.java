@@ -41,20 +41,27 @@ import org.flywaydb.core.Flyway;
 public final class ClaimBenchmark {
 
   private static final int USERS = 100;
-  private static final int ROUNDS = 3;
-  private static final int[] DEPTHS = {1_000, 10_000, 100_000};
-  private static final int[] THREADS = {1, 4, 16};
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int[] DEPTHS = ints("bench.depths", "1000,10000,100000");
+  private static final int[] THREADS = ints("bench.threads", "1,4,16");
 
   /**
    * Claims as a worker makes them: one job at a time ({@code claim}), and with the default batch
    * budget ({@code claimBatch}, 4 images: four of these one-image jobs per statement).
    */
-  private static final int[] BATCH_IMAGES = {1, 4};
+  private static final int[] BATCH_IMAGES = ints("bench.batch-images", "1,4");
 
   /** A run stops after this long even if it has not made its claims (the old claim is slow). */
   private static final long RUN_NANOS = 4_000_000_000L;
 
   private ClaimBenchmark() {}
+
+  /** A list of numbers from a system property, for a quick run of a few rows. */
+  private static int[] ints(String property, String defaults) {
+    return Arrays.stream(System.getProperty(property, defaults).split(","))
+        .mapToInt(Integer::parseInt)
+        .toArray();
+  }
 
   public static void main(String[] args) throws Exception {
     Path dir = Files.createTempDirectory("claim-bench");
@@ -64,7 +71,9 @@ public final class ClaimBenchmark {
                 // zonky turns durability off by default; a claim is a commit, and commits cost
                 // fsyncs
                 .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
+                // on unless asked (bench.synchronous-commit=off shows what the flushes cost)
+                .setServerConfig(
+                    "synchronous_commit", System.getProperty("bench.synchronous-commit", "on"))
                 .setServerConfig("full_page_writes", "on")
                 .start();
         AgroalDataSource db = pool(pg.getJdbcUrl("postgres", "postgres"))) {

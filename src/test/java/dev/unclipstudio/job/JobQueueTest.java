@@ -19,11 +19,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -339,6 +342,55 @@ class JobQueueTest {
     assertTrue(
         jobRowsRead <= 2L * users.size() + 2,
         jobRowsRead + " job rows read of 6,000 queued: " + plan);
+  }
+
+  @Test
+  void claimsHeartbeatsAndProgressCommitWithoutWaitingForTheFlushAndNothingElseDoes()
+      throws SQLException {
+    long id = data.textJob(data.user("async"), "async");
+    try (Connection c = dataSource.getConnection()) {
+      // the test database turns synchronous commit off for everything; the studio's own runs on
+      c.createStatement().execute("SET synchronous_commit = on");
+      c.setAutoCommit(false);
+      UUID token = UUID.randomUUID();
+      try (PreparedStatement ps = c.prepareStatement(queue.claimStatement())) {
+        ps.setString(1, "w");
+        ps.setObject(2, token);
+        ps.executeQuery().close();
+      }
+      assertEquals("off", synchronousCommit(c), "the claim's own transaction");
+      c.commit();
+      assertEquals("on", synchronousCommit(c), "the connection's next transaction");
+      try (PreparedStatement ps = c.prepareStatement(queue.heartbeatStatement())) {
+        ps.setLong(1, id);
+        ps.setObject(2, token);
+        assertTrue(ps.executeQuery().next(), "the heartbeat renewed the claim's lease");
+      }
+      assertEquals("off", synchronousCommit(c), "a heartbeat");
+      c.commit();
+      try (PreparedStatement ps = c.prepareStatement(queue.progressStatement())) {
+        ps.setString(1, "decoder");
+        ps.setInt(2, 1);
+        ps.setInt(3, 2);
+        ps.setFloat(4, 0.5f);
+        ps.setBytes(5, null);
+        ps.setObject(6, 1000.0, Types.DOUBLE);
+        ps.setLong(7, id);
+        ps.setObject(8, token);
+        assertTrue(ps.executeQuery().next(), "the progress report was stored");
+      }
+      assertEquals("off", synchronousCommit(c), "a progress report");
+      c.commit();
+      assertEquals("on", synchronousCommit(c));
+    }
+    assertEquals("RUNNING", data.status(id));
+  }
+
+  private static String synchronousCommit(Connection c) throws SQLException {
+    try (ResultSet rs = c.createStatement().executeQuery("SHOW synchronous_commit")) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private static boolean readsJobs(JsonNode node) {
