@@ -7,7 +7,8 @@
 #   bench/claims.sh
 #   BENCH_JVM_OPTS="-Xmx1g" bench/claims.sh   # JVM options (default -Xmx1g)
 #   BENCH_JVM_OPTS="-Xmx1g -Dbench.depths=10000 -Dbench.threads=4 -Dbench.batch-images=4 -Dbench.rounds=1" \
-#     bench/claims.sh                         # a few rows only; -Dbench.synchronous-commit=off: without flushes
+#     bench/claims.sh                         # a few rows only; -Dbench.synchronous-commit=off: without flushes;
+#                                             # -Dbench.users=1000: the queue spread over 1,000 users (default 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # offline first; online when this machine's ~/.m2 lacks something (a fresh clone)

@@ -138,27 +138,34 @@ public class JobQueue {
   }
 
   /**
-   * The claim, parameters 1 (worker name), 2 (lease token) and, {@code byPack}, 3 (the packs). One
-   * ORDER BY over job joined to app_user cannot be served by any index (the order mixes both
-   * tables), so PostgreSQL would sort every queued job on each claim. Instead {@code heads} finds
-   * the oldest queued job of each (user, priority) pair by skipping through {@code
-   * job_claim_by_owner}, one or two index probes per pair; {@code next} sorts those few pairs into
-   * claim order and takes, pair by pair, the first job it can lock, stopping at the first. The cost
-   * follows the number of users with queued jobs (and the priorities they use), never the number of
-   * queued jobs or of idle accounts. The pack filter sits in the lock's lookup, beside run_after:
-   * the pairs and their order are the same for every worker, and a pair with no job of the worker's
-   * packs only costs that user's queued jobs at that priority (capped per user).
+   * The claim, parameters 1 (worker name), 2 (lease token) and, {@code byPack}, 3 (the packs).
    *
-   * <p>With {@code batchImages} above 1, {@code mates} walks the same pairs in the same order and
-   * locks up to {@code batchImages − 1} jobs that can share an engine batch with the first ({@link
-   * #claimBatch}), then keeps those whose running total of images still fits beside the first
-   * job's; each gets a fresh token of its own. (The others it locked are free again when the claim
-   * commits.)
+   * <p>Claim order is priority first, then the user served least recently (round robin across
+   * users; never served first, ties by user id), then the user's oldest job. No single index can
+   * serve that order (it mixes job and app_user columns), so the statement walks two small ones:
+   * {@code levels} steps through the priorities that have queued jobs, highest first (one probe of
+   * {@code job_claimable} each; usually there is one level), and at each level {@link #turn} walks
+   * the users with queued jobs ({@code app_user.queued_jobs}, kept by trigger, V10) in fair-share
+   * order through {@code app_user_turn}, looking up each one's oldest job at that level through
+   * {@code job_claim_by_owner}, and stops at the first job it can lock. A claim thus reads a few
+   * index entries whether 10 or 100,000 jobs wait and however many users wait; only users with no
+   * job this worker may run now (in backoff, of packs it lacks, locked) are walked past.
+   *
+   * <p>The user's row is locked too (SKIP LOCKED), which spreads concurrent claims over users: a
+   * second claim passes over a user another claim is serving instead of taking that user's next job
+   * and queueing on the row's lock, and every app_user row a claim writes ({@code served}, the
+   * trigger's count) is one it holds already, so a claim never waits on a lock.
+   *
+   * <p>With {@code batchImages} above 1, {@code mates} walks the same levels and users in the same
+   * order and locks up to {@code batchImages − 1} jobs that can share an engine batch with the
+   * first ({@link #claimBatch}), then keeps those whose running total of images still fits beside
+   * the first job's; each gets a fresh token of its own. (The others it locked are free again when
+   * the claim commits.)
    */
   String claimStatement(boolean byPack, int batchImages) {
     int batchSize = batchImages; // every job has at least one image
-    String byPacks =
-        byPack ? "AND pack_name = ANY(?)                                     -- 3: the packs" : "";
+    String byPacks = byPack ? "AND pack_name = ANY((SELECT packs FROM claimant)::text[])" : "";
+    String runnable = "status = 'QUEUED' AND run_after <= %s %s".formatted(clock.now(), byPacks);
     String mates =
         batchSize == 1
             ? ""
@@ -167,40 +174,30 @@ public class JobQueue {
             -- jobs that sample alike (the engine batches text-to-image only): same pack, kind and settings,
             -- as long as their images fit in the batch beside the first job's
             SELECT id, owner_id FROM (
-                -- the running total over the few rows taken below, in their order: a window over the join itself
-                -- would make PostgreSQL read every user's candidates before the LIMIT could stop it
-                SELECT id, owner_id, sum(image_count) OVER (ORDER BY p DESC, s ASC NULLS FIRST, hc, hid, mc, mid) AS images
+                SELECT id, owner_id, sum(image_count) OVER (ORDER BY p DESC, s ASC NULLS FIRST, uid, mc, mid) AS images
                 FROM (
-                    SELECT m.id, m.owner_id, m.image_count,
-                           c.priority AS p, c.last_served_at AS s, c.created_at AS hc, c.id AS hid,
-                           m.created_at AS mc, m.id AS mid
-                    FROM %1$s c
-                         CROSS JOIN next h,
-                         LATERAL (
-                             SELECT id, owner_id, created_at, image_count FROM job
-                             WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %2$s
-                                   AND id <> h.id AND h.kind = 'TEXT_TO_IMAGE'
-                                   -- one opaque condition: PostgreSQL guesses it keeps half the rows, so it reads the
-                                   -- queued jobs' index in order and stops early; the separate conditions it guesses at
-                                   -- almost no rows, and it would rather fetch and sort all of the user's jobs, finished
-                                   -- ones included
-                                   AND CASE WHEN kind = h.kind AND pack_name = h.pack_name
-                                             AND params -> 'priorSteps' IS NOT DISTINCT FROM h.params -> 'priorSteps'
-                                             AND params -> 'priorGuidanceScale' IS NOT DISTINCT FROM h.params -> 'priorGuidanceScale'
-                                             AND params -> 'decoderSteps' IS NOT DISTINCT FROM h.params -> 'decoderSteps'
-                                             AND params -> 'decoderGuidanceScale' IS NOT DISTINCT FROM h.params -> 'decoderGuidanceScale'
-                                            THEN TRUE ELSE FALSE END
-                             ORDER BY created_at, id
-                             LIMIT %3$d
-                             FOR UPDATE SKIP LOCKED) m
-                    ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id, m.created_at, m.id
-                    LIMIT %3$d
+                    -- the first rows of the walk (levels, users in turn, each user's oldest first): no ORDER BY
+                    -- here, which would make PostgreSQL read and lock every candidate before the LIMIT; the
+                    -- running total above orders the few rows taken by the same keys
+                    SELECT x.id, x.owner_id, x.image_count, l.priority AS p, x.s, x.uid, x.created_at AS mc, x.id AS mid
+                    FROM next h
+                         CROSS JOIN levels l,
+                         LATERAL (%1$s) x
+                    WHERE h.kind = 'TEXT_TO_IMAGE' AND l.priority IS NOT NULL
+                    LIMIT %2$d
                 ) taken
             ) candidates
-            WHERE images <= %4$d - (SELECT image_count FROM next)
+            WHERE images <= %3$d - (SELECT image_count FROM next)
         )
         """
-                .formatted(CLAIM_ORDER, clock.now(), batchSize - 1, batchImages);
+                .formatted(
+                    turn(
+                        "m.id, m.owner_id, m.image_count, m.created_at, u.last_served_at AS s, u.id AS uid",
+                        "SELECT id, owner_id, image_count, created_at FROM job",
+                        mateCondition(),
+                        batchSize - 1),
+                    batchSize - 1,
+                    batchImages);
     String picked =
         batchSize == 1 ? "next" : "(SELECT id FROM next UNION ALL SELECT id FROM mates)";
     String servedUsers =
@@ -215,61 +212,96 @@ public class JobQueue {
         WITH RECURSIVE claimant AS (
             SELECT ?::varchar AS worker,                                  -- 1: worker name
                    ?::uuid AS token                                       -- 2: fresh lease token
-        ), %9$s, heads AS (
-            (SELECT owner_id, priority, created_at, id FROM job WHERE status = 'QUEUED'
-             ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
+                   %10$s
+        ), %8$s, levels AS (
+            -- the priorities of queued jobs, highest first, read lazily: the walk below stops at the first
+            -- level where it locks a job
+            (SELECT priority FROM job WHERE status = 'QUEUED' ORDER BY priority DESC LIMIT 1)
           UNION ALL
-            -- after a pair: the same user's next lower priority, or else the next user
-            SELECT n.owner_id, n.priority, n.created_at, n.id
-            FROM heads h, LATERAL (
-                (SELECT owner_id, priority, created_at, id FROM job
-                 WHERE status = 'QUEUED' AND owner_id = h.owner_id AND priority < h.priority
-                 ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
-                UNION ALL
-                (SELECT owner_id, priority, created_at, id FROM job
-                 WHERE status = 'QUEUED' AND owner_id > h.owner_id
-                 ORDER BY owner_id, priority DESC, created_at, id LIMIT 1)
-                LIMIT 1) n
+            SELECT (SELECT j.priority FROM job j WHERE j.status = 'QUEUED' AND j.priority < l.priority
+                    ORDER BY j.priority DESC LIMIT 1)
+            FROM levels l WHERE l.priority IS NOT NULL
         ), next AS (
-            -- pairs in claim order (ties between users broken by their oldest job, as one sort of all jobs would);
-            -- the nested loop locks in that order and stops at the first job it gets. The lookup re-checks status
-            -- and run_after on the row it locks, so a job another claim took meanwhile is skipped, not taken twice
-            SELECT j.id, j.owner_id, j.kind, j.pack_name, j.params, j.image_count
-            FROM %4$s c,
-                 LATERAL (
-                     SELECT id, owner_id, kind, pack_name, params, image_count FROM job
-                     WHERE owner_id = c.owner_id AND priority = c.priority AND status = 'QUEUED' AND run_after <= %1$s
-                           %3$s
-                     ORDER BY created_at, id
-                     LIMIT 1
-                     FOR UPDATE SKIP LOCKED) j
-            ORDER BY c.priority DESC, c.last_served_at ASC NULLS FIRST, c.created_at, c.id
+            SELECT x.id, x.owner_id, x.kind, x.pack_name, x.params, x.image_count
+            FROM levels l,
+                 LATERAL (%3$s) x
+            WHERE l.priority IS NOT NULL
             LIMIT 1
-        )%5$s, served AS (
-            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id IN %7$s
+        )%4$s, served AS (
+            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id IN %6$s
         )
         UPDATE job SET status = 'RUNNING',
                        lease_owner = (SELECT worker FROM claimant),
-                       lease_token = %8$s,
-                       lease_expires_at = %1$s + interval '%2$d milliseconds',
+                       lease_token = %7$s,
+                       lease_expires_at = %1$s + interval '%9$d milliseconds',
                        attempts = attempts + 1,
                        started_at = %1$s,
                        stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL, eta_at = NULL,
                        updated_at = %1$s
-        FROM %6$s picked, async_commit WHERE job.id = picked.id
+        FROM %5$s picked, async_commit WHERE job.id = picked.id
         RETURNING job.id, job.owner_id, job.kind, job.pack_name, job.params::text, job.attempts,
                   (extract(epoch FROM %1$s - job.created_at) * 1000)::bigint, job.lease_token
         """
         .formatted(
             clock.now(),
-            config.queue().lease().toMillis(),
-            byPacks,
-            CLAIM_ORDER,
+            runnable,
+            turn(
+                "m.id, m.owner_id, m.kind, m.pack_name, m.params, m.image_count",
+                "SELECT id, owner_id, kind, pack_name, params, image_count FROM job",
+                runnable,
+                1),
             mates,
             picked,
             servedUsers,
             token,
-            ASYNC_COMMIT);
+            ASYNC_COMMIT,
+            config.queue().lease().toMillis(),
+            byPack
+                ? ", ?::text[] AS packs                                   -- 3: the worker's packs"
+                : "");
+  }
+
+  /**
+   * A queued job that can share an engine batch with {@code h}, the claim's first job: same kind,
+   * pack and prior/decoder settings (prompts, seeds and image counts may differ).
+   */
+  private String mateCondition() {
+    return """
+        status = 'QUEUED' AND run_after <= %s AND id <> h.id
+        -- one opaque condition: PostgreSQL guesses it keeps half the rows, so it reads the queued jobs' index in
+        -- order and stops early; the separate conditions it guesses at almost no rows, and it would rather fetch
+        -- and sort all of the user's jobs
+        AND CASE WHEN kind = h.kind AND pack_name = h.pack_name
+                  AND params -> 'priorSteps' IS NOT DISTINCT FROM h.params -> 'priorSteps'
+                  AND params -> 'priorGuidanceScale' IS NOT DISTINCT FROM h.params -> 'priorGuidanceScale'
+                  AND params -> 'decoderSteps' IS NOT DISTINCT FROM h.params -> 'decoderSteps'
+                  AND params -> 'decoderGuidanceScale' IS NOT DISTINCT FROM h.params -> 'decoderGuidanceScale'
+                 THEN TRUE ELSE FALSE END"""
+        .formatted(clock.now());
+  }
+
+  /**
+   * At level {@code l.priority}: the first user in fair-share order whose oldest jobs meeting
+   * {@code condition} it can lock (at most {@code limit} of them), with those jobs. The LIMIT sits
+   * beside the ORDER BY so that PostgreSQL plans the walk to stop early: it reads {@code
+   * app_user_turn} in order and looks up each user's jobs until it has its rows, instead of looking
+   * up every waiting user and sorting. A job row is re-checked once locked, so a job another claim
+   * took meanwhile is skipped; a user row another claim holds is skipped too (with the job locked
+   * for it, which that claim then passes over for the user's next one).
+   */
+  private static String turn(String columns, String lookup, String condition, int limit) {
+    return """
+        SELECT %1$s FROM app_user u,
+               LATERAL (%2$s
+                        WHERE owner_id = u.id AND priority = l.priority AND %3$s
+                        ORDER BY created_at, id
+                        LIMIT %4$d
+                        FOR UPDATE SKIP LOCKED) m
+        WHERE u.queued_jobs > 0
+        ORDER BY u.last_served_at ASC NULLS FIRST, u.id
+        LIMIT %4$d
+        FOR UPDATE OF u SKIP LOCKED"""
+        .formatted(columns, lookup, condition, limit);
   }
 
   /**
@@ -280,16 +312,6 @@ public class JobQueue {
    */
   static final String ASYNC_COMMIT =
       "async_commit AS (SELECT set_config('synchronous_commit', 'off', true))";
-
-  /**
-   * The (user, priority) pairs of {@code heads}, each with its user's last service, in claim order.
-   */
-  private static final String CLAIM_ORDER =
-      """
-      (SELECT h.owner_id, h.priority, h.created_at, h.id,
-              (SELECT last_served_at FROM app_user u WHERE u.id = h.owner_id) AS last_served_at
-       FROM heads h
-       ORDER BY priority DESC, last_served_at ASC NULLS FIRST, created_at, id)""";
 
   /**
    * Extends the lease. Returns the job's state as the worker should see it: lost, cancel requested,

@@ -345,6 +345,94 @@ class JobQueueTest {
   }
 
   @Test
+  void theClaimReadsAFewRowsHoweverManyUsersWait() throws Exception {
+    // 1,000 users with one queued job each, and 1,000 accounts with none
+    sql.execute(
+        """
+        INSERT INTO app_user (username, password_hash, role)
+        SELECT 'many' || g, 'x', 'USER' FROM generate_series(1, 2000) g
+        """,
+        """
+        INSERT INTO job (owner_id, kind, status, params, prompt, image_count, max_attempts, pack_name, pack_version)
+        SELECT id, 'TEXT_TO_IMAGE', 'QUEUED', '{}', 'many', 1, 3, 'tiny', 'test'
+        FROM app_user WHERE username LIKE 'many%' AND substring(username FROM 5)::int % 2 = 0
+        """,
+        "ANALYZE job",
+        "ANALYZE app_user");
+    assertEquals(1000, sql.count("app_user WHERE queued_jobs = 1"));
+    for (String statement : List.of(queue.claimStatement(), queue.claimStatement(false, 4))) {
+      ClaimPlan claim = ClaimPlan.explain(dataSource, json, statement, (c, ps) -> {});
+      assertTrue(claim.usesIndex("app_user_turn"), claim.root().toString());
+      // the first users in turn and their jobs; a batch reads a few more of each
+      assertTrue(claim.rowsRead("app_user") <= 12, claim.rowsRead("app_user") + " users read");
+      assertTrue(claim.jobRowsRead() <= 12, claim.jobRowsRead() + " job rows read");
+    }
+  }
+
+  @Test
+  void eachUsersQueuedJobCountFollowsEveryChange() {
+    CurrentUser a = data.user("count");
+    CurrentUser b = data.user("count");
+    long a1 = data.textJob(a, "a1");
+    long a2 = data.textJob(a, "a2");
+    long a3 = data.textJob(a, "a3");
+    long b1 = data.textJob(b, "b1");
+    assertCounts(a, b);
+    ClaimedJob first = queue.claim("w").orElseThrow(); // a1
+    assertCounts(a, b);
+    assertTrue(queue.release(first.lease()));
+    assertCounts(a, b);
+    ClaimedJob again = queue.claim("w").orElseThrow();
+    assertTrue(queue.fail(again.lease(), "failed"));
+    assertTrue(submission.retry(again.lease().jobId()));
+    assertCounts(a, b);
+    assertEquals(CancelOutcome.CANCELLED, queue.cancel(a2));
+    assertCounts(a, b);
+    queue.claim("w").orElseThrow();
+    clock.advance(config.queue().lease().plusSeconds(1));
+    assertEquals(1, queue.rescueExpired());
+    assertCounts(a, b);
+    sql.execute("DELETE FROM job WHERE id IN (" + a3 + ", " + b1 + ")");
+    assertCounts(a, b);
+    assertEquals(0, sql.number("SELECT queued_jobs FROM app_user WHERE id = " + b.id()));
+  }
+
+  @Test
+  void aClaimPassesOverAUserAnotherClaimIsServing() throws SQLException {
+    CurrentUser a = data.user("spread");
+    CurrentUser b = data.user("spread");
+    long a1 = data.textJob(a, "a1");
+    long a2 = data.textJob(a, "a2");
+    long b1 = data.textJob(b, "b1");
+    try (Connection other = dataSource.getConnection()) {
+      other.setAutoCommit(false);
+      // another claim is serving a: it holds a's row and a1
+      try (PreparedStatement ps =
+          other.prepareStatement("SELECT id FROM app_user WHERE id = ? FOR UPDATE")) {
+        ps.setLong(1, a.id());
+        ps.executeQuery().close();
+      }
+      lock(other, a1);
+      assertEquals(
+          b1, queue.claim("w").orElseThrow().lease().jobId(), "b's job, not a's second one");
+      assertTrue(queue.claim("w").isEmpty(), "a is being served, b has nothing left");
+      other.rollback();
+    }
+    assertEquals(a1, queue.claim("w").orElseThrow().lease().jobId());
+    assertEquals(a2, queue.claim("w").orElseThrow().lease().jobId());
+  }
+
+  /** app_user.queued_jobs, kept by trigger, equals the count of each user's queued jobs. */
+  private void assertCounts(CurrentUser... users) {
+    for (CurrentUser user : users) {
+      assertEquals(
+          sql.count("job WHERE status = 'QUEUED' AND owner_id = " + user.id()),
+          sql.number("SELECT queued_jobs FROM app_user WHERE id = " + user.id()),
+          user.username());
+    }
+  }
+
+  @Test
   void claimsHeartbeatsAndProgressCommitWithoutWaitingForTheFlushAndNothingElseDoes()
       throws SQLException {
     long id = data.textJob(data.user("async"), "async");

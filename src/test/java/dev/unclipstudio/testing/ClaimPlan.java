@@ -56,8 +56,13 @@ public record ClaimPlan(JsonNode root, List<JsonNode> nodes) {
 
   /** Rows of the job table the plan read (the final update's own node left out). */
   public long jobRowsRead() {
+    return rowsRead("job");
+  }
+
+  /** Rows of {@code table} the plan read (an update's own node left out). */
+  public long rowsRead(String table) {
     return nodes.stream()
-        .filter(n -> "job".equals(n.path("Relation Name").asText()))
+        .filter(n -> table.equals(n.path("Relation Name").asText()))
         .filter(n -> !"ModifyTable".equals(n.path("Node Type").asText()))
         .mapToLong(n -> n.path("Actual Rows").asLong() * n.path("Actual Loops").asLong())
         .sum();

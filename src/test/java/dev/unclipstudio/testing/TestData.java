@@ -35,7 +35,7 @@ public class TestData {
     sql.execute(
         "TRUNCATE job, image, image_data, worker, user_session, sign_in_failure, sign_up CASCADE",
         "DELETE FROM app_user WHERE username <> 'admin'",
-        "UPDATE app_user SET last_served_at = NULL");
+        "UPDATE app_user SET last_served_at = NULL, queued_jobs = 0");
   }
 
   public CurrentUser user(String prefix) {
