@@ -75,7 +75,7 @@ sql() { "${PSQL[@]}" -d studio -c "$1"; }
 count_is() { [ "$(sql "SELECT count(*) FROM $1")" "$2" "$3" ]; }
 
 # --- the studios -----------------------------------------------------------------------------------------------------
-JAR=target/quarkus-app/quarkus-run.jar
+JAR=${STUDIO_JAR:-target/quarkus-app/quarkus-run.jar} # STUDIO_JAR: another build, for an A/B run
 ADMIN_PASSWORD="bench-$(date +%s)-admin"
 declare -A HTTP MGMT PID
 # Starts (or starts again, on the same ports) the packaged studio $1 on the database, with more JVM options after it.

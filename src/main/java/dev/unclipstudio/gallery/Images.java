@@ -4,6 +4,7 @@ import dev.unclipstudio.account.AppUser;
 import dev.unclipstudio.account.CurrentUser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import java.util.List;
@@ -12,6 +13,9 @@ import java.util.List;
  * Images as a user may see them: one image's page and API view, a job's results, sharing one or a
  * selection, and which images a download may hold. Images the user may not see are "not found"
  * ({@link Image#findVisible}).
+ *
+ * <p>Reads join a caller's transaction but open none ({@code SUPPORTS}): outside one, Hibernate
+ * reads through the request's session, and a page view is spared a JTA begin, flush and commit.
  */
 @ApplicationScoped
 public class Images {
@@ -26,12 +30,12 @@ public class Images {
   }
 
   /** For the PNG endpoints, whose bytes are read apart from the image row. */
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   void checkVisible(long id, CurrentUser viewer) {
     Image.findVisible(id, viewer);
   }
 
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   ImageDetails details(long id, CurrentUser viewer) {
     Image image = Image.findVisible(id, viewer);
     String owner =
@@ -51,7 +55,7 @@ public class Images {
         sourceId);
   }
 
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   ImageView view(long id, CurrentUser viewer) {
     Image image = Image.findVisible(id, viewer);
     return ImageView.of(image, store.params(image));
@@ -63,7 +67,7 @@ public class Images {
    * {@code beforeAfter} (variations, inpainting) and the viewer may see it; and whether the viewer
    * may see them all.
    */
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   public JobResults resultsOf(
       long jobId, List<Long> sourceImageIds, boolean beforeAfter, CurrentUser viewer) {
     List<ImageCard> results =
