@@ -9,6 +9,8 @@
 #
 #   bench/web.sh                           # 10,000 then 100,000 images, 3 rounds
 #   SIZES=100000 ROUNDS=1 SECONDS_EACH=10 bench/web.sh   # shorter
+#   CLASSES="search" bench/web.sh          # some route classes only
+#   STUDIO_JAR=/tmp/app-A/quarkus-run.jar bench/web.sh   # another build (A/B); STUDIO_OPTS: more JVM options
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -18,6 +20,7 @@ ROUNDS=${ROUNDS:-3}
 SECONDS_EACH=${SECONDS_EACH:-30}
 CONNECTIONS=${CONNECTIONS:-50}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30} # per route, once, before the first size's rounds
+CLASSES=${CLASSES:-gallery search deep image png} # the route classes to measure, in turn
 DEADLINE=$(( $(date +%s) + 3600 ))
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -93,16 +96,16 @@ printf 'images\tround\tclass\trequests\terrors\tnon2xx\tp50 ms\tp99 ms\tmax ms\n
 for size in $SIZES; do
   log "filling the gallery to $size images"
   fill_to "$size"
-  for class in gallery search deep image png; do script "$class" >"$OUT/$class.lua"; done
+  for class in $CLASSES; do script "$class" >"$OUT/$class.lua"; done
   if [ "$size" = "${SIZES%% *}" ]; then
     # the JIT: a fresh JVM on 2 cores keeps compiling for minutes; without this the first rows measure its warm-up
     log "warming up: ${WARMUP_SECONDS}s on each route"
-    for class in gallery search deep image png; do
+    for class in $CLASSES; do
       wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s "$OUT/$class.lua" "$BASE" >/dev/null
     done
   fi
   for round in $(seq 1 "$ROUNDS"); do
-    for class in gallery search deep image png; do
+    for class in $CLASSES; do
       wrk -t2 -c"$CONNECTIONS" -d5s -s "$OUT/$class.lua" "$BASE" >/dev/null # warm-up
       line=$(wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --timeout 10s -s "$OUT/$class.lua" "$BASE" | grep '^WRK')
       log "$size images, round $round: $line"
