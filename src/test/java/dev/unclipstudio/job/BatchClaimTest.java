@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.testing.ClaimPlan;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.RowLock;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -92,11 +92,7 @@ class BatchClaimTest {
     long c1 = data.textJob(c, "c1");
     try (Connection other = dataSource.getConnection()) {
       other.setAutoCommit(false);
-      try (PreparedStatement ps =
-          other.prepareStatement("SELECT id FROM job WHERE id = ? FOR UPDATE")) {
-        ps.setLong(1, a2);
-        ps.executeQuery().close();
-      }
+      RowLock.hold(other, "job", a2);
       assertEquals(List.of(a1, a3), ids(queue.claimBatch("w", PACKS, 2)), "a2 is locked");
       other.rollback();
     }

@@ -11,6 +11,7 @@ import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.config.StudioConfig;
 import dev.unclipstudio.testing.ClaimPlan;
 import dev.unclipstudio.testing.PostgresResource;
+import dev.unclipstudio.testing.RowLock;
 import dev.unclipstudio.testing.Sql;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.time.DatabaseClock;
@@ -300,9 +301,9 @@ class JobQueueTest {
         "UPDATE job SET run_after = now() + interval '1 hour' WHERE id = " + waiting);
     try (Connection other = dataSource.getConnection()) {
       other.setAutoCommit(false);
-      lock(other, a1); // another worker is claiming a1 right now
+      RowLock.hold(other, "job", a1); // another worker is claiming a1 right now
       assertEquals(a2, queue.claim("w").orElseThrow().lease().jobId(), "a's next job, not a wait");
-      lock(other, b1);
+      RowLock.hold(other, "job", b1);
       assertTrue(queue.claim("w").isEmpty(), "everything left is locked or waiting");
       other.rollback();
     }
@@ -407,12 +408,8 @@ class JobQueueTest {
     try (Connection other = dataSource.getConnection()) {
       other.setAutoCommit(false);
       // another claim is serving a: it holds a's row and a1
-      try (PreparedStatement ps =
-          other.prepareStatement("SELECT id FROM app_user WHERE id = ? FOR UPDATE")) {
-        ps.setLong(1, a.id());
-        ps.executeQuery().close();
-      }
-      lock(other, a1);
+      RowLock.hold(other, "app_user", a.id());
+      RowLock.hold(other, "job", a1);
       assertEquals(
           b1, queue.claim("w").orElseThrow().lease().jobId(), "b's job, not a's second one");
       assertTrue(queue.claim("w").isEmpty(), "a is being served, b has nothing left");
@@ -484,13 +481,6 @@ class JobQueueTest {
   private static boolean readsJobs(JsonNode node) {
     return ClaimPlan.flatten(node).stream()
         .anyMatch(n -> "job".equals(n.path("Relation Name").asText()));
-  }
-
-  private static void lock(Connection c, long jobId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM job WHERE id = ? FOR UPDATE")) {
-      ps.setLong(1, jobId);
-      ps.executeQuery().close();
-    }
   }
 
   private static ResultImage image(int index) {
