@@ -11,8 +11,14 @@ WHERE q.owner_id = u.id;
 
 CREATE INDEX app_user_turn ON app_user (last_served_at ASC NULLS FIRST, id) WHERE queued_jobs > 0;
 
+-- A job leaving the queue for a worker (QUEUED -> RUNNING: only the claim does that) also marks its owner served, in
+-- the same row write: fair share's "least recently served" and the count are one update per claimed job.
 CREATE FUNCTION count_queued_jobs() RETURNS trigger AS $$
 BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.status = 'QUEUED' AND NEW.status = 'RUNNING' THEN
+    UPDATE app_user SET queued_jobs = queued_jobs - 1, last_served_at = clock_timestamp() WHERE id = OLD.owner_id;
+    RETURN NULL;
+  END IF;
   IF TG_OP <> 'INSERT' AND OLD.status = 'QUEUED' THEN
     UPDATE app_user SET queued_jobs = queued_jobs - 1 WHERE id = OLD.owner_id;
   END IF;

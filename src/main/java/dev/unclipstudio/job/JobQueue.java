@@ -153,8 +153,9 @@ public class JobQueue {
    *
    * <p>The user's row is locked too (SKIP LOCKED), which spreads concurrent claims over users: a
    * second claim passes over a user another claim is serving instead of taking that user's next job
-   * and queueing on the row's lock, and every app_user row a claim writes ({@code served}, the
-   * trigger's count) is one it holds already, so a claim never waits on a lock.
+   * and queueing on the row's lock, and every app_user row a claim writes is one it holds already,
+   * so a claim never waits on a lock. (V10's trigger writes it: the count, and the user marked
+   * served, as each claimed job leaves the queue.)
    *
    * <p>With {@code batchImages} above 1, {@code mates} walks the same levels and users in the same
    * order and locks up to {@code batchImages − 1} jobs that can share an engine batch with the
@@ -200,10 +201,6 @@ public class JobQueue {
                     batchImages);
     String picked =
         batchSize == 1 ? "next" : "(SELECT id FROM next UNION ALL SELECT id FROM mates)";
-    String servedUsers =
-        batchSize == 1
-            ? "(SELECT owner_id FROM next)"
-            : "(SELECT owner_id FROM next UNION SELECT owner_id FROM mates)";
     String token =
         batchSize == 1
             ? "(SELECT token FROM claimant)"
@@ -212,8 +209,8 @@ public class JobQueue {
         WITH RECURSIVE claimant AS (
             SELECT ?::varchar AS worker,                                  -- 1: worker name
                    ?::uuid AS token                                       -- 2: fresh lease token
-                   %10$s
-        ), %8$s, levels AS (
+                   %9$s
+        ), %7$s, levels AS (
             -- the priorities of queued jobs, highest first, read lazily: the walk below stops at the first
             -- level where it locks a job
             (SELECT priority FROM job WHERE status = 'QUEUED' ORDER BY priority DESC LIMIT 1)
@@ -227,13 +224,11 @@ public class JobQueue {
                  LATERAL (%3$s) x
             WHERE l.priority IS NOT NULL
             LIMIT 1
-        )%4$s, served AS (
-            UPDATE app_user SET last_served_at = clock_timestamp() WHERE id IN %6$s
-        )
+        )%4$s
         UPDATE job SET status = 'RUNNING',
                        lease_owner = (SELECT worker FROM claimant),
-                       lease_token = %7$s,
-                       lease_expires_at = %1$s + interval '%9$d milliseconds',
+                       lease_token = %6$s,
+                       lease_expires_at = %1$s + interval '%8$d milliseconds',
                        attempts = attempts + 1,
                        started_at = %1$s,
                        stage = NULL, step = NULL, stage_steps = NULL, progress = 0, error = NULL, eta_at = NULL,
@@ -252,7 +247,6 @@ public class JobQueue {
                 1),
             mates,
             picked,
-            servedUsers,
             token,
             ASYNC_COMMIT,
             config.queue().lease().toMillis(),
