@@ -368,6 +368,14 @@ class JobQueueTest {
       assertTrue(claim.rowsRead("app_user") <= 12, claim.rowsRead("app_user") + " users read");
       assertTrue(claim.jobRowsRead() <= 12, claim.jobRowsRead() + " job rows read");
     }
+    // the plan a worker's prepared claim may get once PostgreSQL caches a generic one: the same
+    // walk
+    for (String statement : List.of(queue.claimStatement(true, 1), queue.claimStatement(true, 4))) {
+      ClaimPlan generic = ClaimPlan.generic(dataSource, json, statement);
+      assertTrue(generic.usesIndex("app_user_turn"), generic.root().toString());
+      assertFalse(generic.sortsRowsOf("app_user"), "users in index order: " + generic.root());
+      assertFalse(generic.sortsRowsOf("job"), "jobs in index order: " + generic.root());
+    }
   }
 
   @Test

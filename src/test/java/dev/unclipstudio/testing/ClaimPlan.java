@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -41,6 +42,61 @@ public record ClaimPlan(JsonNode root, List<JsonNode> nodes) {
         c.rollback();
       }
     }
+  }
+
+  /**
+   * The generic plan of a claim statement (no parameter values: what PostgreSQL may run once the
+   * driver has prepared the statement on the server and the plan cache prefers it), not executed.
+   * The statement's parameters are all written {@code ?::type}.
+   */
+  public static ClaimPlan generic(DataSource dataSource, ObjectMapper json, String claimStatement)
+      throws Exception {
+    StringBuilder numbered = new StringBuilder();
+    int n = 0;
+    for (String part : claimStatement.split("\\?::", -1)) {
+      numbered.append(n == 0 ? "" : "$" + n + "::").append(part);
+      n++;
+    }
+    String values =
+        n == 4 ? "('explain', gen_random_uuid(), '{tiny}')" : "('explain', gen_random_uuid())";
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      try {
+        s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
+        s.execute("PREPARE generic_claim AS " + numbered);
+        try (ResultSet rs =
+            s.executeQuery("EXPLAIN (FORMAT JSON) EXECUTE generic_claim" + values)) {
+          rs.next();
+          JsonNode root = json.readTree(rs.getString(1)).get(0).get("Plan");
+          return new ClaimPlan(root, flatten(root));
+        }
+      } finally {
+        s.execute("DEALLOCATE generic_claim");
+        c.rollback();
+      }
+    }
+  }
+
+  /**
+   * Whether a Sort node gets rows of {@code table} without a Limit between them: it would read them
+   * all to sort them. (A sort of the few rows a Limit passes on, as the batch's running total does,
+   * is fine.)
+   */
+  public boolean sortsRowsOf(String table) {
+    return nodes.stream()
+        .filter(n -> "Sort".equals(n.path("Node Type").asText()))
+        .anyMatch(sort -> readsUnlimited(sort, table));
+  }
+
+  private static boolean readsUnlimited(JsonNode node, String table) {
+    for (JsonNode child : node.path("Plans")) {
+      if (table.equals(child.path("Relation Name").asText())
+          || !"Limit".equals(child.path("Node Type").asText()) && readsUnlimited(child, table)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A plan node and every node below it. */
