@@ -65,9 +65,11 @@ pg_create() {
   PG_VERSION=$("$PGBIN/postgres" --version | awk '{print $3}')
   log "PostgreSQL $PG_VERSION on 127.0.0.1:$PGPORT"
 }
+# PG_OPTIONS: more server options, e.g. "-c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=2"
+# to see the plans of slow statements in $PGDIR/postgres.log
 pg_start() {
   pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c max_connections=100" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDIR -c max_connections=100 ${PG_OPTIONS:-}" start >/dev/null
 }
 pg_stop() { pg_as "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast -w stop >/dev/null; }
 sql() { "${PSQL[@]}" -d studio -c "$1"; }
