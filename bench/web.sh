@@ -10,6 +10,8 @@
 #   bench/web.sh                           # 10,000 then 100,000 images, 3 rounds
 #   SIZES=100000 ROUNDS=1 SECONDS_EACH=10 bench/web.sh   # shorter
 #   CLASSES="search" bench/web.sh          # some route classes only
+#   CLASSES="search q:zebra q:circle%20-red" bench/web.sh   # q:WORDS: one search query alone (URL-encoded)
+#   STARTS=0 bench/web.sh                  # skip the submit-to-start measurement (STARTS jobs, default 20)
 #   STUDIO_JAR=/tmp/app-A/quarkus-run.jar bench/web.sh   # another build (A/B); STUDIO_OPTS: more JVM options
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ SECONDS_EACH=${SECONDS_EACH:-30}
 CONNECTIONS=${CONNECTIONS:-50}
 WARMUP_SECONDS=${WARMUP_SECONDS:-30} # per route, once, before the first size's rounds
 CLASSES=${CLASSES:-gallery search deep image png} # the route classes to measure, in turn
+STARTS=${STARTS:-20} # jobs submitted one at a time to an idle worker, for submit-to-start
 DEADLINE=$(( $(date +%s) + 3600 ))
 # shellcheck source=bench/lib.sh
 source bench/lib.sh
@@ -44,6 +47,22 @@ make_users 1
 curl -s -o /dev/null -f -X POST -H "Authorization: Bearer ucs_bench_token_1" -H 'Content-Type: application/json' \
   --data '{"prompt": "a red circle at the top", "images": 1, "seed": 1}' "$BASE/api/v1/jobs" || die "the job was refused"
 await "the template image" 300 count_is "image_data" -ge 1
+# submit to start: jobs sent one at a time through the API to the idle worker, each awaited before the next, so
+# that every one meets an empty queue; the database's created_at (the submission's transaction) to started_at (the
+# claim's update)
+for n in $(seq 1 "$STARTS"); do
+  curl -s -o /dev/null -f -X POST -H "Authorization: Bearer ucs_bench_token_1" -H 'Content-Type: application/json' \
+    --data "{\"prompt\": \"a blue square\", \"images\": 1, \"seed\": $((n + 1))}" "$BASE/api/v1/jobs" ||
+    die "job $n was refused"
+  await "job $n done" 120 count_is "job WHERE status = 'SUCCEEDED'" -ge $((n + 1))
+done
+if [ "$STARTS" -gt 0 ]; then
+  STARTS_LINE=$(sql "SELECT format('%s jobs, submit to start p50 %s ms, max %s ms', count(*),
+      round((percentile_cont(0.5) WITHIN GROUP (ORDER BY w))::numeric, 1), round(max(w)::numeric, 1))
+    FROM (SELECT extract(epoch FROM started_at - created_at) * 1000 AS w FROM job
+          WHERE status = 'SUCCEEDED' ORDER BY id OFFSET 1) s")
+  log "$STARTS_LINE"
+fi
 sql "INSERT INTO user_session (token_hash, user_id)
      SELECT encode(sha256(convert_to('bench-session', 'UTF8')), 'hex'), id FROM app_user WHERE username = 'bench1'"
 
@@ -78,6 +97,7 @@ request = function()
   local path
   if class == "gallery" then path = "/gallery"
   elseif class == "search" then path = "/gallery?q=" .. words[math.random(#words)]
+  elseif class:sub(1, 2) == "q:" then path = "/gallery?q=" .. class:sub(3)
   elseif class == "deep" then path = "/gallery?before=" .. ids[math.random(#ids)]
   elseif class == "image" then path = "/images/" .. ids[math.random(#ids)]
   else path = "/images/" .. ids[math.random(#ids)] .. ".png" end
@@ -119,6 +139,7 @@ done
 
 HEAP=$(bin/memory-options | grep -o -- '-Xmx[^ ]*')
 {
+  [ "$STARTS" -gt 0 ] && { echo "Idle worker, $STARTS_LINE."; echo; }
   echo "\`bench/web.sh\` (SIZES=\"$SIZES\", ROUNDS=$ROUNDS, SECONDS_EACH=$SECONDS_EACH, CONNECTIONS=$CONNECTIONS, WARMUP_SECONDS=$WARMUP_SECONDS) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); heap $HEAP; PostgreSQL $PG_VERSION; peak RSS $(awk '$1 == "VmHWM:" {printf "%d MB", $2 / 1024}' "/proc/${PID[web]}/status")"
   echo
   echo "| images | route | requests/s | p50 ms (median) | p99 ms (median) | p99 ms of each round | errors, non-2xx |"
