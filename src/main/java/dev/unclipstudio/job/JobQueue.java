@@ -380,12 +380,14 @@ public class JobQueue {
   public boolean complete(Lease lease, List<ResultImage> images) {
     String finish =
         """
+        WITH %2$s
         UPDATE job SET status = 'SUCCEEDED', progress = 1, finished_at = %1$s, updated_at = %1$s,
                        lease_token = NULL, lease_expires_at = NULL, preview = NULL
+        FROM announced_after_commit
         WHERE id = ? AND lease_token = ? AND status = 'RUNNING' AND NOT cancel_requested
         RETURNING owner_id, prompt
         """
-            .formatted(clock.now());
+            .formatted(clock.now(), ANNOUNCED_AFTER_COMMIT);
     String insertImage =
         """
         INSERT INTO image (job_id, owner_id, index_in_job, seed, width, height, prompt, params, source_image_id, embedding)
@@ -438,13 +440,36 @@ public class JobQueue {
           }
         }
         c.commit();
-        return true;
       } catch (SQLException e) {
         c.rollback();
         throw e;
       }
+      announceChange(c, lease.jobId());
+      return true;
     } catch (SQLException e) {
       throw new QueueException("Could not store the results of job " + lease.jobId(), e);
+    }
+  }
+
+  /**
+   * A CTE that keeps V11's job_changed trigger quiet for the statement's transaction: the writer
+   * announces the change itself after the commit ({@link #announceChange}), so that its commit does
+   * not hold PostgreSQL's notification lock while it waits for its WAL flush.
+   */
+  static final String ANNOUNCED_AFTER_COMMIT =
+      "announced_after_commit AS (SELECT set_config('studio.job_changed', 'after-commit', true))";
+
+  /**
+   * What the job_changed trigger would have sent, sent after the change committed, in a transaction
+   * of its own that writes nothing (so it holds the notification lock for no flush). Not sent if
+   * this instance dies first: the progress streams' slow re-read covers that, as it covers a
+   * notification missed while their listening connection was down.
+   */
+  private static void announceChange(Connection c, long jobId) throws SQLException {
+    c.setAutoCommit(true);
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('job_changed', ?)")) {
+      ps.setString(1, Long.toString(jobId));
+      ps.execute();
     }
   }
 

@@ -38,6 +38,8 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 @QuarkusTest
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = false)
@@ -477,6 +479,46 @@ class JobQueueTest {
       assertEquals("on", synchronousCommit(c));
     }
     assertEquals("RUNNING", data.status(id));
+  }
+
+  @Test
+  void aJobsResultsAreAnnouncedOnceAfterTheirCommitAndOtherChangesAsTheyCommit() throws Exception {
+    long id = data.textJob(data.user("announced"), "announced");
+    try (Connection listening = dataSource.getConnection();
+        Connection other = dataSource.getConnection()) {
+      listening.setAutoCommit(true);
+      listening.createStatement().execute("LISTEN job_changed");
+      ClaimedJob job = queue.claim("w").orElseThrow();
+      assertEquals(List.of(Long.toString(id)), announcedUntilSentinel(listening, other), "claim");
+      // the results' commit holds no notification of its own (V11): only the one sent after it
+      // arrives, where the trigger's would have been a second, as the two commit separately
+      assertTrue(queue.complete(job.lease(), List.of()));
+      assertEquals(List.of(Long.toString(id)), announcedUntilSentinel(listening, other), "results");
+      assertEquals("SUCCEEDED", data.status(id));
+    }
+  }
+
+  /**
+   * The job_changed payloads delivered before a sentinel sent now: notifications arrive in commit
+   * order, so these are all the ones committed before this call.
+   */
+  private static List<String> announcedUntilSentinel(Connection listening, Connection other)
+      throws SQLException {
+    other.setAutoCommit(true);
+    other.createStatement().execute("NOTIFY job_changed, 'sentinel'");
+    List<String> payloads = new ArrayList<>();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    PGConnection pg = listening.unwrap(PGConnection.class);
+    while (System.nanoTime() < deadline) {
+      PGNotification[] arrived = pg.getNotifications(1_000);
+      for (PGNotification n : arrived == null ? new PGNotification[0] : arrived) {
+        if (n.getParameter().equals("sentinel")) {
+          return payloads;
+        }
+        payloads.add(n.getParameter());
+      }
+    }
+    throw new AssertionError("no sentinel within 30 s; got " + payloads);
   }
 
   private static String synchronousCommit(Connection c) throws SQLException {
