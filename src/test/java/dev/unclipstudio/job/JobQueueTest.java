@@ -487,7 +487,8 @@ class JobQueueTest {
     try (Connection listening = dataSource.getConnection();
         Connection other = dataSource.getConnection()) {
       listening.setAutoCommit(true);
-      listening.createStatement().execute("LISTEN job_changed");
+      // a pooled connection may still listen on channels of an earlier user (job_queued, ...)
+      listening.createStatement().execute("UNLISTEN *; LISTEN job_changed");
       ClaimedJob job = queue.claim("w").orElseThrow();
       assertEquals(List.of(Long.toString(id)), announcedUntilSentinel(listening, other), "claim");
       // the results' commit holds no notification of its own (V11): only the one sent after it
@@ -495,6 +496,7 @@ class JobQueueTest {
       assertTrue(queue.complete(job.lease(), List.of()));
       assertEquals(List.of(Long.toString(id)), announcedUntilSentinel(listening, other), "results");
       assertEquals("SUCCEEDED", data.status(id));
+      listening.createStatement().execute("UNLISTEN *");
     }
   }
 
@@ -512,6 +514,9 @@ class JobQueueTest {
     while (System.nanoTime() < deadline) {
       PGNotification[] arrived = pg.getNotifications(1_000);
       for (PGNotification n : arrived == null ? new PGNotification[0] : arrived) {
+        if (!n.getName().equals("job_changed")) {
+          continue; // sent before the UNLISTEN reached the server
+        }
         if (n.getParameter().equals("sentinel")) {
           return payloads;
         }
