@@ -462,14 +462,20 @@ public class JobQueue {
   /**
    * What the job_changed trigger would have sent, sent after the change committed, in a transaction
    * of its own that writes nothing (so it holds the notification lock for no flush). Not sent if
-   * this instance dies first: the progress streams' slow re-read covers that, as it covers a
-   * notification missed while their listening connection was down.
+   * this instance dies or loses the database first: the progress streams' slow re-read covers that,
+   * as it covers a notification missed while their listening connection was down.
    */
-  private static void announceChange(Connection c, long jobId) throws SQLException {
-    c.setAutoCommit(true);
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('job_changed', ?)")) {
-      ps.setString(1, Long.toString(jobId));
-      ps.execute();
+  private static void announceChange(Connection c, long jobId) {
+    try {
+      c.setAutoCommit(true);
+      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('job_changed', ?)")) {
+        ps.setString(1, Long.toString(jobId));
+        ps.execute();
+      }
+    } catch (SQLException e) {
+      // the change is committed: failing here would make the worker store its results again
+      LOG.warnf(
+          "Job %d changed, but its notification could not be sent: %s", jobId, e.getMessage());
     }
   }
 
