@@ -5,7 +5,8 @@
 # The images are copies of one real image made by the studio (its PNG and thumbnail), half of them shared, six
 # prompts in turn. Load from wrk (Debian's package; C, so the client takes little of the 2 cores): first
 # WARMUP_SECONDS (30) on every route for the JIT, then one route class at a time, 30 s each after 5 s of warm-up, in rounds that repeat the route classes in turn; the table gives the median
-# over the rounds of wrk's p50 and p99 and every round's p99. See docs/benchmarks.md ("Pages at 50 connections").
+# over the rounds of wrk's p50 and p99 and every round's p99. Before the load, submit-to-start: STARTS jobs through the
+# API, one at a time, each meeting an idle worker. See docs/benchmarks.md ("Pages at 50 connections").
 #
 #   bench/web.sh                           # 10,000 then 100,000 images, 3 rounds
 #   SIZES=100000 ROUNDS=1 SECONDS_EACH=10 bench/web.sh   # shorter
