@@ -85,8 +85,9 @@ public class Gallery {
     params.put("window", RECENT_WINDOW);
     return cards(
         // recent: a plain subquery inside, so that PostgreSQL keeps its id order and stops reading
-        // at the page's last match instead of testing and sorting the whole window; the index
-        // step's one-time filter skips it, unread, whenever the window filled the page
+        // at the page's last match instead of testing and sorting the whole window. The one-time
+        // filters on recent's count run exactly one branch: indexed is never read when the window
+        // filled the page
         "WITH recent AS MATERIALIZED (SELECT id, prompt, visibility FROM (SELECT id, prompt,"
             + " visibility, prompt_search FROM image WHERE "
             + where
