@@ -166,7 +166,8 @@ public class JobQueue {
   String claimStatement(boolean byPack, int batchImages) {
     int batchSize = batchImages; // every job has at least one image
     String byPacks = byPack ? "AND pack_name = ANY((SELECT packs FROM claimant)::text[])" : "";
-    String runnable = "status = 'QUEUED' AND run_after <= %s %s".formatted(clock.now(), byPacks);
+    String due = "status = 'QUEUED' AND run_after <= " + clock.now();
+    String runnable = due + " " + byPacks;
     String mates =
         batchSize == 1
             ? ""
@@ -195,7 +196,7 @@ public class JobQueue {
                     turn(
                         "m.id, m.owner_id, m.image_count, m.created_at, u.last_served_at AS s, u.id AS uid",
                         "SELECT id, owner_id, image_count, created_at FROM job",
-                        mateCondition(),
+                        mateCondition(due),
                         batchSize - 1),
                     batchSize - 1,
                     batchImages);
@@ -257,11 +258,12 @@ public class JobQueue {
 
   /**
    * A queued job that can share an engine batch with {@code h}, the claim's first job: same kind,
-   * pack and prior/decoder settings (prompts, seeds and image counts may differ).
+   * pack and prior/decoder settings (prompts, seeds and image counts may differ), among the jobs
+   * {@code due} now.
    */
-  private String mateCondition() {
+  private static String mateCondition(String due) {
     return """
-        status = 'QUEUED' AND run_after <= %s AND id <> h.id
+        %s AND id <> h.id
         -- one opaque condition: PostgreSQL guesses it keeps half the rows, so it reads the queued jobs' index in
         -- order and stops early; the separate conditions it guesses at almost no rows, and it would rather fetch
         -- and sort all of the user's jobs
@@ -271,7 +273,7 @@ public class JobQueue {
                   AND params -> 'decoderSteps' IS NOT DISTINCT FROM h.params -> 'decoderSteps'
                   AND params -> 'decoderGuidanceScale' IS NOT DISTINCT FROM h.params -> 'decoderGuidanceScale'
                  THEN TRUE ELSE FALSE END"""
-        .formatted(clock.now());
+        .formatted(due);
   }
 
   /**
