@@ -45,12 +45,7 @@ class GalleryTest {
   }
 
   private long finishedImage(String prompt) {
-    data.textJob(user, prompt);
-    ClaimedJob job = queue.claim("w").orElseThrow();
-    queue.complete(
-        job.lease(),
-        List.of(new ResultImage(0, 1, 1, 1, "{}", null, null, Pngs.onePixel(), Pngs.onePixel())));
-    long id = sql.number("SELECT id FROM image WHERE job_id = " + job.lease().jobId());
+    long id = data.finishedImage(user, prompt);
     sql.execute("UPDATE image SET visibility = 'SHARED' WHERE id = " + id);
     return id;
   }

@@ -4,9 +4,12 @@ import dev.unclipstudio.account.AccountService;
 import dev.unclipstudio.account.AppUser;
 import dev.unclipstudio.account.CurrentUser;
 import dev.unclipstudio.account.Role;
+import dev.unclipstudio.job.ClaimedJob;
 import dev.unclipstudio.job.JobKind;
 import dev.unclipstudio.job.JobParams;
+import dev.unclipstudio.job.JobQueue;
 import dev.unclipstudio.job.JobSubmission;
+import dev.unclipstudio.job.ResultImage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,11 +23,13 @@ public class TestData {
   private final Sql sql;
   private final AccountService accounts;
   private final JobSubmission submission;
+  private final JobQueue queue;
 
-  TestData(Sql sql, AccountService accounts, JobSubmission submission) {
+  TestData(Sql sql, AccountService accounts, JobSubmission submission, JobQueue queue) {
     this.sql = sql;
     this.accounts = accounts;
     this.submission = submission;
+    this.queue = queue;
   }
 
   /**
@@ -70,6 +75,19 @@ public class TestData {
         """
             .formatted(
                 owner.id(), paramsJson.replace("'", "''"), prompt.replace("'", "''"), images));
+  }
+
+  /**
+   * A text → image job of {@code owner}'s run to the end by a worker "w" with one 1×1 image
+   * (private); returns the image's id. The job must be the only one queued.
+   */
+  public long finishedImage(CurrentUser owner, String prompt) {
+    textJob(owner, prompt);
+    ClaimedJob job = queue.claim("w").orElseThrow();
+    queue.complete(
+        job.lease(),
+        List.of(new ResultImage(0, 1, 1, 1, "{}", null, null, Pngs.onePixel(), Pngs.onePixel())));
+    return sql.number("SELECT id FROM image WHERE job_id = " + job.lease().jobId());
   }
 
   public String status(long jobId) {

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unclipstudio.account.CurrentUser;
-import dev.unclipstudio.job.ClaimedJob;
-import dev.unclipstudio.job.JobQueue;
-import dev.unclipstudio.job.ResultImage;
-import dev.unclipstudio.testing.Pngs;
 import dev.unclipstudio.testing.PostgresResource;
 import dev.unclipstudio.testing.TestData;
 import dev.unclipstudio.testing.WebClient;
@@ -20,7 +16,6 @@ import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +28,6 @@ class Utf8PagesTest {
   private static final String PROMPT = "café — 東京の夜 🎨";
 
   @Inject TestData data;
-  @Inject JobQueue queue;
 
   CurrentUser user;
 
@@ -58,11 +52,7 @@ class Utf8PagesTest {
 
   @Test
   void aPageReachesTheWriterAsUtf8BytesWithItsCharsetAndEveryCharacterIntact() {
-    data.textJob(user, PROMPT);
-    ClaimedJob job = queue.claim("w").orElseThrow();
-    queue.complete(
-        job.lease(),
-        List.of(new ResultImage(0, 1, 1, 1, "{}", null, null, Pngs.onePixel(), Pngs.onePixel())));
+    data.finishedImage(user, PROMPT);
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
 
     Response page =
