@@ -8,22 +8,78 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The gallery: shared images (or one user's), newest first, with an optional prompt search by
- * words.
+ * The gallery: shared images (or one user's), newest first, with an optional prompt search by words
+ * whose matches come newest first or best match first.
  */
 @ApplicationScoped
 public class Gallery {
 
   static final int PAGE = 24;
 
-  /**
-   * Which images to list: {@code ownerId} null means the shared ones; {@code before} is the last
-   * page's cursor.
-   */
-  record Query(Long ownerId, String q, Long before) {}
+  /** How a search's matches are ordered; a listing without words is always newest first. */
+  enum Order {
+    NEWEST("newest"),
+    /**
+     * By PostgreSQL's cover density rank divided by the prompt's length: prompts holding the words
+     * close together ("a red circle" before "a circle beside a red square"), and few other words,
+     * come first. Ties newest first.
+     */
+    BEST_MATCH("best");
 
-  /** A page of cards and the cursor of the next, older page (null on the last page). */
-  record Page(List<ImageCard> images, Long nextBefore) {}
+    /** The value of the pages' {@code sort} parameter. */
+    final String parameter;
+
+    Order(String parameter) {
+      this.parameter = parameter;
+    }
+
+    /** The order a {@code sort} parameter names; absent or blank is newest first. */
+    static Order of(String parameter) {
+      if (parameter == null || parameter.isBlank()) {
+        return NEWEST;
+      }
+      for (Order order : values()) {
+        if (order.parameter.equals(parameter.strip())) {
+          return order;
+        }
+      }
+      throw new IllegalArgumentException("sort must be newest or best");
+    }
+  }
+
+  /**
+   * Where the previous page ended: the id of its last image and, in a best-match listing, that
+   * image's rank (keyset pagination on (rank, id), so that a deep page costs what the first does
+   * and images added meanwhile neither repeat nor skip a match).
+   */
+  record Cursor(long before, Float rank) {}
+
+  /**
+   * Which images to list: {@code ownerId} null means the shared ones; {@code after} is null on the
+   * first page.
+   */
+  record Query(Long ownerId, String q, Order order, Cursor after) {
+
+    /** Refuses a best-match page's cursor without its rank: it would start again from the top. */
+    Query {
+      // the parameters: a compact constructor runs before the fields are set
+      boolean ranked = q != null && !q.isBlank() && order == Order.BEST_MATCH;
+      if (ranked && after != null && after.rank() == null) {
+        throw new IllegalArgumentException("a best-match page continues from a rank and an id");
+      }
+    }
+
+    boolean searching() {
+      return q != null && !q.isBlank();
+    }
+
+    boolean ranked() {
+      return searching() && order == Order.BEST_MATCH;
+    }
+  }
+
+  /** A page of cards and the cursor of the next page (null on the last page). */
+  record Page(List<ImageCard> images, Cursor next) {}
 
   /**
    * Keyset-paginated by id, so that deep pages cost the same as the first. A read: it joins a
@@ -32,10 +88,17 @@ public class Gallery {
    */
   @Transactional(TxType.SUPPORTS)
   Page page(Query query) {
-    List<ImageCard> found =
-        find(query, PAGE + 1); // one extra row tells whether an older page exists
-    Long next = found.size() > PAGE ? found.get(PAGE - 1).id() : null;
-    return new Page(found.stream().limit(PAGE).toList(), next);
+    // one extra row tells whether a next page exists
+    List<Row> found = query.ranked() ? ranked(query, PAGE + 1) : find(query, PAGE + 1);
+    Cursor next = found.size() > PAGE ? found.get(PAGE - 1).cursor() : null;
+    return new Page(found.stream().limit(PAGE).map(Row::card).toList(), next);
+  }
+
+  /** A listed image and where a page ending with it would continue. */
+  private record Row(ImageCard card, Float rank) {
+    Cursor cursor() {
+      return new Cursor(card.id(), rank);
+    }
   }
 
   /**
@@ -46,44 +109,44 @@ public class Gallery {
   static final int RECENT_WINDOW = 500;
 
   /**
-   * Newest first, also when searching, so that the cursor stays the id alone. A search is one
-   * statement of two bounded steps: first the listing's newest {@link #RECENT_WINDOW} images are
-   * tested, newest first — a common word ("circle" in a third of 100,000 images) fills its page
-   * after a few dozen, where taking every match from the index would sort tens of thousands of them
-   * on every page; only when they hold fewer matches than a page is the word rare, and the matches
-   * come from the GIN index, whose cost follows their number (nothing for no match). Left to
-   * choose, PostgreSQL walks the id index testing every row whenever it guesses a word is common
-   * enough — and for a word it has no statistics on it guesses so at any gallery size, which read
-   * every image for a query with no match. Ranking by ts_rank instead of age would score and sort
-   * every match on every page and page on a float.
+   * The search box's words as a tsquery: every word, stemmed, in any order; "quoted phrases", or
+   * and -word as in a web search box. Parsed in a subquery, once per statement: once the driver
+   * prepares the statement on the server, PostgreSQL may run a generic plan, which would parse the
+   * text again for every row the window tests (2.4 ms instead of 0.3 for 2,000 rows).
    */
-  private static List<ImageCard> find(Query query, int limit) {
-    StringBuilder where =
-        new StringBuilder(query.ownerId() == null ? "visibility = 'SHARED'" : "owner_id = :owner");
+  private static final String TSQUERY = "(SELECT websearch_to_tsquery('english', :q))";
+
+  /**
+   * Newest first, the default also when searching: its cost stays bounded however common a word is,
+   * and the cursor is the id alone. A search is one statement of two bounded steps: first the
+   * listing's newest {@link #RECENT_WINDOW} images are tested, newest first — a common word
+   * ("circle" in a third of 100,000 images) fills its page after a few dozen, where taking every
+   * match from the index would sort tens of thousands of them on every page; only when they hold
+   * fewer matches than a page is the word rare, and the matches come from the GIN index, whose cost
+   * follows their number (nothing for no match). Left to choose, PostgreSQL walks the id index
+   * testing every row whenever it guesses a word is common enough — and for a word it has no
+   * statistics on it guesses so at any gallery size, which read every image for a query with no
+   * match. (Best match, {@link #ranked}, must score every match.)
+   */
+  private static List<Row> find(Query query, int limit) {
     Map<String, Object> params = new HashMap<>();
-    if (query.ownerId() != null) {
-      params.put("owner", query.ownerId());
-    }
-    if (query.before() != null) {
+    StringBuilder where = listing(query, params);
+    if (query.after() != null) {
       where.append(" AND id < :before");
-      params.put("before", query.before());
+      params.put("before", query.after().before());
     }
     params.put("limit", limit);
-    if (query.q() == null || query.q().isBlank()) {
-      return cards(
+    if (!query.searching()) {
+      return rows(
           "SELECT id, prompt, visibility FROM image WHERE "
               + where
               + " ORDER BY id DESC LIMIT :limit",
           params);
     }
-    // every word, stemmed, in any order; "quoted phrases", or and -word as in a web search box.
-    // Parsed in a subquery, once per statement: once the driver prepares the statement on the
-    // server, PostgreSQL may run a generic plan, which would parse the text again for every row the
-    // window tests (2.4 ms instead of 0.3 for 2,000 rows).
-    String matches = " AND prompt_search @@ (SELECT websearch_to_tsquery('english', :q))";
+    String matches = " AND prompt_search @@ " + TSQUERY;
     params.put("q", query.q().strip());
     params.put("window", RECENT_WINDOW);
-    return cards(
+    return rows(
         // recent: a plain subquery inside, so that PostgreSQL keeps its id order and stops reading
         // at the page's last match instead of testing and sorting the whole window. The one-time
         // filters on recent's count run exactly one branch: indexed is never read when the window
@@ -104,7 +167,51 @@ public class Gallery {
         params);
   }
 
-  private static List<ImageCard> cards(String sql, Map<String, Object> params) {
+  /**
+   * Every match, scored, best first; the next page continues below the last one's (rank, id). Its
+   * cost follows the number of matches, not the page's depth: the GIN index finds them, and each is
+   * scored from its stored tsvector (about 0.6 µs a match: ~10 ms for a word in a third of 100,000
+   * images, 0.1 ms for a rare one, docs/benchmarks.md), which is why it is a choice and not the
+   * default order. The rank is a float4 computed the same way on every page, so the cursor's rank,
+   * sent back as text that round-trips exactly, compares equal to its own row's.
+   */
+  private static List<Row> ranked(Query query, int limit) {
+    Map<String, Object> params = new HashMap<>();
+    StringBuilder where = listing(query, params);
+    String after = "";
+    if (query.after() != null && query.after().rank() != null) {
+      after = " WHERE rank < :rank OR (rank = :rank AND id < :before)";
+      params.put("rank", query.after().rank());
+      params.put("before", query.after().before());
+    }
+    params.put("q", query.q().strip());
+    params.put("limit", limit);
+    // normalisation 2: divided by the prompt's length in words
+    return rows(
+        "SELECT id, prompt, visibility, rank FROM (SELECT id, prompt, visibility,"
+            + " ts_rank_cd(prompt_search, "
+            + TSQUERY
+            + ", 2) AS rank FROM image WHERE "
+            + where
+            + " AND prompt_search @@ "
+            + TSQUERY
+            + ") scored"
+            + after
+            + " ORDER BY rank DESC, id DESC LIMIT :limit",
+        params);
+  }
+
+  /** The listing's own condition: shared images, or one owner's. */
+  private static StringBuilder listing(Query query, Map<String, Object> params) {
+    if (query.ownerId() == null) {
+      return new StringBuilder("visibility = 'SHARED'");
+    }
+    params.put("owner", query.ownerId());
+    return new StringBuilder("owner_id = :owner");
+  }
+
+  /** Rows of (id, prompt, visibility[, rank]). */
+  private static List<Row> rows(String sql, Map<String, Object> params) {
     jakarta.persistence.Query found = Image.getEntityManager().createNativeQuery(sql);
     params.forEach(found::setParameter);
     @SuppressWarnings("unchecked")
@@ -112,10 +219,12 @@ public class Gallery {
     return rows.stream()
         .map(
             row ->
-                new ImageCard(
-                    ((Number) row[0]).longValue(),
-                    (String) row[1],
-                    Visibility.valueOf((String) row[2])))
+                new Row(
+                    new ImageCard(
+                        ((Number) row[0]).longValue(),
+                        (String) row[1],
+                        Visibility.valueOf((String) row[2])),
+                    row.length > 3 ? ((Number) row[3]).floatValue() : null))
         .toList();
   }
 }

@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
 import java.util.List;
 
@@ -32,7 +33,13 @@ public class GalleryResource {
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance gallery(
-        List<ImageCard> images, String q, Long nextBefore, boolean mine, boolean olderPage);
+        List<ImageCard> images,
+        String q,
+        boolean bestMatch,
+        String firstPage,
+        String nextPage,
+        boolean mine,
+        boolean laterPage);
 
     static native TemplateInstance image(ImageDetails image);
   }
@@ -49,16 +56,71 @@ public class GalleryResource {
     this.identity = identity;
   }
 
+  /**
+   * A page of the shared gallery or of "My images", optionally searched ({@code q}) and ordered
+   * ({@code sort}: newest, the default, or best). {@code before} and, for best match, {@code rank}
+   * are the previous page's cursor, written by this page's "next" link.
+   */
   @GET
   @Path("gallery")
   @Produces(MediaType.TEXT_HTML)
-  public TemplateInstance gallery(
+  public Response gallery(
       @QueryParam("q") String q,
+      @QueryParam("sort") String sort,
       @QueryParam("before") Long before,
+      @QueryParam("rank") Float rank,
       @QueryParam("mine") boolean mine) {
-    Gallery.Page page = gallery.page(new Gallery.Query(mine ? user().id() : null, q, before));
-    return Templates.gallery(
-        page.images(), q == null ? "" : q, page.nextBefore(), mine, before != null);
+    Gallery.Query query;
+    try {
+      query =
+          new Gallery.Query(
+              mine ? user().id() : null,
+              q,
+              Gallery.Order.of(sort),
+              before == null ? null : new Gallery.Cursor(before, rank));
+    } catch (IllegalArgumentException e) {
+      return Response.status(Response.Status.BAD_REQUEST)
+          .type(MediaType.TEXT_PLAIN)
+          .entity(e.getMessage())
+          .build();
+    }
+    Gallery.Page page = gallery.page(query);
+    String next = page.next() == null ? null : link(query, page.next());
+    return Response.ok(
+            Templates.gallery(
+                page.images(),
+                q == null ? "" : q,
+                query.ranked(),
+                link(query, null),
+                next,
+                mine,
+                before != null))
+        .build();
+  }
+
+  /**
+   * The address of the page that starts after {@code next} (the first page for null) in the same
+   * listing, search and order.
+   */
+  private static String link(Gallery.Query query, Gallery.Cursor next) {
+    UriBuilder link = UriBuilder.fromPath("/gallery");
+    if (next != null) {
+      link.queryParam("before", next.before());
+    }
+    if (next != null && next.rank() != null) {
+      // the shortest text that reads back as the same float
+      link.queryParam("rank", Float.toString(next.rank()));
+    }
+    if (query.searching()) {
+      link.queryParam("q", query.q());
+      if (query.ranked()) {
+        link.queryParam("sort", Gallery.Order.BEST_MATCH.parameter);
+      }
+    }
+    if (query.ownerId() != null) {
+      link.queryParam("mine", true);
+    }
+    return link.build().toString();
   }
 
   @GET

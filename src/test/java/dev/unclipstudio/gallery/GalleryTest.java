@@ -130,6 +130,85 @@ class GalleryTest {
   }
 
   @Test
+  void bestMatchPutsPromptsWithTheWordsCloseTogetherAndFewOthersFirst() {
+    long longer = finishedImage("a red circle on a table in the garden");
+    long close = finishedImage("a red circle");
+    long apart = finishedImage("a circle that is red and a big blue square");
+    finishedImage("a blue square");
+    long closeNewer = finishedImage("A red circle");
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    String best = browser.get("/gallery?q=red+circle&sort=best").asString();
+    assertEquals(List.of(closeNewer, close, longer, apart), shown(best), "ties newest first");
+    assertTrue(best.contains("<option value=\"best\" selected>Best match</option>"), best);
+    assertEquals(
+        List.of(closeNewer, apart, close, longer),
+        shown(browser.get("/gallery?q=red+circle&sort=newest").asString()));
+    assertEquals(
+        List.of(closeNewer, apart, close, longer),
+        shown(browser.get("/gallery?q=red+circle").asString()),
+        "newest first unless asked");
+  }
+
+  @Test
+  void bestMatchPagesWalkEveryMatchOnceInRankOrderWhileImagesArrive() {
+    long job = data.textJob(user, "bulk");
+    // three prompts that rank apart, interleaved in age, and images that do not match
+    String[] byRank = {"a red circle", "a red circle in a garden", "a circle and a red square"};
+    sql.execute(
+        ("INSERT INTO image (job_id, owner_id, index_in_job, visibility, seed, width, height, prompt,"
+                + " params) SELECT %d, %d, g, 'PRIVATE', g, 1, 1, (ARRAY['%s', '%s', '%s',"
+                + " 'a blue star'])[1 + g %% 4], '{}' FROM generate_series(1, 100) g")
+            .formatted(job, user.id(), byRank[0], byRank[1], byRank[2]));
+    List<Long> expected = new ArrayList<>();
+    for (String prompt : byRank) {
+      expected.addAll(
+          Arrays.stream(
+                  sql.string(
+                          "SELECT string_agg(id::text, ',' ORDER BY id DESC) FROM image WHERE"
+                              + " prompt = '"
+                              + prompt
+                              + "'")
+                      .split(","))
+              .map(Long::valueOf)
+              .toList());
+    }
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    Pattern nextLink = Pattern.compile("id=\"next-page\" href=\"([^\"]+)\">More matches<");
+    List<Long> seen = new ArrayList<>();
+    String next = "/gallery?mine=true&sort=best&q=circle+red";
+    while (next != null) {
+      String html = browser.get(next).asString();
+      seen.addAll(shown(html));
+      if (seen.size() == Gallery.PAGE) {
+        data.finishedImage(user, "a red circle"); // the best rank, newest: above the cursor already
+      }
+      Matcher m = nextLink.matcher(html);
+      next = m.find() ? m.group(1).replace("&amp;", "&") : null;
+      if (next != null) {
+        assertTrue(next.contains("mine=true") && next.contains("sort=best"), next);
+      }
+    }
+    assertEquals(expected, seen);
+    assertTrue(
+        browser
+            .get("/gallery?mine=true&sort=best&q=circle&before=1&rank=0")
+            .asString()
+            .contains("No more matches."));
+  }
+
+  @Test
+  void anUnknownOrderOrABestMatchCursorWithoutItsRankIsABadRequest() {
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    var unknown = browser.get("/gallery?q=circle&sort=oldest");
+    assertEquals(400, unknown.statusCode());
+    assertEquals("sort must be newest or best", unknown.asString());
+    var noRank = browser.get("/gallery?q=circle&sort=best&before=10");
+    assertEquals(400, noRank.statusCode());
+    assertTrue(noRank.asString().contains("rank"), noRank.asString());
+    assertEquals(200, browser.get("/gallery?sort=best&before=10").statusCode(), "no words: by age");
+  }
+
+  @Test
   void searchWithNoMatchSaysSoAndHowToSearch() {
     finishedImage("a red circle");
     String html =
