@@ -3,6 +3,7 @@ package dev.unclipstudio.gallery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import jakarta.ws.rs.core.UriBuilder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +68,41 @@ public class Gallery {
       if (ranked && after != null && after.rank() == null) {
         throw new IllegalArgumentException("a best-match page continues from a rank and an id");
       }
+    }
+
+    /**
+     * The listing a page or API request names: {@code sort} as {@link Order#of}, {@code before} and
+     * {@code rank} the cursor its "next" link carries. Throws IllegalArgumentException, with a
+     * message for the user, for an unknown order or a best-match cursor without its rank.
+     */
+    static Query of(Long ownerId, String q, String sort, Long before, Float rank) {
+      return new Query(
+          ownerId, q, Order.of(sort), before == null ? null : new Cursor(before, rank));
+    }
+
+    /**
+     * The address under {@code path} (the page's or the API's) of this listing, search and order
+     * from its first image, or from after {@code next}.
+     */
+    String link(String path, Cursor next) {
+      UriBuilder link = UriBuilder.fromPath(path);
+      if (next != null) {
+        link.queryParam("before", next.before());
+      }
+      if (next != null && next.rank() != null) {
+        // the shortest text that reads back as the same float
+        link.queryParam("rank", Float.toString(next.rank()));
+      }
+      if (searching()) {
+        link.queryParam("q", q);
+        if (ranked()) {
+          link.queryParam("sort", Order.BEST_MATCH.parameter);
+        }
+      }
+      if (ownerId != null) {
+        link.queryParam("mine", true);
+      }
+      return link.build().toString();
     }
 
     boolean searching() {

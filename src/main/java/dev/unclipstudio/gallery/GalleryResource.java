@@ -16,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
 import java.util.List;
 
@@ -43,6 +42,8 @@ public class GalleryResource {
 
     static native TemplateInstance image(ImageDetails image);
   }
+
+  private static final String PATH = "/gallery";
 
   private final Gallery gallery;
   private final Images images;
@@ -72,12 +73,7 @@ public class GalleryResource {
       @QueryParam("mine") boolean mine) {
     Gallery.Query query;
     try {
-      query =
-          new Gallery.Query(
-              mine ? user().id() : null,
-              q,
-              Gallery.Order.of(sort),
-              before == null ? null : new Gallery.Cursor(before, rank));
+      query = Gallery.Query.of(mine ? user().id() : null, q, sort, before, rank);
     } catch (IllegalArgumentException e) {
       return Response.status(Response.Status.BAD_REQUEST)
           .type(MediaType.TEXT_PLAIN)
@@ -85,42 +81,17 @@ public class GalleryResource {
           .build();
     }
     Gallery.Page page = gallery.page(query);
-    String next = page.next() == null ? null : link(query, page.next());
+    String next = page.next() == null ? null : query.link(PATH, page.next());
     return Response.ok(
             Templates.gallery(
                 page.images(),
                 q == null ? "" : q,
                 query.ranked(),
-                link(query, null),
+                query.link(PATH, null),
                 next,
                 mine,
                 before != null))
         .build();
-  }
-
-  /**
-   * The address of the page that starts after {@code next} (the first page for null) in the same
-   * listing, search and order.
-   */
-  private static String link(Gallery.Query query, Gallery.Cursor next) {
-    UriBuilder link = UriBuilder.fromPath("/gallery");
-    if (next != null) {
-      link.queryParam("before", next.before());
-    }
-    if (next != null && next.rank() != null) {
-      // the shortest text that reads back as the same float
-      link.queryParam("rank", Float.toString(next.rank()));
-    }
-    if (query.searching()) {
-      link.queryParam("q", query.q());
-      if (query.ranked()) {
-        link.queryParam("sort", Gallery.Order.BEST_MATCH.parameter);
-      }
-    }
-    if (query.ownerId() != null) {
-      link.queryParam("mine", true);
-    }
-    return link.build().toString();
   }
 
   @GET

@@ -311,6 +311,50 @@ class GalleryTest {
   }
 
   @Test
+  void theApiListsAndSearchesTheGalleryAPageAtATime() {
+    long apart = finishedImage("a circle beside a red square");
+    long close = finishedImage("a red circle");
+    long mine = data.finishedImage(user, "my own red circle"); // private
+    List<Long> shared = new ArrayList<>(List.of(close, apart));
+    for (int i = 0; i < Gallery.PAGE; i++) {
+      shared.add(0, finishedImage("a blue square " + i));
+    }
+    CurrentUser viewer = data.user("viewer");
+    String token = "Bearer " + tokens.create(viewer.id(), "test");
+    List<Long> listed = new ArrayList<>();
+    String next = "/api/v1/images";
+    while (next != null) {
+      var page = given().header("Authorization", token).get(next).then().statusCode(200).extract();
+      listed.addAll(page.<Long>jsonPath().getList("images.id", Long.class));
+      next = page.jsonPath().getString("next");
+    }
+    assertEquals(shared, listed, "every shared image, newest first, over two pages");
+    given()
+        .header("Authorization", token)
+        .queryParam("q", "red circle")
+        .queryParam("sort", "best")
+        .get("/api/v1/images")
+        .then()
+        .statusCode(200)
+        .body("images.id", equalTo(List.of((int) close, (int) apart)))
+        .body("images[0].png", equalTo("/api/v1/images/" + close + "/png"))
+        .body("next", equalTo(null));
+    given()
+        .header("Authorization", "Bearer " + tokens.create(user.id(), "test"))
+        .get("/api/v1/images?mine=true&q=circle")
+        .then()
+        .statusCode(200)
+        .body("images.id", equalTo(List.of((int) mine, (int) close, (int) apart)));
+    given()
+        .header("Authorization", token)
+        .get("/api/v1/images?q=circle&sort=relevance")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", equalTo("sort must be newest or best"));
+  }
+
+  @Test
   void anImageCanBeMadeAgainFromItsPageWithItsSeedAndSettings() {
     data.textJob(user, "a red circle & a blue square");
     ClaimedJob job = queue.claim("w").orElseThrow();

@@ -1,0 +1,19 @@
+package dev.unclipstudio.gallery;
+
+import java.util.List;
+
+/**
+ * A page of the gallery over the JSON API: its images and the address of the next page (null on the
+ * last), which carries the search, the order and the cursor.
+ */
+public record ImageList(List<Item> images, String next) {
+
+  /** One listed image: enough to show it and to fetch its details and PNG. */
+  public record Item(long id, String prompt, Visibility visibility, String url, String png) {
+
+    static Item of(ImageCard card) {
+      String url = "/api/v1/images/" + card.id();
+      return new Item(card.id(), card.prompt(), card.visibility(), url, url + "/png");
+    }
+  }
+}
