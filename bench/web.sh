@@ -12,6 +12,7 @@
 #   SIZES=100000 ROUNDS=1 SECONDS_EACH=10 bench/web.sh   # shorter
 #   CLASSES="search" bench/web.sh          # some route classes only
 #   CLASSES="search q:zebra q:circle%20-red" bench/web.sh   # q:WORDS: one search query alone (URL-encoded)
+#   CLASSES="search best q:circle&sort=best" bench/web.sh   # best: the search's words in best-match order
 #   STARTS=0 bench/web.sh                  # skip the submit-to-start measurement (STARTS jobs, default 20)
 #   STUDIO_JAR=/tmp/app-A/quarkus-run.jar bench/web.sh   # another build (A/B); STUDIO_OPTS: more JVM options
 set -euo pipefail
@@ -98,6 +99,7 @@ request = function()
   local path
   if class == "gallery" then path = "/gallery"
   elseif class == "search" then path = "/gallery?q=" .. words[math.random(#words)]
+  elseif class == "best" then path = "/gallery?sort=best&q=" .. words[math.random(#words)]
   elseif class:sub(1, 2) == "q:" then path = "/gallery?q=" .. class:sub(3)
   elseif class == "deep" then path = "/gallery?before=" .. ids[math.random(#ids)]
   elseif class == "image" then path = "/images/" .. ids[math.random(#ids)]
