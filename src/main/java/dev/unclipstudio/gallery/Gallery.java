@@ -23,7 +23,7 @@ public class Gallery {
     /**
      * By PostgreSQL's cover density rank divided by the prompt's length: prompts holding the words
      * close together ("a red circle" before "a circle beside a red square"), and few other words,
-     * come first. Ties newest first.
+     * come first. Ties newest first. Ranks the newest {@link #BEST_MATCH_CANDIDATES} matches.
      */
     BEST_MATCH("best");
 
@@ -105,6 +105,11 @@ public class Gallery {
       return link.build().toString();
     }
 
+    /** The same listing and search, newest first. */
+    Query newestFirst() {
+      return new Query(ownerId, q, Order.NEWEST, null);
+    }
+
     boolean searching() {
       return q != null && !q.isBlank();
     }
@@ -114,8 +119,12 @@ public class Gallery {
     }
   }
 
-  /** A page of cards and the cursor of the next page (null on the last page). */
-  record Page(List<ImageCard> images, Cursor next) {}
+  /**
+   * A page of cards and the cursor of the next page (null on the last page); {@code
+   * olderMatchesLeftOut} when best match ranked only the newest {@link #BEST_MATCH_CANDIDATES}
+   * matches.
+   */
+  record Page(List<ImageCard> images, Cursor next, boolean olderMatchesLeftOut) {}
 
   /**
    * Keyset-paginated by id, so that deep pages cost the same as the first. A read: it joins a
@@ -127,11 +136,16 @@ public class Gallery {
     // one extra row tells whether a next page exists
     List<Row> found = query.ranked() ? ranked(query, PAGE + 1) : find(query, PAGE + 1);
     Cursor next = found.size() > PAGE ? found.get(PAGE - 1).cursor() : null;
-    return new Page(found.stream().limit(PAGE).map(Row::card).toList(), next);
+    boolean olderMatchesLeftOut =
+        !found.isEmpty() && found.get(0).candidates() >= BEST_MATCH_CANDIDATES;
+    return new Page(found.stream().limit(PAGE).map(Row::card).toList(), next, olderMatchesLeftOut);
   }
 
-  /** A listed image and where a page ending with it would continue. */
-  private record Row(ImageCard card, Float rank) {
+  /**
+   * A listed image, where a page ending with it would continue and, in a best-match listing, how
+   * many matches were ranked.
+   */
+  private record Row(ImageCard card, Float rank, int candidates) {
     Cursor cursor() {
       return new Cursor(card.id(), rank);
     }
@@ -162,7 +176,7 @@ public class Gallery {
    * follows their number (nothing for no match). Left to choose, PostgreSQL walks the id index
    * testing every row whenever it guesses a word is common enough — and for a word it has no
    * statistics on it guesses so at any gallery size, which read every image for a query with no
-   * match. (Best match, {@link #ranked}, must score every match.)
+   * match.
    */
   private static List<Row> find(Query query, int limit) {
     Map<String, Object> params = new HashMap<>();
@@ -179,61 +193,80 @@ public class Gallery {
               + " ORDER BY id DESC LIMIT :limit",
           params);
     }
-    String matches = " AND prompt_search @@ " + TSQUERY;
     params.put("q", query.q().strip());
     params.put("window", RECENT_WINDOW);
-    return rows(
-        // recent: a plain subquery inside, so that PostgreSQL keeps its id order and stops reading
-        // at the page's last match instead of testing and sorting the whole window. The one-time
-        // filters on recent's count run exactly one branch: indexed is never read when the window
-        // filled the page
-        "WITH recent AS MATERIALIZED (SELECT id, prompt, visibility FROM (SELECT id, prompt,"
-            + " visibility, prompt_search FROM image WHERE "
-            + where
-            + " ORDER BY id DESC LIMIT :window) newest WHERE true"
-            + matches
-            + " ORDER BY id DESC LIMIT :limit),"
-            + " indexed AS MATERIALIZED (SELECT id, prompt, visibility FROM image WHERE "
-            + where
-            + matches
-            + ") SELECT id, prompt, visibility FROM (SELECT * FROM recent"
-            + " WHERE (SELECT count(*) FROM recent) = :limit UNION ALL (SELECT * FROM indexed"
-            + " WHERE (SELECT count(*) FROM recent) < :limit ORDER BY id DESC LIMIT :limit)) found"
-            + " ORDER BY id DESC",
-        params);
+    return rows(newestMatches(where, "id, prompt, visibility"), params);
   }
 
   /**
-   * Every match, scored, best first; the next page continues below the last one's (rank, id). Its
-   * cost follows the number of matches, not the page's depth: the GIN index finds them, and each is
-   * scored from its stored tsvector (about 0.6 µs a match: ~10 ms for a word in a third of 100,000
-   * images, 0.1 ms for a rare one, docs/benchmarks.md), which is why it is a choice and not the
-   * default order. The rank is a float4 computed the same way on every page, so the cursor's rank,
-   * sent back as text that round-trips exactly, compares equal to its own row's.
+   * The statement of {@link #find}'s two steps: the newest {@code :limit} matches of the images
+   * {@code where} selects, testing the newest {@code :window} of them first, as {@code columns}.
+   */
+  private static String newestMatches(CharSequence where, String columns) {
+    String matches = " AND prompt_search @@ " + TSQUERY;
+    // recent: a plain subquery inside, so that PostgreSQL keeps its id order and stops reading at
+    // the last match it needs instead of testing and sorting the whole window. The one-time filters
+    // on recent's count run exactly one branch: indexed is never read when the window had enough
+    return "WITH recent AS MATERIALIZED (SELECT "
+        + columns
+        + " FROM (SELECT id, prompt, visibility, prompt_search FROM image WHERE "
+        + where
+        + " ORDER BY id DESC LIMIT :window) newest WHERE true"
+        + matches
+        + " ORDER BY id DESC LIMIT :limit),"
+        + " indexed AS MATERIALIZED (SELECT "
+        + columns
+        + " FROM image WHERE "
+        + where
+        + matches
+        + ") SELECT * FROM (SELECT * FROM recent"
+        + " WHERE (SELECT count(*) FROM recent) = :limit UNION ALL (SELECT * FROM indexed"
+        + " WHERE (SELECT count(*) FROM recent) < :limit ORDER BY id DESC LIMIT :limit)) found"
+        + " ORDER BY id DESC";
+  }
+
+  /**
+   * How many matches best match ranks: a search's newest {@value} (all of them when there are
+   * fewer). Scoring every match would cost what the matches number — 10–28 ms for a word in a third
+   * of 100,000 images (docs/benchmarks.md) — on every page; 1,000 matches are 40 pages.
+   */
+  static final int BEST_MATCH_CANDIDATES = 1000;
+
+  /**
+   * How many of the listing's newest images best match tests before it asks the GIN index: a word
+   * in a quarter of the images finds its candidates here.
+   */
+  static final int BEST_MATCH_WINDOW = 4 * BEST_MATCH_CANDIDATES;
+
+  /**
+   * The search's newest {@link #BEST_MATCH_CANDIDATES} matches (found as {@link #find} finds a
+   * page), scored, best first; the next page continues below the last one's (rank, id). The rank is
+   * a float4 computed the same way on every page, so the cursor's rank, sent back as text that
+   * round-trips exactly, compares equal to its own row's.
    */
   private static List<Row> ranked(Query query, int limit) {
     Map<String, Object> params = new HashMap<>();
     StringBuilder where = listing(query, params);
     String after = "";
-    if (query.after() != null && query.after().rank() != null) {
+    if (query.after() != null) {
       after = " WHERE rank < :rank OR (rank = :rank AND id < :before)";
       params.put("rank", query.after().rank());
       params.put("before", query.after().before());
     }
     params.put("q", query.q().strip());
-    params.put("limit", limit);
+    params.put("window", BEST_MATCH_WINDOW);
+    params.put("limit", BEST_MATCH_CANDIDATES);
+    params.put("page", limit);
     // normalisation 2: divided by the prompt's length in words
     return rows(
-        "SELECT id, prompt, visibility, rank FROM (SELECT id, prompt, visibility,"
+        "SELECT id, prompt, visibility, rank, candidates FROM (SELECT id, prompt, visibility,"
             + " ts_rank_cd(prompt_search, "
             + TSQUERY
-            + ", 2) AS rank FROM image WHERE "
-            + where
-            + " AND prompt_search @@ "
-            + TSQUERY
-            + ") scored"
+            + ", 2) AS rank, count(*) OVER () AS candidates FROM ("
+            + newestMatches(where, "id, prompt, visibility, prompt_search")
+            + ") newest_matches) scored"
             + after
-            + " ORDER BY rank DESC, id DESC LIMIT :limit",
+            + " ORDER BY rank DESC, id DESC LIMIT :page",
         params);
   }
 
@@ -246,7 +279,7 @@ public class Gallery {
     return new StringBuilder("owner_id = :owner");
   }
 
-  /** Rows of (id, prompt, visibility[, rank]). */
+  /** Rows of (id, prompt, visibility[, rank, candidates]). */
   private static List<Row> rows(String sql, Map<String, Object> params) {
     jakarta.persistence.Query found = Image.getEntityManager().createNativeQuery(sql);
     params.forEach(found::setParameter);
@@ -260,7 +293,8 @@ public class Gallery {
                         ((Number) row[0]).longValue(),
                         (String) row[1],
                         Visibility.valueOf((String) row[2])),
-                    row.length > 3 ? ((Number) row[3]).floatValue() : null))
+                    row.length > 3 ? ((Number) row[3]).floatValue() : null,
+                    row.length > 4 ? ((Number) row[4]).intValue() : 0))
         .toList();
   }
 }

@@ -31,14 +31,7 @@ public class GalleryResource {
 
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance gallery(
-        List<ImageCard> images,
-        String q,
-        boolean bestMatch,
-        String firstPage,
-        String nextPage,
-        boolean mine,
-        boolean laterPage);
+    static native TemplateInstance gallery(GalleryView view);
 
     static native TemplateInstance image(ImageDetails image);
   }
@@ -81,17 +74,18 @@ public class GalleryResource {
           .build();
     }
     Gallery.Page page = gallery.page(query);
-    String next = page.next() == null ? null : query.link(PATH, page.next());
-    return Response.ok(
-            Templates.gallery(
-                page.images(),
-                q == null ? "" : q,
-                query.ranked(),
-                query.link(PATH, null),
-                next,
-                mine,
-                before != null))
-        .build();
+    GalleryView view =
+        new GalleryView(
+            page.images(),
+            query.searching() ? q : "",
+            mine,
+            query.ranked(),
+            before != null,
+            page.olderMatchesLeftOut(),
+            query.link(PATH, null),
+            page.next() == null ? null : query.link(PATH, page.next()),
+            query.newestFirst().link(PATH, null));
+    return Response.ok(Templates.gallery(view)).build();
   }
 
   @GET

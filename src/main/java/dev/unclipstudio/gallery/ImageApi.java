@@ -73,7 +73,8 @@ public class ImageApi {
     return Response.ok(
             new ImageList(
                 page.images().stream().map(ImageList.Item::of).toList(),
-                page.next() == null ? null : query.link(PATH, page.next())))
+                page.next() == null ? null : query.link(PATH, page.next()),
+                page.olderMatchesLeftOut()))
         .build();
   }
 

@@ -197,6 +197,46 @@ class GalleryTest {
   }
 
   @Test
+  void bestMatchRanksTheNewestThousandMatchesAndLinksToTheRest() {
+    long job = data.textJob(user, "bulk");
+    int candidates = Gallery.BEST_MATCH_CANDIDATES;
+    // older close matches, then more weaker matches than best match ranks, dense enough that the
+    // newest images hold them all
+    sql.execute(
+        ("INSERT INTO image (job_id, owner_id, index_in_job, visibility, seed, width, height, prompt,"
+                + " params) SELECT %d, %d, g, 'SHARED', g, 1, 1, CASE WHEN g <= 10 THEN 'a red"
+                + " circle' WHEN g %% 2 = 0 THEN 'a circle beside a red square' ELSE 'a blue star'"
+                + " END, '{}' FROM generate_series(1, %d) g")
+            .formatted(job, user.id(), 10 + 2 * candidates));
+    WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
+    Pattern nextLink = Pattern.compile("id=\"next-page\" href=\"([^\"]+)\"");
+    List<Long> seen = new ArrayList<>();
+    String html = null;
+    String next = "/gallery?sort=best&q=red+circle";
+    while (next != null) {
+      html = browser.get(next).asString();
+      seen.addAll(shown(html));
+      Matcher m = nextLink.matcher(html);
+      next = m.find() ? m.group(1).replace("&amp;", "&") : null;
+    }
+    assertEquals(candidates, seen.size());
+    assertEquals(candidates, new java.util.HashSet<>(seen).size(), "no image twice");
+    long oldestRanked =
+        sql.number(
+            "SELECT min(id) FROM (SELECT id FROM image WHERE prompt = 'a circle beside a red square'"
+                + " ORDER BY id DESC LIMIT "
+                + candidates
+                + ") newest");
+    assertTrue(seen.stream().allMatch(id -> id >= oldestRanked), "the newest matches only");
+    assertTrue(
+        html.contains(
+            "Best match ranks the newest 1,000 matches. <a href=\"/gallery?q=red+circle\">"),
+        html);
+    assertTrue(
+        browser.get("/gallery?sort=best&q=red+circle").asString().contains("id=\"next-page\""));
+  }
+
+  @Test
   void anUnknownOrderOrABestMatchCursorWithoutItsRankIsABadRequest() {
     WebClient browser = WebClient.signedIn(user.username(), "password-" + user.username());
     var unknown = browser.get("/gallery?q=circle&sort=oldest");
@@ -338,7 +378,8 @@ class GalleryTest {
         .statusCode(200)
         .body("images.id", equalTo(List.of((int) close, (int) apart)))
         .body("images[0].png", equalTo("/api/v1/images/" + close + "/png"))
-        .body("next", equalTo(null));
+        .body("next", equalTo(null))
+        .body("olderMatchesLeftOut", equalTo(false));
     given()
         .header("Authorization", "Bearer " + tokens.create(user.id(), "test"))
         .get("/api/v1/images?mine=true&q=circle")
