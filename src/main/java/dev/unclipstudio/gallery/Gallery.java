@@ -227,10 +227,10 @@ public class Gallery {
 
   /**
    * How many matches best match ranks: a search's newest {@value} (all of them when there are
-   * fewer). Scoring every match would cost what the matches number — 10–28 ms for a word in a third
-   * of 100,000 images (docs/benchmarks.md) — on every page; 1,000 matches are 40 pages.
+   * fewer), 21 pages. Scoring costs ~1.8 µs a match: every match of a word in a third of 100,000
+   * images would take 18–33 ms on every page, these 500 about 1 ms (docs/benchmarks.md).
    */
-  static final int BEST_MATCH_CANDIDATES = 1000;
+  static final int BEST_MATCH_CANDIDATES = 500;
 
   /**
    * How many of the listing's newest images best match tests before it asks the GIN index: a word

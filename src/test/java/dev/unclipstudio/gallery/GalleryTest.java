@@ -197,7 +197,7 @@ class GalleryTest {
   }
 
   @Test
-  void bestMatchRanksTheNewestThousandMatchesAndLinksToTheRest() {
+  void bestMatchRanksTheNewestMatchesOnlyAndLinksToTheRest() {
     long job = data.textJob(user, "bulk");
     int candidates = Gallery.BEST_MATCH_CANDIDATES;
     // older close matches, then more weaker matches than best match ranks, dense enough that the
@@ -230,7 +230,7 @@ class GalleryTest {
     assertTrue(seen.stream().allMatch(id -> id >= oldestRanked), "the newest matches only");
     assertTrue(
         html.contains(
-            "Best match ranks the newest 1,000 matches. <a href=\"/gallery?q=red+circle\">"),
+            "Best match ranks the newest 500 matches. <a href=\"/gallery?q=red+circle\">"),
         html);
     assertTrue(
         browser.get("/gallery?sort=best&q=red+circle").asString().contains("id=\"next-page\""));
