@@ -3,10 +3,12 @@ package dev.unclipstudio.gallery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
-import jakarta.ws.rs.core.UriBuilder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * The gallery: shared images (or one user's), newest first, with an optional prompt search by words
@@ -51,7 +53,7 @@ public class Gallery {
   /**
    * Where the previous page ended: the id of its last image and, in a best-match listing, that
    * image's rank (keyset pagination on (rank, id), so that a deep page costs what the first does
-   * and images added meanwhile neither repeat nor skip a match).
+   * and no image is shown twice when images are added meanwhile).
    */
   record Cursor(long before, Float rank) {}
 
@@ -63,9 +65,7 @@ public class Gallery {
 
     /** Refuses a best-match page's cursor without its rank: it would start again from the top. */
     Query {
-      // the parameters: a compact constructor runs before the fields are set
-      boolean ranked = q != null && !q.isBlank() && order == Order.BEST_MATCH;
-      if (ranked && after != null && after.rank() == null) {
+      if (after != null && after.rank() == null && ranked(q, order)) {
         throw new IllegalArgumentException("a best-match page continues from a rank and an id");
       }
     }
@@ -85,24 +85,24 @@ public class Gallery {
      * from its first image, or from after {@code next}.
      */
     String link(String path, Cursor next) {
-      UriBuilder link = UriBuilder.fromPath(path);
+      StringJoiner link = new StringJoiner("&", path + "?", "").setEmptyValue(path);
       if (next != null) {
-        link.queryParam("before", next.before());
+        link.add("before=" + next.before());
       }
       if (next != null && next.rank() != null) {
-        // the shortest text that reads back as the same float
-        link.queryParam("rank", Float.toString(next.rank()));
+        link.add(
+            "rank=" + next.rank()); // Float.toString: the shortest text that reads back exactly
       }
       if (searching()) {
-        link.queryParam("q", q);
+        link.add("q=" + URLEncoder.encode(q, StandardCharsets.UTF_8));
         if (ranked()) {
-          link.queryParam("sort", Order.BEST_MATCH.parameter);
+          link.add("sort=" + Order.BEST_MATCH.parameter);
         }
       }
       if (ownerId != null) {
-        link.queryParam("mine", true);
+        link.add("mine=true");
       }
-      return link.build().toString();
+      return link.toString();
     }
 
     /** The same listing and search, newest first. */
@@ -111,11 +111,20 @@ public class Gallery {
     }
 
     boolean searching() {
-      return q != null && !q.isBlank();
+      return searching(q);
     }
 
     boolean ranked() {
-      return searching() && order == Order.BEST_MATCH;
+      return ranked(q, order);
+    }
+
+    private static boolean searching(String q) {
+      return q != null && !q.isBlank();
+    }
+
+    /** Only words can be ranked: a listing without them is newest first in either order. */
+    private static boolean ranked(String q, Order order) {
+      return searching(q) && order == Order.BEST_MATCH;
     }
   }
 

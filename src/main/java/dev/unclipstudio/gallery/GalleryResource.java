@@ -36,8 +36,6 @@ public class GalleryResource {
     static native TemplateInstance image(ImageDetails image);
   }
 
-  private static final String PATH = "/gallery";
-
   private final Gallery gallery;
   private final Images images;
   private final ImageStore store;
@@ -73,18 +71,7 @@ public class GalleryResource {
           .entity(e.getMessage())
           .build();
     }
-    Gallery.Page page = gallery.page(query);
-    GalleryView view =
-        new GalleryView(
-            page.images(),
-            query.searching() ? q : "",
-            mine,
-            query.ranked(),
-            before != null,
-            page.olderMatchesLeftOut(),
-            query.link(PATH, null),
-            page.next() == null ? null : query.link(PATH, page.next()),
-            query.newestFirst().link(PATH, null));
+    GalleryView view = new GalleryView(query, gallery.page(query), before != null);
     return Response.ok(Templates.gallery(view)).build();
   }
 
