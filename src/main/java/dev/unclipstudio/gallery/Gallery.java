@@ -71,16 +71,6 @@ public class Gallery {
     }
 
     /**
-     * The listing a page or API request names: {@code sort} as {@link Order#of}, {@code before} and
-     * {@code rank} the cursor its "next" link carries. Throws IllegalArgumentException, with a
-     * message for the user, for an unknown order or a best-match cursor without its rank.
-     */
-    static Query of(Long ownerId, String q, String sort, Long before, Float rank) {
-      return new Query(
-          ownerId, q, Order.of(sort), before == null ? null : new Cursor(before, rank));
-    }
-
-    /**
      * The address under {@code path} (the page's or the API's) of this listing, search and order
      * from its first image, or from after {@code next}.
      */

@@ -6,6 +6,7 @@ import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -56,22 +56,17 @@ public class GalleryResource {
   @GET
   @Path("gallery")
   @Produces(MediaType.TEXT_HTML)
-  public Response gallery(
-      @QueryParam("q") String q,
-      @QueryParam("sort") String sort,
-      @QueryParam("before") Long before,
-      @QueryParam("rank") Float rank,
-      @QueryParam("mine") boolean mine) {
+  public Response gallery(@BeanParam GalleryRequest request) {
     Gallery.Query query;
     try {
-      query = Gallery.Query.of(mine ? user().id() : null, q, sort, before, rank);
+      query = request.query(user());
     } catch (IllegalArgumentException e) {
       return Response.status(Response.Status.BAD_REQUEST)
           .type(MediaType.TEXT_PLAIN)
           .entity(e.getMessage())
           .build();
     }
-    GalleryView view = new GalleryView(query, gallery.page(query), before != null);
+    GalleryView view = new GalleryView(query, gallery.page(query), request.laterPage());
     return Response.ok(Templates.gallery(view)).build();
   }
 

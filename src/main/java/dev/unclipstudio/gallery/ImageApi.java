@@ -5,11 +5,11 @@ import dev.unclipstudio.web.Problem;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
@@ -57,15 +57,10 @@ public class ImageApi {
       description = "A page of images",
       content = @Content(schema = @Schema(implementation = ImageList.class)))
   @APIResponse(responseCode = "400", description = "An unknown sort, or a cursor without its rank")
-  public Response list(
-      @QueryParam("q") String q,
-      @QueryParam("sort") String sort,
-      @QueryParam("mine") boolean mine,
-      @QueryParam("before") Long before,
-      @QueryParam("rank") Float rank) {
+  public Response list(@BeanParam GalleryRequest request) {
     Gallery.Query query;
     try {
-      query = Gallery.Query.of(mine ? CurrentUser.of(identity).id() : null, q, sort, before, rank);
+      query = request.query(CurrentUser.of(identity));
     } catch (IllegalArgumentException e) {
       return Problem.of(400, e.getMessage(), Map.of()).toResponse();
     }
