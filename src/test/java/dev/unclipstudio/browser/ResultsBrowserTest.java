@@ -38,6 +38,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedCondition;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -221,6 +222,35 @@ class ResultsBrowserTest {
           sql.number(
               "SELECT count(*) FROM job_input i JOIN job j ON j.id = i.job_id"
                   + " WHERE j.kind = 'INPAINT' AND i.name = 'mask'"));
+    }
+  }
+
+  @Test
+  void theSearchBoxListsMatchesBestMatchFirstWhenChosen() {
+    CurrentUser user = data.user("seeker");
+    long close = finishedJob(user, "a red circle", 1).get(0);
+    long apart = finishedJob(user, "a circle beside a red square", 1).get(0);
+    try (Browser browser = Browser.start()) {
+      WebDriver d = browser.driver;
+      Browser.signIn(d, base, user);
+      d.get(base + "gallery?mine=true");
+      d.findElement(By.id("q")).sendKeys("red circle");
+      new Select(d.findElement(By.id("sort"))).selectByVisibleText("Best match");
+      d.findElement(By.cssSelector("form[role=search] button[type=submit]")).click();
+      waitFor(d, ExpectedConditions.urlContains("sort=best"));
+      assertTrue(d.getCurrentUrl().contains("mine=true"), d.getCurrentUrl());
+      List<String> thumbnails =
+          d.findElements(By.cssSelector(".grid img")).stream()
+              .map(img -> img.getAttribute("src"))
+              .toList();
+      assertEquals(
+          List.of(base + "images/" + close + "/thumb.png", base + "images/" + apart + "/thumb.png"),
+          thumbnails,
+          "the words together first, though older");
+      assertEquals(
+          "Best match",
+          new Select(d.findElement(By.id("sort"))).getFirstSelectedOption().getText());
+      browser.screenshot("33-gallery-best-match");
     }
   }
 
