@@ -26,6 +26,15 @@ public final class MemoryFit {
    */
   static final double OVERHEAD = 1.9;
 
+  /**
+   * The same for a float16 pack on the CPU: full-size Karlo's float16 copy peaked at 12.3 GB in
+   * low-memory mode against 10.2 GB for float32 (docs/benchmarks.md), 4.4 per byte of the
+   * super-resolution's 2.8 GB of float16 files (assuming the peak is that stage's, as in float32).
+   * A likely reason, not verified: where ONNX Runtime's CPU has no float16 kernel it runs float32,
+   * holding the weight again as float32 beside its float16 original (2 × 1.9 + 1 ≈ 4.8).
+   */
+  static final double OVERHEAD_FLOAT16 = 4.4;
+
   private MemoryFit() {}
 
   /** Bytes of every model file of the pack, external weight files included, each file once. */
@@ -47,7 +56,9 @@ public final class MemoryFit {
    */
   public static long needed(ModelPack pack, boolean lowMemory) {
     List<StageSpec> stages = List.copyOf(pack.stages().values());
-    return lowMemory ? largestStage(pack, stages) : (long) (weightBytes(pack, stages) * OVERHEAD);
+    return lowMemory
+        ? largestStage(pack, stages)
+        : (long) (weightBytes(pack, stages) * overhead(pack));
   }
 
   /**
@@ -105,7 +116,11 @@ public final class MemoryFit {
                       pack.stage(ModelPack.SUPER_RES_FIRST),
                       pack.stage(ModelPack.SUPER_RES_LAST))));
     }
-    return (long) (largest * OVERHEAD);
+    return (long) (largest * overhead(pack));
+  }
+
+  private static double overhead(ModelPack pack) {
+    return pack.precision() == ModelPack.Precision.FLOAT16 ? OVERHEAD_FLOAT16 : OVERHEAD;
   }
 
   private static long size(Path file) {
