@@ -120,8 +120,8 @@ public class Gallery {
 
   /**
    * A page of cards and the cursor of the next page (null on the last page); {@code
-   * olderMatchesLeftOut} when best match ranked only the newest {@link #BEST_MATCH_CANDIDATES}
-   * matches.
+   * olderMatchesLeftOut} when best match reached its {@link #BEST_MATCH_CANDIDATES} newest matches,
+   * so that older ones may be left out (with exactly that many matches, none is).
    */
   record Page(List<ImageCard> images, Cursor next, boolean olderMatchesLeftOut) {}
 
@@ -226,8 +226,9 @@ public class Gallery {
 
   /**
    * How many matches best match ranks: a search's newest {@value} (all of them when there are
-   * fewer), 21 pages. Scoring costs ~1.8 µs a match: every match of a word in a third of 100,000
-   * images would take 18–33 ms on every page, these 500 about 1 ms (docs/benchmarks.md).
+   * fewer), 21 pages. Reaching every match of a word in a third of 100,000 images and ranking it
+   * took 18–33 ms on every page, these 500 about 1 ms, a quarter of it the ranking
+   * (docs/benchmarks.md).
    */
   static final int BEST_MATCH_CANDIDATES = 500;
 
