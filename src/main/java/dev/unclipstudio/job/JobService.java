@@ -8,7 +8,12 @@ import jakarta.transaction.Transactional.TxType;
 import java.util.List;
 import java.util.Optional;
 
-/** Reading jobs for the pages and the API; other users' jobs are "not found", never "forbidden". */
+/**
+ * Reading jobs for the pages and the API; other users' jobs are "not found", never "forbidden".
+ * Reads made for a request join its transaction if it has one and open none of their own ({@code
+ * SUPPORTS}, as the gallery's do): a JTA transaction per page view is bookkeeping and a commit
+ * round trip for nothing.
+ */
 @ApplicationScoped
 public class JobService {
 
@@ -32,7 +37,7 @@ public class JobService {
   }
 
   /** The user's newest jobs first. */
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   public List<JobView> recent(CurrentUser user, int limit) {
     return JobView.ofAll(Job.recentOf(user.id(), limit));
   }
@@ -41,7 +46,7 @@ public class JobService {
    * The job, if it exists and the user may see it (their own, or any for admins), with its notes:
    * what its job page and its JSON show.
    */
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   public Optional<JobView> visible(long id, CurrentUser user) {
     Job job = Job.findById(id);
     return job == null || !user.mayAccess(job.ownerId)
@@ -50,14 +55,14 @@ public class JobService {
   }
 
   /** Whether the job exists and the user may see it, without reading its images. */
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   public boolean mayAccess(long id, CurrentUser user) {
     Job job = Job.findById(id);
     return job != null && user.mayAccess(job.ownerId);
   }
 
   /** The job's owner's name when it is not the user (an admin looking), else null. */
-  @Transactional
+  @Transactional(TxType.SUPPORTS)
   public String ownerNameFor(long jobId, CurrentUser user) {
     Job job = Job.findById(jobId);
     if (job == null || job.ownerId == user.id()) {
