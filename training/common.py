@@ -135,8 +135,10 @@ def data_path():
     return os.path.join(WORK, "data.pt")
 
 
-def build_data(n_images, seed=1234, n_captions=3, p_two=0.5):
-    """p_two: share of two-object scenes (0.35 until the v2 pack; raised for the two-object row of issue 12)."""
+def build_data(n_images, seed=1234, n_captions=3, p_two=0.5, name_background=0.0):
+    """p_two: share of two-object scenes (0.35 until the v2 pack; raised for the two-object row of issue 12);
+    name_background: world.caption's chance of naming a background its template leaves out (0 in the v2 pack's build;
+    device_train.sh uses 0.5)."""
     import world
     tok = tokenizer()
     rng = random.Random(seed)
@@ -146,7 +148,7 @@ def build_data(n_images, seed=1234, n_captions=3, p_two=0.5):
         s = world.sample_scene(rng, "train", p_two=p_two)
         imgs[i] = world.render(s)
         scenes.append(s)
-        caps.append([world.caption(s, rng) for _ in range(n_captions)])
+        caps.append([world.caption(s, rng, name_background=name_background) for _ in range(n_captions)])
     flat = [c for cs in caps for c in cs]
     ids, mask = tok(flat)
     L = CFG["L"]

@@ -336,18 +336,24 @@ def clip_zero_shot(m, n, seed=11):
         imgs = np.stack([world.render(s) for s in scenes])
         ie = torch.nn.functional.normalize(m.image_encoder(common.clip_preprocess(common.to_float(imgs))), dim=-1)
         acc = {}
+        # background too: a variation's decoder sees nothing of the source but this embedding, so a background CLIP
+        # does not encode cannot be kept (issue 12)
         for attr, values in (("colour", world.COLOUR_NAMES), ("shape", world.SHAPE_NAMES),
-                             ("position", world.POSITION_NAMES)):
+                             ("position", world.POSITION_NAMES), ("background", world.BACKGROUND_NAMES)):
             caps = []
             for s in scenes:
                 for v in values:
-                    o = dict(s["objects"][0], **{attr: v})
-                    caps.append(world.canonical_caption({"background": s["background"], "objects": [o]}))
+                    if attr == "background":
+                        caps.append(world.canonical_caption({"background": v, "objects": s["objects"][:1]}))
+                    else:
+                        o = dict(s["objects"][0], **{attr: v})
+                        caps.append(world.canonical_caption({"background": s["background"], "objects": [o]}))
             ids, _ = m.tok(caps)
             te = torch.nn.functional.normalize(m.text_encoder(torch.from_numpy(ids).int())[0], dim=-1)
             te = te.reshape(len(scenes), len(values), -1)
             pred = (te @ ie[:, :, None])[..., 0].argmax(1)
-            truth = torch.tensor([values.index(s["objects"][0][attr]) for s in scenes])
+            truth = torch.tensor([values.index(s["background"] if attr == "background" else s["objects"][0][attr])
+                                  for s in scenes])
             acc[attr] = float((pred == truth).float().mean())
         res[split] = acc
     return res

@@ -20,7 +20,10 @@ mkdir -p "$WORK/ckpt" "$PACK/tokenizer"
 cp "$DIR"/{clip,prior,decoder,sr,inpaint}.pt "$WORK/ckpt/"
 cp "$DIR/bpe_vocab.txt.gz" "$PACK/tokenizer/"
 cp "$DIR/device-train.log" "$WORK/device-train.log"
-# the training renders, as the device made them (same N_IMAGES and P_TWO as its log says it used: the defaults)
+# the training renders, as the device made them (same N_IMAGES and P_TWO: the defaults; P_NAME_BG as its settings
+# line says, 0 for a log written before it was there)
+P_NAME_BG=$(sed -n 's/.* P_NAME_BG=\([0-9.]*\).*/\1/p' "$DIR/device-train.log" | head -1)
+export P_NAME_BG=${P_NAME_BG:-0}
 LOCAL_LOG="$WORK/from-device.log"
 STAGES=${*:-"data guidance export ortcheck fixtures evaluate"}
 WORK_DIR=$WORK PACK_DIR=$PACK ./build_pack.sh $STAGES 2>&1 | tee "$LOCAL_LOG"

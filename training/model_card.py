@@ -172,16 +172,18 @@ def main():
           "centroid on the 3×3 grid; shape/size = best IoU against rendered templates). Sanity check: the scorer "
           "gets 98.5 % of ground-truth renders fully right.\n")
         c = ev["clip_zero_shot"]
-        w("| test | colour | shape | position | n |\n|---|---|---|---|---|")
-        w(f"| CLIP zero-shot, held-out colour×shape pairs | {pct(c['heldout']['colour'])} | {pct(c['heldout']['shape'])} | {pct(c['heldout']['position'])} | {ev['t2i_single']['n'] + ev['t2i_single_heldout_pairs']['n']} |")
-        w(f"| CLIP zero-shot, training pairs (new renders) | {pct(c['train']['colour'])} | {pct(c['train']['shape'])} | {pct(c['train']['position'])} | same |")
+        # background: zero-shot only (evaluations before issue 12's v3 recipe did not measure it)
+        bgz = lambda split: pct(c[split]["background"]) if "background" in c[split] else "–"
+        w("| test | colour | shape | position | n | background |\n|---|---|---|---|---|---|")
+        w(f"| CLIP zero-shot, held-out colour×shape pairs | {pct(c['heldout']['colour'])} | {pct(c['heldout']['shape'])} | {pct(c['heldout']['position'])} | {ev['t2i_single']['n'] + ev['t2i_single_heldout_pairs']['n']} | {bgz('heldout')} |")
+        w(f"| CLIP zero-shot, training pairs (new renders) | {pct(c['train']['colour'])} | {pct(c['train']['shape'])} | {pct(c['train']['position'])} | same | {bgz('train')} |")
         for k, name in (("t2i_single", "text→image, one object, training pairs"),
                         ("t2i_single_heldout_pairs", "text→image, one object, held-out pairs"),
                         ("t2i_single_all", "text→image, one object, all")):
             r = ev[k]
-            w(f"| {name} | {pct(r['colour'])} | {pct(r['shape'])} | {pct(r['position'])} | {r['n']} |")
+            w(f"| {name} | {pct(r['colour'])} | {pct(r['shape'])} | {pct(r['position'])} | {r['n']} | |")
         v = ev["variation"]
-        w(f"| image variations (source kept) | {pct(v['colour'])} | {pct(v['shape'])} | {pct(v['position'])} | {v['n']} |")
+        w(f"| image variations (source kept) | {pct(v['colour'])} | {pct(v['shape'])} | {pct(v['position'])} | {v['n']} | |")
         w("")
         w(f"- Text→image, two objects: both objects with the right colour at the right position {pct(ev['t2i_two_objects']['both_objects'])}, "
           f"per object {pct(ev['t2i_two_objects']['per_object'])} (n = {ev['t2i_two_objects']['n']}).")

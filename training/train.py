@@ -131,7 +131,7 @@ def main(stage):
         return
     if stage == "data":
         n = env_i("N_IMAGES", 16000)
-        d = common.build_data(n, p_two=env_f("P_TWO", 0.5))
+        d = common.build_data(n, p_two=env_f("P_TWO", 0.5), name_background=env_f("P_NAME_BG", 0.0))
         log(f"data: {n} images, {d['ids'].shape}")
         return
     tok = common.tokenizer()
