@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Claims per second of the job queue (claim + complete of a no-op job) on the embedded PostgreSQL with fsync on, at
-# 1k, 10k and 100k queued jobs over 100 users and 1, 4 and 16 worker threads, in a JVM of its own; medians of 3
+# 1k, 10k and 100k queued jobs over 100 users and 1, 4 and 16 worker threads, in a JVM of its own; after an untimed
+# warm-up (3 passes over every row's kind of claim at 2,000 queued; -Dbench.warm-up-passes=N), medians of 3
 # interleaved rounds. Prints "BENCH ..." lines and the claim's EXPLAIN ANALYZE at each depth ("PLAN ..."). See
 # docs/benchmarks.md.
 #

@@ -53,6 +53,9 @@ public final class ClaimBenchmark {
    */
   private static final int[] BATCH_IMAGES = ints("bench.batch-images", "1,4");
 
+  /** Untimed passes over every batch size and thread count before the rounds ({@link #warmUp}). */
+  private static final int WARM_UP_PASSES = Integer.getInteger("bench.warm-up-passes", 3);
+
   /** A run stops after this long even if it has not made its claims (the old claim is slow). */
   private static final long RUN_NANOS = 4_000_000_000L;
 
@@ -100,6 +103,7 @@ public final class ClaimBenchmark {
         fill(db, depth, params);
         System.out.printf("PLAN depth=%d%n%s%n", depth, explain(db, queue));
       }
+      warmUp(db, queue, params);
       Map<String, List<Double>> rates = new LinkedHashMap<>();
       for (int round = 0; round < ROUNDS; round++) {
         for (int batch : BATCH_IMAGES) {
@@ -129,6 +133,27 @@ public final class ClaimBenchmark {
       System.out.printf(
           "BENCH load-after %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
     }
+  }
+
+  /**
+   * Untimed runs of every kind of claim until the JIT has compiled the claim path, so that the
+   * first rows of the first round measure the queue, not the warm-up (without it the 1,000-queued
+   * rows, which run first and last ~0.3 s, climbed run after run within one JVM).
+   */
+  private static void warmUp(AgroalDataSource db, JobQueue queue, String params) throws Exception {
+    long start = System.nanoTime();
+    int jobs = 0;
+    for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+      for (int batch : BATCH_IMAGES) {
+        for (int threads : THREADS) {
+          fill(db, 2_000, params);
+          run(queue, threads, batch, 1_000);
+          jobs += 1_000;
+        }
+      }
+    }
+    System.out.printf(
+        "BENCH warm-up %d jobs in %.1f s (not counted)%n", jobs, (System.nanoTime() - start) / 1e9);
   }
 
   /**
