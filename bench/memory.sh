@@ -22,14 +22,21 @@ bench_init memory
 pg_create
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # shellcheck disable=SC2046,SC2086 # lists of options
-studio_start mem $(bin/memory-options) ${STUDIO_OPTS:-} \
+studio_start mem $(JAVA_OPTS="${STUDIO_OPTS:-}" bin/memory-options) ${STUDIO_OPTS:-} \
   -Dstudio.queue.max-active-per-user=100000 -Dstudio.queue.daily-image-quota=1000000 \
   -Dstudio.queue.max-queued=100000
 await "the studio ready" 300 ready mem
 rss() { awk -v k="$1:" '$1 == k {printf "%d", $2 / 1024}' "/proc/${PID[mem]}/status"; }
 SAMPLES="$OUT/samples.tsv"
-sample() { printf '%s\t%s\t%s\n' "$1" "$(rss VmRSS)" "$(rss VmHWM)" | tee -a "$SAMPLES"; }
-printf 'moment\tVmRSS MB\tVmHWM MB\n' | tee "$SAMPLES"
+# the Java heap's committed size, every generation's "total" summed (G1 prints one line, the serial collector one
+# per generation); committed is an upper bound of what the heap holds resident, the rest is native
+heap_mb() {
+  jcmd "${PID[mem]}" GC.heap_info 2>/dev/null \
+    | awk '{for (i = 1; i < NF; i++) if ($i == "total") {v = $(i + 1); gsub(/[^0-9]/, "", v); kb += v}}
+           END {printf "%d", kb / 1024}'
+}
+sample() { printf '%s\t%s\t%s\t%s\n' "$1" "$(rss VmRSS)" "$(rss VmHWM)" "$(heap_mb)" | tee -a "$SAMPLES"; }
+printf 'moment\tVmRSS MB\tVmHWM MB\theap committed MB\n' | tee "$SAMPLES"
 sample "started, idle"
 
 # --- the soak: every job through the API, sampled every 100 finished ---------------------------------------------
@@ -97,8 +104,8 @@ HEAP=$(bin/memory-options | grep -o -- '-Xmx[^ ]*')
 cat >"$OUT/figures.md" <<EOF
 \`bench/memory.sh\` (JOBS=$JOBS, WEB_SECONDS=$WEB_SECONDS${STUDIO_OPTS:+, STUDIO_OPTS=$STUDIO_OPTS}) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); heap $HEAP, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX; soak $SOAK_S s, $FAILED jobs not SUCCEEDED; web answers: $(cat "$OUT/web.txt")
 
-| moment | VmRSS MB | VmHWM MB (peak) |
-|---|---|---|
-$(tail -n +2 "$SAMPLES" | awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}')
+| moment | VmRSS MB | VmHWM MB (peak) | heap committed MB |
+|---|---|---|---|
+$(tail -n +2 "$SAMPLES" | awk -F'\t' '{printf "| %s | %s | %s | %s |\n", $1, $2, $3, $4}')
 EOF
 cat "$OUT/figures.md"

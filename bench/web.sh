@@ -40,7 +40,7 @@ fi
 pg_create
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 # shellcheck disable=SC2046,SC2086 # lists of options
-studio_start web $(bin/memory-options) ${STUDIO_OPTS:-}
+studio_start web $(JAVA_OPTS="${STUDIO_OPTS:-}" bin/memory-options) ${STUDIO_OPTS:-}
 await "the studio ready" 300 ready web
 BASE="http://127.0.0.1:${HTTP[web]}"
 
