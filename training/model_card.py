@@ -204,7 +204,10 @@ def main():
         if os.path.exists(gp):
             gs = json.load(open(gp))
             w(f"- Decoder guidance chosen by `evaluate.py --guidance-search`: {gs['decoder_guidance']} "
-              f"(colour/position/shape per scale: " + "; ".join(f"{k}: {pct(x['colour'])}/{pct(x['position'])}/{pct(x['shape'])}" for k, x in gs['search'].items()) + ").")
+              f"(colour/position/shape/background per scale: "
+              + "; ".join(f"{k}: {pct(x['colour'])}/{pct(x['position'])}/{pct(x['shape'])}/"
+                          + (pct(x["background"]) if "background" in x else "–")  # searches before 2026-12-05
+                          for k, x in gs['search'].items()) + ").")
         w("\nWhere a figure is below its target, Limitations says why and what would fix it.\n")
         sheets = copy_contact_sheets()
         if sheets:
