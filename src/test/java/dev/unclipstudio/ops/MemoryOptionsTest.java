@@ -33,13 +33,22 @@ class MemoryOptionsTest {
 
   @Test
   void aCollectorNamedInJavaOptsReplacesTheChoiceSoTheJvmIsNotGivenTwo() throws Exception {
-    String options = run(List.of("sh", SCRIPT.toString()), Map.of("JAVA_OPTS", "-XX:+UseG1GC"));
+    String javaOpts = "-XX:+UseNUMA -XX:+UseG1GC -Xlog:gc";
+    String options = run(List.of("sh", SCRIPT.toString()), Map.of("JAVA_OPTS", javaOpts));
     assertFalse(options.contains("GC"), options);
-    assertEquals(0, javaVersion(options + " -XX:+UseG1GC"), "the JVM refused " + options);
+    assertEquals(0, javaVersion(options + " " + javaOpts), "the JVM refused " + options);
   }
 
   @Test
-  void theHeapIsAQuarterOfTheMemoryBetween256And512MbUnlessStudioHeapSetsIt() throws Exception {
+  void optionsThatNameNoCollectorLeaveTheChoiceInPlace() throws Exception {
+    String options =
+        run(List.of("sh", SCRIPT.toString()), Map.of("JAVA_OPTS", "-XX:+UseNUMA -Xlog:gc"));
+    assertTrue(
+        options.matches("-Xmx\\S+ -XX:(\\+UseSerialGC|G1PeriodicGCInterval=60000)"), options);
+  }
+
+  @Test
+  void theHeapIsBetween256And512MbUnlessStudioHeapSetsIt() throws Exception {
     String options = run(List.of("sh", SCRIPT.toString()), Map.of());
     int mb = Integer.parseInt(options.replaceAll("^-Xmx(\\d+)m.*", "$1"));
     assertTrue(mb >= 256 && mb <= 512, options);
