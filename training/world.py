@@ -179,9 +179,9 @@ def caption(scene, rng=None, template=None, name_background=0.0):
 
     name_background: the chance that a caption whose template leaves the background out names it anyway (appended
     "on a <colour> background"). Training captions use it (common.build_data, P_NAME_BG): with the templates alone
-    only 2 in 7 one-object captions name the background, too few for the contrastive loss to make CLIP's image
-    embedding encode it, and that embedding is all a variation's decoder sees (issue 12: nearest-centroid background
-    read-out from the v2 pack's image embeddings 56 %). Evaluation captions keep 0, so its 300 cases stay the same.
+    only 2 in 7 one-object captions name the background, and CLIP's image embedding holds it only as a weak direction
+    (v2 pack: the backgrounds' centroids 4.4 apart against 9-11 for the object's attributes), which a young decoder
+    follows last (issue 12, training/STATUS.md). Evaluation captions keep 0, so its 300 cases stay the same.
     """
     if rng is None:
         rng = _Canonical()
