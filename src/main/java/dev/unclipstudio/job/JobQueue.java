@@ -15,8 +15,12 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
@@ -380,14 +384,38 @@ public class JobQueue {
    * lease was lost (another worker owns the job now, or it was cancelled).
    */
   public boolean complete(Lease lease, List<ResultImage> images) {
+    return !completeAll(List.of(new JobResults(lease, images))).isEmpty();
+  }
+
+  /**
+   * Stores the results of several jobs, each fenced by its own lease, in one transaction: the jobs
+   * of one engine batch finish together, and one commit waits for one WAL flush where a commit per
+   * job would wait for one each. A job whose lease was lost (taken over, cancelled) is passed over
+   * and the others are stored. Returns the ids of the jobs stored. One transaction also means that
+   * the batch is stored whole or not at all when the database fails meanwhile, so that a retry
+   * finds each job as it was.
+   */
+  public Set<Long> completeAll(List<JobResults> results) {
+    Map<Long, JobResults> byJob = new LinkedHashMap<>();
+    for (JobResults r : results) {
+      if (byJob.put(r.lease().jobId(), r) != null) {
+        throw new IllegalArgumentException("job " + r.lease().jobId() + " is listed twice");
+      }
+    }
+    if (byJob.isEmpty()) {
+      return Set.of();
+    }
     String finish =
         """
         WITH %2$s
         UPDATE job SET status = 'SUCCEEDED', progress = 1, finished_at = %1$s, updated_at = %1$s,
                        lease_token = NULL, lease_expires_at = NULL, preview = NULL
         FROM announced_after_commit
-        WHERE id = ? AND lease_token = ? AND status = 'RUNNING' AND NOT cancel_requested
-        RETURNING owner_id, prompt
+        -- each job by its primary key; a token belongs to one job's lease only, so matching any of the
+        -- tokens is matching the job's own
+        WHERE job.id = ANY(?::bigint[]) AND job.lease_token = ANY(?::uuid[]) AND job.status = 'RUNNING'
+          AND NOT job.cancel_requested
+        RETURNING job.id, job.owner_id, job.prompt
         """
             .formatted(clock.now(), ANNOUNCED_AFTER_COMMIT);
     String insertImage =
@@ -398,47 +426,26 @@ public class JobQueue {
     String insertData = "INSERT INTO image_data (image_id, png, thumbnail) VALUES (?, ?, ?)";
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
+      Set<Long> stored = new LinkedHashSet<>();
       try {
-        long ownerId;
-        String prompt;
+        List<Finished> finished = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(finish)) {
-          ps.setLong(1, lease.jobId());
-          ps.setObject(2, lease.token());
+          ps.setArray(1, c.createArrayOf("bigint", byJob.keySet().toArray()));
+          ps.setArray(
+              2,
+              c.createArrayOf(
+                  "uuid", byJob.values().stream().map(r -> r.lease().token()).toArray()));
           try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              c.rollback();
-              return false;
+            while (rs.next()) {
+              finished.add(new Finished(rs.getLong(1), rs.getLong(2), rs.getString(3)));
             }
-            ownerId = rs.getLong(1);
-            prompt = rs.getString(2);
           }
         }
         try (PreparedStatement img = c.prepareStatement(insertImage);
             PreparedStatement data = c.prepareStatement(insertData)) {
-          for (ResultImage image : images) {
-            img.setLong(1, lease.jobId());
-            img.setLong(2, ownerId);
-            img.setInt(3, image.index());
-            img.setLong(4, image.seed());
-            img.setInt(5, image.width());
-            img.setInt(6, image.height());
-            img.setString(7, prompt);
-            img.setString(8, image.paramsJson());
-            img.setObject(9, image.sourceImageId());
-            img.setArray(
-                10,
-                image.embedding() == null
-                    ? null
-                    : c.createArrayOf("real", boxed(image.embedding())));
-            long imageId;
-            try (ResultSet rs = img.executeQuery()) {
-              rs.next();
-              imageId = rs.getLong(1);
-            }
-            data.setLong(1, imageId);
-            data.setBytes(2, image.png());
-            data.setBytes(3, image.thumbnail());
-            data.executeUpdate();
+          for (Finished job : finished) {
+            insertImages(c, img, data, job, byJob.get(job.id()).images());
+            stored.add(job.id());
           }
         }
         c.commit();
@@ -446,10 +453,49 @@ public class JobQueue {
         c.rollback();
         throw e;
       }
-      announceChange(c, lease.jobId());
-      return true;
+      announceChanges(c, stored);
+      return stored;
     } catch (SQLException e) {
-      throw new QueueException("Could not store the results of job " + lease.jobId(), e);
+      throw new QueueException(
+          (byJob.size() == 1
+                  ? "Could not store the results of job "
+                  : "Could not store the results of jobs ")
+              + String.join(", ", byJob.keySet().stream().map(String::valueOf).toList()),
+          e);
+    }
+  }
+
+  /** A job the results' statement marked SUCCEEDED, with what its images repeat of it. */
+  private record Finished(long id, long ownerId, String prompt) {}
+
+  private static void insertImages(
+      Connection c,
+      PreparedStatement img,
+      PreparedStatement data,
+      Finished job,
+      List<ResultImage> images)
+      throws SQLException {
+    for (ResultImage image : images) {
+      img.setLong(1, job.id());
+      img.setLong(2, job.ownerId());
+      img.setInt(3, image.index());
+      img.setLong(4, image.seed());
+      img.setInt(5, image.width());
+      img.setInt(6, image.height());
+      img.setString(7, job.prompt());
+      img.setString(8, image.paramsJson());
+      img.setObject(9, image.sourceImageId());
+      img.setArray(
+          10, image.embedding() == null ? null : c.createArrayOf("real", boxed(image.embedding())));
+      long imageId;
+      try (ResultSet rs = img.executeQuery()) {
+        rs.next();
+        imageId = rs.getLong(1);
+      }
+      data.setLong(1, imageId);
+      data.setBytes(2, image.png());
+      data.setBytes(3, image.thumbnail());
+      data.executeUpdate();
     }
   }
 
@@ -462,22 +508,28 @@ public class JobQueue {
       "announced_after_commit AS (SELECT set_config('studio.job_changed', 'after-commit', true))";
 
   /**
-   * What the job_changed trigger would have sent, sent after the change committed, in a transaction
-   * of its own that writes nothing (so it holds the notification lock for no flush). Not sent if
-   * this instance dies or loses the database first: the progress streams' slow re-read covers that,
-   * as it covers a notification missed while their listening connection was down.
+   * What the job_changed trigger would have sent for each of {@code jobIds}, sent after the change
+   * committed, in one transaction of its own that writes nothing (so it holds the notification lock
+   * for no flush). Not sent if this instance dies or loses the database first: the progress
+   * streams' slow re-read covers that, as it covers a notification missed while their listening
+   * connection was down.
    */
-  private static void announceChange(Connection c, long jobId) {
+  private static void announceChanges(Connection c, Collection<Long> jobIds) {
+    if (jobIds.isEmpty()) {
+      return;
+    }
     try {
       c.setAutoCommit(true);
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('job_changed', ?)")) {
-        ps.setString(1, Long.toString(jobId));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT pg_notify('job_changed', id::text) FROM unnest(?::bigint[]) id")) {
+        ps.setArray(1, c.createArrayOf("bigint", jobIds.toArray()));
         ps.execute();
       }
     } catch (SQLException e) {
       // the change is committed: failing here would make the worker store its results again
       LOG.warnf(
-          "Job %d changed, but its notification could not be sent: %s", jobId, e.getMessage());
+          "Jobs %s changed, but their notifications could not be sent: %s", jobIds, e.getMessage());
     }
   }
 

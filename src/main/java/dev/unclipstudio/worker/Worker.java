@@ -5,6 +5,7 @@ import dev.failsafe.RetryPolicy;
 import dev.unclipstudio.job.ClaimedJob;
 import dev.unclipstudio.job.DatabaseOutage;
 import dev.unclipstudio.job.JobQueue;
+import dev.unclipstudio.job.JobResults;
 import dev.unclipstudio.job.ResultImage;
 import dev.unclipstudio.pipeline.CancelledException;
 import dev.unclipstudio.pipeline.Engine;
@@ -13,6 +14,7 @@ import dev.unclipstudio.pipeline.StepListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -143,7 +145,7 @@ final class Worker implements Runnable {
               progressInterval,
               previewInterval);
       List<ResultImage> images = runner.run(job, engines.engineFor(job.pack()), progress, control);
-      if (store(job, images, control)) {
+      if (!store(List.of(new JobResults(job.lease(), images)), List.of(control)).isEmpty()) {
         pool.finished(this, true, images.size());
         metrics.finished("succeeded");
         LOG.infof(
@@ -180,25 +182,30 @@ final class Worker implements Runnable {
   /**
    * Writes the results and SUCCEEDED, trying again while the database is away (a restart, a
    * failover) for as long as a lease lasts: the images are made already, and every try is fenced by
-   * the lease token in one transaction, so a try after a commit whose answer was lost writes
-   * nothing and a job never gets two image sets. The heartbeat keeps renewing the lease meanwhile;
-   * past it, the reaper owns the job and runs it again.
+   * the lease tokens in one transaction, so a try after a commit whose answer was lost writes
+   * nothing and a job never gets two image sets. The heartbeat keeps renewing the leases meanwhile;
+   * past them, the reaper owns the jobs and runs them again. Several jobs (one engine batch) are
+   * stored in one transaction ({@link JobQueue#completeAll}); returns the ids of those stored.
    */
-  private boolean store(ClaimedJob job, List<ResultImage> images, JobControl control) {
-    RetryPolicy<Boolean> whileTheDatabaseIsAway =
-        RetryPolicy.<Boolean>builder()
+  private Set<Long> store(List<JobResults> results, List<JobControl> controls) {
+    List<Long> ids = results.stream().map(r -> r.lease().jobId()).toList();
+    RetryPolicy<Set<Long>> whileTheDatabaseIsAway =
+        RetryPolicy.<Set<Long>>builder()
             .handleIf(DatabaseOutage::isCause)
             .withBackoff(STORE_RETRY_FIRST, STORE_RETRY_MAX)
             .withMaxRetries(-1)
             .withMaxDuration(lease)
-            .abortIf((stored, failure) -> control.isCancelled())
+            .abortIf((stored, failure) -> controls.stream().allMatch(JobControl::isCancelled))
             .onRetry(
                 e ->
                     LOG.warnf(
-                        "%s: could not store the results of job %d (%s); trying again",
-                        name, job.lease().jobId(), causeOf(e.getLastException())))
+                        "%s: could not store the results of %s %s (%s); trying again",
+                        name,
+                        ids.size() == 1 ? "job" : "jobs",
+                        ids.size() == 1 ? ids.get(0) : ids,
+                        causeOf(e.getLastException())))
             .build();
-    return Failsafe.with(whileTheDatabaseIsAway).get(() -> queue.complete(job.lease(), images));
+    return Failsafe.with(whileTheDatabaseIsAway).get(() -> queue.completeAll(results));
   }
 
   private void endStopped(JobControl control) {
@@ -224,9 +231,10 @@ final class Worker implements Runnable {
   /**
    * Jobs a claim took together ({@link JobQueue#claimBatch}), run as one engine batch. Each job
    * keeps its own lease, progress and cancellation: a job cancelled (or whose lease is lost) during
-   * the batch is ended at the next step while the others go on, and each job's results are stored
-   * on their own. If the batch fails as a whole, each job still running is run again alone, so that
-   * only a job that fails by itself fails.
+   * the batch is ended at the next step while the others go on, and the results of those still
+   * running at the end are stored together, each job fenced by its own lease. If the batch fails as
+   * a whole, each job still running is run again alone, so that only a job that fails by itself
+   * fails.
    */
   private final class BatchRun {
 
@@ -269,9 +277,7 @@ final class Worker implements Runnable {
       try {
         Engine engine = engines.engineFor(jobs.get(0).pack());
         List<List<GeneratedImage>> images = runner.runBatch(jobs, engine, listeners, controls);
-        for (int i = 0; i < jobs.size(); i++) {
-          finish(i, engine, images.get(i), started);
-        }
+        finish(engine, images, started);
       } catch (CancelledException e) {
         endStoppedJobs();
       } catch (RuntimeException | OutOfMemoryError e) {
@@ -288,31 +294,54 @@ final class Worker implements Runnable {
       }
     }
 
-    /** Stores job {@code i}'s images, unless it was stopped meanwhile. */
-    private void finish(int i, Engine engine, List<GeneratedImage> images, long started) {
-      if (endStopped(i)) {
+    /**
+     * Stores the images of every job not stopped meanwhile, all in one transaction (one WAL flush
+     * for the batch).
+     */
+    private void finish(Engine engine, List<List<GeneratedImage>> images, long started) {
+      List<Integer> finishing = new ArrayList<>();
+      List<JobResults> results = new ArrayList<>();
+      for (int i = 0; i < jobs.size(); i++) {
+        if (endStopped(i)) {
+          continue;
+        }
+        ClaimedJob job = jobs.get(i);
+        try {
+          results.add(new JobResults(job.lease(), runner.results(job, engine, images.get(i))));
+          finishing.add(i);
+        } catch (RuntimeException e) {
+          LOG.warnf(
+              "%s: could not finish job %d (%s); it will be rescued",
+              name, job.lease().jobId(), e.getMessage());
+        }
+      }
+      if (results.isEmpty()) {
         return;
       }
-      ClaimedJob job = jobs.get(i);
+      Set<Long> stored;
       try {
-        List<ResultImage> results = runner.results(job, engine, images);
-        if (store(job, results, controls.get(i))) {
-          pool.finished(Worker.this, true, results.size());
+        stored = store(results, finishing.stream().map(controls::get).toList());
+      } catch (RuntimeException e) {
+        // The database went away while the jobs were ending: their leases will expire and they
+        // will be rescued.
+        LOG.warnf(
+            "%s: could not record the end of jobs %s (%s); they will be rescued",
+            name, results.stream().map(r -> r.lease().jobId()).toList(), e.getMessage());
+        return;
+      }
+      for (JobResults r : results) {
+        long id = r.lease().jobId();
+        if (stored.contains(id)) {
+          pool.finished(Worker.this, true, r.images().size());
           metrics.finished("succeeded");
           LOG.infof(
               "%s: job %d succeeded in %d ms (batch of %d)",
-              name, job.lease().jobId(), (System.nanoTime() - started) / 1_000_000, jobs.size());
+              name, id, (System.nanoTime() - started) / 1_000_000, jobs.size());
         } else {
           LOG.infof(
               "%s: job %d was taken over or cancelled meanwhile; its results were discarded",
-              name, job.lease().jobId());
+              name, id);
         }
-      } catch (RuntimeException e) {
-        // The database went away while this job was ending: its lease will expire and it will be
-        // rescued; the batch's other jobs are stored on their own.
-        LOG.warnf(
-            "%s: could not record the end of job %d (%s); it will be rescued",
-            name, job.lease().jobId(), e.getMessage());
       }
     }
 

@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,11 +31,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 
 /**
- * Claims per second of the real {@link JobQueue} (a no-op job: claim, then complete with no images)
- * against the embedded PostgreSQL with fsync and synchronous commit on, at several queue depths and
- * worker threads. Every run starts from a freshly filled queue of that depth spread over 100 users;
- * the runs of a round go through every depth and thread count before the next round starts, so that
- * a slow spell of a shared machine spreads over all rows instead of spoiling one. Prints the median
+ * Claims per second of the real {@link JobQueue} (a no-op job: claim, then store no images) against
+ * the embedded PostgreSQL with fsync and synchronous commit on, at several queue depths and worker
+ * threads. Every run starts from a freshly filled queue of that depth spread over 100 users; the
+ * runs of a round go through every depth and thread count before the next round starts, so that a
+ * slow spell of a shared machine spreads over all rows instead of spoiling one. Prints the median
  * of the rounds per row, and the claim's EXPLAIN ANALYZE at each depth. A program, not a test:
  * bench/claims.sh runs it in a JVM of its own.
  */
@@ -159,7 +160,8 @@ public final class ClaimBenchmark {
   /**
    * Claims and completes until {@code claims} jobs are done or the time is up; jobs per second.
    * With {@code batchImages} above 1 each claim statement takes up to that many of these one-image
-   * jobs, as a worker's claim does.
+   * jobs, and their results are stored in one transaction, as a worker claims and stores the jobs
+   * of one engine batch.
    */
   private static double run(JobQueue queue, int threads, int batchImages, int claims)
       throws Exception {
@@ -178,13 +180,16 @@ public final class ClaimBenchmark {
                       batchImages == 1
                           ? List.of(queue.claim(name).orElseThrow())
                           : queue.claimBatch(name, null, batchImages);
-                  for (ClaimedJob job : jobs) {
-                    if (!queue.complete(job.lease(), List.of())) {
-                      throw new IllegalStateException(
-                          "lost the lease of job " + job.lease().jobId());
-                    }
-                    done.incrementAndGet();
+                  // stored together, as a worker stores the jobs of one engine batch
+                  Set<Long> stored =
+                      queue.completeAll(
+                          jobs.stream()
+                              .map(job -> new JobResults(job.lease(), List.of()))
+                              .toList());
+                  if (stored.size() != jobs.size()) {
+                    throw new IllegalStateException("lost the lease of a job of " + jobs);
                   }
+                  done.addAndGet(jobs.size());
                 }
                 return null;
               }));

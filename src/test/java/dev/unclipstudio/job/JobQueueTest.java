@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -498,6 +499,90 @@ class JobQueueTest {
       assertEquals("SUCCEEDED", data.status(id));
       listening.createStatement().execute("UNLISTEN *");
     }
+  }
+
+  @Test
+  void aBatchsResultsAreStoredTogetherPassingOverAJobStoppedMeanwhile() {
+    CurrentUser owner = data.user("batcher");
+    long first = data.textJob(owner, "first");
+    long cancelled = data.textJob(owner, "cancelled");
+    long third = data.textJob(owner, "third");
+    ClaimedJob a = queue.claim("w").orElseThrow();
+    ClaimedJob b = queue.claim("w").orElseThrow();
+    ClaimedJob c = queue.claim("w").orElseThrow();
+    assertEquals(
+        List.of(first, cancelled, third), List.of(a, b, c).stream().map(this::id).toList());
+    assertEquals(CancelOutcome.REQUESTED, queue.cancel(cancelled));
+    List<JobResults> results =
+        List.of(
+            new JobResults(a.lease(), List.of(image(0), image(1))),
+            new JobResults(b.lease(), List.of(image(0))),
+            new JobResults(c.lease(), List.of(image(0))));
+
+    assertEquals(Set.of(first, third), queue.completeAll(results));
+    assertEquals(2, sql.count("image WHERE job_id = " + first));
+    assertEquals(0, sql.count("image WHERE job_id = " + cancelled));
+    assertEquals(1, sql.count("image WHERE job_id = " + third));
+    assertEquals("SUCCEEDED", data.status(first));
+    assertEquals("RUNNING", data.status(cancelled));
+    assertEquals("SUCCEEDED", data.status(third));
+    // a retry after a commit whose answer was lost writes nothing
+    assertEquals(Set.of(), queue.completeAll(results));
+    assertEquals(3, sql.count("image WHERE job_id IN (" + first + ", " + third + ")"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> queue.completeAll(List.of(results.get(0), results.get(0))));
+  }
+
+  @Test
+  void aBatchIsStoredWholeOrNotAtAll() {
+    CurrentUser owner = data.user("atomic");
+    long first = data.textJob(owner, "first");
+    long second = data.textJob(owner, "second");
+    ClaimedJob a = queue.claim("w").orElseThrow();
+    ClaimedJob b = queue.claim("w").orElseThrow();
+    ResultImage broken =
+        new ResultImage(0, 42, 64, 64, "not json", null, null, new byte[] {1}, new byte[] {2});
+    List<JobResults> results =
+        List.of(
+            new JobResults(a.lease(), List.of(image(0))),
+            new JobResults(b.lease(), List.of(broken)));
+
+    QueueException failure = assertThrows(QueueException.class, () -> queue.completeAll(results));
+    assertTrue(failure.getMessage().contains(first + ", " + second), failure.getMessage());
+    assertEquals(0, sql.count("image WHERE job_id IN (" + first + ", " + second + ")"));
+    assertEquals(
+        "RUNNING", data.status(first), "the first job's results went back with the second's");
+    assertEquals("RUNNING", data.status(second));
+    assertEquals(
+        Set.of(first),
+        queue.completeAll(List.of(results.get(0))),
+        "the same lease stores once the batch's transaction is gone");
+  }
+
+  @Test
+  void aBatchsResultsAreAnnouncedAfterTheirOneCommit() throws Exception {
+    CurrentUser owner = data.user("announced-batch");
+    long first = data.textJob(owner, "first");
+    long second = data.textJob(owner, "second");
+    try (Connection listening = dataSource.getConnection();
+        Connection other = dataSource.getConnection()) {
+      listening.setAutoCommit(true);
+      listening.createStatement().execute("UNLISTEN *; LISTEN job_changed");
+      ClaimedJob a = queue.claim("w").orElseThrow();
+      ClaimedJob b = queue.claim("w").orElseThrow();
+      announcedUntilSentinel(listening, other); // the claims'
+      queue.completeAll(
+          List.of(new JobResults(a.lease(), List.of()), new JobResults(b.lease(), List.of())));
+      assertEquals(
+          List.of(Long.toString(first), Long.toString(second)),
+          announcedUntilSentinel(listening, other).stream().sorted().toList());
+      listening.createStatement().execute("UNLISTEN *");
+    }
+  }
+
+  private long id(ClaimedJob job) {
+    return job.lease().jobId();
   }
 
   /**
