@@ -136,8 +136,10 @@ def main():
     w(("AdamW" if gpu else "Debian `python3-torch` 1.13 on CPU, `torch.set_num_threads(2)`, AdamW") + ", constant LR after 100 warm-up steps, "
       "EMA (0.999) of the diffusion models, fixed seeds. Losses: CLIP symmetric InfoNCE; prior MSE on x0 (10 % empty "
       "prompts); decoder ε-MSE + VLB term for the learned variance (improved-DDPM hybrid), 10 % null image embedding "
-      "and 30 % empty prompts; super-res ε-MSE with Gaussian noise (σ ≤ 0.04) on the low-res conditioning; inpainting "
-      "hybrid loss with object-box (70 %), random-rectangle (25 %) and full (5 %) masks, 20 % empty prompts.\n")
+      "and 30 % empty prompts (Gaussian noise of 0.1·|z|/√C on the image embedding in half the samples); super-res x0-MSE (residual) with Gaussian noise (σ ≤ 0.04) on the low-res conditioning; inpainting "
+      "hybrid loss with object-box (70 %), random-rectangle (25 %) and full (5 %) masks, 20 % empty prompts. "
+      "Captions: a template that leaves the background out names it anyway in half of the training captions "
+      "(`P_NAME_BG` 0.5, since v3).\n")
     w("| stage | batch | steps reached | cap | wall time |\n|---|---|---|---|---|")
     batches = {"clip": 128, "prior": 256, "decoder": 64, "sr": "16 (whole 64×64 images)", "inpaint": 32}
     if gpu:
@@ -227,18 +229,21 @@ def main():
     w("## Limitations\n")
     w("Synthetic shapes only; 64×64 output from a 16 px base (small stars and crosses are only a few base pixels "
       "wide); the prior is a residual MLP over the pooled and mean text features rather than a transformer. "
-      "The residual super-resolution (x0 = bicubic low-res + a learned correction) fixed what the old ε super-res "
-      "broke — colours lifted into pinks and lilacs, the inpainting box seam (51 → 3 levels), the stray corner pixel — "
-      "so what is left is the 16 px decoder's: (1) backgrounds: the decoder paints the world's background a dozen "
-      "or more levels off at 16 px (the super-res now passes that through faithfully), which fails the 12-level "
-      "background row and, through it, the variations row (colour + shape alone are kept in 97 % of variations); "
-      "(2) two objects (12 %): circles and stars of two objects are 4–6 base pixels wide; (3) interpolation: the "
-      "largest frame-to-frame change is within 2× the median in 75 % of pairs; (4) inpainting colour fell from 82 % "
-      "to 72 % with fewer inpainting steps. All four point at decoder (and inpainting) training time: this build's "
-      "stages got about half the steps of the previous pack's in the same minutes because the 2-core box was shared "
-      "(see the steps column), and PyTorch's OpenMP threads spin-wait badly when anything else wants the cores "
-      "(`OMP_WAIT_POLICY=PASSIVE` helps). The GPU route (`DEVICE=cuda`, `*_STEPS` with `*_MINUTES=0`) is the fix; a "
-      "32 px base is the next step if two objects stay low.\n")
+      "The residual super-resolution (x0 = bicubic low-res + a learned correction) passes the 16 px image through "
+      "faithfully (inpainting seam, stray corner pixel and lifted tones fixed in v2); captions that name the "
+      "background in half of the templates that leave it out (`P_NAME_BG`, v3) give CLIP's embedding a strong "
+      "background direction, which the decoder now follows.\n")
+    if ev and "targets" in ev:
+        ip, bg, two = ev["interpolation"], ev["background"], ev["t2i_two_objects"]
+        w(f"What is left: (1) **two objects** ({pct(two['both'])} both right): the objects of a two-object scene are "
+          "4–6 base pixels wide at 16 px; a 32 px base is the next step. (2) **Interpolation**: with more steps the "
+          "decoder is decisive, so it maps the path between two embeddings to a near step — the change between the "
+          f"five frames gathers in the middle gaps (mean change per gap {', '.join(f'{x:g}' for x in ip['mean_change_per_gap'])} "
+          f"levels; largest within 2× the median in {pct(ip['ok'])} of pairs, against 75 % for the younger v2 "
+          "decoder); the lever to try is more embedding noise in the decoder's training (`DECODER_EMB_NOISE`, "
+          f"`DECODER_EMB_NOISE_P`). (3) **Background** within 12 levels in {pct(bg['ok'])} of images (mean "
+          f"{bg['mean_levels']:.1f} levels) and, through it, variations: the decoder still hedges between backgrounds "
+          "for some embeddings; more decoder steps (the GPU route, or `DECODER_RESUME=1`) are the fix.\n")
     with open(os.path.join(PACK, "MODEL_CARD.md"), "w") as f:
         f.write("\n".join(L) + "\n")
     print("MODEL_CARD.md written")

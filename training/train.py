@@ -131,7 +131,7 @@ def main(stage):
         return
     if stage == "data":
         n = env_i("N_IMAGES", 16000)
-        d = common.build_data(n, p_two=env_f("P_TWO", 0.5), name_background=env_f("P_NAME_BG", 0.0))
+        d = common.build_data(n, p_two=env_f("P_TWO", 0.5), name_background=env_f("P_NAME_BG", 0.5))
         log(f"data: {n} images, {d['ids'].shape}")
         return
     tok = common.tokenizer()
@@ -167,7 +167,7 @@ def main(stage):
                                  for i in range(0, N, 512)])
                 clip.train()
             return {"image_embeds": emb, "clip_mean": emb.mean(0), "clip_std": emb.std(0)}
-        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 7e-4), 4000, 14, ema=False)
+        tr = Trainer("clip", {"clip": clip}, env_f("CLIP_LR", 7e-4), 4000, 12, ema=False)
         tr.run(loss_fn, None)
         tr.save(*tr.final, extra)  # final save with the image embeddings and their statistics
         return
@@ -213,7 +213,7 @@ def main(stage):
             xt = diff.q_sample(x0, t, noise)
             pred = prior.core(xt, t, te, hm)
             return F.mse_loss(pred, x0), []
-        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 6).run(loss_fn)
+        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 5).run(loss_fn)
         return
 
     if stage == "decoder":
@@ -250,7 +250,7 @@ def main(stage):
             mse = F.mse_loss(eps, noise)
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
-        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 48).run(loss_fn)
+        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 44).run(loss_fn)
         return
 
     if stage == "sr":
@@ -279,7 +279,7 @@ def main(stage):
                 return F.mse_loss(sr.predict_x0(torch.cat([xt, lo], 1), t), x0), []
             eps = sr(torch.cat([xt, lo], 1), t)
             return F.mse_loss(eps, noise), []
-        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 10000, 18).run(
+        Trainer("sr", {"sr": sr}, env_f("SR_LR", 3e-4), 10000, 14).run(
             loss_fn, extra_save=lambda: {"residual": residual})
         return
 
@@ -324,7 +324,7 @@ def main(stage):
             mse = ((eps - noise) ** 2 * w).mean() / w.mean()
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
-        Trainer("inpaint", {"inpaint": inp}, env_f("INPAINT_LR", 3e-4), 20000, 22).run(loss_fn)
+        Trainer("inpaint", {"inpaint": inp}, env_f("INPAINT_LR", 3e-4), 20000, 18).run(loss_fn)
         return
     raise SystemExit("unknown stage " + stage)
 

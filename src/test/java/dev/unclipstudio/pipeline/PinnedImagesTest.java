@@ -19,9 +19,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Pins the pixels that a few (request, seed) pairs give on the tiny pack, for every stage that
  * draws noise (prior, decoder, super-resolution, inpainting), so that any change to how seeds
- * become noise fails here loudly: a stored seed must keep making its image. The PNGs were written
- * by the engine before stages had fixed noise stream ids (when streams were keyed by the stage
- * names' hash codes) and have not been rewritten since.
+ * become noise fails here loudly: a stored seed must keep making its image. The noise streams are
+ * those of the first PNGs (written before stages had fixed noise stream ids, when streams were
+ * keyed by the stage names' hash codes); the PNGs themselves were rewritten once, for the v3 tiny
+ * pack's new weights, with the engine's noise code unchanged in that commit.
  *
  * <p>To pin a deliberate change (which breaks every stored seed: say so in the release notes), run
  * with {@code -Dpinned.record=true} and commit the PNGs under src/test/resources/pinned.
