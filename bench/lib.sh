@@ -80,6 +80,12 @@ count_is() { [ "$(sql "SELECT count(*) FROM $1")" "$2" "$3" ]; }
 JAR=${STUDIO_JAR:-target/quarkus-app/quarkus-run.jar} # STUDIO_JAR: another build, for an A/B run
 ADMIN_PASSWORD="bench-$(date +%s)-admin"
 declare -A HTTP MGMT PID
+# The JVM options bin/studio would start a studio with, given STUDIO_OPTS as its JAVA_OPTS: bin/memory-options' heap
+# and collector (a collector named in STUDIO_OPTS replaces its choice), then STUDIO_OPTS. One word per line.
+launcher_options() {
+  # shellcheck disable=SC2086 # lists of options
+  printf '%s\n' $(JAVA_OPTS="${STUDIO_OPTS:-}" bin/memory-options) ${STUDIO_OPTS:-}
+}
 # Starts (or starts again, on the same ports) the packaged studio $1 on the database, with more JVM options after it.
 # It runs from the repository's root, so it uses the default pack, models/tiny.
 studio_start() { # name [option...]

@@ -21,8 +21,8 @@ bench_init memory
 
 pg_create
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-# shellcheck disable=SC2046,SC2086 # lists of options
-studio_start mem $(JAVA_OPTS="${STUDIO_OPTS:-}" bin/memory-options) ${STUDIO_OPTS:-} \
+# shellcheck disable=SC2046 # a list of options, one word per line
+studio_start mem $(launcher_options) \
   -Dstudio.queue.max-active-per-user=100000 -Dstudio.queue.daily-image-quota=1000000 \
   -Dstudio.queue.max-queued=100000
 await "the studio ready" 300 ready mem
@@ -100,7 +100,7 @@ done
 wait "$LOAD" || true
 sample "after the web load"
 
-HEAP=$(bin/memory-options | grep -o -- '-Xmx[^ ]*')
+HEAP=$(launcher_options | grep -- '^-Xmx' | tail -n 1) # the last one is the JVM's
 cat >"$OUT/figures.md" <<EOF
 \`bench/memory.sh\` (JOBS=$JOBS, WEB_SECONDS=$WEB_SECONDS${STUDIO_OPTS:+, STUDIO_OPTS=$STUDIO_OPTS}) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); heap $HEAP, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX; soak $SOAK_S s, $FAILED jobs not SUCCEEDED; web answers: $(cat "$OUT/web.txt")
 

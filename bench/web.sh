@@ -39,8 +39,8 @@ fi
 
 pg_create
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
-# shellcheck disable=SC2046,SC2086 # lists of options
-studio_start web $(JAVA_OPTS="${STUDIO_OPTS:-}" bin/memory-options) ${STUDIO_OPTS:-}
+# shellcheck disable=SC2046 # a list of options, one word per line
+studio_start web $(launcher_options)
 await "the studio ready" 300 ready web
 BASE="http://127.0.0.1:${HTTP[web]}"
 
@@ -140,7 +140,7 @@ for size in $SIZES; do
   done
 done
 
-HEAP=$(bin/memory-options | grep -o -- '-Xmx[^ ]*')
+HEAP=$(launcher_options | grep -- '^-Xmx' | tail -n 1) # the last one is the JVM's
 {
   [ "$STARTS" -gt 0 ] && { echo "Idle worker, $STARTS_LINE."; echo; }
   echo "\`bench/web.sh\` (SIZES=\"$SIZES\", ROUNDS=$ROUNDS, SECONDS_EACH=$SECONDS_EACH, CONNECTIONS=$CONNECTIONS, WARMUP_SECONDS=$WARMUP_SECONDS) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg); heap $HEAP; PostgreSQL $PG_VERSION; peak RSS $(awk '$1 == "VmHWM:" {printf "%d MB", $2 / 1024}' "/proc/${PID[web]}/status")"

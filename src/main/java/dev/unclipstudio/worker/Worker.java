@@ -299,8 +299,8 @@ final class Worker implements Runnable {
      * for the batch).
      */
     private void finish(Engine engine, List<List<GeneratedImage>> images, long started) {
-      List<Integer> finishing = new ArrayList<>();
       List<JobResults> results = new ArrayList<>();
+      List<JobControl> finishing = new ArrayList<>();
       for (int i = 0; i < jobs.size(); i++) {
         if (endStopped(i)) {
           continue;
@@ -308,7 +308,7 @@ final class Worker implements Runnable {
         ClaimedJob job = jobs.get(i);
         try {
           results.add(new JobResults(job.lease(), runner.results(job, engine, images.get(i))));
-          finishing.add(i);
+          finishing.add(controls.get(i));
         } catch (RuntimeException e) {
           LOG.warnf(
               "%s: could not finish job %d (%s); it will be rescued",
@@ -320,7 +320,7 @@ final class Worker implements Runnable {
       }
       Set<Long> stored;
       try {
-        stored = store(results, finishing.stream().map(controls::get).toList());
+        stored = store(results, finishing);
       } catch (RuntimeException e) {
         // The database went away while the jobs were ending: their leases will expire and they
         // will be rescued.
