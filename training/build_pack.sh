@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Rebuild the tiny pack from nothing with fixed seeds: tokenizer, data, CLIP, prior, decoder, super-res, inpainting,
-# ONNX export + pack.json, fixtures, evaluation, model card.  Usage: training/build_pack.sh [stages...]
+# Rebuild the tiny pack from nothing with fixed seeds: tokenizer, data, CLIP, prior, decoder (and its interpolation
+# phase, morph), super-res, inpainting, ONNX export + pack.json, fixtures, evaluation, model card.
+# Usage: training/build_pack.sh [stages...]
 # Env: DEVICE=cpu|cuda, THREADS=2, *_STEPS / *_MINUTES / *_BATCH per stage (see training/README.md).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,13 +13,21 @@ fi
 if ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
   apt-get install -y libopenblas0-pthread || echo "warning: OpenBLAS not installed; training will be slow"
 fi
-mkdir -p work
-STAGES=${*:-"tokenizer data clip prior decoder sr inpaint guidance export ortcheck fixtures evaluate card"}
+WORK=${WORK_DIR:-$(pwd)/work}
+mkdir -p "$WORK"
+# every run keeps its own log in WORK: the card stage reads the steps and times from it (model_card.py)
+exec > >(tee -a "$WORK/build-$(date -u +%Y%m%d-%H%M%S).log") 2>&1
+STAGES=${*:-"tokenizer data clip prior decoder morph sr inpaint guidance export ortcheck fixtures evaluate card"}
 T0=$(date +%s)
 for s in $STAGES; do
   t=$(date +%s); echo "=== $s ($(date -u +%H:%M:%S))"
   case $s in
     tokenizer|data|clip|prior|decoder|sr|inpaint) $PY train.py "$s" ;;
+    # the decoder's second phase: it goes on from its checkpoint with a share of every batch teaching interpolation
+    # (train.py, DECODER_MORPH); MORPH_MINUTES=0 skips it
+    morph) if [ "${MORPH_MINUTES:-40}" != 0 ]; then
+             DECODER_RESUME=1 DECODER_MINUTES=${MORPH_MINUTES:-40} DECODER_MORPH=${DECODER_MORPH:-0.25} $PY train.py decoder
+           fi ;;
     guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-24}" ;;
     export) $PY export.py && $PY ../tools/known_words.py ;;  # known_words.txt: the pack's vocabulary for prompt notes
     ortcheck) if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then $PY tools/ort_check.py; else echo "skipped: needs java and the onnxruntime jar in ~/.m2"; fi ;;

@@ -138,7 +138,7 @@ def data_path():
 def build_data(n_images, seed=1234, n_captions=3, p_two=0.5, name_background=0.0):
     """p_two: share of two-object scenes (0.35 until the v2 pack; raised for the two-object row of issue 12);
     name_background: world.caption's chance of naming a background its template leaves out (0 in the v2 pack's build;
-    device_train.sh uses 0.5)."""
+    0.5 since the v3 pack)."""
     import world
     tok = tokenizer()
     rng = random.Random(seed)

@@ -23,11 +23,12 @@ export WORK_DIR=${WORK_DIR:-/tmp/unclip-device-work} PACK_DIR=${PACK_DIR:-/tmp/u
 # torch >= 2.6 loads checkpoints with weights_only=True by default; ours hold the run's settings as plain objects
 export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1
 GPU_MINUTES=${GPU_MINUTES:-7.0}
-# the time of each model as a share of GPU_MINUTES: the decoder decides most measures of issue 12
+# the time of each model as a share of GPU_MINUTES: the decoder decides most measures of issue 12; its second phase
+# (morph: interpolation frames in a quarter of each batch) gets about what the CPU recipe gives it (40 of 133 min)
 share() { $PY -c "print(round($GPU_MINUTES * $1, 3))"; }
-export CLIP_MINUTES=${CLIP_MINUTES:-$(share 0.12)} PRIOR_MINUTES=${PRIOR_MINUTES:-$(share 0.08)}
-export DECODER_MINUTES=${DECODER_MINUTES:-$(share 0.45)} SR_MINUTES=${SR_MINUTES:-$(share 0.15)}
-export INPAINT_MINUTES=${INPAINT_MINUTES:-$(share 0.20)}
+export CLIP_MINUTES=${CLIP_MINUTES:-$(share 0.10)} PRIOR_MINUTES=${PRIOR_MINUTES:-$(share 0.06)}
+export DECODER_MINUTES=${DECODER_MINUTES:-$(share 0.32)} MORPH_MINUTES=${MORPH_MINUTES:-$(share 0.24)}
+export SR_MINUTES=${SR_MINUTES:-$(share 0.11)} INPAINT_MINUTES=${INPAINT_MINUTES:-$(share 0.17)}
 # no step caps: the time caps decide
 export CLIP_STEPS=${CLIP_STEPS:-1000000} PRIOR_STEPS=${PRIOR_STEPS:-1000000} DECODER_STEPS=${DECODER_STEPS:-1000000}
 export SR_STEPS=${SR_STEPS:-1000000} INPAINT_STEPS=${INPAINT_STEPS:-1000000}
@@ -43,17 +44,21 @@ LOG="$OUT/device-train.log"
 cp -r ../models/tiny/. "$PACK_DIR/"
 {
   echo "=== device $($PY -c 'import torch; print(("torch " + torch.__version__ + ", " + (torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no CUDA device")))')"
-  echo "=== settings DEVICE=$DEVICE GPU_MINUTES=$GPU_MINUTES caps clip $CLIP_MINUTES prior $PRIOR_MINUTES decoder $DECODER_MINUTES sr $SR_MINUTES inpaint $INPAINT_MINUTES min; batches clip $CLIP_BATCH prior $PRIOR_BATCH decoder $DECODER_BATCH sr $SR_BATCH inpaint $INPAINT_BATCH; data P_TWO=${P_TWO:-0.5} P_NAME_BG=$P_NAME_BG"
+  echo "=== settings DEVICE=$DEVICE GPU_MINUTES=$GPU_MINUTES caps clip $CLIP_MINUTES prior $PRIOR_MINUTES decoder $DECODER_MINUTES morph $MORPH_MINUTES sr $SR_MINUTES inpaint $INPAINT_MINUTES min; batches clip $CLIP_BATCH prior $PRIOR_BATCH decoder $DECODER_BATCH sr $SR_BATCH inpaint $INPAINT_BATCH; data P_TWO=${P_TWO:-0.5} P_NAME_BG=$P_NAME_BG"
 } | tee "$LOG"
 if [ "$DEVICE" = cuda ] && ! $PY -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then
   echo "no CUDA device: nothing trained" | tee -a "$LOG"
   exit 2
 fi
 T0=$(date +%s)
-for s in tokenizer data clip prior decoder sr inpaint; do
+for s in tokenizer data clip prior decoder morph sr inpaint; do
   t=$(date +%s)
   echo "=== $s ($(date -u +%H:%M:%S))" | tee -a "$LOG"
-  $PY train.py "$s" 2>&1 | tee -a "$LOG"
+  if [ "$s" = morph ]; then  # as build_pack.sh's morph stage
+    DECODER_RESUME=1 DECODER_MINUTES=$MORPH_MINUTES DECODER_MORPH=${DECODER_MORPH:-0.25} $PY train.py decoder 2>&1 | tee -a "$LOG"
+  else
+    $PY train.py "$s" 2>&1 | tee -a "$LOG"
+  fi
   echo "=== $s done in $(( $(date +%s) - t ))s" | tee -a "$LOG"
 done
 echo "=== total $(( $(date +%s) - T0 ))s" | tee -a "$LOG"

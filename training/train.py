@@ -118,6 +118,35 @@ def batch_text(data, idx, p_drop, empty_ids, empty_mask, gen):
     return ids, mask
 
 
+def slerp(a, b, t):
+    """Row-wise spherical interpolation [B,C] at t [B,1], the formula of the engine's Slerp (angle from the
+    normalised dot product, linear where the two are parallel)."""
+    cos = (F.normalize(a, dim=-1) * F.normalize(b, dim=-1)).sum(-1, keepdim=True).clamp(-1, 1)
+    om = torch.acos(cos)
+    so = torch.sin(om)
+    par = so.abs() < 1e-6
+    so = torch.where(par, torch.ones_like(so), so)
+    wa = torch.where(par, 1 - t, torch.sin((1 - t) * om) / so)
+    wb = torch.where(par, t, torch.sin(t * om) / so)
+    return wa * a + wb * b
+
+
+def morph_bank(scenes, n, seed=8):
+    """n morph frames between random pairs of training scenes at t ~ U(0,1): pair indices, t, and the frame at the
+    decoder's resolution (resized from 64 px as the training images are)."""
+    import world
+    rng = random.Random(seed)
+    t0 = time.time()
+    a = [rng.randrange(len(scenes)) for _ in range(n)]
+    b = [rng.randrange(len(scenes)) for _ in range(n)]
+    t = [rng.random() for _ in range(n)]
+    x64 = np.stack([world.morph(scenes[i], scenes[j], u) for i, j, u in zip(a, b, t)])
+    x64 = torch.from_numpy(x64).permute(0, 3, 1, 2) / 127.5 - 1.0
+    x16 = torch.cat([common.resize(x64[i:i + 1024], CFG["S"]) for i in range(0, n, 1024)])
+    log(f"decoder: {n} morph frames in {time.time() - t0:.0f}s")
+    return {"a": torch.tensor(a), "b": torch.tensor(b), "t": torch.tensor(t, dtype=torch.float32), "x16": x16}
+
+
 def main(stage):
     common.setup(seed={"tokenizer": 0, "data": 1, "clip": 2, "prior": 3, "decoder": 4, "sr": 5, "inpaint": 6}[stage])
     gen = torch.Generator().manual_seed(100 + len(stage))
@@ -226,16 +255,29 @@ def main(stage):
         # Gaussian noise on the image embedding (relative to its per-dimension scale) in half of the samples, so that
         # the decoder also sees the space between training embeddings and interpolation frames change smoothly
         emb_noise, p_noise = env_f("DECODER_EMB_NOISE", 0.1), env_f("DECODER_EMB_NOISE_P", 0.5)
+        # DECODER_MORPH: the share of each batch that teaches interpolation, in the second decoder phase (build_pack.sh
+        # decoder-morph): the slerp between two training images' embeddings, as the studio's interpolation makes it,
+        # with world.morph's frame at the same t as target and "" as text. Renders alone never show the decoder what
+        # lies between two scenes, so a well-trained one turns that slerp into a jump (v3 pack, issue 12).
+        n_morph = round(B * env_f("DECODER_MORPH", 0.0))
+        if n_morph:
+            morphs = morph_bank(data["scenes"], env_i("DECODER_MORPH_BANK", 24000))
 
         def loss_fn(step):
-            idx = torch.randint(0, N, (B,), generator=gen)
+            idx = torch.randint(0, N, (B - n_morph,), generator=gen)
             ids, mask = batch_text(data, idx, p_txt, e_ids, e_mask, gen)
-            img = emb[idx]
+            img, x0 = emb[idx], data["x16"][idx]
+            if n_morph:
+                k = torch.randint(0, morphs["t"].shape[0], (n_morph,), generator=gen)
+                ids = torch.cat([ids, e_ids.expand(n_morph, -1)])
+                mask = torch.cat([mask, e_mask.expand(n_morph, -1)])
+                img = torch.cat([img, slerp(emb[morphs["a"][k]], emb[morphs["b"][k]], morphs["t"][k, None])])
+                x0 = torch.cat([x0, morphs["x16"][k]])
             noisy = (torch.rand(B, 1, generator=gen) < p_noise).float()
             scale = emb_noise * img.norm(dim=-1, keepdim=True) / math.sqrt(img.shape[-1])
             img = img + noisy * scale * torch.randn(img.shape, generator=gen)
-            drop = (torch.rand(B, generator=gen) < p_img)[:, None]
-            x0 = data["x16"][idx]
+            drop = (torch.rand(B - n_morph, generator=gen) < p_img)[:, None]
+            drop = torch.cat([drop, torch.zeros(n_morph, 1, dtype=torch.bool)])  # morphs are never unconditional
             t = torch.randint(0, 1000, (B,), generator=gen)
             noise = torch.randn(x0.shape, generator=gen)
             ids, mask, img, drop, x0, t, noise = dv(ids, mask, img, drop, x0, t, noise)

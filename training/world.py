@@ -110,14 +110,40 @@ def render(scene, size=SIZE):
 
 def object_mask(obj, size=SIZE):
     """Float mask [size,size] of one object's pixels (antialiased coverage in [0,1])."""
+    return _coverage(obj["shape"], obj["cx"], obj["cy"], SIZES[obj["size"]][0], size)
+
+
+def _coverage(shape, cx, cy, r, size):
+    """Antialiased coverage [size,size] in [0,1] of a shape centred at (cx, cy) with radius r (fractions of the side)."""
     S = size * SS
     img = Image.new("L", (S, S), 0)
-    d = ImageDraw.Draw(img)
-    cx, cy = obj["cx"] * S, obj["cy"] * S
-    r = SIZES[obj["size"]][0] * S
-    _draw_shape(d, obj["shape"], cx, cy, r, 255, 0)
+    _draw_shape(ImageDraw.Draw(img), shape, cx * S, cy * S, r * S, 255, 0)
     img = img.resize((size, size), Image.BOX)
     return np.asarray(img, dtype=np.float32) / 255.0
+
+
+def morph(a, b, t, size=SIZE):
+    """A frame of the path from scene a (t = 0) to scene b (t = 1), float [size,size,3] in 0..255: the background
+    colour, and each object's position, radius and colour move linearly; its shape is the two shapes' coverages mixed
+    (1 - t : t) at the moving position. Objects pair by index; one without a partner fades out (or in) where it is.
+    The decoder learns interpolation from these (train.py, DECODER_MORPH): renders alone never show it what lies
+    between two scenes, so a well-trained decoder turns the slerp between their embeddings into a jump."""
+    lerp = lambda u, v: (1 - t) * np.asarray(u, np.float32) + t * np.asarray(v, np.float32)
+    img = np.broadcast_to(lerp(BACKGROUNDS[a["background"]][0], BACKGROUNDS[b["background"]][0]),
+                          (size, size, 3)).copy()
+    oa, ob = a["objects"], b["objects"]
+    for k in range(max(len(oa), len(ob))):
+        p, q = (oa[k] if k < len(oa) else None), (ob[k] if k < len(ob) else None)
+        if p and q:
+            cx, cy = float(lerp(p["cx"], q["cx"])), float(lerp(p["cy"], q["cy"]))
+            r = float(lerp(SIZES[p["size"]][0], SIZES[q["size"]][0]))
+            cov = (1 - t) * _coverage(p["shape"], cx, cy, r, size) + t * _coverage(q["shape"], cx, cy, r, size)
+            colour = lerp(COLOURS[p["colour"]][0], COLOURS[q["colour"]][0])
+        else:
+            o, w = (p, 1 - t) if p else (q, t)
+            cov, colour = w * object_mask(o, size), np.asarray(COLOURS[o["colour"]][0], np.float32)
+        img = img * (1 - cov[..., None]) + colour * cov[..., None]
+    return img
 
 
 def make_object(rng, colour=None, shape=None, size=None, position=None, jitter=0.03):

@@ -1,0 +1,47 @@
+package dev.unclipstudio.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The tiny pack's training recipe holds maths that no exported model shows: the interpolation
+ * frames its decoder learns from (world.morph: ends equal to the renders, linear background and
+ * fades, no jump by issue 12's measure) and the slerp that pairs them with embeddings (the engine's
+ * formula). training/tools/check_recipe.py checks them; skipped where Debian's Python lacks torch
+ * (.ci/run installs it).
+ */
+class TrainingRecipeTest {
+
+  private static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  @Test
+  void interpolationFramesAndSlerpHoldWhatTheDecoderIsTaught() throws Exception {
+    assumeTrue(
+        Files.isExecutable(PYTHON) && run("-c", "import torch, PIL").code == 0,
+        "Debian's python3 with python3-torch and python3-pil is not installed;"
+            + " skipping the training recipe checks");
+    Result r = run("training/tools/check_recipe.py");
+    assertEquals(0, r.code, r.output);
+  }
+
+  private record Result(int code, String output) {}
+
+  private static Result run(String... args) throws Exception {
+    String[] command = new String[args.length + 1];
+    command[0] = PYTHON.toString();
+    System.arraycopy(args, 0, command, 1, args.length);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + String.join(" ", command));
+    }
+    return new Result(p.exitValue(), output);
+  }
+}
