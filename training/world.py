@@ -114,7 +114,7 @@ def object_mask(obj, size=SIZE):
 
 
 def _coverage(shape, cx, cy, r, size):
-    """Antialiased coverage [size,size] in [0,1] of a shape centred at (cx, cy) with radius r (fractions of the side)."""
+    """Antialiased coverage [size,size] in [0,1] of a shape centred at (cx, cy), radius r (fractions of the side)."""
     S = size * SS
     img = Image.new("L", (S, S), 0)
     _draw_shape(ImageDraw.Draw(img), shape, cx * S, cy * S, r * S, 255, 0)
@@ -181,6 +181,16 @@ def sample_scene(rng, split="train", n_objects=None, p_two=0.35):
         if split == "heldout" and not h:
             continue
         return scene
+
+
+def swap(scene, key):
+    """The scene with its two objects' colours, shapes or places ("position": centre and grid cell) exchanged: the
+    same attributes, bound the other way round (CLIP's hard negatives, train.py CLIP_HARD_PAIRS)."""
+    s = {"background": scene["background"], "objects": [dict(o) for o in scene["objects"]]}
+    a, b = s["objects"]
+    for k in (("position", "cx", "cy") if key == "position" else (key,)):
+        a[k], b[k] = b[k], a[k]
+    return s
 
 
 def _too_close(a, b):

@@ -1,5 +1,6 @@
 """Checks of the training recipe's own maths that no exported model shows: the interpolation frames the decoder learns
-from (world.morph) and the slerp that pairs them with embeddings (train.slerp). Exit 0 when all hold, 1 with the
+from (world.morph), the slerp that pairs them with embeddings (train.slerp), and CLIP's swapped-attribute hard
+negatives (world.swap, train.swap_bank). Exit 0 when all hold, 1 with the
 failures listed. Run by dev.unclipstudio.tools.TrainingRecipeTest (Debian's python3 with python3-torch).
 """
 import os
@@ -10,6 +11,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import common  # noqa: E402
 import evaluate  # noqa: E402
 import reference_pipeline as R  # noqa: E402
 import train  # noqa: E402
@@ -63,6 +65,25 @@ check(err < 1e-5, f"train.slerp differs from the engine's slerp by {err:.2e}")
 ends = float(torch.max((train.slerp(a, b, torch.zeros(16, 1)) - a).abs().max(),
                        (train.slerp(a, b, torch.ones(16, 1)) - b).abs().max()))
 check(ends < 1e-4, f"train.slerp misses its ends by {ends:.2e}")
+
+# CLIP's hard negatives: a swap exchanges one attribute kind between the two objects and nothing else, and the bank
+# never adds a held-out colour x shape pair to the training renders
+two = [world.sample_scene(rng, n_objects=2) for _ in range(200)]
+for key, moved in (("colour", ("colour",)), ("shape", ("shape",)), ("position", ("position", "cx", "cy"))):
+    for s in two:
+        w = world.swap(s, key)
+        (a, b), (c, d) = s["objects"], w["objects"]
+        check(all(c[k] == b[k] and d[k] == a[k] for k in moved)
+              and all(c[k] == a[k] and d[k] == b[k] for k in a if k not in moved)
+              and w["background"] == s["background"], f"swap({key}) moves more or less than {moved}")
+bank = train.swap_bank(two, common.tokenizer(), 0.5)
+check(len(bank["idx"]) > 150, f"only {len(bank['idx'])} of 200 scenes have a swap")
+check(not any(world.is_held_out(w) for w in bank["scenes"]), "a swap makes a held-out colour x shape pair")
+check(any(world.is_held_out(world.swap(s, "colour")) or world.is_held_out(world.swap(s, "shape")) for s in two),
+      "no scene here could swap into a held-out pair: the check above checks nothing")
+swapped_renders_differ = [bool((bank["images"][j].numpy() != world.render(two[i])).any())
+                          for j, i in enumerate(bank["idx"].tolist())]
+check(all(swapped_renders_differ), "a swapped render equals its source")
 
 if failures:
     print("\n".join(failures), file=sys.stderr)

@@ -6,7 +6,7 @@
 2. CLIP's binding: the true caption against the same caption with the two objects' colours (shapes, positions)
    swapped, and the true render against the colour-swapped render's embedding.
 
-    WORK_DIR=... PACK_DIR=... python3 tools/diagnose_binding.py [--n 60] [--swap-n 200]
+    WORK_DIR=... PACK_DIR=... python3 tools/diagnose_binding.py [--n 60] [--swap-n 200] [--clip-only]
 Reads the checkpoints of WORK_DIR/ckpt as evaluate.py does (the reference route).
 """
 import argparse
@@ -42,7 +42,8 @@ def along_the_pipeline(m, g, n):
     src = np.stack([world.render(s) for s in scenes])
     x16 = common.resize(common.to_float(src), CFG["S"]).clamp(-1, 1)
     xs, low = R.run_super_res(m, x16, n, R.NoiseSource(5), g["sr_steps"])
-    print(f"true 16 px -> super-res   {both_right(to_u8(xs), scenes):.3f}   (bicubic alone {both_right(to_u8(low), scenes):.3f})")
+    print(f"true 16 px -> super-res   {both_right(to_u8(xs), scenes):.3f}   "
+          f"(bicubic alone {both_right(to_u8(low), scenes):.3f})")
     img, _, _ = R.variation(m, src, ns=R.NoiseSource(7), **g)
     print(f"render's own embedding    {both_right(R.to_u8(img), scenes):.3f}   (variations: \"\" as text)")
     z = m.image_encoder(common.clip_preprocess(common.to_float(src)))
@@ -89,9 +90,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=60)
     ap.add_argument("--swap-n", type=int, default=200)
+    ap.add_argument("--clip-only", action="store_true", help="only CLIP: the binding test and evaluate.py's zero-shot "
+                                                              "test (a CLIP A/B, whose decoder does not match)")
     a = ap.parse_args()
     common.setup()
     m = R.Models()
+    if a.clip_only:
+        clip_binding(m, a.swap_n)
+        print("zero-shot (one object)", json.dumps(E.clip_zero_shot(m, 300)))
+        return
     g = dict(R.DEFAULTS)
     gp = os.path.join(common.WORK, "guidance.json")
     if os.path.exists(gp):
