@@ -22,12 +22,7 @@ T0=$(date +%s)
 for s in $STAGES; do
   t=$(date +%s); echo "=== $s ($(date -u +%H:%M:%S))"
   case $s in
-    tokenizer|data|clip|prior|decoder|sr|inpaint) $PY train.py "$s" ;;
-    # the decoder's second phase: it goes on from its checkpoint with a share of every batch teaching interpolation
-    # (train.py, DECODER_MORPH); MORPH_MINUTES=0 skips it
-    morph) if [ "${MORPH_MINUTES:-40}" != 0 ]; then
-             DECODER_RESUME=1 DECODER_MINUTES=${MORPH_MINUTES:-40} DECODER_MORPH=${DECODER_MORPH:-0.25} $PY train.py decoder
-           fi ;;
+    tokenizer|data|clip|prior|decoder|morph|sr|inpaint) $PY train.py "$s" ;;
     guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-24}" ;;
     export) $PY export.py && $PY ../tools/known_words.py ;;  # known_words.txt: the pack's vocabulary for prompt notes
     ortcheck) if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then $PY tools/ort_check.py; else echo "skipped: needs java and the onnxruntime jar in ~/.m2"; fi ;;

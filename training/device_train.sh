@@ -54,11 +54,7 @@ T0=$(date +%s)
 for s in tokenizer data clip prior decoder morph sr inpaint; do
   t=$(date +%s)
   echo "=== $s ($(date -u +%H:%M:%S))" | tee -a "$LOG"
-  if [ "$s" = morph ]; then  # as build_pack.sh's morph stage
-    DECODER_RESUME=1 DECODER_MINUTES=$MORPH_MINUTES DECODER_MORPH=${DECODER_MORPH:-0.25} $PY train.py decoder 2>&1 | tee -a "$LOG"
-  else
-    $PY train.py "$s" 2>&1 | tee -a "$LOG"
-  fi
+  $PY train.py "$s" 2>&1 | tee -a "$LOG"
   echo "=== $s done in $(( $(date +%s) - t ))s" | tee -a "$LOG"
 done
 echo "=== total $(( $(date +%s) - T0 ))s" | tee -a "$LOG"

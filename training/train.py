@@ -1,4 +1,4 @@
-"""Training of the tiny pack, one stage per call:  python3 train.py tokenizer|data|clip|prior|decoder|sr|inpaint
+"""Training of the tiny pack, one stage per call:  python3 train.py tokenizer|data|clip|prior|decoder|morph|sr|inpaint
 
 Step counts / time caps / batch sizes come from env vars (see README.md), e.g. DECODER_STEPS=4000 DECODER_MINUTES=25.
 A time cap stops a stage early; the learning rate is constant after warm-up, so a run stopped at step k equals a
@@ -31,19 +31,23 @@ def env_f(name, default):
 class Trainer:
     """Generic loop: constant LR after warm-up, grad clipping, EMA, periodic checkpoints, time cap."""
 
-    def __init__(self, name, modules, lr, default_steps, default_minutes, ema=True):
+    def __init__(self, name, modules, lr, default_steps, default_minutes, ema=True, minutes=None, resume=False):
+        """minutes / resume: set by a stage that continues another's checkpoint (morph) in place of <NAME>_MINUTES /
+        <NAME>_RESUME; such a stage fails without the checkpoint."""
         self.name = name
         self.modules = modules  # dict name -> module (trainable)
         params = [p for m in modules.values() for p in m.parameters()]
         self.opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.0)
         self.lr = lr
         self.steps = env_i(name.upper() + "_STEPS", default_steps)
-        self.minutes = env_f(name.upper() + "_MINUTES", default_minutes)
+        self.minutes = minutes if minutes is not None else env_f(name.upper() + "_MINUTES", default_minutes)
         self.ema = {k: copy.deepcopy(m).eval().requires_grad_(False) for k, m in modules.items()} if ema else None
         self.params = params
         self.step0, self.sec0 = 0, 0.0
         path = os.path.join(CKPT, name + ".pt")
-        if os.environ.get(name.upper() + "_RESUME") == "1" and os.path.exists(path):
+        if resume and not os.path.exists(path):
+            raise SystemExit(f"{path} is missing: this stage continues the {name} stage's checkpoint")
+        if (resume or os.environ.get(name.upper() + "_RESUME") == "1") and os.path.exists(path):
             ck = torch.load(path)
             for k, m in modules.items():
                 m.load_state_dict(ck["state"][k])
@@ -176,6 +180,13 @@ def swap_bank(scenes, tok, name_background, seed=9):
 
 
 def main(stage):
+    # morph: the decoder's second phase (build_pack.sh runs it right after decoder), drawn from the decoder's seeds
+    morph_phase = stage == "morph"
+    if morph_phase:
+        if env_f("MORPH_MINUTES", 40) == 0:
+            log("morph: skipped (MORPH_MINUTES=0)")
+            return
+        stage = "decoder"
     common.setup(seed={"tokenizer": 0, "data": 1, "clip": 2, "prior": 3, "decoder": 4, "sr": 5, "inpaint": 6}[stage])
     gen = torch.Generator().manual_seed(100 + len(stage))
     if stage == "tokenizer":
@@ -295,11 +306,11 @@ def main(stage):
         # Gaussian noise on the image embedding (relative to its per-dimension scale) in half of the samples, so that
         # the decoder also sees the space between training embeddings and interpolation frames change smoothly
         emb_noise, p_noise = env_f("DECODER_EMB_NOISE", 0.1), env_f("DECODER_EMB_NOISE_P", 0.5)
-        # DECODER_MORPH: the share of each batch that teaches interpolation, in the second decoder phase (build_pack.sh
-        # decoder-morph): the slerp between two training images' embeddings, as the studio's interpolation makes it,
-        # with world.morph's frame at the same t as target and "" as text. Renders alone never show the decoder what
+        # DECODER_MORPH: the share of each batch that teaches interpolation, 0.25 in the decoder's second phase (morph):
+        # the slerp between two training images' embeddings, as the studio's interpolation makes it, with world.morph's
+        # frame at the same t as target and "" as text. Renders alone never show the decoder what
         # lies between two scenes, so a well-trained one turns that slerp into a jump (v3 pack, issue 12).
-        n_morph = round(B * env_f("DECODER_MORPH", 0.0))
+        n_morph = round(B * env_f("DECODER_MORPH", 0.25 if morph_phase else 0.0))
         if n_morph:
             morphs = morph_bank(data["scenes"], env_i("DECODER_MORPH_BANK", 24000))
 
@@ -332,7 +343,8 @@ def main(stage):
             mse = F.mse_loss(eps, noise)
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
-        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 44).run(loss_fn)
+        Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 44,
+                minutes=env_f("MORPH_MINUTES", 40) if morph_phase else None, resume=morph_phase).run(loss_fn)
         return
 
     if stage == "sr":
