@@ -44,7 +44,7 @@ def read_runs():
 
 def continuation(run):
     """How a later run continued the build, as the command that repeats it."""
-    # build_pack.sh's morph stage resumes the decoder by itself; its time cap is MORPH_MINUTES
+    # the morph stage (train.py morph) resumes the decoder by itself; its time cap is MORPH_MINUTES
     morph = "morph" in run["build"]
     env = " ".join(f"MORPH_MINUTES={run['caps'][k][-1]:g}" if morph and k == "decoder"
                    else f"{k.upper()}_RESUME=1 {k.upper()}_MINUTES={run['caps'][k][-1]:g}"

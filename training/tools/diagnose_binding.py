@@ -10,7 +10,6 @@
 Reads the checkpoints of WORK_DIR/ckpt as evaluate.py does (the reference route).
 """
 import argparse
-import copy
 import json
 import os
 import sys
@@ -59,13 +58,6 @@ def along_the_pipeline(m, g, n):
     print(f"text->image (prior)       {both_right(E.eval_t2i(m, sc, g, seed=22), scenes):.3f}")
 
 
-def swapped(scene, key):
-    s = copy.deepcopy(scene)
-    a, b = s["objects"]
-    a[key], b[key] = b[key], a[key]
-    return s
-
-
 @torch.no_grad()
 def clip_binding(m, n):
     scenes = [s for s, _ in E.gen_scenes(n, "train", 1003, n_objects=2)]
@@ -77,11 +69,11 @@ def clip_binding(m, n):
         return F.normalize(m.text_encoder(torch.from_numpy(ids).int())[0], dim=-1)
     zi, zt = image(scenes), text(scenes)
     for key in ("colour", "shape", "position"):
-        sw = [swapped(s, key) for s in scenes]
+        sw = [world.swap(s, key) for s in scenes]
         differs = [world.canonical_caption(a) != world.canonical_caption(b) for a, b in zip(scenes, sw)]
         win = ((zi * zt).sum(-1) > (zi * text(sw)).sum(-1)).numpy()[differs]
         print(f"{key:8s} swapped: true caption nearer the render in {win.mean():.3f} of {len(win)} (chance 0.5)")
-    zs = image([swapped(s, "colour") for s in scenes])
+    zs = image([world.swap(s, "colour") for s in scenes])
     print(f"render vs its colour-swapped scene: cosine {float((zi * zs).sum(-1).mean()):.3f}; true render nearer "
           f"the caption in {float(((zt * zi).sum(-1) > (zt * zs).sum(-1)).float().mean()):.3f}")
 
