@@ -13,13 +13,22 @@ from reference_pipeline import Models
 def read_runs():
     """The build's runs, oldest first, from their logs: $BUILD_LOG (several joined by ':' when later runs continued
     stages from their checkpoints), else the newest log in work/ (the card stage runs inside the build that writes
-    it). Per run: build stage → seconds, trained stage → its time caps in order (minutes; the decoder has two in a
-    run with the morph phase), resumed stage → first step."""
+    it). An entry `sr,inpaint@path` takes only those stages from that log: models an earlier run of the same recipe
+    trained and this build reused. Per run: build stage → seconds, trained stage → its time caps in order (minutes;
+    the decoder has two in a run with the morph phase), resumed stage → first step."""
     logs = os.environ.get("BUILD_LOG") or max(glob.glob(os.path.join(WORK, "*.log")), key=os.path.getmtime)
     runs = []
-    for log in logs.split(":"):
-        run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None}
+    for entry in logs.split(":"):
+        only, log = entry.split("@", 1) if "@" in entry else (None, entry)
+        run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None,
+               "reused": os.path.basename(log) if only else None}
+        stage = None  # the build stage the line belongs to (=== name ...)
         for line in open(log, errors="replace"):
+            m = re.search(r"^=== (\w+) \(", line)
+            if m:
+                stage = m.group(1)
+            if only and stage not in only.split(","):
+                continue
             m = re.search(r"^=== device (.+)$", line)  # device_train.sh: trained on a GPU
             if m:
                 run["device"] = m.group(1).strip()
@@ -44,15 +53,20 @@ def read_runs():
 
 def continuation(run):
     """How a later run continued the build, as the command that repeats it."""
+    took = (f"**{sum(run['build'].values()) / 60:.0f} min** ("
+            + ", ".join(f"{k} {v / 60:.1f}" for k, v in run["build"].items()) + ")")
+    if run["reused"]:
+        return (f"{' and '.join(run['build'])} came from an earlier run of the same recipe (`{run['reused']}`; they "
+                f"read neither CLIP nor the prior or decoder, and every stage has its own seed), where they took {took}")
+    if not run["resumed"]:
+        return f"`training/build_pack.sh {' '.join(run['build'])}` took {took}"
     # the morph stage (train.py morph) resumes the decoder by itself; its time cap is MORPH_MINUTES
     morph = "morph" in run["build"]
     env = " ".join(f"MORPH_MINUTES={run['caps'][k][-1]:g}" if morph and k == "decoder"
                    else f"{k.upper()}_RESUME=1 {k.upper()}_MINUTES={run['caps'][k][-1]:g}"
                    for k in run["resumed"] if k in run["caps"])
     return (f"`{env} training/build_pack.sh {' '.join(run['build'])}` resumed "
-            + ", ".join(f"{k} at step {s}" for k, s in run["resumed"].items())
-            + f" and took **{sum(run['build'].values()) / 60:.0f} min** ("
-            + ", ".join(f"{k} {v / 60:.1f}" for k, v in run["build"].items()) + ")")
+            + ", ".join(f"{k} at step {s}" for k, s in run["resumed"].items()) + f" and took {took}")
 
 
 def copy_contact_sheets():
@@ -138,7 +152,7 @@ def main():
           "fixtures and evaluation on the CPU by `training/from_device.sh DIR`, DIR holding the files the device "
           "brought back. The recipe is the CPU one below; the CPU route (`training/build_pack.sh`) stays reproducible.\n")
     w(("AdamW" if gpu else "Debian `python3-torch` 1.13 on CPU, `torch.set_num_threads(2)`, AdamW") + ", constant LR after 100 warm-up steps, "
-      "EMA (0.999) of the diffusion models, fixed seeds. Losses: CLIP symmetric InfoNCE; prior MSE on x0 (10 % empty "
+      "EMA (0.999) of the diffusion models, fixed seeds. Losses: CLIP symmetric InfoNCE, 12 of each batch of 128 being two-object scenes that come with their swapped twin (colours, shapes or places exchanged: each is the other's hardest negative, so the embedding must say which attribute goes with which object; `CLIP_HARD_PAIRS`, since v5); prior MSE on x0 (10 % empty "
       "prompts); decoder ε-MSE + VLB term for the learned variance (improved-DDPM hybrid), 10 % null image embedding "
       "and 30 % empty prompts (Gaussian noise of 0.1·|z|/√C on the image embedding in half the samples), then a second "
       "phase (`morph`, since v4) from its checkpoint in which a quarter of each batch is an interpolation frame: the "
@@ -167,16 +181,21 @@ def main():
           f"the rest took {sum(rest.values()) / 60:.0f} min (" + ", ".join(f"{k} {v / 60:.1f}" for k, v in rest.items())
           + "). Each model trained until its time cap.\n")
     else:
-        w(f"\nMeasured: one uninterrupted `training/build_pack.sh` run from nothing (tokenizer, data, every model, "
-          f"guidance search, export, ONNX Runtime check, fixtures, evaluation) took **{tot / 60:.0f} min** before this "
-          "card, on this project's 2-vCPU development box" + (f" {os.environ['BUILD_MACHINE_NOTE']}" if os.environ.get("BUILD_MACHINE_NOTE") else "") + ". "
+        whole = all(k in build for k in ("clip", "prior", "decoder", "sr", "inpaint", "evaluate"))
+        w("\nMeasured: " + ("one uninterrupted `training/build_pack.sh` run from nothing (tokenizer, data, every model, "
+                            "guidance search, export, ONNX Runtime check, fixtures, evaluation)" if whole else
+                            f"`training/build_pack.sh {' '.join(build)}` from nothing")
+          + f" took **{tot / 60:.0f} min**" + (" before this card" if whole else "")
+          + ", on this project's 2-vCPU development box" + (f" {os.environ['BUILD_MACHINE_NOTE']}" if os.environ.get("BUILD_MACHINE_NOTE") else "") + ". "
           + ", ".join(f"{k} {v / 60:.1f}" for k, v in build.items()) + " (minutes). "
           + "".join(f"Then {continuation(run)}. " for run in runs[1:])
           + (f"Together, **{sum(v for run in runs for v in run['build'].values()) / 60:.0f} min**, the runs are "
-             "the default recipe split in two (the morph stage came after the first run; `training/build_pack.sh` now "
-             "runs it right after the decoder, and the stages' order changes nothing else: each has its own seed). "
-             if len(runs) > 1 and any("morph" in run["build"] for run in runs[1:]) else "")
-          + "Every training stage stopped at its time cap (the first run's caps are the defaults in `training/README.md`), so the models are "
+             f"the default recipe split in {({2: 'two', 3: 'three'}).get(len(runs), len(runs))} (" + ("the morph stage came after the first run; "
+                                                           "`training/build_pack.sh` now runs it right after the "
+                                                           "decoder, and " if any("morph" in run["build"] for run in runs[1:])
+                                                           else "") + "the stages' order changes nothing: each has its own seed). "
+             if len(runs) > 1 else "")
+          + "Every training stage stopped at its time cap (the runs' caps together are the defaults in `training/README.md`; a stage resumed in a later run restarts its optimiser), so the models are "
           "still undertrained; more steps (`*_STEPS` with `*_MINUTES=0`, or `DEVICE=cuda`) improve them.\n")
     if ev:
         w("## Evaluation\n")
@@ -246,20 +265,22 @@ def main():
       "background direction, which the decoder now follows.\n")
     if ev and "targets" in ev:
         ip, bg, two = ev["interpolation"], ev["background"], ev["t2i_two_objects"]
-        w(f"What is left: (1) **two objects** ({pct(two['both'])} both right): CLIP's image embedding barely binds "
-          "attributes to objects — it holds which colours and shapes are in the picture, hardly which goes with "
-          "which (for the v4 pack, a render and the same scene with the two objects' colours swapped have embeddings "
-          "0.96 apart in cosine, and the true caption beats the colour-swapped one for 57 % of images, chance being "
-          "50 %). The decoder then draws the right attributes on the wrong objects: given a render's own embedding "
-          "it gets both objects right in 20 %, while the 16 px base is not the limit (the true 16 px image through "
-          "the super-res: 100 %). DALL·E 2's paper reports the same weakness of unCLIP; the lever is CLIP training "
-          "that has to tell the two apart (swapped-attribute captions as hard negatives). (2) **Interpolation**: the "
-          "morph phase teaches the decoder the path between two embeddings (largest change within 2× the median in "
-          f"{pct(ip['ok'])} of pairs, against 20 % for v3's decoder, which turned the path into a near step); the "
-          "change still gathers somewhat in the middle gaps (mean change per gap "
-          f"{', '.join(f'{x:g}' for x in ip['mean_change_per_gap'])} levels): more morph steps are the lever. "
-          f"(3) **Background** within 12 levels in {pct(bg['ok'])} of images (mean {bg['mean_levels']:.1f} levels); "
-          "the rest are in-between colours where the decoder still hedges between backgrounds.\n")
+        var = ev["variation"]
+        w(f"**Two objects** ({pct(two['both'])} both right, v4: 27 %): v4's CLIP embedding barely bound attributes "
+          "to objects (a render and the same scene with the two objects' colours swapped 0.96 apart in cosine; the "
+          "true caption beat the colour-swapped one for 57 % of images, chance 50 %), so the decoder drew the right "
+          "attributes on the wrong objects. v5's CLIP trains with swapped twins as hard negatives: 0.68 apart, 99 % "
+          "(`training/tools/diagnose_binding.py`). DALL·E 2's paper reports the same weakness of unCLIP.\n")
+        w(f"What is left: (1) **Background** within 12 levels in {pct(bg['ok'])} of text→image images (mean "
+          f"{bg['mean_levels']:.1f} levels), while variations keep the background in {pct(var['background'])}: the "
+          "decoder draws the background an embedding names, the prior is what misses. On the hard-pair CLIP's "
+          "embeddings the prior needs more steps than before (2,000 steps: 59 %; 6,000: 91 %); more prior steps "
+          "are the lever. (2) **Interpolation**: the morph phase teaches the decoder the path between two "
+          f"embeddings (largest change within 2× the median in {pct(ip['ok'])} of pairs, against 20 % for v3's "
+          "decoder, which turned the path into a near step); the change still gathers somewhat in the middle gaps "
+          f"(mean change per gap {', '.join(f'{x:g}' for x in ip['mean_change_per_gap'])} levels; on v4, the pairs "
+          "that failed were those whose backgrounds differ most, black ↔ white). Neither a lower decoder guidance nor DDIM sampling moves "
+          "it (`training/STATUS.md`); more morph steps are the lever.\n")
     with open(os.path.join(PACK, "MODEL_CARD.md"), "w") as f:
         f.write("\n".join(L) + "\n")
     print("MODEL_CARD.md written")

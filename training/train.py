@@ -217,7 +217,7 @@ def main(stage):
         # CLIP_HARD_PAIRS: that many two-object scenes of each batch come with their swap (swap_bank) in place of
         # random items. Without them CLIP's embedding holds which colours and shapes a picture has, hardly which goes
         # with which (v4 pack: 57 % against the colour-swapped caption, chance 50), and two-object scenes fail
-        n_hard = env_i("CLIP_HARD_PAIRS", 0)
+        n_hard = env_i("CLIP_HARD_PAIRS", 12)  # 12 of 128: binding at a small cost (STATUS.md)
         if n_hard:
             hard = swap_bank(data["scenes"], tok, env_f("P_NAME_BG", 0.5))
 
@@ -293,7 +293,7 @@ def main(stage):
             xt = diff.q_sample(x0, t, noise)
             pred = prior.core(xt, t, te, hm)
             return F.mse_loss(pred, x0), []
-        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 5).run(loss_fn)
+        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 15).run(loss_fn)
         return
 
     if stage == "decoder":
