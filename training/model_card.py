@@ -273,9 +273,10 @@ def main():
           "(`training/tools/diagnose_binding.py`). DALL·E 2's paper reports the same weakness of unCLIP.\n")
         w(f"What is left: (1) **Background** within 12 levels in {pct(bg['ok'])} of text→image images (mean "
           f"{bg['mean_levels']:.1f} levels), while variations keep the background in {pct(var['background'])}: the "
-          "decoder draws the background an embedding names, the prior is what misses. On the hard-pair CLIP's "
-          "embeddings the prior needs more steps than before (2,000 steps: 59 %; 6,000: 91 %); more prior steps "
-          "are the lever. (2) **Interpolation**: the morph phase teaches the decoder the path between two "
+          "decoder draws the background of a render's own embedding, the prior's embeddings are where it misses. "
+          "Prior steps were the cause up to about 6,000 (2,000 steps: 59 %; 6,000: 91 %), not beyond (8,000: 90 %, "
+          "`training/STATUS.md`); v4, with another CLIP and 1.5× the decoder steps, reached 96 % from its prior, so "
+          "decoder steps on prior-made embeddings and the prior's guidance are the next levers. (2) **Interpolation**: the morph phase teaches the decoder the path between two "
           f"embeddings (largest change within 2× the median in {pct(ip['ok'])} of pairs, against 20 % for v3's "
           "decoder, which turned the path into a near step); the change still gathers somewhat in the middle gaps "
           f"(mean change per gap {', '.join(f'{x:g}' for x in ip['mean_change_per_gap'])} levels; on v4, the pairs "
