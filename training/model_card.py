@@ -10,6 +10,10 @@ from common import CFG, PACK, WORK
 from reference_pipeline import Models
 
 
+# the stages that read no other model's weights: a build that retrains CLIP onwards may keep them (continuation())
+REUSABLE = {"sr", "inpaint"}
+
+
 def read_runs():
     """The build's runs, oldest first, from their logs: $BUILD_LOG (several joined by ':' when later runs continued
     stages from their checkpoints), else the newest log in work/ (the card stage runs inside the build that writes
@@ -20,6 +24,9 @@ def read_runs():
     runs = []
     for entry in logs.split(":"):
         only, log = entry.split("@", 1) if "@" in entry else (None, entry)
+        if only and not set(only.split(",")) <= REUSABLE:
+            raise SystemExit(f"BUILD_LOG entry {entry}: only {', '.join(sorted(REUSABLE))} can come from an earlier "
+                             "build; the other models train on CLIP's outputs")
         run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None,
                "reused": os.path.basename(log) if only else None}
         stage = None  # the build stage the line belongs to (=== name ...)
