@@ -23,11 +23,12 @@ for s in $STAGES; do
   t=$(date +%s); echo "=== $s ($(date -u +%H:%M:%S))"
   case $s in
     tokenizer|data|clip|prior|decoder|morph|sr|inpaint) $PY train.py "$s" ;;
-    guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-24}" ;;
+    guidance) $PY evaluate.py --guidance-search --n "${GUIDANCE_N:-60}" ;;
     export) $PY export.py && $PY ../tools/known_words.py ;;  # known_words.txt: the pack's vocabulary for prompt notes
     ortcheck) if command -v java >/dev/null && ls ~/.m2/repository/com/microsoft/onnxruntime/onnxruntime/*/onnxruntime-*.jar >/dev/null 2>&1; then $PY tools/ort_check.py; else echo "skipped: needs java and the onnxruntime jar in ~/.m2"; fi ;;
     fixtures) $PY make_fixtures.py ;;
-    evaluate) $PY evaluate.py --n "${EVAL_N:-300}" ;;  # writes $WORK_DIR/eval.json (work/ by default)
+    # the exported files, not the checkpoints: the card then describes exactly what ships (model_card.py checks)
+    evaluate) $PY evaluate.py --pack "${PACK_DIR:-../models/tiny}" --n "${EVAL_N:-300}" ;;  # writes $WORK_DIR/eval.json
     card) $PY model_card.py ;;
     *) echo "unknown stage $s"; exit 2 ;;
   esac

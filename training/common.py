@@ -167,3 +167,17 @@ def load_data():
 def save_json(path, obj):
     with open(path, "w") as f:
         json.dump(obj, f, indent=1)
+
+
+def pack_files(pack):
+    """SHA-256 of every file a pack's models are made of (the stages' ONNX files, side data, tokenizer merges), by
+    path inside the pack: what an evaluation records, so that a model card can only describe the files it scored."""
+    import hashlib
+    manifest = json.load(open(os.path.join(pack, "pack.json")))
+    names = {st["file"] for st in manifest["stages"].values()} | set(manifest.get("side_data", {}).values())
+    names |= {t["merges"] for t in manifest.get("tokenizers", {}).values() if t.get("merges")}
+    out = {}
+    for n in sorted(names):
+        with open(os.path.join(pack, n), "rb") as f:
+            out[n] = hashlib.sha256(f.read()).hexdigest()
+    return out

@@ -24,11 +24,16 @@ def read_runs():
     runs = []
     for entry in logs.split(":"):
         only, log = entry.split("@", 1) if "@" in entry else (None, entry)
+        if only == "card":
+            if runs:
+                raise SystemExit(f"BUILD_LOG entry {entry}: an earlier pack's card can only be the first entry")
+            runs.append(card_run(log))
+            continue
         if only and not set(only.split(",")) <= REUSABLE:
             raise SystemExit(f"BUILD_LOG entry {entry}: only {', '.join(sorted(REUSABLE))} can come from an earlier "
                              "build; the other models train on CLIP's outputs")
         run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None,
-               "reused": os.path.basename(log) if only else None}
+               "reused": os.path.basename(log) if only else None, "targets": {}, "train_log": True}
         stage = None  # the build stage the line belongs to (=== name ...)
         for line in open(log, errors="replace"):
             m = re.search(r"^=== (\w+) \(", line)
@@ -48,6 +53,14 @@ def read_runs():
             m = re.search(r"^=== (\w+) done in (\d+)s", line)
             if m:
                 run["build"][m.group(1)] = int(m.group(2))
+                run["train_log"] = False
+            # a train.py log of its own (no build_pack.sh around it): its stages and step targets
+            m = re.search(r"\d stage (\w+) took (\d+)s", line)
+            if m and run["train_log"]:
+                run["build"][m.group(1)] = int(m.group(2))
+            m = re.search(r"\d (\w+) step \d+/(\d+) ", line)
+            if m:
+                run["targets"][m.group(1)] = int(m.group(2))
             m = re.search(r"(\w+): time cap ([\d.]+) min reached", line)
             if m:
                 run["caps"].setdefault(m.group(1), []).append(float(m.group(2)))
@@ -58,10 +71,36 @@ def read_runs():
     return runs
 
 
+def card_run(path):
+    """The runs an earlier pack's card recorded, as one run: each stage's steps, wall time and caps from its training
+    table, and its Measured paragraph. For a build continued from that pack's own files (tools/pack_checkpoints.py
+    rebuilds the checkpoints), whose logs are not kept with the repository."""
+    text = open(path, encoding="utf-8").read()
+    run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None, "reused": None,
+           "targets": {}, "train_log": False, "card": path}
+    for m in re.finditer(r"^\| (\w+) \| [^|]+ \| (\d+) \| ([^|]+) \| ([\d.]+) min \|$", text, re.M):
+        run["steps"][m.group(1)] = (int(m.group(2)), round(float(m.group(4)) * 60))
+        mins = re.match(r"([\d. +]+) min", m.group(3).strip())  # "44 + 40 min", maybe "; then to step …"
+        run["caps"][m.group(1)] = [float(c) for c in mins.group(1).split("+")] if mins else []
+    m = re.search(r"^Measured: (.+)$", text, re.M)
+    if not m or not run["steps"]:
+        raise SystemExit(f"{path}: no training table or Measured paragraph (not a model card written by this script)")
+    run["measured"] = m.group(1)
+    m = re.search(r"Together, \*\*(\d+) min\*\*", run["measured"]) or re.search(r"took \*\*(\d+) min\*\*", run["measured"])
+    run["minutes"] = int(m.group(1)) if m else None
+    return run
+
+
 def continuation(run):
     """How a later run continued the build, as the command that repeats it."""
     took = (f"**{sum(run['build'].values()) / 60:.0f} min** ("
             + ", ".join(f"{k} {v / 60:.1f}" for k, v in run["build"].items()) + ")")
+    if run["train_log"]:
+        # train.py called alone with a step target and no time cap reached (MORPH_MINUTES=0 would skip morph)
+        env = " ".join(f"{k.upper()}_STEPS={v}" for k, v in run["targets"].items())
+        cap = " MORPH_MINUTES=999" if "morph" in run["build"] else ""
+        return (f"`{env}{cap} python3 training/train.py {' '.join(run['build'])}` resumed "
+                + ", ".join(f"{k} at step {s}" for k, s in run["resumed"].items()) + f" and took {took}")
     if run["reused"]:
         return (f"{' and '.join(run['build'])} came from an earlier run of the same recipe (`{run['reused']}`; they "
                 f"read neither CLIP nor the prior or decoder, and every stage has its own seed), where they took {took}")
@@ -94,6 +133,22 @@ def pct(x):
     return "–" if x is None else f"{100 * x:.0f} %"
 
 
+def check_evaluated_files(ev):
+    """The card's figures must be of the files that ship: an evaluation of checkpoints, or of other files, could
+    describe another model (the v5 card did: its figures were not reproducible from its files, STATUS.md
+    2026-12-06)."""
+    if ev is None:
+        return
+    if "pack" not in ev:
+        raise SystemExit(f"{WORK}/eval.json scored checkpoints, not the pack's files: run "
+                         f"`evaluate.py --pack {PACK}` (build_pack.sh's evaluate stage) before the card")
+    now = common.pack_files(PACK)
+    changed = sorted(n for n in set(now) | set(ev["pack"]["files"]) if now.get(n) != ev["pack"]["files"].get(n))
+    if changed:
+        raise SystemExit(f"{WORK}/eval.json scored other files than {PACK} holds now ({', '.join(changed)}): "
+                         "run the evaluate stage again")
+
+
 def main():
     common.setup()
     m = Models()
@@ -101,6 +156,7 @@ def main():
     steps = {k: v for run in runs for k, v in run["steps"].items()}  # a later run's totals replace the earlier
     build = runs[0]["build"]
     ev = json.load(open(os.path.join(WORK, "eval.json"))) if os.path.exists(os.path.join(WORK, "eval.json")) else None
+    check_evaluated_files(ev)
     pack = json.load(open(os.path.join(PACK, "pack.json")))
     files = sorted(set(st["file"] for st in pack["stages"].values()))
     sizes = {f: os.path.getsize(os.path.join(PACK, f)) for f in files}
@@ -178,6 +234,9 @@ def main():
         s = steps.get(k)
         caps = [f"{c:g}" for run in runs for c in run["caps"].get(k, [])]
         cap = " + ".join(caps) + " min" if caps else "none"
+        targets = [f"{run['targets'][k]:,}" for run in runs if run["targets"].get(k) and run["train_log"]]
+        if targets:  # continued without a time cap, to a step count
+            cap += "; then to step " + ", then to ".join(targets)
         w(f"| {k} | {batches[k]} | {s[0] if s else '?'} | {cap} | {s[1] / 60:.1f} min |" if s
           else f"| {k} | {batches[k]} | ? | {cap} | ? |")
     tot = sum(build.values())
@@ -187,6 +246,16 @@ def main():
           + ", ".join(f"{k} {v / 60:.1f}" for k, v in build.items()) + "); here, on the 2-vCPU development box, "
           f"the rest took {sum(rest.values()) / 60:.0f} min (" + ", ".join(f"{k} {v / 60:.1f}" for k, v in rest.items())
           + "). Each model trained until its time cap.\n")
+    elif runs[0].get("card"):
+        later = sum(v for run in runs[1:] for v in run["build"].values()) / 60
+        rev = re.search(r"MODEL_CARD-(\w+)\.md$", runs[0]["card"])  # a card kept as git show REV:… > MODEL_CARD-REV.md
+        ref = f"`git show {rev.group(1)}:models/tiny/MODEL_CARD.md`" if rev else f"`{os.path.basename(runs[0]['card'])}`"
+        w(f"\nMeasured: the build of the pack this one continues, as its card recorded it ({ref}): "
+          + runs[0]["measured"] + " Then, from that pack's own files (`train.py data` renders the same training "
+          "set, `tools/pack_checkpoints.py` rebuilds the checkpoints from the ONNX files), "
+          + " Then ".join(f"{continuation(run)}." for run in runs[1:])
+          + (f" Together, **{runs[0]['minutes'] + later:.0f} min** on two machines." if runs[0]["minutes"] else "")
+          + (f" {os.environ['CONTINUATION_NOTE']}" if os.environ.get("CONTINUATION_NOTE") else "") + "\n")
     else:
         whole = all(k in build for k in ("clip", "prior", "decoder", "sr", "inpaint", "evaluate"))
         w("\nMeasured: " + ("one uninterrupted `training/build_pack.sh` run from nothing (tokenizer, data, every model, "
@@ -243,15 +312,17 @@ def main():
         if os.path.exists(gp):
             gs = json.load(open(gp))
             w(f"- Decoder guidance chosen by `evaluate.py --guidance-search`: {gs['decoder_guidance']} "
-              f"(colour/position/shape/background per scale: "
+              f"(text→image colour/position/shape/background, variations kept, interpolation pairs within 2× the "
+              f"median, per scale, on cases of the search's own: "
               + "; ".join(f"{k}: {pct(x['colour'])}/{pct(x['position'])}/{pct(x['shape'])}/"
-                          + (pct(x["background"]) if "background" in x else "–")  # searches before 2026-12-05
-                          for k, x in gs['search'].items()) + ").")
+                          + "/".join(pct(x.get(f)) for f in ("background", "variation", "interpolation"))
+                          for k, x in gs['search'].items()) + ").")  # "–": a search before that measure counted
         w("\nWhere a figure is below its target, Limitations says why and what would fix it.\n")
         sheets = copy_contact_sheets()
         if sheets:
             w("## Contact sheets\n")
-            w("From the evaluation above (`evaluate.py`, PyTorch reference of this pack, same seeds as the figures): "
+            w("From the evaluation above (`evaluate.py --pack`: this pack's own files in the PyTorch reference "
+              "pipelines, same seeds as the figures): "
               "text→image (first 40 captions), variations and inpainting (source, result pairs), interpolation "
               "(source A, five frames, source B per row).\n")
             for name, title in sheets:
@@ -278,18 +349,23 @@ def main():
           "true caption beat the colour-swapped one for 57 % of images, chance 50 %), so the decoder drew the right "
           "attributes on the wrong objects. v5's CLIP trains with swapped twins as hard negatives: 0.68 apart, 99 % "
           "(`training/tools/diagnose_binding.py`). DALL·E 2's paper reports the same weakness of unCLIP.\n")
-        w(f"What is left: (1) **Background** within 12 levels in {pct(bg['ok'])} of text→image images (mean "
-          f"{bg['mean_levels']:.1f} levels), while variations keep the background in {pct(var['background'])}: the "
-          "decoder draws the background of a render's own embedding, the prior's embeddings are where it misses. "
-          "Prior steps were the cause up to about 6,000 (2,000 steps: 59 %; 6,000: 91 %), not beyond (8,000: 90 %, "
-          "`training/STATUS.md`); v4, with another CLIP and 1.5× the decoder steps, reached 96 % from its prior, and "
-          "the prior's guidance does not move it (2 / 4 / 8: 91 / 91 / 61 %), so decoder steps on prior-made "
-          "embeddings are the next lever. (2) **Interpolation**: the morph phase teaches the decoder the path between two "
-          f"embeddings (largest change within 2× the median in {pct(ip['ok'])} of pairs, against 20 % for v3's "
-          "decoder, which turned the path into a near step); the change still gathers somewhat in the middle gaps "
-          f"(mean change per gap {', '.join(f'{x:g}' for x in ip['mean_change_per_gap'])} levels; on v4, the pairs "
-          "that failed were those whose backgrounds differ most, black ↔ white). Neither a lower decoder guidance nor DDIM sampling moves "
-          "it (`training/STATUS.md`); more morph steps are the lever.\n")
+        w(f"**Background and variations** ({pct(bg['ok'])} of text→image backgrounds within 12 levels, mean "
+          f"{bg['mean_levels']:.1f} levels; variations keep colour, shape and background in {pct(var['all'])}): the "
+          "decoder's steps decide them. v5's decoder, at 8,962 steps (a busy host ran it at 1.8 it/s), drew black "
+          "backgrounds at (36, 35, 39) unguided and at (2, 1, 5) with guidance 3 (the world's black is (22, 22, 26)): "
+          "72 % / 67 % on its own files. 3,000 more steps: 94 % / 90 %; 4,338 more (13,300, about what the default "
+          "44 + 40 min reach on a quiet box): 95 % / 97 % at guidance 2, which the guidance search now offers and "
+          "picks (`training/STATUS.md` 2026-12-06). The backgrounds still missed are mostly of captions that name "
+          "none, where the prior's embedding lies between two backgrounds and the decoder, taught by the morph "
+          "phase to draw what lies between, draws an in-between tone (e.g. (161, 155, 144) between grey and "
+          "beige); more prior sampling steps (64, 100) do not change it.\n")
+        w(f"What is left: **Interpolation** (largest change within 2× the median in {pct(ip['ok'])} of pairs; mean "
+          f"change per gap {', '.join(f'{x:g}' for x in ip['mean_change_per_gap'])} levels). More decoder steps "
+          "help (v5's own files: 65 %); the three pairs that fail (evaluate.py's 20, border median per frame) show three "
+          "ways: an S-shaped path whose black end is drawn too light (white → black: 251, 243, 193, 97, 81), a "
+          "background that moves in the first step (beige → white: 208, 229, 233, 236, 246), and, on one "
+          "background, objects that change mostly in the middle gaps (4, 12, 19, 4 levels). `training/STATUS.md` "
+          "lists the A/Bs of the morph phase.\n")
     with open(os.path.join(PACK, "MODEL_CARD.md"), "w") as f:
         f.write("\n".join(L) + "\n")
     print("MODEL_CARD.md written")

@@ -135,15 +135,16 @@ def slerp(a, b, t):
     return wa * a + wb * b
 
 
-def morph_bank(scenes, n, seed=8):
-    """n morph frames between random pairs of training scenes at t ~ U(0,1): pair indices, t, and the frame at the
-    decoder's resolution (resized from 64 px as the training images are)."""
+def morph_bank(scenes, n, seed=8, t_beta=1.0):
+    """n morph frames between random pairs of training scenes at t ~ Beta(t_beta, t_beta) (1 = uniform; larger
+    draws more frames near the middle of the path): pair indices, t, and the frame at the decoder's resolution
+    (resized from 64 px as the training images are)."""
     import world
     rng = random.Random(seed)
     t0 = time.time()
     a = [rng.randrange(len(scenes)) for _ in range(n)]
     b = [rng.randrange(len(scenes)) for _ in range(n)]
-    t = [rng.random() for _ in range(n)]
+    t = [rng.random() if t_beta == 1.0 else rng.betavariate(t_beta, t_beta) for _ in range(n)]
     x64 = np.stack([world.morph(scenes[i], scenes[j], u) for i, j, u in zip(a, b, t)])
     x64 = torch.from_numpy(x64).permute(0, 3, 1, 2) / 127.5 - 1.0
     x16 = torch.cat([common.resize(x64[i:i + 1024], CFG["S"]) for i in range(0, n, 1024)])
@@ -312,7 +313,8 @@ def main(stage):
         # lies between two scenes, so a well-trained one turns that slerp into a jump (v3 pack, issue 12).
         n_morph = round(B * env_f("DECODER_MORPH", 0.25 if morph_phase else 0.0))
         if n_morph:
-            morphs = morph_bank(data["scenes"], env_i("DECODER_MORPH_BANK", 24000))
+            morphs = morph_bank(data["scenes"], env_i("DECODER_MORPH_BANK", 24000),
+                                t_beta=env_f("DECODER_MORPH_T_BETA", 1.0))
 
         def loss_fn(step):
             idx = torch.randint(0, N, (B - n_morph,), generator=gen)

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
  * The tiny pack's training recipe holds maths that no exported model shows: the interpolation
  * frames its decoder learns from (world.morph: ends equal to the renders, linear background and
  * fades, no jump by issue 12's measure) and the slerp that pairs them with embeddings (the engine's
- * formula). training/tools/check_recipe.py checks them; skipped where Debian's Python lacks torch
- * (.ci/run installs it).
+ * formula). training/tools/check_recipe.py checks them; training/tools/check_card.py checks that
+ * the model card refuses figures of other files than the pack's. Skipped where Debian's Python
+ * lacks torch (.ci/run installs it).
  */
 class TrainingRecipeTest {
 
@@ -27,6 +28,16 @@ class TrainingRecipeTest {
         "Debian's python3 with python3-torch and python3-pil is not installed;"
             + " skipping the training recipe checks");
     Result r = run("training/tools/check_recipe.py");
+    assertEquals(0, r.code, r.output);
+  }
+
+  @Test
+  void modelCardDescribesOnlyTheFilesThatShip() throws Exception {
+    assumeTrue(
+        Files.isExecutable(PYTHON) && run("-c", "import torch, onnx").code == 0,
+        "Debian's python3 with python3-torch and python3-onnx is not installed;"
+            + " skipping the model card checks");
+    Result r = run("training/tools/check_card.py");
     assertEquals(0, r.code, r.output);
   }
 

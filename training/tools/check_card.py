@@ -1,0 +1,65 @@
+"""Checks that the model card can only describe the files that ship: model_card.py refuses an evaluation of
+checkpoints or of other files than the pack holds, and reads an earlier card's training record (the runs a pack that
+is continued from its own files was built by, tools/pack_checkpoints.py) as that card states it. Exit 0 when all
+hold, 1 with the failures listed. Run by dev.unclipstudio.tools.TrainingRecipeTest (Debian's python3).
+"""
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACK = os.path.join(os.path.dirname(HERE), "models", "tiny")
+os.environ["PACK_DIR"] = tempfile.mkdtemp(prefix="card-check-")
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "tools"))
+import common  # noqa: E402
+import model_card  # noqa: E402
+import pack_checkpoints  # noqa: E402
+
+failures = []
+
+
+def refused(ev):
+    try:
+        model_card.check_evaluated_files(ev)
+    except SystemExit as e:
+        return str(e)
+    return None
+
+
+pack = os.environ["PACK_DIR"]
+shutil.rmtree(pack)
+shutil.copytree(PACK, pack)
+digests = common.pack_files(pack)
+if not any(n.endswith(".onnx") for n in digests) or not any(n.startswith("side/") for n in digests):
+    failures.append(f"pack_files lists no ONNX or side file: {sorted(digests)}")
+if refused({"pack": {"files": digests}}) is not None:
+    failures.append("an evaluation of exactly the pack's files was refused: " + refused({"pack": {"files": digests}}))
+if "checkpoints" not in (refused({"guidance": {}}) or ""):
+    failures.append("an evaluation of checkpoints (no 'pack' entry) was not refused")
+with open(os.path.join(pack, "decoder.onnx"), "ab") as f:
+    f.write(b"\0")  # the decoder changed after the evaluation
+msg = refused({"pack": {"files": digests}})
+if not msg or "decoder.onnx" not in msg:
+    failures.append(f"an evaluation of an older decoder.onnx was not refused by name: {msg}")
+
+# the committed card's training record, as a continued build's first run and as pack_checkpoints reads it
+card = os.path.join(PACK, "MODEL_CARD.md")
+run = model_card.card_run(card)
+steps = pack_checkpoints.card_steps(PACK)
+for stage in ("clip", "prior", "decoder", "sr", "inpaint"):
+    if run["steps"].get(stage, (None,))[0] != steps[stage][0]:
+        failures.append(f"{stage}: card_run reads {run['steps'].get(stage)}, pack_checkpoints {steps[stage]}")
+    if not run["caps"].get(stage):
+        failures.append(f"{stage}: no time cap read from the card's table")
+text = open(card, encoding="utf-8").read()
+if run["measured"] not in text or not re.match(r"\S", run["measured"]):
+    failures.append("card_run's Measured paragraph is not the card's")
+
+shutil.rmtree(pack)
+if failures:
+    print("\n".join("FAIL " + f for f in failures))
+    sys.exit(1)
+print("model card checks hold")
