@@ -96,9 +96,11 @@ def continuation(run):
     took = (f"**{sum(run['build'].values()) / 60:.0f} min** ("
             + ", ".join(f"{k} {v / 60:.1f}" for k, v in run["build"].items()) + ")")
     if run["train_log"]:
-        # train.py called alone with a step target and no time cap reached (MORPH_MINUTES=0 would skip morph)
+        # train.py called alone, to a step target with no time cap
         env = " ".join(f"{k.upper()}_STEPS={v}" for k, v in run["targets"].items())
-        cap = " MORPH_MINUTES=999" if "morph" in run["build"] else ""
+        # the morph stage trains the decoder under MORPH_MINUTES
+        caps = {"decoder": "MORPH"} if "morph" in run["build"] else {}
+        cap = "".join(f" {caps.get(k, k.upper())}_MINUTES=0" for k in run["targets"])
         return (f"`{env}{cap} python3 training/train.py {' '.join(run['build'])}` resumed "
                 + ", ".join(f"{k} at step {s}" for k, s in run["resumed"].items()) + f" and took {took}")
     if run["reused"]:

@@ -184,9 +184,6 @@ def main(stage):
     # morph: the decoder's second phase (build_pack.sh runs it right after decoder), drawn from the decoder's seeds
     morph_phase = stage == "morph"
     if morph_phase:
-        if env_f("MORPH_MINUTES", 40) == 0:
-            log("morph: skipped (MORPH_MINUTES=0)")
-            return
         stage = "decoder"
     common.setup(seed={"tokenizer": 0, "data": 1, "clip": 2, "prior": 3, "decoder": 4, "sr": 5, "inpaint": 6}[stage])
     gen = torch.Generator().manual_seed(100 + len(stage))
