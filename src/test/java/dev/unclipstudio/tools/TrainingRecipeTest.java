@@ -23,21 +23,23 @@ class TrainingRecipeTest {
 
   @Test
   void interpolationFramesAndSlerpHoldWhatTheDecoderIsTaught() throws Exception {
-    assumeTrue(
-        Files.isExecutable(PYTHON) && run("-c", "import torch, PIL").code == 0,
-        "Debian's python3 with python3-torch and python3-pil is not installed;"
-            + " skipping the training recipe checks");
-    Result r = run("training/tools/check_recipe.py");
-    assertEquals(0, r.code, r.output);
+    assertCheckHolds("training/tools/check_recipe.py", "torch", "PIL");
   }
 
   @Test
   void modelCardDescribesOnlyTheFilesThatShip() throws Exception {
+    assertCheckHolds("training/tools/check_card.py", "torch", "onnx");
+  }
+
+  /**
+   * Runs a check script with Debian's python3; skips where it lacks the modules the script needs.
+   */
+  private static void assertCheckHolds(String script, String... modules) throws Exception {
+    String needs = String.join(", ", modules);
     assumeTrue(
-        Files.isExecutable(PYTHON) && run("-c", "import torch, onnx").code == 0,
-        "Debian's python3 with python3-torch and python3-onnx is not installed;"
-            + " skipping the model card checks");
-    Result r = run("training/tools/check_card.py");
+        Files.isExecutable(PYTHON) && run("-c", "import " + needs).code == 0,
+        "Debian's python3 with " + needs + " is not installed; skipping " + script);
+    Result r = run(script);
     assertEquals(0, r.code, r.output);
   }
 
