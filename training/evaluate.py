@@ -632,6 +632,43 @@ def sheet(imgs, path, cols=10, rows=4):
     Image.fromarray(np.concatenate(rows, 0)).save(path)
 
 
+def guidance_search(m, g, n):
+    """The decoder guidance (of 2, 3, 5) that scores best on text→image colour + position + shape + background,
+    variations kept and interpolation pairs, equally weighted: returns (chosen, {guidance: scores})."""
+    import reference_pipeline as R
+    sc = gen_scenes(n, "train", 99)
+    # the decoder guidance serves variations and interpolation as well: they are scored too, on cases of their
+    # own (other seeds than make_cases', so that the evaluation does not choose its own setting)
+    var = [s for s, _ in gen_scenes(n, "train", 98)]
+    pairs = [s for s, _ in gen_scenes(2 * max(n // 6, 2), "train", 97)]
+    best = None
+    res = {}
+    # 2.0 since 2026-12-06 and 8.0 no more: a decoder trained further needs less (STATUS.md 2026-12-06)
+    for dg in (2.0, 3.0, 5.0):
+        gd = {**g, "decoder_guidance": dg}
+        imgs = eval_t2i(m, sc, gd, seed=5)
+        s = summarise_single(imgs, [x for x, _ in sc])
+        # background counts as much as the object's three: the issue 12 measure guidance moves most (the v2
+        # pack's decoder: 28 % of backgrounds within 12 levels at 3.0, 40 % at 8.0, training/STATUS.md)
+        s["background"] = float(np.mean([score_background(im, caption_background(c))["ok"]
+                                         for im, (_, c) in zip(imgs, sc)]))
+        vimgs = []
+        for i in range(0, len(var), 50):
+            src = np.stack([world.render(x) for x in var[i:i + 50]])
+            vimgs += list(R.to_u8(R.variation(m, src, ns=R.NoiseSource(6 + i), **gd)[0]))
+        s["variation"] = float(np.mean([score_background(im, x["background"])["ok"] and all(
+            score_single(im, x["objects"][0])[k] for k in ("colour", "shape")) for im, x in zip(vimgs, var)]))
+        s["interpolation"] = float(np.mean([score_interpolation(list(R.to_u8(R.interpolate(
+            m, world.render(pairs[i])[None], world.render(pairs[i + 1])[None], seed=7 + i, **gd))))
+            ["ratio"] <= 2 for i in range(0, len(pairs), 2)]))
+        score = sum(s[k] for k in ("colour", "position", "shape", "background", "variation", "interpolation"))
+        res[dg] = s
+        log(f"decoder guidance {dg}: {s}")
+        if best is None or score > best[0]:
+            best = (score, dg)
+    return best[1], res
+
+
 def pack_settings(manifest):
     """The generation settings a pack's pack.json gives the studio, in reference_pipeline.DEFAULTS' keys."""
     st = manifest["stages"]
@@ -710,39 +747,9 @@ def main():
         if os.path.exists(gp):
             g.update(json.load(open(gp)))
     if a.guidance_search:
-        sc = gen_scenes(a.n, "train", 99)
-        # the decoder guidance serves variations and interpolation as well: they are scored too, on cases of their
-        # own (other seeds than make_cases', so that the evaluation does not choose its own setting)
-        var = [s for s, _ in gen_scenes(a.n, "train", 98)]
-        pairs = [s for s, _ in gen_scenes(2 * max(a.n // 6, 2), "train", 97)]
-        best = None
-        res = {}
-        # 2.0 since 2026-12-06 and 8.0 no more: a decoder trained further needs less (STATUS.md 2026-12-06)
-        for dg in (2.0, 3.0, 5.0):
-            gd = {**g, "decoder_guidance": dg}
-            imgs = eval_t2i(m, sc, gd, seed=5)
-            s = summarise_single(imgs, [x for x, _ in sc])
-            # background counts as much as the object's three: the issue 12 measure guidance moves most (the v2
-            # pack's decoder: 28 % of backgrounds within 12 levels at 3.0, 40 % at 8.0, training/STATUS.md)
-            s["background"] = float(np.mean([score_background(im, caption_background(c))["ok"]
-                                             for im, (_, c) in zip(imgs, sc)]))
-            vimgs = []
-            for i in range(0, len(var), 50):
-                src = np.stack([world.render(x) for x in var[i:i + 50]])
-                vimgs += list(R.to_u8(R.variation(m, src, ns=R.NoiseSource(6 + i), **gd)[0]))
-            s["variation"] = float(np.mean([score_background(im, x["background"])["ok"] and all(
-                score_single(im, x["objects"][0])[k] for k in ("colour", "shape")) for im, x in zip(vimgs, var)]))
-            s["interpolation"] = float(np.mean([score_interpolation(list(R.to_u8(R.interpolate(
-                m, world.render(pairs[i])[None], world.render(pairs[i + 1])[None], seed=7 + i, **gd))))
-                ["ratio"] <= 2 for i in range(0, len(pairs), 2)]))
-            score = sum(s[k] for k in ("colour", "position", "shape", "background", "variation", "interpolation"))
-            res[dg] = s
-            log(f"decoder guidance {dg}: {s}")
-            if best is None or score > best[0]:
-                best = (score, dg)
-        g["decoder_guidance"] = best[1]
-        common.save_json(gp, {"decoder_guidance": best[1], "search": {str(k): v for k, v in res.items()}})
-        log(f"chose decoder guidance {best[1]}")
+        chosen, res = guidance_search(m, g, a.n)
+        common.save_json(gp, {"decoder_guidance": chosen, "search": {str(k): v for k, v in res.items()}})
+        log(f"chose decoder guidance {chosen}")
         return
     g = {k: v for k, v in g.items() if k in R.DEFAULTS}
     if a.only == "inpaint":
