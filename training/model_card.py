@@ -14,6 +14,13 @@ from reference_pipeline import Models
 REUSABLE = {"sr", "inpaint"}
 
 
+def new_run(**given):
+    """One run of the build as read_runs and card_run describe it: build stage → seconds, trained stage → time caps
+    (minutes), resumed stage → first step, stage → (steps reached, seconds), stage → step target (train.py logs)."""
+    return {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "targets": {}, "device": None, "settings": None,
+            "reused": None, "train_log": False, **given}
+
+
 def read_runs():
     """The build's runs, oldest first, from their logs: $BUILD_LOG (several joined by ':' when later runs continued
     stages from their checkpoints), else the newest log in work/ (the card stage runs inside the build that writes
@@ -32,8 +39,7 @@ def read_runs():
         if only and not set(only.split(",")) <= REUSABLE:
             raise SystemExit(f"BUILD_LOG entry {entry}: only {', '.join(sorted(REUSABLE))} can come from an earlier "
                              "build; the other models train on CLIP's outputs")
-        run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None,
-               "reused": os.path.basename(log) if only else None, "targets": {}, "train_log": True}
+        run = new_run(reused=os.path.basename(log) if only else None, train_log=True)
         stage = None  # the build stage the line belongs to (=== name ...)
         for line in open(log, errors="replace"):
             m = re.search(r"^=== (\w+) \(", line)
@@ -76,8 +82,7 @@ def card_run(path):
     table, and its Measured paragraph. For a build continued from that pack's own files (tools/pack_checkpoints.py
     rebuilds the checkpoints), whose logs are not kept with the repository."""
     text = open(path, encoding="utf-8").read()
-    run = {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "device": None, "settings": None, "reused": None,
-           "targets": {}, "train_log": False, "card": path}
+    run = new_run(card=path)
     for m in re.finditer(r"^\| (\w+) \| [^|]+ \| (\d+) \| ([^|]+) \| ([\d.]+) min \|$", text, re.M):
         run["steps"][m.group(1)] = (int(m.group(2)), round(float(m.group(4)) * 60))
         mins = re.match(r"([\d. +]+) min", m.group(3).strip())  # "44 + 40 min", maybe "; then to step …"

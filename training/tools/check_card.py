@@ -45,16 +45,23 @@ msg = refused({"pack": {"files": digests}})
 if not msg or "decoder.onnx" not in msg:
     failures.append(f"an evaluation of an older decoder.onnx was not refused by name: {msg}")
 
-# the committed card's training record, as a continued build's first run and as pack_checkpoints reads it
+# the committed card's training record, as a continued build's first run (and pack_checkpoints' steps), against
+# its table's cells read without card_run's pattern
 card = os.path.join(PACK, "MODEL_CARD.md")
 run = model_card.card_run(card)
 steps = pack_checkpoints.card_steps(PACK)
-for stage in ("clip", "prior", "decoder", "sr", "inpaint"):
-    if run["steps"].get(stage, (None,))[0] != steps[stage][0]:
-        failures.append(f"{stage}: card_run reads {run['steps'].get(stage)}, pack_checkpoints {steps[stage]}")
-    if not run["caps"].get(stage):
-        failures.append(f"{stage}: no time cap read from the card's table")
 text = open(card, encoding="utf-8").read()
+for stage in ("clip", "prior", "decoder", "sr", "inpaint"):
+    row = next((line.split("|")[1:-1] for line in text.splitlines() if line.startswith(f"| {stage} |")), None)
+    if row is None:
+        failures.append(f"{stage}: no row in the card's training table")
+        continue
+    want = (int(row[2]), round(float(row[4].split()[0]) * 60))
+    if run["steps"].get(stage) != want or steps.get(stage) != want:
+        failures.append(f"{stage}: card_run reads {run['steps'].get(stage)}, pack_checkpoints {steps.get(stage)}, "
+                        f"the table {want}")
+    if not run["caps"].get(stage) or run["caps"][stage][0] != float(row[3].split()[0]):
+        failures.append(f"{stage}: card_run reads caps {run['caps'].get(stage)}, the table '{row[3].strip()}'")
 if run["measured"] not in text or not re.match(r"\S", run["measured"]):
     failures.append("card_run's Measured paragraph is not the card's")
 

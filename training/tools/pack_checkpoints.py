@@ -12,7 +12,6 @@ Steps and seconds come from the pack's MODEL_CARD.md table, so a resumed stage c
 stopped. Exported weights are the EMA weights, which is what a resume loads anyway (EMA weights, fresh optimiser).
 """
 import os
-import re
 import sys
 
 import numpy as np
@@ -20,20 +19,17 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import common  # noqa: E402
+import model_card  # noqa: E402
 import onnx_weights  # noqa: E402
 
 
 def card_steps(pack):
     """stage -> (steps reached, wall seconds) from the card's training table."""
-    rows = {}
-    for line in open(os.path.join(pack, "MODEL_CARD.md"), encoding="utf-8"):
-        m = re.match(r"\| (\w+) \| [^|]+ \| (\d+) \| [^|]+ \| ([\d.]+) min \|", line)
-        if m:
-            rows[m.group(1)] = (int(m.group(2)), float(m.group(3)) * 60)
-    missing = {"clip", "prior", "decoder", "sr", "inpaint"} - rows.keys()
+    steps = model_card.card_run(os.path.join(pack, "MODEL_CARD.md"))["steps"]
+    missing = {"clip", "prior", "decoder", "sr", "inpaint"} - steps.keys()
     if missing:
         raise SystemExit(f"{pack}/MODEL_CARD.md: no training row for {sorted(missing)}")
-    return rows
+    return steps
 
 
 def image_embeds(clip, images):
