@@ -149,6 +149,7 @@ def morph_bank(scenes, n, seed=8, t_beta=1.0):
     t0 = time.time()
     a = [rng.randrange(len(scenes)) for _ in range(n)]
     b = [rng.randrange(len(scenes)) for _ in range(n)]
+    # uniform by rng.random(), not betavariate(1, 1): that draws other numbers, and the v4–v6 frames would change
     t = [rng.random() if t_beta == 1.0 else rng.betavariate(t_beta, t_beta) for _ in range(n)]
     x64 = np.stack([world.morph(scenes[i], scenes[j], u) for i, j, u in zip(a, b, t)])
     x64 = torch.from_numpy(x64).permute(0, 3, 1, 2) / 127.5 - 1.0
