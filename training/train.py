@@ -140,6 +140,16 @@ def slerp(a, b, t):
     return wa * a + wb * b
 
 
+def snr_weights(cap, T=1000):
+    """Per training timestep, the weight min(1 + 1/SNR, cap) on the eps loss, normalised to mean 1 over t. An x0 error
+    enters the eps loss times SNR, so at high noise, where sampling decides an image's global tone, the plain eps loss
+    hardly sees a wrong background; 1 + 1/SNR is the v-loss's weight (it counts x0 errors there), capped because 1/SNR
+    grows without bound as t nears T. Cap 50: t >= ~890 weighs ~40x as much as t = 0 (STATUS.md 2026-12-06)."""
+    acp = np.cumprod(1 - common.cosine_betas(T))
+    w = np.minimum(1 + (1 - acp) / acp, cap)
+    return w / w.mean()
+
+
 def morph_bank(scenes, n, seed=8, t_beta=1.0):
     """n morph frames between random pairs of training scenes at t ~ Beta(t_beta, t_beta) (1 = uniform; larger
     draws more frames near the middle of the path): pair indices, t, and the frame at the decoder's resolution
@@ -319,6 +329,11 @@ def main(stage):
             morphs = morph_bank(data["scenes"], env_i("DECODER_MORPH_BANK", 24000),
                                 t_beta=env_f("DECODER_MORPH_T_BETA", 1.0))
 
+        # MORPH_SNR_WEIGHT: the morph phase's eps loss weighted towards high noise (snr_weights), where a frame's
+        # background tone is decided; 0 = the plain eps loss of the first phase
+        W = env_f("MORPH_SNR_WEIGHT", 50.0) if morph_phase else 0.0
+        snr_w = torch.from_numpy(snr_weights(W)).float().to(DEVICE) if W > 0 else None
+
         def loss_fn(step):
             idx = torch.randint(0, N, (B - n_morph,), generator=gen)
             ids, mask = batch_text(data, idx, p_txt, e_ids, e_mask, gen)
@@ -345,7 +360,8 @@ def main(stage):
             xt = diff.q_sample(x0, t, noise)
             out = dec(xt, t, ehs, cls, dmask)
             eps, v = out[:, :3], out[:, 3:]
-            mse = F.mse_loss(eps, noise)
+            mse = ((eps - noise) ** 2).mean((1, 2, 3))
+            mse = (mse * snr_w[t]).mean() if snr_w is not None else mse.mean()
             vb = diff.vb(eps, v, x0, xt, t).mean()
             return mse + vb, [mse, vb]
         tr = Trainer("decoder", {"text_proj": tp, "decoder": dec}, env_f("DECODER_LR", 3e-4), 20000, 44,

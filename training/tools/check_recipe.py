@@ -1,6 +1,6 @@
 """Checks of the training recipe's own maths that no exported model shows: the interpolation frames the decoder learns
-from (world.morph), the slerp that pairs them with embeddings (train.slerp), and CLIP's swapped-attribute hard
-negatives (world.swap, train.swap_bank). Exit 0 when all hold, 1 with the
+from (world.morph), the slerp that pairs them with embeddings (train.slerp), the morph phase's loss weights
+(train.snr_weights), and CLIP's swapped-attribute hard negatives (world.swap, train.swap_bank). Exit 0 when all hold, 1 with the
 failures listed. Run by dev.unclipstudio.tools.TrainingRecipeTest (Debian's python3 with python3-torch).
 """
 import os
@@ -84,6 +84,15 @@ check(any(world.is_held_out(world.swap(s, "colour")) or world.is_held_out(world.
 swapped_renders_differ = [bool((bank["images"][j].numpy() != world.render(two[i])).any())
                           for j, i in enumerate(bank["idx"].tolist())]
 check(all(swapped_renders_differ), "a swapped render equals its source")
+
+# the morph phase's loss weights: mean 1 over the timesteps, never falling with the noise, min(1 + 1/SNR, cap) up to
+# that normalisation (so the highest-noise steps weigh cap / (1 + 1/SNR(0)) times the lowest)
+acp = np.cumprod(1 - common.cosine_betas(1000))
+w = train.snr_weights(50)
+check(abs(w.mean() - 1) < 1e-12 and (np.diff(w) >= 0).all(), "snr_weights(50): not mean 1 or not rising with t")
+check(abs(w[-1] / w[0] - 50 / (1 + (1 - acp[0]) / acp[0])) < 1e-9 and abs(w[500] / w[0] - (1 + (1 - acp[500]) / acp[500])
+                                                                        / (1 + (1 - acp[0]) / acp[0])) < 1e-9,
+      "snr_weights(50): not min(1 + 1/SNR, 50) normalised")
 
 if failures:
     print("\n".join(failures), file=sys.stderr)
