@@ -17,10 +17,10 @@ REUSABLE = {"sr", "inpaint"}
 
 def new_run(**given):
     """One run of the build as read_runs and card_run describe it: build stage → seconds, trained stage → time caps
-    (minutes), resumed stage → first step, stage → (steps reached, seconds), stage → step target (train.py logs)."""
+    (minutes), resumed stage → first step, stage → (steps reached, seconds), stage → step target (train.py logs),
+    stage → the step targets an earlier card records (card_run)."""
     return {"build": {}, "caps": {}, "resumed": {}, "steps": {}, "targets": {}, "card_targets": {}, "device": None,
-            "settings": None,
-            "reused": None, "train_log": False, **given}
+            "settings": None, "reused": None, "train_log": False, **given}
 
 
 def read_runs():

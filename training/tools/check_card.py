@@ -62,8 +62,17 @@ for stage in ("clip", "prior", "decoder", "sr", "inpaint"):
                         f"the table {want}")
     if not run["caps"].get(stage) or run["caps"][stage][0] != float(row[3].split()[0]):
         failures.append(f"{stage}: card_run reads caps {run['caps'].get(stage)}, the table '{row[3].strip()}'")
+    # the continuations' step targets, kept when a later card continues this one ("; then to step 11,962, …")
+    cell = row[3].split("; then to step ")
+    want_targets = cell[1].strip().split(", then to ") if len(cell) > 1 else []
+    if run["card_targets"].get(stage, []) != want_targets:
+        failures.append(f"{stage}: card_run reads step targets {run['card_targets'].get(stage)}, the table "
+                        f"'{row[3].strip()}'")
 if run["measured"] not in text or not re.match(r"\S", run["measured"]):
     failures.append("card_run's Measured paragraph is not the card's")
+together = re.findall(r"Together, \*\*(\d+) min\*\*", run["measured"])
+if together and run["minutes"] != int(together[-1]):
+    failures.append(f"card_run reads {run['minutes']} min, the paragraph's last total is {together[-1]} min")
 
 shutil.rmtree(pack)
 if failures:
