@@ -1,7 +1,7 @@
 """Checks of the training recipe's own maths that no exported model shows: the interpolation frames the decoder learns
 from (world.morph), the slerp that pairs them with embeddings (train.slerp), the morph phase's loss weights
-(train.snr_weights), and CLIP's swapped-attribute hard negatives (world.swap, train.swap_bank). Exit 0 when all hold, 1 with the
-failures listed. Run by dev.unclipstudio.tools.TrainingRecipeTest (Debian's python3 with python3-torch).
+(train.snr_weights), and CLIP's swapped-attribute hard negatives (world.swap, train.swap_bank). Exit 0 when all
+hold, 1 with the failures listed. Run by dev.unclipstudio.tools.TrainingRecipeTest (Debian's python3 with python3-torch).
 """
 import os
 import random
@@ -88,10 +88,10 @@ check(all(swapped_renders_differ), "a swapped render equals its source")
 # the morph phase's loss weights: mean 1 over the timesteps, never falling with the noise, min(1 + 1/SNR, cap) up to
 # that normalisation (so the highest-noise steps weigh cap / (1 + 1/SNR(0)) times the lowest)
 acp = np.cumprod(1 - common.cosine_betas(1000))
+v_weight = lambda t: 1 + (1 - acp[t]) / acp[t]  # 1 + 1/SNR
 w = train.snr_weights(50)
 check(abs(w.mean() - 1) < 1e-12 and (np.diff(w) >= 0).all(), "snr_weights(50): not mean 1 or not rising with t")
-check(abs(w[-1] / w[0] - 50 / (1 + (1 - acp[0]) / acp[0])) < 1e-9 and abs(w[500] / w[0] - (1 + (1 - acp[500]) / acp[500])
-                                                                        / (1 + (1 - acp[0]) / acp[0])) < 1e-9,
+check(abs(w[-1] / w[0] - 50 / v_weight(0)) < 1e-9 and abs(w[500] / w[0] - v_weight(500) / v_weight(0)) < 1e-9,
       "snr_weights(50): not min(1 + 1/SNR, 50) normalised")
 
 if failures:
