@@ -24,7 +24,7 @@ export WORK_DIR=${WORK_DIR:-/tmp/unclip-device-work} PACK_DIR=${PACK_DIR:-/tmp/u
 export TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1
 GPU_MINUTES=${GPU_MINUTES:-7.0}
 # the time of each model as a share of GPU_MINUTES: the decoder decides most measures of issue 12; its second phase
-# (morph: interpolation frames in a quarter of each batch) gets about what the CPU recipe gives it (40 of 143 min)
+# (morph: interpolation frames in a quarter of each batch) gets about what the CPU recipe gives it (40 of 140 min)
 share() { $PY -c "print(round($GPU_MINUTES * $1, 3))"; }
 export CLIP_MINUTES=${CLIP_MINUTES:-$(share 0.10)} PRIOR_MINUTES=${PRIOR_MINUTES:-$(share 0.06)}
 export DECODER_MINUTES=${DECODER_MINUTES:-$(share 0.32)} MORPH_MINUTES=${MORPH_MINUTES:-$(share 0.24)}

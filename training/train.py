@@ -307,7 +307,7 @@ def main(stage):
             xt = diff.q_sample(x0, t, noise)
             pred = prior.core(xt, t, te, hm)
             return F.mse_loss(pred, x0), []
-        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 15).run(loss_fn)
+        Trainer("prior", {"prior": prior}, env_f("PRIOR_LR", 3e-4), 8000, 12).run(loss_fn)
         return
 
     if stage == "decoder":
