@@ -167,6 +167,7 @@ def main():
     m = Models()
     runs = read_runs()
     steps = {k: v for run in runs for k, v in run["steps"].items()}  # a later run's totals replace the earlier
+    from_nothing = not runs[0].get("card")  # not a continuation of an earlier pack's card
     build = runs[0]["build"]
     ev = json.load(open(os.path.join(WORK, "eval.json"))) if os.path.exists(os.path.join(WORK, "eval.json")) else None
     check_evaluated_files(ev)
@@ -380,8 +381,9 @@ def main():
           "sees an x0 error at high noise times SNR, i.e. hardly, and there sampling decides the tone (given a "
           "noised frame at t = 980, v6 predicted its border 40–60 levels off; at t ≤ 800 within a few). 1,500 more "
           "steps with the morph phase's ε loss weighted by min(1 + 1/SNR, 50) (`MORPH_SNR_WEIGHT`): 98 % / 100 % "
-          "(1,500 plain steps, same cases: 97 % / 95 %; `training/STATUS.md` 2026-12-06); a build from nothing with the "
-          f"weight on its whole morph phase: the figures above ({steps['decoder'][0]:,} steps). The backgrounds still missed are "
+          "(1,500 plain steps, same cases: 97 % / 95 %; `training/STATUS.md` 2026-12-06)"
+          + (f"; a build from nothing with the weight on its whole morph phase: the figures above "
+             f"({steps['decoder'][0]:,} steps)" if from_nothing else "") + ". The backgrounds still missed are "
           "mostly of captions that name none, where the prior's embedding lies between two backgrounds and the "
           "decoder, taught by the morph phase to draw what lies between, draws an in-between tone.\n")
         ok = ip["ok"] >= 1
@@ -394,7 +396,7 @@ def main():
           "(1–3), more plain steps, t drawn nearer the middle and an LR cool-down did not move it. v5's own files: "
           "65 %, v6 85 %, v7 (the weighted loss on the last 1,500 of 14,800 steps) 90 %; the weighted loss over a "
           "whole morph phase, as a build from nothing applies it"
-          + (" (this pack), brings every pair within 2× (`training/STATUS.md` 2026-12-06)." if ok else
+          + (f"{' (this pack)' if from_nothing else ''}, brings every pair within 2× (`training/STATUS.md` 2026-12-06)." if ok else
              ", is the next measure (`training/STATUS.md` 2026-12-06).")
           + " Averaged over the pairs, the path is smooth (mean change per gap above: largest "
           f"{max(ip['mean_change_per_gap']) / statistics.median(ip['mean_change_per_gap']):.2f}× the median).\n")

@@ -19,6 +19,7 @@ import common
 from common import CFG, CKPT, DEVICE, log
 import models as M
 
+
 # decoder steps (both phases) from which the packs met the background and variations targets (v6, plain loss: 11,962:
 # 94 / 90 %, 13,300: 95 / 97 %; v8 from nothing with the weighted morph loss: 13,194, every target met; STATUS.md
 # 2026-12-06); about what the default 44 + 40 min reach on a quiet 2-core box
