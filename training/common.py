@@ -75,10 +75,15 @@ def cosine_betas(T=1000):
     return np.array([min(1 - f((i + 1) / T) / f(i / T), 0.999) for i in range(T)], dtype=np.float64)
 
 
+def alphas_cumprod(T=1000):
+    """ᾱ_t of the cosine schedule: what q_sample, the samplers and the loss weights all derive from."""
+    return np.cumprod(1 - cosine_betas(T))
+
+
 class Diffusion:
     def __init__(self, T=1000, device="cpu"):
         b = cosine_betas(T)
-        acp = np.cumprod(1 - b)
+        acp = alphas_cumprod(T)
         acp_prev = np.append(1.0, acp[:-1])
         pv = b * (1 - acp_prev) / (1 - acp)
         self.T = T

@@ -53,7 +53,7 @@ class Scheduler:
     """Respaced ancestral DDPM (spec §3.3-3.4). Index i = respaced step (network gets timesteps[i])."""
 
     def __init__(self, respacing, prediction="epsilon", variance="learned_range", clip=1.0, T=1000):
-        acp = np.cumprod(1 - common.cosine_betas(T))
+        acp = common.alphas_cumprod(T)
         self.timesteps = sorted(space_timesteps(T, respacing))  # ascending s_0 < ... < s_{K-1}
         A = acp[self.timesteps]
         A_prev = np.append(1.0, A[:-1])

@@ -146,7 +146,7 @@ def snr_weights(cap, T=1000):
     enters the eps loss times SNR, so at high noise, where sampling decides an image's global tone, the plain eps loss
     hardly sees a wrong background; 1 + 1/SNR is the v-loss's weight (it counts x0 errors there), capped because 1/SNR
     grows without bound as t nears T. Cap 50: t >= ~890 weighs ~40x as much as t = 0 (STATUS.md 2026-12-06)."""
-    acp = np.cumprod(1 - common.cosine_betas(T))
+    acp = common.alphas_cumprod(T)
     w = np.minimum(1 + (1 - acp) / acp, cap)
     return w / w.mean()
 

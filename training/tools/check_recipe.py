@@ -87,7 +87,7 @@ check(all(swapped_renders_differ), "a swapped render equals its source")
 
 # the morph phase's loss weights: mean 1 over the timesteps, never falling with the noise, min(1 + 1/SNR, cap) up to
 # that normalisation (so the highest-noise steps weigh cap / (1 + 1/SNR(0)) times the lowest)
-acp = np.cumprod(1 - common.cosine_betas(1000))
+acp = common.alphas_cumprod(1000)
 v_weight = lambda t: 1 + (1 - acp[t]) / acp[t]  # 1 + 1/SNR
 w = train.snr_weights(50)
 check(abs(w.mean() - 1) < 1e-12 and (np.diff(w) >= 0).all(), "snr_weights(50): not mean 1 or not rising with t")
